@@ -1,0 +1,44 @@
+"""Plugin configurations built from settings."""
+
+from __future__ import annotations
+
+from advanced_alchemy.extensions.litestar import (
+    AlembicAsyncConfig,
+    AsyncSessionConfig,
+    EngineConfig,
+    SQLAlchemyAsyncConfig,
+)
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+
+import backend
+from backend.lib.settings import Settings
+
+
+def alchemy_config(settings: Settings, database_url: str) -> SQLAlchemyAsyncConfig:
+    """SQLAlchemy config: one session per request, committed by the before-send hook on 2xx."""
+    return SQLAlchemyAsyncConfig(
+        connection_string=database_url,
+        before_send_handler="autocommit",
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        engine_config=EngineConfig(
+            pool_size=settings.db.pool_size,
+            max_overflow=settings.db.pool_size,
+            pool_pre_ping=True,
+            echo=settings.db.echo,
+        ),
+        alembic_config=AlembicAsyncConfig(script_location="migrations", version_table_name="alembic_version"),
+        create_all=False,
+    )
+
+
+def openapi_config() -> OpenAPIConfig:
+    """OpenAPI document and viewers under ``/api/docs``."""
+    return OpenAPIConfig(
+        title="MCP Orchestrator API",
+        version=backend.__version__,
+        description="REST API of MCP Orchestrator. Authenticate with `Authorization: Bearer <access token>`.",
+        path="/api/docs",
+        render_plugins=[ScalarRenderPlugin(path="/"), SwaggerRenderPlugin(path="/swagger")],
+        use_handler_docstrings=True,
+    )

@@ -1,0 +1,1 @@
+"""Business domains: one package per bounded context."""

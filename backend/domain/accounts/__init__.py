@@ -1,0 +1,1 @@
+"""Accounts: sign-up, login, tokens, the current user."""

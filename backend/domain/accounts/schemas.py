@@ -1,0 +1,76 @@
+"""Account API schemas."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+from backend.db import models as m
+from backend.lib.schema import CamelizedBaseStruct, InputStruct
+
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=320, pattern=r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$")]
+Password = Annotated[str, msgspec.Meta(min_length=8, max_length=256)]
+Name = Annotated[str, msgspec.Meta(max_length=120)]
+
+
+class User(CamelizedBaseStruct):
+    """A user as the API shows it."""
+
+    id: UUID
+    email: str
+    name: str
+    is_admin: bool
+    is_active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: m.User) -> User:
+        """Build from a model row."""
+        return cls(
+            id=row.id,
+            email=row.email,
+            name=row.name,
+            is_admin=row.is_admin,
+            is_active=row.is_active,
+            created_at=row.created_at,
+        )
+
+
+class Signup(InputStruct):
+    """Sign-up form."""
+
+    email: Email
+    password: Password
+    name: Name = ""
+
+
+class Login(InputStruct):
+    """Login form."""
+
+    email: Annotated[str, msgspec.Meta(max_length=320)]
+    password: Annotated[str, msgspec.Meta(max_length=256)]
+
+
+class AccessToken(CamelizedBaseStruct):
+    """A signed access token and who it is for."""
+
+    access_token: str
+    token_type: str
+    expires_at: datetime
+    user: User
+
+
+class ProfileUpdate(InputStruct):
+    """Editable profile fields."""
+
+    name: Name
+
+
+class PasswordChange(InputStruct):
+    """Change the password: the current one proves it is you."""
+
+    current_password: Annotated[str, msgspec.Meta(max_length=256)]
+    new_password: Password

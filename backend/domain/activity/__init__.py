@@ -1,0 +1,1 @@
+"""Activity: the audit trail of every state change."""

@@ -1,0 +1,1 @@
+"""Projects: the unit that owns servers, members and keys."""

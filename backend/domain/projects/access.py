@@ -1,0 +1,100 @@
+"""Who may do what in a project: resolve ``{project}`` (UUID or slug) and the caller's role.
+
+Non-members get 404 (a project's existence is not revealed); members below the needed role get
+403; writes to an archived project get 409. Administrators act as owners everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import or_, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db import models as m
+from backend.db.models import Role
+from backend.lib.exceptions import ConflictError, ForbiddenError, NotFoundError
+
+
+@dataclass(frozen=True)
+class ProjectContext:
+    """The resolved project of a request and the caller's effective role in it."""
+
+    project_id: UUID
+    slug: str
+    name: str
+    archived: bool
+    role: Role | None
+    is_admin: bool
+    user_id: UUID | None
+
+    @property
+    def effective_role(self) -> Role:
+        """Admins act as owners."""
+        return Role.OWNER if self.is_admin else (self.role or Role.REPORTER)
+
+    def can(self, needed: Role) -> bool:
+        """True when the caller holds at least ``needed``."""
+        return self.effective_role.at_least(needed)
+
+
+def parse_ref(ref: str) -> UUID | None:
+    """A ``{project}`` path value as UUID, or ``None`` when it is a slug."""
+    try:
+        return UUID(ref)
+    except ValueError:
+        return None
+
+
+async def find_project(session: AsyncSession, ref: str) -> m.Project | None:
+    """Find a project by UUID or slug."""
+    as_uuid = parse_ref(ref)
+    clause = m.Project.slug == ref.lower() if as_uuid is None else or_(m.Project.id == as_uuid, m.Project.slug == ref)
+    return (await session.execute(select(m.Project).where(clause))).scalar_one_or_none()
+
+
+async def member_role(session: AsyncSession, project_id: UUID, user_id: UUID) -> Role | None:
+    """The strongest role a user holds in a project, directly or through an attached team."""
+    direct = select(m.ProjectMember.role.label("role")).where(
+        m.ProjectMember.project_id == project_id, m.ProjectMember.user_id == user_id
+    )
+    via_team = (
+        select(m.ProjectTeam.role.label("role"))
+        .join(m.TeamMember, m.TeamMember.team_id == m.ProjectTeam.team_id)
+        .where(m.ProjectTeam.project_id == project_id, m.TeamMember.user_id == user_id)
+    )
+    roles = [Role(r) for r in (await session.execute(union_all(direct, via_team))).scalars()]
+    return max(roles, key=lambda r: r.rank) if roles else None
+
+
+async def resolve_project_access(
+    session: AsyncSession,
+    ref: str,
+    *,
+    user_id: UUID,
+    is_admin: bool,
+    needed: Role,
+    write: bool = False,
+) -> ProjectContext:
+    """Resolve a project reference for a user and enforce ``needed`` (and not-archived for writes)."""
+    project = await find_project(session, ref)
+    if project is None:
+        raise NotFoundError("Project not found")
+    role = await member_role(session, project.id, user_id)
+    if role is None and not is_admin:
+        raise NotFoundError("Project not found")
+    ctx = ProjectContext(
+        project_id=project.id,
+        slug=project.slug,
+        name=project.name,
+        archived=project.archived_at is not None,
+        role=role,
+        is_admin=is_admin,
+        user_id=user_id,
+    )
+    if not ctx.can(needed):
+        raise ForbiddenError(f"This action needs the {needed.value} role in the project")
+    if write and ctx.archived:
+        raise ConflictError("Project is archived and read-only; restore it first")
+    return ctx

@@ -1,0 +1,1 @@
+"""System endpoints: liveness and readiness."""

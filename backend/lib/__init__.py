@@ -1,0 +1,1 @@
+"""Shared infrastructure: settings, security, errors, dependency helpers."""

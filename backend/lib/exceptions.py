@@ -1,0 +1,112 @@
+"""Application errors and how they become HTTP answers (``{"detail": ..., "status_code": ...}``).
+
+Services raise :class:`ApplicationError` subclasses (no HTTP types in business code); the
+handlers below turn them, advanced-alchemy's repository errors and request-validation errors into
+the JSON shape Litestar uses everywhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError
+from advanced_alchemy.exceptions import NotFoundError as RepositoryNotFoundError
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import (
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_429_TOO_MANY_REQUESTS,
+)
+from litestar.types import ExceptionHandlersMap
+
+logger = logging.getLogger("mcp_orch.errors")
+
+
+class ApplicationError(Exception):
+    """Base of all errors that carry an HTTP meaning."""
+
+    status_code = 400
+
+    def __init__(
+        self, detail: str, *, extra: dict[str, Any] | list[Any] | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+        self.headers = headers or {}
+
+
+class NotFoundError(ApplicationError):
+    """The thing does not exist, or the caller may not know it exists."""
+
+    status_code = HTTP_404_NOT_FOUND
+
+
+class ForbiddenError(ApplicationError):
+    """The caller is known but lacks the role for this action."""
+
+    status_code = HTTP_403_FORBIDDEN
+
+
+class ConflictError(ApplicationError):
+    """The action clashes with current state (duplicate name, last owner, archived project)."""
+
+    status_code = HTTP_409_CONFLICT
+
+
+class UnprocessableError(ApplicationError):
+    """The input is well-formed but not acceptable."""
+
+    status_code = HTTP_422_UNPROCESSABLE_ENTITY
+
+
+class TooManyRequestsError(ApplicationError):
+    """A throttle tripped; ``Retry-After`` says when to come back."""
+
+    status_code = HTTP_429_TOO_MANY_REQUESTS
+
+
+def _json(status: int, detail: str, extra: Any = None, headers: dict[str, str] | None = None) -> Response[Any]:
+    body: dict[str, Any] = {"status_code": status, "detail": detail}
+    if extra:
+        body["extra"] = extra
+    return Response(content=body, status_code=status, headers=headers)
+
+
+def application_error_handler(_: Request[Any, Any, Any], exc: ApplicationError) -> Response[Any]:
+    """Render an :class:`ApplicationError`."""
+    return _json(exc.status_code, exc.detail, exc.extra, exc.headers)
+
+
+def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    """Request validation failures are 422 and name the offending field (``extra``)."""
+    return _json(HTTP_422_UNPROCESSABLE_ENTITY, exc.detail, exc.extra)
+
+
+def repository_not_found_handler(_: Request[Any, Any, Any], exc: RepositoryNotFoundError) -> Response[Any]:
+    """A repository lookup that found nothing."""
+    return _json(HTTP_404_NOT_FOUND, "Not found")
+
+
+def integrity_error_handler(_: Request[Any, Any, Any], exc: IntegrityError) -> Response[Any]:
+    """Unique or foreign-key violations that a service did not pre-check (races)."""
+    detail = "A record with these values already exists" if isinstance(exc, DuplicateKeyError) else "Conflicting data"
+    logger.info("integrity error mapped to 409", extra={"error_type": type(exc).__name__})
+    return _json(HTTP_409_CONFLICT, detail)
+
+
+def http_exception_passthrough(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """Keep Litestar's own HTTP errors in the same shape (and their headers)."""
+    return _json(exc.status_code, exc.detail, exc.extra, exc.headers)
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    ApplicationError: application_error_handler,  # type: ignore[dict-item]
+    ValidationException: validation_error_handler,  # type: ignore[dict-item]
+    RepositoryNotFoundError: repository_not_found_handler,  # type: ignore[dict-item]
+    IntegrityError: integrity_error_handler,  # type: ignore[dict-item]
+}

@@ -1,0 +1,48 @@
+"""Process secrets: from the environment, or generated once into the data folder (mode 0600).
+
+A generated secret is never regenerated silently: if its file exists but cannot be read, start-up
+fails instead of minting a new key (which would make encrypted data unreadable).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+
+class SecretFileError(RuntimeError):
+    """A secret file exists but is unusable."""
+
+
+def _read_or_create(path: Path, make: str) -> str:
+    if path.exists():
+        value = path.read_text(encoding="utf-8").strip()
+        if not value:
+            raise SecretFileError(f"{path} is empty; restore it from backup or set the variable explicitly")
+        return value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # O_EXCL: two processes starting at once must not write two different keys.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_or_create(path, make)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(make + "\n")
+    return make
+
+
+def jwt_secret(configured: str, data_dir: Path) -> str:
+    """The JWT signing secret: ``MCP_ORCH_JWT_SECRET`` or ``<data>/secrets/jwt.key``."""
+    if configured:
+        return configured
+    return _read_or_create(data_dir / "secrets" / "jwt.key", secrets.token_urlsafe(48))
+
+
+def encryption_key(configured: str, data_dir: Path) -> str:
+    """The at-rest encryption key: ``MCP_ORCH_ENCRYPTION_KEY`` or ``<data>/secrets/encryption.key``."""
+    if configured:
+        return configured
+    return _read_or_create(data_dir / "secrets" / "encryption.key", Fernet.generate_key().decode())

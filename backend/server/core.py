@@ -1,0 +1,78 @@
+"""One place that wires the application: plugins, middleware, dependencies, lifecycle hooks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from litestar import Litestar
+from litestar.config.app import AppConfig
+from litestar.di import Provide
+from litestar.plugins import InitPluginProtocol
+
+from backend.config import openapi_config
+from backend.domain.accounts.auth import auth_middleware
+from backend.domain.accounts.deps import provide_current_user
+from backend.domain.accounts.services import UserService
+from backend.domain.accounts.throttle import LoginThrottle
+from backend.domain.projects.guards import provide_project_ctx
+from backend.lib.context import AppContext
+from backend.lib.exceptions import EXCEPTION_HANDLERS
+from backend.server.routes import ROUTE_HANDLERS
+
+logger = logging.getLogger("mcp_orch.app")
+
+Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
+
+
+class CorePlugin(InitPluginProtocol):
+    """Wires routes, auth, errors and start-up tasks around an :class:`AppContext`."""
+
+    def __init__(self, ctx: AppContext, lifespans: list[Lifespan] | None = None) -> None:
+        self.ctx = ctx
+        self.lifespans = lifespans or []
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        """Register everything on the app config."""
+        ctx = self.ctx
+        ctx.extras.setdefault(
+            "login_throttle",
+            LoginThrottle(ctx.settings.auth.login_max_failures, ctx.settings.auth.login_window_seconds),
+        )
+        app_config.state["ctx"] = ctx
+        app_config.plugins.append(SQLAlchemyPlugin(config=ctx.alchemy))
+        app_config.route_handlers.extend(ROUTE_HANDLERS)
+        app_config.middleware.insert(0, auth_middleware())
+        app_config.exception_handlers.update(EXCEPTION_HANDLERS)
+        app_config.openapi_config = openapi_config()
+        app_config.request_max_body_size = ctx.settings.app.max_body_bytes
+        app_config.dependencies.update(
+            {
+                "current_user": Provide(provide_current_user),
+                "project_ctx": Provide(provide_project_ctx),
+            }
+        )
+        app_config.lifespan.append(self._bootstrap)
+        app_config.lifespan.extend(self.lifespans)
+        app_config.debug = ctx.settings.app.debug
+        return app_config
+
+    @asynccontextmanager
+    async def _bootstrap(self, _: Litestar) -> AsyncIterator[None]:
+        """Create the initial administrator when ``INITIAL_ADMIN_EMAIL``/``_PASSWORD`` are set."""
+        auth = self.ctx.settings.auth
+        if auth.initial_admin_email and auth.initial_admin_password:
+            async with self.ctx.alchemy.get_session() as session:
+                service = UserService(session=session)
+                await service.ensure_admin(auth.initial_admin_email, auth.initial_admin_password, reset_password=False)
+                await session.commit()
+            logger.info("initial administrator ensured")
+        yield
+
+
+def build_app(ctx: AppContext, lifespans: list[Lifespan] | None = None, **kwargs: Any) -> Litestar:
+    """A Litestar app around ``ctx``."""
+    return Litestar(plugins=[CorePlugin(ctx, lifespans)], **kwargs)

@@ -1,0 +1,36 @@
+"""${message}
+
+Revision ID: ${up_revision}
+Revises: ${down_revision | comma,n}
+Create Date: ${create_date}
+"""
+
+from __future__ import annotations
+
+import advanced_alchemy.types
+import sqlalchemy as sa
+from advanced_alchemy.types import GUID, DateTimeUTC, EncryptedString, EncryptedText, JsonB
+from alembic import op
+${imports if imports else ""}
+
+# Autogenerate renders advanced-alchemy types as sa.<Type>; make those names resolve.
+sa.GUID = GUID  # type: ignore[attr-defined]
+sa.DateTimeUTC = DateTimeUTC  # type: ignore[attr-defined]
+sa.JsonB = JsonB  # type: ignore[attr-defined]
+sa.EncryptedString = EncryptedString  # type: ignore[attr-defined]
+sa.EncryptedText = EncryptedText  # type: ignore[attr-defined]
+
+revision = ${repr(up_revision)}
+down_revision = ${repr(down_revision)}
+branch_labels = ${repr(branch_labels)}
+depends_on = ${repr(depends_on)}
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+    ${upgrades if upgrades else "pass"}
+
+
+def downgrade() -> None:
+    """Revert this revision."""
+    ${downgrades if downgrades else "pass"}

@@ -1,0 +1,138 @@
+"""Test harness: a real PostgreSQL per test session, migrated with Alembic; a clean slate per test.
+
+Default: an embedded PostgreSQL in a temporary folder. With ``DATABASE_URL`` set, a throw-away
+database is created on that server (and dropped afterwards), so the same suite runs in both modes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import os
+import secrets
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import asyncpg
+import pytest
+from advanced_alchemy.base import metadata_registry
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+import backend.db.models  # noqa: F401
+from backend.db.migrate import upgrade
+from backend.lib.database import DatabaseHandle, normalise_url, start_embedded
+from backend.lib.settings import AuthSettings, DatabaseSettings, Settings
+from backend.server.asgi import create_app
+from tests.factories import Api
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run every ``async def`` test on anyio (asyncio backend)."""
+    for item in items:
+        fn = getattr(item, "function", None)
+        if fn is not None and inspect.iscoroutinefunction(fn):
+            item.add_marker(pytest.mark.anyio)
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def _admin_exec(url: str, sql: str) -> None:
+    conn = await asyncpg.connect(_dsn(url))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseHandle]:
+    """A migrated, empty database for this test session."""
+    external = os.environ.get("DATABASE_URL", "").strip()
+    if external:
+        base = normalise_url(external)
+        name = f"mcp_orch_test_{secrets.token_hex(4)}"
+        anyio.run(_admin_exec, base, f'CREATE DATABASE "{name}"')
+        server, _, query = base.rpartition("/")
+        handle = DatabaseHandle(url=f"{server}/{name}" + ("?" + query.split("?", 1)[1] if "?" in query else ""))
+    else:
+        root = tmp_path_factory.mktemp("pg")
+        handle = start_embedded(root / "pg")
+        anyio.run(_admin_exec, handle.url, "CREATE DATABASE test")
+        handle.url = handle.url.replace("/postgres?", "/test?")
+    upgrade(handle.url)
+    yield handle
+    if external:
+        anyio.run(_admin_exec, base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        handle.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+_TABLES = ", ".join(f'"{t.name}"' for t in metadata_registry.get(None).sorted_tables)
+
+
+@pytest.fixture(autouse=True)
+async def clean_database(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Every test starts from empty tables (only when the test uses the database)."""
+    yield
+    if "database" in request.fixturenames:
+        handle: DatabaseHandle = request.getfixturevalue("database")
+        await _admin_exec(handle.url, f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def settings(database: DatabaseHandle, data_dir: Path) -> Settings:
+    """Settings for a test app: its own data folder, a fixed JWT secret."""
+    base = Settings()
+    return dataclasses.replace(
+        base,
+        app=dataclasses.replace(base.app, data_dir=data_dir, host="127.0.0.1", port=8000, public_url=""),
+        db=dataclasses.replace(DatabaseSettings(), url=database.url),
+        auth=dataclasses.replace(
+            AuthSettings(),
+            jwt_secret="test-jwt-secret-" + "x" * 32,
+            initial_admin_email="",
+            initial_admin_password="",
+            signup_enabled=True,
+        ),
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, database: DatabaseHandle) -> Litestar:
+    return create_app(settings, database.url)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as c:
+        yield c
+
+
+@pytest.fixture
+def api(client: AsyncTestClient[Litestar]) -> Api:
+    """Helpers that create users, projects, teams through the real REST API."""
+    return Api(client)
+
+
+def pytest_report_header(config: Any) -> str:
+    mode = "external DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded PostgreSQL"
+    return f"mcp-orch database mode: {mode}"
