@@ -83,12 +83,15 @@ _TABLES = ", ".join(f'"{t.name}"' for t in metadata_registry.get(None).sorted_ta
 
 
 @pytest.fixture(autouse=True)
-async def clean_database(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    """Every test starts from empty tables (only when the test uses the database)."""
+def clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts from empty tables (only when the test uses the database).
+
+    Sync on purpose: it must also serve sync tests, and runs its SQL on its own short event loop.
+    """
     yield
     if "database" in request.fixturenames:
         handle: DatabaseHandle = request.getfixturevalue("database")
-        await _admin_exec(handle.url, f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
+        anyio.run(_admin_exec, handle.url, f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture

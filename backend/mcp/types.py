@@ -1,0 +1,179 @@
+"""The gateway's vocabulary: what the domain hands in, what comes back, what can go wrong.
+
+This module is the contract between ``backend/mcp`` (no SQL) and the domains that persist
+servers, catalogues, logs and tool calls. Everything here is plain data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+from uuid import UUID
+
+Transport = Literal["stdio", "sse", "streamable-http"]
+Isolation = Literal["shared", "per_session"]
+UpstreamState = Literal["stopped", "starting", "running", "backoff", "error"]
+LogLevel = Literal["debug", "info", "warning", "error"]
+CallStatus = Literal["success", "error", "timeout", "cancelled"]
+
+# JSON-RPC error codes the gateway itself produces (documented in README, "Error codes").
+ERROR_UPSTREAM_UNAVAILABLE = -32003
+ERROR_TIMEOUT = -32001
+ERROR_TOOL_DISABLED = -32004
+ERROR_CAPACITY = -32005
+
+
+@dataclass(frozen=True)
+class UpstreamSpec:
+    """Everything needed to run one registered server (decrypted secrets included; never log it)."""
+
+    server_id: UUID
+    project_id: UUID
+    name: str
+    transport: Transport
+    command: str | None = None
+    args: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    cwd: str | None = None
+    url: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    timeout_seconds: float = 60.0
+    isolation: Isolation = "shared"
+    enabled: bool = True
+    # Not part of the fingerprint: toggling a tool must not restart the upstream.
+    disabled_tools: frozenset[str] = frozenset()
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of what requires a restart when it changes (command, env, URL, headers, ...)."""
+        material = json.dumps(
+            [self.transport, self.command, self.args, self.env, self.cwd, self.url, self.headers, self.isolation],
+            sort_keys=True,
+        )
+        return hashlib.sha256(material.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What an upstream offers, as raw MCP JSON objects (``Tool``, ``Prompt``, ... as dicts)."""
+
+    tools: tuple[dict[str, Any], ...] = ()
+    prompts: tuple[dict[str, Any], ...] = ()
+    resources: tuple[dict[str, Any], ...] = ()
+    resource_templates: tuple[dict[str, Any], ...] = ()
+    # The upstream's advertised capabilities (the ``capabilities`` object of its initialize result).
+    capabilities: dict[str, Any] = field(default_factory=dict)
+    server_info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UpstreamStatus:
+    """A point-in-time view of one upstream."""
+
+    state: UpstreamState
+    pid: int | None = None
+    started_at: datetime | None = None
+    restarts: int = 0
+    last_error: str | None = None
+    stderr_tail: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """Outcome of start → handshake → list → stop, for ``servers/test`` and health checks."""
+
+    ok: bool
+    catalogue: Catalogue | None
+    error: str | None
+    stderr_tail: tuple[str, ...]
+    response_ms: float
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """One finished tool call, handed to the recorder (which redacts, caps and persists it)."""
+
+    project_id: UUID
+    server_id: UUID
+    server_name: str
+    tool: str
+    arguments: dict[str, Any] | None
+    result: dict[str, Any] | None
+    status: CallStatus
+    error_code: int | None
+    error_message: str | None
+    duration_ms: float
+    started_at: datetime
+    finished_at: datetime
+    user_id: UUID | None = None
+    api_key_id: UUID | None = None
+    session_id: str | None = None
+    transport: str | None = None  # "rest", "sse", "streamable-http"
+    client_name: str | None = None
+    client_version: str | None = None
+
+
+class GatewayEvents(Protocol):
+    """Callbacks from the gateway. They must not block: implementations buffer and return."""
+
+    def on_log(self, server_id: UUID, project_id: UUID, level: LogLevel, category: str, message: str) -> None:
+        """A lifecycle event (category ``lifecycle``) or a stderr line (category ``stderr``)."""
+
+    def on_status(self, server_id: UUID, project_id: UUID, status: UpstreamStatus) -> None:
+        """The upstream changed state."""
+
+    def on_catalogue(self, server_id: UUID, project_id: UUID, catalogue: Catalogue) -> None:
+        """A fresh catalogue was fetched (start, restart, list_changed, refresh)."""
+
+
+class CallRecorder(Protocol):
+    """Receives finished calls. Must not block the call (buffer, flush in the background)."""
+
+    def record(self, call: CallRecord) -> None:
+        """Queue one call record."""
+
+
+class GatewayError(Exception):
+    """Base of gateway failures; ``code`` is the JSON-RPC error code to answer with."""
+
+    code = ERROR_UPSTREAM_UNAVAILABLE
+
+    def __init__(self, message: str, *, data: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.data = data
+
+
+class UpstreamUnavailableError(GatewayError):
+    """The upstream could not be started, crashed, is in crash-loop cut-off, or is disabled."""
+
+    code = ERROR_UPSTREAM_UNAVAILABLE
+
+
+class UpstreamTimeoutError(GatewayError):
+    """The upstream did not answer within the server's timeout."""
+
+    code = ERROR_TIMEOUT
+
+
+class CapacityError(GatewayError):
+    """The global or per-project cap on running upstreams is reached."""
+
+    code = ERROR_CAPACITY
+
+
+class ToolDisabledError(GatewayError):
+    """The tool is disabled for this server."""
+
+    code = ERROR_TOOL_DISABLED
+
+
+class UpstreamRPCError(GatewayError):
+    """The upstream answered with a JSON-RPC error; its code, message and data pass through."""
+
+    def __init__(self, code: int, message: str, *, data: Any = None) -> None:
+        super().__init__(message, data=data)
+        self.code = code
