@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+import uuid
 from pathlib import Path
 
 import pytest
@@ -34,8 +35,6 @@ def test_an_emptied_key_file_fails_instead_of_regenerating(tmp_path: Path) -> No
 
 
 def test_access_tokens_round_trip_and_reject_other_secrets() -> None:
-    import uuid
-
     user_id = uuid.uuid4()
     token, _ = create_access_token(user_id, "secret-one-" + "x" * 32, 5)
     assert decode_access_token(token, "secret-one-" + "x" * 32) == user_id
