@@ -10,7 +10,10 @@ from __future__ import annotations
 import advanced_alchemy.types
 import sqlalchemy as sa
 from advanced_alchemy.types import GUID, DateTimeUTC, EncryptedString, EncryptedText, JsonB
+from advanced_alchemy.types.encrypted_string import FernetBackend
 from alembic import op
+
+from backend.lib.keys import encryption_key
 ${imports if imports else ""}
 
 # Autogenerate renders advanced-alchemy types as sa.<Type>; make those names resolve.
@@ -19,6 +22,8 @@ sa.DateTimeUTC = DateTimeUTC  # type: ignore[attr-defined]
 sa.JsonB = JsonB  # type: ignore[attr-defined]
 sa.EncryptedString = EncryptedString  # type: ignore[attr-defined]
 sa.EncryptedText = EncryptedText  # type: ignore[attr-defined]
+# Encrypted columns render with their key callable and backend class; the DDL is plain TEXT.
+_ = (FernetBackend, encryption_key)
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}

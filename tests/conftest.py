@@ -11,6 +11,7 @@ import inspect
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ async def _admin_exec(url: str, sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseHandle]:
+def database() -> Iterator[DatabaseHandle]:
     """A migrated, empty database for this test session."""
     external = os.environ.get("DATABASE_URL", "").strip()
     if external:
@@ -66,7 +67,9 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseHandl
         server, _, query = base.rpartition("/")
         handle = DatabaseHandle(url=f"{server}/{name}" + ("?" + query.split("?", 1)[1] if "?" in query else ""))
     else:
-        root = tmp_path_factory.mktemp("pg")
+        # Not under pytest's basetemp: pytest prunes old basetemps, which would pull the data
+        # directory from under a concurrently running session.
+        root = Path(tempfile.mkdtemp(prefix="mcp-orch-test-pg-"))
         handle = start_embedded(root / "pg")
         anyio.run(_admin_exec, handle.url, "CREATE DATABASE test")
         handle.url = handle.url.replace("/postgres?", "/test?")
@@ -116,6 +119,8 @@ def settings(database: DatabaseHandle, data_dir: Path) -> Settings:
             initial_admin_password="",
             signup_enabled=True,
         ),
+        # The in-process worker starts only in tests that ask for it (tests/integration/worker).
+        queue=dataclasses.replace(base.queue, run_in_api=False),
     )
 
 

@@ -68,3 +68,19 @@ class Api:
         r = await self.client.post("/api/teams", json={"name": name or f"Team {next(_seq)}"}, headers=owner.headers)
         assert r.status_code == 201, r.text
         return dict(r.json())
+
+    async def add_team_member(self, owner: Actor, team: str, member: Actor, role: str = "reporter") -> dict[str, Any]:
+        """Add ``member`` to ``team`` (id or slug) with ``role``."""
+        r = await self.client.post(
+            f"/api/teams/{team}/members", json={"email": member.email, "role": role}, headers=owner.headers
+        )
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+    async def attach_team(self, owner: Actor, project: str, team_id: str, role: str = "reporter") -> dict[str, Any]:
+        """Attach a team to ``project`` so that all its members get ``role``."""
+        r = await self.client.post(
+            f"/api/projects/{project}/teams", json={"teamId": team_id, "role": role}, headers=owner.headers
+        )
+        assert r.status_code == 201, r.text
+        return dict(r.json())

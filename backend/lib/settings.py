@@ -28,6 +28,16 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name)
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = _env(name)
     return default if not raw else raw.lower() in _TRUE
@@ -92,11 +102,26 @@ class GatewaySettings:
     allowed_commands: list[str] = field(
         default_factory=lambda: _env_list("MCP_ORCH_ALLOWED_COMMANDS", "npx,uvx,node,python,python3,deno,docker")
     )
-    idle_stop_seconds: int = field(default_factory=lambda: _env_int("MCP_ORCH_IDLE_STOP_SECONDS", 600))
-    start_timeout_seconds: int = field(default_factory=lambda: _env_int("MCP_ORCH_START_TIMEOUT_SECONDS", 30))
+    idle_stop_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_IDLE_STOP_SECONDS", 600))
+    start_timeout_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_START_TIMEOUT_SECONDS", 30))
     max_upstreams: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_UPSTREAMS", 100))
     max_upstreams_per_project: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_UPSTREAMS_PER_PROJECT", 25))
     call_log_buffer: int = field(default_factory=lambda: _env_int("MCP_ORCH_CALL_LOG_BUFFER", 10_000))
+    # Restart after a crash: base * 2**(crashes in the window - 1), capped.
+    backoff_base_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_BACKOFF_BASE_SECONDS", 1.0))
+    backoff_max_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_BACKOFF_MAX_SECONDS", 60.0))
+    # This many crashes (or failed starts) within the window → state ``error`` until restarted or edited.
+    crash_loop_limit: int = field(default_factory=lambda: _env_int("MCP_ORCH_CRASH_LOOP_LIMIT", 5))
+    crash_loop_window_seconds: float = field(
+        default_factory=lambda: _env_float("MCP_ORCH_CRASH_LOOP_WINDOW_SECONDS", 300.0)
+    )
+    # Liveness: a ping every interval; no answer within the timeout counts as a crash.
+    ping_interval_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_PING_INTERVAL_SECONDS", 30.0))
+    ping_timeout_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_PING_TIMEOUT_SECONDS", 10.0))
+    # Stopping a stdio upstream: stdin closed, then SIGTERM to its process group, SIGKILL after this grace.
+    stop_grace_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_STOP_GRACE_SECONDS", 3.0))
+    # Last stderr lines kept per upstream (status, lastError).
+    stderr_tail_lines: int = field(default_factory=lambda: _env_int("MCP_ORCH_STDERR_TAIL_LINES", 50))
 
 
 @dataclass(frozen=True)
@@ -105,6 +130,12 @@ class QueueSettings:
 
     url: str = field(default_factory=lambda: _env("MCP_ORCH_QUEUE_URL"))
     run_in_api: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_WORKER_IN_API", True))
+    name: str = field(default_factory=lambda: _env("MCP_ORCH_QUEUE_NAME", "mcp-orch"))
+    concurrency: int = field(default_factory=lambda: _env_int("MCP_ORCH_WORKER_CONCURRENCY", 4))
+    # How often each worker checks whether a scheduled job is due (reads the settings row).
+    tick_seconds: float = field(default_factory=lambda: float(_env("MCP_ORCH_SCHEDULER_TICK_SECONDS", "5")))
+    # Seconds a stopping worker lets running jobs finish before cancelling them.
+    shutdown_grace_seconds: int = field(default_factory=lambda: _env_int("MCP_ORCH_WORKER_SHUTDOWN_GRACE_SECONDS", 5))
 
 
 @dataclass(frozen=True)
@@ -128,6 +159,19 @@ class Settings:
     gateway: GatewaySettings = field(default_factory=GatewaySettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     ui: UISettings = field(default_factory=UISettings)
+
+
+_ANY_ADDRESS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 - compared against, never bound
+
+
+def internal_api_url(settings: Settings) -> str:
+    """Where other processes of the product (the UI) reach the API: ``MCP_ORCH_API_URL`` or the bind address."""
+    if settings.ui.api_url:
+        return settings.ui.api_url.rstrip("/")
+    host = "127.0.0.1" if settings.app.host in _ANY_ADDRESS else settings.app.host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{settings.app.port}"
 
 
 @lru_cache(maxsize=1)

@@ -67,6 +67,8 @@ class Catalogue:
     # The upstream's advertised capabilities (the ``capabilities`` object of its initialize result).
     capabilities: dict[str, Any] = field(default_factory=dict)
     server_info: dict[str, Any] = field(default_factory=dict)
+    # The upstream's ``instructions`` from its initialize result, if any.
+    instructions: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,12 @@ from backend.domain.accounts.auth import auth_middleware
 from backend.domain.accounts.deps import provide_current_user
 from backend.domain.accounts.services import UserService
 from backend.domain.accounts.throttle import LoginThrottle
+from backend.domain.endpoints.runtime import endpoints_lifespan
 from backend.domain.projects.guards import provide_project_ctx
+from backend.domain.servers.runtime import gateway_runtime
 from backend.lib.context import AppContext
 from backend.lib.exceptions import EXCEPTION_HANDLERS
+from backend.lib.worker import worker_lifespan
 from backend.server.routes import ROUTE_HANDLERS
 
 logger = logging.getLogger("mcp_orch.app")
@@ -56,7 +59,12 @@ class CorePlugin(InitPluginProtocol):
             }
         )
         app_config.lifespan.append(self._bootstrap)
+        app_config.lifespan.append(self._gateway)
+        # MCP endpoints need the gateway: they start after it and stop before it.
+        app_config.lifespan.append(endpoints_lifespan)
         app_config.lifespan.extend(self.lifespans)
+        # Last: the worker starts after the gateway and stops before it.
+        app_config.lifespan.append(worker_lifespan)
         app_config.debug = ctx.settings.app.debug
         return app_config
 
@@ -71,6 +79,10 @@ class CorePlugin(InitPluginProtocol):
                 await session.commit()
             logger.info("initial administrator ensured")
         yield
+
+    def _gateway(self, _: Litestar) -> AbstractAsyncContextManager[None]:
+        """The MCP gateway, tool-call recorder and event sink (``ctx.extras``) for the life of the app."""
+        return gateway_runtime(self.ctx)
 
 
 def build_app(ctx: AppContext, lifespans: list[Lifespan] | None = None, **kwargs: Any) -> Litestar:

@@ -5,9 +5,39 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from backend.domain.accounts.controllers import AuthController
+from backend.domain.activity.controllers import ProjectActivityController
+from backend.domain.admin.controllers import AdminController
+from backend.domain.admin.worker_controllers import WorkerAdminController
+from backend.domain.endpoints.runtime import mcp_endpoints
+from backend.domain.jobs.controllers import JobController, ProjectRefreshController
+from backend.domain.keys.controllers import ApiKeyController
+from backend.domain.logs.controllers import ServerLogController, ToolCallController
+from backend.domain.projects.controllers import ProjectController, ProjectMemberController, ProjectTeamController
+from backend.domain.servers.admin_controllers import AllowedCommandsController
+from backend.domain.servers.control_controllers import ServerControlController, ToolController
+from backend.domain.servers.controllers import ServerController
 from backend.domain.system.controllers import SystemController
+from backend.domain.teams.controllers import TeamController, TeamMemberController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     SystemController,
     AuthController,
+    TeamController,
+    TeamMemberController,
+    AdminController,
+    ProjectController,
+    ProjectMemberController,
+    ProjectTeamController,
+    ProjectActivityController,
+    ApiKeyController,
+    mcp_endpoints,
+    WorkerAdminController,
+    JobController,
+    ProjectRefreshController,
+    ServerController,
+    ServerControlController,
+    ToolController,
+    ToolCallController,
+    ServerLogController,
+    AllowedCommandsController,
 ]

@@ -1,20 +1,37 @@
 """All models; import as ``from backend.db import models as m``."""
 
 from backend.db.models._activity import Activity
+from backend.db.models._api_key import ApiKey, ApiKeyUsage, ClientSession
+from backend.db.models._catalogue import CatalogueItem
 from backend.db.models._enums import InvitedAs, Role
 from backend.db.models._project import Project, ProjectFavorite, ProjectMember, ProjectTeam
+from backend.db.models._server import AppSetting, Server
+from backend.db.models._server_log import ServerLog
 from backend.db.models._team import Team, TeamMember
+from backend.db.models._tool_call import ToolCall
 from backend.db.models._user import User
+from backend.db.models._worker import JobRun, JobSchedule, WorkerSettings
 
 __all__ = [
     "Activity",
+    "ApiKey",
+    "ApiKeyUsage",
+    "AppSetting",
+    "CatalogueItem",
+    "ClientSession",
     "InvitedAs",
+    "JobRun",
+    "JobSchedule",
     "Project",
     "ProjectFavorite",
     "ProjectMember",
     "ProjectTeam",
     "Role",
+    "Server",
+    "ServerLog",
     "Team",
     "TeamMember",
+    "ToolCall",
     "User",
+    "WorkerSettings",
 ]

@@ -1,0 +1,1 @@
+"""Administration: every user, every project, instance-wide counters."""

@@ -1,0 +1,77 @@
+"""Administration endpoints under ``/api/admin`` (administrators only, 403 for everyone else)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, get, patch
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody, PathParameter, QueryParameter
+
+from backend.domain.accounts.auth import CurrentUser
+from backend.domain.accounts.guards import requires_admin
+from backend.domain.admin import schemas as s
+from backend.domain.admin.deps import provide_admin_service
+from backend.domain.admin.services import AdminService
+
+Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
+PageSize = Annotated[int, QueryParameter(name="pageSize", ge=1, le=200)]
+Search = Annotated[str | None, QueryParameter(max_length=320)]
+
+
+class AdminController(Controller):
+    """Users, projects and counters across the whole instance."""
+
+    path = "/api/admin"
+    tags = ["Admin"]
+    # Also on the controller, so a route added here later without guards still is admin-only.
+    guards = [requires_admin]
+    dependencies = {"admin_service": Provide(provide_admin_service)}
+
+    @get("/users", operation_id="adminListUsers", summary="List users", guards=[requires_admin])
+    async def list_users(
+        self,
+        admin_service: NamedDependency[AdminService],
+        search: Search = None,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> s.AdminUserPage:
+        """Every user, by email; ``search`` matches part of the email or name."""
+        rows, total = await admin_service.list_users(search=search, page=page, page_size=page_size)
+        return s.AdminUserPage(items=[s.AdminUser.of(r) for r in rows], total=total, page=page, page_size=page_size)
+
+    @patch("/users/{user_id:uuid}", operation_id="adminUpdateUser", summary="Update a user", guards=[requires_admin])
+    async def update_user(
+        self,
+        user_id: Annotated[UUID, PathParameter()],
+        data: JSONBody[s.AdminUserUpdate],
+        admin_service: NamedDependency[AdminService],
+        current_user: NamedDependency[CurrentUser],
+    ) -> s.AdminUser:
+        """Grant or revoke administration, activate or deactivate an account.
+
+        A deactivated user is refused on their very next request. Administrators cannot demote or
+        deactivate themselves, and the last active administrator stays (409).
+        """
+        return s.AdminUser.of(await admin_service.update_user(user_id, data, current_user))
+
+    @get("/projects", operation_id="adminListProjects", summary="List all projects", guards=[requires_admin])
+    async def list_projects(
+        self,
+        admin_service: NamedDependency[AdminService],
+        search: Search = None,
+        archived: Annotated[bool | None, QueryParameter(description="true: only archived; false: only active")] = None,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> s.AdminProjectPage:
+        """Every project with member counts, archive state and creator; ``search`` matches name or slug."""
+        items, total = await admin_service.list_projects(
+            search=search, archived=archived, page=page, page_size=page_size
+        )
+        return s.AdminProjectPage(items=items, total=total, page=page, page_size=page_size)
+
+    @get("/stats", operation_id="adminStats", summary="Instance counters", guards=[requires_admin])
+    async def stats(self, admin_service: NamedDependency[AdminService]) -> dict[str, int]:
+        """Counters across the instance: users, activeUsers, admins, teams, projects, archivedProjects."""
+        return await admin_service.stats()

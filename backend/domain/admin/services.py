@@ -1,0 +1,163 @@
+"""Administration rules: users (admin flag, activation), every project, instance counters."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select
+from sqlalchemy.orm import aliased
+
+from backend.db import models as m
+from backend.domain.accounts.auth import CurrentUser
+from backend.domain.activity.services import ActivityService
+from backend.domain.admin import schemas as s
+from backend.domain.projects.services._queries import member_count_column, server_count_column
+from backend.lib.exceptions import ConflictError, NotFoundError
+
+logger = logging.getLogger("mcp_orch.admin")
+
+# Serialises changes to admin flags: two admins demoting each other at once must not leave none.
+_ADMIN_LOCK = 0x6D63_6164
+
+
+def _contains(column: Any, text: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match with ``%``/``_`` taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")  # type: ignore[no-any-return]
+
+
+_ACTIVE_ADMIN = (m.User.is_admin.is_(True), m.User.is_active.is_(True))
+
+
+def _count(model: Any, *where: ColumnElement[bool]) -> ScalarSelect[int]:
+    return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+
+# Instance-wide counters shown by ``GET /api/admin/stats``: one line per counter, all read in
+# one statement. Keys are the JSON names.
+STATS: dict[str, ScalarSelect[int]] = {
+    "users": _count(m.User),
+    "activeUsers": _count(m.User, m.User.is_active.is_(True)),
+    "admins": _count(m.User, *_ACTIVE_ADMIN),
+    "teams": _count(m.Team),
+    "projects": _count(m.Project),
+    "archivedProjects": _count(m.Project, m.Project.archived_at.is_not(None)),
+}
+
+
+class AdminService(SQLAlchemyAsyncRepositoryService[m.User]):
+    """What administrators see and change across the whole instance."""
+
+    class Repo(SQLAlchemyAsyncRepository[m.User]):
+        """User repository."""
+
+        model_type = m.User
+
+    repository_type = Repo
+
+    async def list_users(self, *, search: str | None, page: int, page_size: int) -> tuple[list[m.User], int]:
+        """Users by email, optionally filtered by part of the email or name."""
+        stmt = select(m.User)
+        if search:
+            stmt = stmt.where(or_(_contains(m.User.email, search), _contains(m.User.name, search)))
+        session = self.repository.session
+        total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+        rows = await session.execute(stmt.order_by(m.User.email).offset((page - 1) * page_size).limit(page_size))
+        return list(rows.scalars()), int(total)
+
+    async def update_user(self, user_id: UUID, data: s.AdminUserUpdate, actor: CurrentUser) -> m.User:
+        """Change a user's admin flag or activation; records what changed.
+
+        An administrator cannot revoke their own admin flag or deactivate themselves, and at least
+        one active administrator always remains (409 otherwise).
+        """
+        session = self.repository.session
+        await session.execute(select(func.pg_advisory_xact_lock(_ADMIN_LOCK)))
+        user = await self.get_one_or_none(m.User.id == user_id)
+        if user is None:
+            raise NotFoundError("User not found")
+        wanted = {"isAdmin": data.is_admin, "isActive": data.is_active}
+        changes = {
+            key: {"from": current, "to": value}
+            for key, value, current in (
+                ("isAdmin", wanted["isAdmin"], user.is_admin),
+                ("isActive", wanted["isActive"], user.is_active),
+            )
+            if value is not msgspec.UNSET and value != current
+        }
+        if user.id == actor.id and changes:
+            raise ConflictError("Administrators cannot revoke their own admin rights or deactivate themselves")
+        if not changes:
+            return user
+        if "isAdmin" in changes:
+            user.is_admin = bool(changes["isAdmin"]["to"])
+        if "isActive" in changes:
+            user.is_active = bool(changes["isActive"]["to"])
+        user = await self.update(user, auto_commit=False)
+        if await self.count(*_ACTIVE_ADMIN) == 0:
+            raise ConflictError("At least one active administrator must remain")
+        await ActivityService(session=session).record(
+            "user.updated",
+            actor=actor,
+            target_type="user",
+            target_id=user.id,
+            target_name=user.email,
+            details={"changes": changes},
+        )
+        logger.info("user updated by admin", extra={"user_id": str(user.id), "fields": sorted(changes)})
+        return user
+
+    async def list_projects(
+        self, *, search: str | None, archived: bool | None, page: int, page_size: int
+    ) -> tuple[list[s.AdminProject], int]:
+        """Every project (archived or not, or both), by name, with member and team counts."""
+        filters: list[ColumnElement[bool]] = []
+        if search:
+            filters.append(or_(_contains(m.Project.name, search), _contains(m.Project.slug, search)))
+        if archived is not None:
+            filters.append(m.Project.archived_at.is_not(None) if archived else m.Project.archived_at.is_(None))
+        session = self.repository.session
+        total = (await session.execute(select(func.count()).select_from(m.Project).where(*filters))).scalar_one()
+        creator = aliased(m.User)
+        teams = select(func.count()).where(m.ProjectTeam.project_id == m.Project.id).correlate(m.Project)
+        stmt = (
+            select(
+                m.Project,
+                creator,
+                member_count_column().label("members"),
+                server_count_column().label("servers"),
+                teams.scalar_subquery().label("teams"),
+            )
+            .outerjoin(creator, creator.id == m.Project.created_by_id)
+            .where(*filters)
+            .order_by(func.lower(m.Project.name), m.Project.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
+        rows = await session.execute(stmt)
+        return [self._project(*row) for row in rows.tuples()], int(total)
+
+    @staticmethod
+    def _project(project: m.Project, creator: m.User | None, members: int, servers: int, teams: int) -> s.AdminProject:
+        return s.AdminProject(
+            id=project.id,
+            name=project.name,
+            slug=project.slug,
+            description=project.description,
+            archived_at=project.archived_at,
+            created_at=project.created_at,
+            created_by=s.UserRef(id=creator.id, email=creator.email, name=creator.name) if creator else None,
+            member_count=int(members),
+            server_count=int(servers),
+            team_count=int(teams),
+        )
+
+    async def stats(self) -> dict[str, int]:
+        """Every counter in :data:`STATS`, read in one statement."""
+        row = (await self.repository.session.execute(select(*(q.label(k) for k, q in STATS.items())))).one()
+        return {key: int(value) for key, value in row._mapping.items()}

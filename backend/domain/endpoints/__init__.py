@@ -1,0 +1,1 @@
+"""MCP endpoints glue: credentials, the server directory, client sessions, client configs."""

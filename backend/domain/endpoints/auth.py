@@ -1,0 +1,175 @@
+"""Credentials for the MCP endpoints: project API keys, or a member's access token.
+
+* API key: valid for its own project only (another project's key → 404, revealing nothing),
+  not revoked or expired (→ 401), scoped keys see only their servers.
+* Access token: the user must be a developer or owner of the project (reporters → 403; they may
+  not call tools), or an administrator; non-members get 404.
+
+Answers are cached for a few seconds per credential and project (revocation in this process
+clears the cache at once), so the hot path does not query the database per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+
+from backend.db import models as m
+from backend.db.models import Role
+from backend.domain.accounts.auth import user_from_token
+from backend.domain.endpoints.ratelimit import RateLimiter
+from backend.domain.projects.access import find_project, member_role, parse_ref
+from backend.lib.context import AppContext
+from backend.lib.crypto import API_KEY_PREFIX, hash_api_key
+from backend.mcp.transport.ports import Access, AccessDenied
+
+logger = logging.getLogger("mcp_orch.endpoints")
+
+CACHE_SECONDS = 5.0
+_CACHE_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class _KeyRow:
+    key_id: UUID
+    project_id: UUID
+    slug: str
+    unified_enabled: bool
+    archived: bool
+    scope: frozenset[UUID] | None
+    rate_limit: int | None
+    expires_at: datetime | None
+    revoked: bool
+
+
+def _matches(ref: str, project_id: UUID, slug: str) -> bool:
+    as_uuid = parse_ref(ref)
+    return as_uuid == project_id if as_uuid is not None else ref.lower() == slug
+
+
+class EndpointAuthenticator:
+    """Implements :class:`backend.mcp.transport.ports.Authenticator`."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.limiter = RateLimiter(ctx.alchemy)
+        self._cache: dict[tuple[str, str], tuple[float, Access | AccessDenied]] = {}
+        self.usage: dict[UUID, tuple[datetime, str | None]] = {}
+
+    def forget(self) -> None:
+        """Drop every cached answer (a key was revoked, a member removed...)."""
+        self._cache.clear()
+
+    async def authenticate(self, token: str | None, project_ref: str, remote: str | None) -> Access:
+        """Resolve the bearer credential for ``project_ref``."""
+        if not token:
+            raise AccessDenied(401, "Authentication required: send Authorization: Bearer <API key>")
+        digest = hash_api_key(token)
+        key = (digest, project_ref.lower())
+        now = time.monotonic()
+        cached = self._cache.get(key)
+        if cached is None or cached[0] < now:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            try:
+                outcome: Access | AccessDenied = await self._resolve(token, digest, project_ref)
+            except AccessDenied as denied:
+                outcome = denied
+            cached = (now + CACHE_SECONDS, outcome)
+            self._cache[key] = cached
+        outcome = cached[1]
+        if isinstance(outcome, AccessDenied):
+            raise outcome
+        if outcome.api_key_id is not None:
+            self.usage[outcome.api_key_id] = (datetime.now(tz=UTC), remote)
+        return outcome
+
+    async def _resolve(self, token: str, digest: str, project_ref: str) -> Access:
+        if token.startswith(API_KEY_PREFIX):
+            return self._key_access(await self._key_row(digest), project_ref)
+        return await self._user_access(token, project_ref)
+
+    async def _key_row(self, digest: str) -> _KeyRow | None:
+        async with self.ctx.alchemy.get_session() as session:
+            row = (
+                await session.execute(
+                    select(m.ApiKey, m.Project)
+                    .join(m.Project, m.Project.id == m.ApiKey.project_id)
+                    .where(m.ApiKey.key_hash == digest)
+                )
+            ).first()
+        if row is None:
+            return None
+        key, project = row
+        return _KeyRow(
+            key_id=key.id,
+            project_id=project.id,
+            slug=project.slug,
+            unified_enabled=project.unified_enabled,
+            archived=project.archived_at is not None,
+            scope=frozenset(UUID(v) for v in key.server_ids) if key.server_ids else None,
+            rate_limit=key.rate_limit_per_minute,
+            expires_at=key.expires_at,
+            revoked=key.revoked_at is not None,
+        )
+
+    def _key_access(self, row: _KeyRow | None, project_ref: str) -> Access:
+        if row is None:
+            raise AccessDenied(401, "Invalid API key")
+        if not _matches(project_ref, row.project_id, row.slug):
+            raise AccessDenied(404, "Project not found")
+        if row.revoked:
+            raise AccessDenied(401, "API key revoked")
+        if row.expires_at is not None and row.expires_at <= datetime.now(tz=UTC):
+            raise AccessDenied(401, "API key expired")
+        if row.archived:
+            raise AccessDenied(403, "Project is archived")
+        return Access(
+            project_id=row.project_id,
+            project_slug=row.slug,
+            unified_enabled=row.unified_enabled,
+            api_key_id=row.key_id,
+            scope=row.scope,
+            rate_limit_per_minute=row.rate_limit,
+        )
+
+    async def _user_access(self, token: str, project_ref: str) -> Access:
+        user = await user_from_token(self.ctx, token)
+        if user is None:
+            raise AccessDenied(401, "Invalid or expired credential")
+        async with self.ctx.alchemy.get_session() as session:
+            project = await find_project(session, project_ref)
+            if project is None:
+                raise AccessDenied(404, "Project not found")
+            role = await member_role(session, project.id, user.id)
+        if role is None and not user.is_admin:
+            raise AccessDenied(404, "Project not found")
+        if not user.is_admin and not (role or Role.REPORTER).at_least(Role.DEVELOPER):
+            raise AccessDenied(403, "Calling tools needs the developer role in the project")
+        if project.archived_at is not None:
+            raise AccessDenied(403, "Project is archived")
+        return Access(
+            project_id=project.id, project_slug=project.slug, unified_enabled=project.unified_enabled, user_id=user.id
+        )
+
+    async def admit_call(self, access: Access) -> int | None:
+        """Count a tool call against the key's per-minute limit (shared by every process)."""
+        if access.api_key_id is None or access.rate_limit_per_minute is None:
+            return None
+        return await self.limiter.hit(access.api_key_id, access.rate_limit_per_minute)
+
+    def take_usage(self) -> dict[UUID, tuple[datetime, str | None]]:
+        """Key usage seen since the last call (for the journal to persist)."""
+        usage, self.usage = self.usage, {}
+        return usage
+
+
+def describe(access: Any) -> str:
+    """A log-safe description of an access (never the credential)."""
+    return f"key:{access.api_key_id}" if access.api_key_id else f"user:{access.user_id}"

@@ -1,0 +1,90 @@
+"""The MCP endpoints inside the API process: built in the lifespan, mounted at ``/projects``.
+
+``AppContext.extras["mcp_endpoints"]`` holds the :class:`McpEndpoints` while the app runs. It
+needs the gateway (``extras["gateway"]``), so its lifespan runs after the gateway's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from litestar import Litestar, asgi
+from litestar.types import Receive, Scope, Send
+
+from backend.domain.endpoints.auth import EndpointAuthenticator
+from backend.domain.endpoints.changes import watch_changes
+from backend.domain.endpoints.directory import DbDirectory
+from backend.domain.endpoints.journal import DbSessionJournal
+from backend.lib.context import AppContext
+from backend.mcp.proxy.registry import ViewRegistry
+from backend.mcp.transport import wire
+from backend.mcp.transport.app import EndpointSettings, McpEndpoints
+from backend.mcp.transport.security import OriginPolicy
+
+logger = logging.getLogger("mcp_orch.endpoints")
+
+EXTRAS_KEY = "mcp_endpoints"
+
+
+def build_endpoints(ctx: AppContext, upstreams: Any) -> tuple[McpEndpoints, DbSessionJournal, EndpointAuthenticator]:
+    """Wire the proxy core and the transports to the database-backed domain pieces."""
+    app = ctx.settings.app
+    authenticator = EndpointAuthenticator(ctx)
+    journal = DbSessionJournal(ctx.alchemy, usage=authenticator.take_usage)
+    registry = ViewRegistry(upstreams, DbDirectory(ctx.alchemy), recorder=ctx.extras.get("call_recorder"))
+    policy = OriginPolicy.build(app.public_url, app.host, app.port)
+    settings = EndpointSettings(base_url=app.base_url, max_body_bytes=app.max_body_bytes)
+    return McpEndpoints(registry, authenticator, policy, settings, journal), journal, authenticator
+
+
+@asynccontextmanager
+async def endpoints_runtime(ctx: AppContext) -> AsyncIterator[None]:
+    """Run the MCP endpoints for the life of the app (session tasks, view upkeep, journal)."""
+    gateway = ctx.extras.get("gateway")
+    if gateway is None:
+        logger.warning("no gateway: MCP endpoints disabled")
+        yield
+        return
+    endpoints, journal, authenticator = build_endpoints(ctx, gateway)
+
+    def access_changed(revoked: set[Any]) -> None:
+        authenticator.forget()
+        for key_id in revoked:
+            endpoints.registry.spawn(endpoints.close_key_sessions, key_id)
+
+    stop_watching = watch_changes(endpoints.registry.invalidate, access_changed)
+    try:
+        async with endpoints.running(), anyio.create_task_group() as tg:
+            tg.start_soon(journal.run)
+            ctx.extras[EXTRAS_KEY] = endpoints
+            ctx.extras["mcp_authenticator"] = authenticator
+            try:
+                yield
+            finally:
+                ctx.extras.pop(EXTRAS_KEY, None)
+                ctx.extras.pop("mcp_authenticator", None)
+                tg.cancel_scope.cancel()
+    finally:
+        stop_watching()
+        with anyio.CancelScope(shield=True):
+            await journal.flush()
+
+
+def endpoints_lifespan(app: Litestar) -> Any:
+    """Litestar lifespan hook."""
+    return endpoints_runtime(app.state.ctx)
+
+
+@asgi("/projects", is_mount=True, copy_scope=True, exclude_from_auth=True)
+async def mcp_endpoints(scope: Scope, receive: Receive, send: Send) -> None:
+    """MCP transports (SSE and Streamable HTTP) for every project, server and unified view."""
+    ctx: AppContext = scope["app"].state.ctx
+    endpoints: McpEndpoints | None = ctx.extras.get(EXTRAS_KEY)
+    if endpoints is None:
+        await wire.respond_error(send, 503, "The MCP endpoints are not running")
+        return
+    await endpoints(scope, receive, send)  # type: ignore[arg-type]

@@ -1,0 +1,210 @@
+"""Tool-call log, metrics and server logs of a project (reporters and above)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
+from litestar.params import PathParameter, QueryParameter
+
+from backend.domain.logs import schemas as s
+from backend.domain.logs.deps import provide_server_logs_service, provide_tool_calls_service
+from backend.domain.logs.services import CallFilter, ServerLogService, ToolCallService
+from backend.domain.projects.access import ProjectContext
+from backend.domain.projects.guards import project_reader
+from backend.domain.servers.deps import provide_servers_service
+from backend.domain.servers.services import ServerService
+
+Status = Literal["success", "error", "timeout", "cancelled"]
+Level = Literal["debug", "info", "warning", "error"]
+Since = Annotated[datetime | None, QueryParameter(description="ISO 8601; without a zone, UTC")]
+Until = Annotated[datetime | None, QueryParameter(description="ISO 8601, exclusive; without a zone, UTC")]
+ServerFilter = Annotated[str | None, QueryParameter(max_length=64, description="Server id or name")]
+Search = Annotated[str | None, QueryParameter(max_length=200)]
+Page = Annotated[int, QueryParameter(ge=1)]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """Naive times are taken as UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+class ToolCallController(Controller):
+    """The tool-call log: search, detail and metrics."""
+
+    path = "/api/projects/{project:str}/tool-calls"
+    tags = ["Tool calls"]
+    dependencies = {"tool_calls_service": Provide(provide_tool_calls_service)}
+
+    @get("", operation_id="listToolCalls", summary="Search tool calls", guards=[project_reader])
+    async def list_tool_calls(
+        self,
+        *,
+        tool_calls_service: NamedDependency[ToolCallService],
+        project_ctx: NamedDependency[ProjectContext],
+        server: ServerFilter = None,
+        tool: Annotated[str | None, QueryParameter(max_length=256)] = None,
+        status: Annotated[Status | None, QueryParameter()] = None,
+        since: Since = None,
+        until: Until = None,
+        search: Search = None,
+        min_ms: Annotated[float | None, QueryParameter(name="minMs", ge=0)] = None,
+        max_ms: Annotated[float | None, QueryParameter(name="maxMs", ge=0)] = None,
+        page: Page = 1,
+        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=500)] = 50,
+    ) -> s.ToolCallPage:
+        """Newest-first calls. ``search`` matches tool, server, client, error message and arguments."""
+        f = CallFilter(
+            server=server,
+            tool=tool,
+            status=status,
+            since=_utc(since),
+            until=_utc(until),
+            search=search,
+            min_ms=min_ms,
+            max_ms=max_ms,
+        )
+        rows, total = await tool_calls_service.search(project_ctx.project_id, f, page=page, page_size=page_size)
+        items = [s.ToolCallSummary.of(row) for row in rows]
+        return s.ToolCallPage(items=items, total=total, page=page, page_size=page_size)
+
+    @get("/metrics", operation_id="getToolCallMetrics", summary="Tool-call metrics", guards=[project_reader])
+    async def get_metrics(
+        self,
+        *,
+        tool_calls_service: NamedDependency[ToolCallService],
+        project_ctx: NamedDependency[ProjectContext],
+        since: Since = None,
+        until: Until = None,
+        server: ServerFilter = None,
+    ) -> s.ToolCallMetrics:
+        """Totals by status, success rate, p50/p95/p99 duration, calls per minute, top tools and errors.
+
+        The window defaults to the last hour; series buckets are one minute (wider for windows over a day).
+        """
+        return await tool_calls_service.metrics(
+            project_ctx.project_id, since=_utc(since), until=_utc(until), server=server
+        )
+
+    @get("/{call_id:uuid}", operation_id="getToolCall", summary="Get a tool call", guards=[project_reader])
+    async def get_tool_call(
+        self,
+        *,
+        call_id: Annotated[UUID, PathParameter()],
+        tool_calls_service: NamedDependency[ToolCallService],
+        project_ctx: NamedDependency[ProjectContext],
+    ) -> s.ToolCallDetail:
+        """One call with its arguments and result (secret-looking keys redacted, large values truncated)."""
+        return s.ToolCallDetail.of(await tool_calls_service.get_call(project_ctx.project_id, call_id))
+
+
+class ServerLogController(Controller):
+    """Server logs: lifecycle events and stderr lines."""
+
+    path = "/api/projects/{project:str}"
+    tags = ["Server logs"]
+    dependencies = {
+        "server_logs_service": Provide(provide_server_logs_service),
+        "servers_service": Provide(provide_servers_service),
+    }
+
+    @get("/logs", operation_id="listProjectLogs", summary="Server logs of a project", guards=[project_reader])
+    async def list_project_logs(
+        self,
+        *,
+        server_logs_service: NamedDependency[ServerLogService],
+        servers_service: NamedDependency[ServerService],
+        project_ctx: NamedDependency[ProjectContext],
+        server: ServerFilter = None,
+        level: Annotated[Level | None, QueryParameter(description="Minimum level")] = None,
+        category: Annotated[str | None, QueryParameter(max_length=32)] = None,
+        since: Since = None,
+        search: Search = None,
+        page: Page = 1,
+        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=1000)] = 100,
+    ) -> s.ServerLogPage:
+        """Newest-first log lines of every server (``level`` is a minimum: ``warning`` → warning + error)."""
+        server_id = (await servers_service.resolve(project_ctx.project_id, server)).id if server else None
+        return await _page(
+            server_logs_service,
+            project_id=project_ctx.project_id,
+            server_id=server_id,
+            level=level,
+            category=category,
+            since=_utc(since),
+            search=search,
+            page=page,
+            page_size=page_size,
+        )
+
+    @get("/servers/{server:str}/logs", operation_id="listServerLogs", summary="Logs of a server",
+         guards=[project_reader])  # fmt: skip
+    async def list_server_logs(
+        self,
+        *,
+        server: Annotated[str, PathParameter(max_length=64, description="Server id or name")],
+        server_logs_service: NamedDependency[ServerLogService],
+        servers_service: NamedDependency[ServerService],
+        project_ctx: NamedDependency[ProjectContext],
+        level: Annotated[Level | None, QueryParameter(description="Minimum level")] = None,
+        category: Annotated[str | None, QueryParameter(max_length=32)] = None,
+        since: Since = None,
+        search: Search = None,
+        page: Page = 1,
+        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=1000)] = 100,
+    ) -> s.ServerLogPage:
+        """Newest-first lifecycle events (category ``lifecycle``/``config``) and stderr lines (``stderr``)."""
+        server_id = (await servers_service.resolve(project_ctx.project_id, server)).id
+        return await _page(
+            server_logs_service,
+            project_id=project_ctx.project_id,
+            server_id=server_id,
+            level=level,
+            category=category,
+            since=_utc(since),
+            search=search,
+            page=page,
+            page_size=page_size,
+        )
+
+
+async def _page(
+    service: ServerLogService,
+    *,
+    project_id: UUID,
+    server_id: UUID | None,
+    level: str | None,
+    category: str | None,
+    since: datetime | None,
+    search: str | None,
+    page: int,
+    page_size: int,
+) -> s.ServerLogPage:
+    rows, total = await service.search(
+        project_id,
+        server_id=server_id,
+        level=level,
+        category=category,
+        since=since,
+        search=search,
+        page=page,
+        page_size=page_size,
+    )
+    items = [
+        s.ServerLogItem(
+            id=log.id,
+            server_id=log.server_id,
+            server_name=name,
+            level=log.level,
+            category=log.category,
+            message=log.message,
+            created_at=log.created_at,
+        )
+        for log, name in rows
+    ]
+    return s.ServerLogPage(items=items, total=total, page=page, page_size=page_size)

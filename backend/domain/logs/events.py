@@ -1,0 +1,135 @@
+"""The gateway's event sink: server logs, status and catalogue changes, persisted in the background.
+
+Callbacks return at once. Log lines are queued (bounded, dropped and counted when full); status
+and catalogue updates are coalesced per server — only the latest of each is written.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
+from sqlalchemy import insert, select, update
+from uuid_utils.compat import uuid7
+
+from backend.db import models as m
+from backend.domain.logs.buffer import BatchWriter
+from backend.domain.logs.redact import clip
+from backend.domain.servers.catalogue import store_catalogue
+from backend.mcp.types import Catalogue, LogLevel, UpstreamStatus
+
+logger = logging.getLogger("mcp_orch.logs")
+
+MAX_LOG_CHARS = 4000
+_LEVELS = {"debug", "info", "warning", "error"}
+
+
+class GatewayEventSink:
+    """Implements :class:`backend.mcp.types.GatewayEvents` on top of two batch writers."""
+
+    def __init__(self, alchemy: SQLAlchemyAsyncConfig, *, capacity: int = 10_000, interval: float = 0.25) -> None:
+        self.alchemy = alchemy
+        self.logs: BatchWriter[dict[str, Any]] = BatchWriter(
+            "server_logs", self._write_logs, capacity=capacity, interval=interval
+        )
+        self.state: BatchWriter[tuple[str, UUID]] = BatchWriter(
+            "server_state", self._write_state, capacity=capacity, interval=interval
+        )
+        self._status: dict[UUID, tuple[UpstreamStatus, datetime]] = {}
+        self._catalogues: dict[UUID, Catalogue] = {}
+
+    # --- GatewayEvents -------------------------------------------------------------------------
+
+    def on_log(self, server_id: UUID, project_id: UUID, level: LogLevel, category: str, message: str) -> None:
+        """Queue a lifecycle event or a stderr line."""
+        now = datetime.now(tz=UTC)
+        self.logs.put(
+            {
+                "id": uuid7(),
+                "project_id": project_id,
+                "server_id": server_id,
+                "level": level if level in _LEVELS else "info",
+                "category": clip(category, 32) or "lifecycle",
+                "message": clip(message, MAX_LOG_CHARS) or "",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+
+    def on_status(self, server_id: UUID, project_id: UUID, status: UpstreamStatus) -> None:
+        """Remember the latest status of a server; it is written with the next batch."""
+        self._status[server_id] = (status, datetime.now(tz=UTC))
+        self.state.put(("status", server_id))
+
+    def on_catalogue(self, server_id: UUID, project_id: UUID, catalogue: Catalogue) -> None:
+        """Remember the latest catalogue of a server; it is upserted with the next batch."""
+        self._catalogues[server_id] = catalogue
+        self.state.put(("catalogue", server_id))
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start both writers."""
+        self.logs.start()
+        self.state.start()
+
+    async def flush(self) -> None:
+        """Write everything queued now."""
+        await self.state.flush()
+        await self.logs.flush()
+
+    async def close(self) -> None:
+        """Stop the writers after writing what is queued."""
+        await self.state.close()
+        await self.logs.close()
+
+    # --- writers -------------------------------------------------------------------------------
+
+    async def _write_logs(self, rows: list[dict[str, Any]]) -> None:
+        async with self.alchemy.get_session() as session:
+            ids = {row["server_id"] for row in rows}
+            existing = set((await session.execute(select(m.Server.id).where(m.Server.id.in_(ids)))).scalars())
+            rows = [row for row in rows if row["server_id"] in existing]
+            if rows:
+                await session.execute(insert(m.ServerLog), rows)
+                await session.commit()
+
+    async def _write_state(self, keys: list[tuple[str, UUID]]) -> None:
+        for kind, server_id in dict.fromkeys(keys):
+            try:
+                if kind == "status":
+                    await self._write_status(server_id)
+                else:
+                    await self._write_catalogue(server_id)
+            except Exception:
+                logger.exception("server state could not be written", extra={"server_id": str(server_id)})
+
+    async def _write_status(self, server_id: UUID) -> None:
+        entry = self._status.pop(server_id, None)
+        if entry is None:
+            return
+        status, at = entry
+        async with self.alchemy.get_session() as session:
+            await session.execute(
+                update(m.Server)
+                .where(m.Server.id == server_id)
+                .values(
+                    status=status.state,
+                    last_error=clip(status.last_error, 8000),
+                    restarts=status.restarts,
+                    started_at=status.started_at,
+                    last_checked_at=at,
+                )
+            )
+            await session.commit()
+
+    async def _write_catalogue(self, server_id: UUID) -> None:
+        catalogue = self._catalogues.pop(server_id, None)
+        if catalogue is None:
+            return
+        async with self.alchemy.get_session() as session:
+            await store_catalogue(session, server_id, catalogue)
+            await session.commit()

@@ -1,0 +1,122 @@
+"""The tool-call recorder: every finished call becomes a ``tool_call`` row, written in batches.
+
+``record`` only prepares a row (redacted, size-capped) and queues it; a call never waits for the
+database. Rows for projects deleted in the meantime are skipped, and a batch that fails is retried
+row by row so one bad row cannot lose its neighbours.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
+from sqlalchemy import insert, select
+from uuid_utils.compat import uuid7
+
+from backend.db import models as m
+from backend.domain.logs.buffer import BatchWriter
+from backend.domain.logs.redact import DEFAULT_CAP_BYTES, capped, clip
+from backend.mcp.types import CallRecord
+
+logger = logging.getLogger("mcp_orch.logs")
+
+
+def call_row(call: CallRecord, cap_bytes: int = DEFAULT_CAP_BYTES) -> dict[str, Any]:
+    """The ``tool_call`` row for ``call`` (arguments and result redacted and capped)."""
+    return {
+        "id": uuid7(),
+        "project_id": call.project_id,
+        "server_id": call.server_id,
+        "server_name": clip(call.server_name, 48) or "",
+        "tool": clip(call.tool, 256) or "",
+        "user_id": call.user_id,
+        "api_key_id": call.api_key_id,
+        "session_id": clip(call.session_id, 128),
+        "transport": clip(call.transport, 32),
+        "client_name": clip(call.client_name, 256),
+        "client_version": clip(call.client_version, 64),
+        "arguments": capped(call.arguments, cap_bytes),
+        "result": capped(call.result, cap_bytes),
+        "status": call.status,
+        "error_code": call.error_code,
+        "error_message": clip(call.error_message, 4000),
+        "duration_ms": round(float(call.duration_ms), 3),
+        "started_at": call.started_at,
+        "finished_at": call.finished_at,
+        "created_at": call.finished_at,
+        "updated_at": call.finished_at,
+    }
+
+
+class ToolCallRecorder:
+    """Implements :class:`backend.mcp.types.CallRecorder` over a bounded batch writer."""
+
+    def __init__(
+        self,
+        alchemy: SQLAlchemyAsyncConfig,
+        *,
+        capacity: int = 10_000,
+        batch_size: int = 500,
+        interval: float = 0.25,
+        cap_bytes: int = DEFAULT_CAP_BYTES,
+    ) -> None:
+        self.alchemy = alchemy
+        self.cap_bytes = cap_bytes
+        self.writer: BatchWriter[dict[str, Any]] = BatchWriter(
+            "tool_calls", self._write, capacity=capacity, batch_size=batch_size, interval=interval
+        )
+
+    @property
+    def dropped(self) -> int:
+        """Calls not recorded because the buffer was full."""
+        return self.writer.dropped
+
+    def record(self, call: CallRecord) -> None:
+        """Queue one finished call (never blocks; drops and counts when the buffer is full)."""
+        try:
+            row = call_row(call, self.cap_bytes)
+        except Exception:
+            logger.exception("tool call could not be prepared for the log")
+            self.writer.dropped += 1
+            return
+        if not self.writer.put(row):
+            logger.warning("tool call log buffer full; call not recorded", extra={"dropped": self.writer.dropped})
+
+    def start(self) -> None:
+        """Start the background writer."""
+        self.writer.start()
+
+    async def flush(self) -> None:
+        """Write every queued call now."""
+        await self.writer.flush()
+
+    async def close(self) -> None:
+        """Stop the writer after writing what is queued."""
+        await self.writer.close()
+
+    async def _write(self, rows: list[dict[str, Any]]) -> None:
+        async with self.alchemy.get_session() as session:
+            ids = {row["project_id"] for row in rows}
+            existing = set((await session.execute(select(m.Project.id).where(m.Project.id.in_(ids)))).scalars())
+            rows = [row for row in rows if row["project_id"] in existing]
+            if not rows:
+                return
+            try:
+                await session.execute(insert(m.ToolCall), rows)
+                await session.commit()
+            except Exception:
+                await session.rollback()
+                logger.warning("tool call batch failed; retrying row by row", extra={"rows": len(rows)})
+                await self._write_one_by_one(rows)
+
+    async def _write_one_by_one(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            async with self.alchemy.get_session() as session:
+                try:
+                    await session.execute(insert(m.ToolCall), [row])
+                    await session.commit()
+                except Exception:
+                    await session.rollback()
+                    self.writer.failed += 1
+                    logger.exception("tool call row could not be written", extra={"tool": row["tool"]})

@@ -1,0 +1,98 @@
+"""Making tool-call payloads safe to store: secret-looking keys redacted, size capped, NULs removed.
+
+PostgreSQL rejects ``\\u0000`` in ``jsonb`` and text columns, so every stored string goes through
+:func:`sanitize`; a single bad row must not fail a whole batch.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+
+REDACTED = "[redacted]"
+DEFAULT_CAP_BYTES = 64 * 1024
+PREVIEW_CHARS = 2048
+MAX_DEPTH = 64
+
+# Words that mark a key as secret once the key is split into words ("apiKey" → api, key).
+_SECRET_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "secret",
+        "token",
+        "key",
+        "apikey",
+        "authorization",
+        "auth",
+        "bearer",
+        "credential",
+        "credentials",
+        "cookie",
+        "jwt",
+        "otp",
+        "pin",
+    }
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+
+
+def is_secret_key(key: str) -> bool:
+    """True for keys such as ``password``, ``api_key``, ``accessToken``, ``X-Auth-Token``, ``client_secret``.
+
+    Matching whole words avoids redacting ``keyword``, ``monkey`` or ``max_tokens``.
+    """
+    words = {w.lower() for w in _SPLIT.split(_CAMEL.sub("_", key)) if w}
+    return not words.isdisjoint(_SECRET_WORDS)
+
+
+def strip_nul(text: str) -> str:
+    """``text`` without NUL characters (which PostgreSQL cannot store)."""
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
+
+
+def sanitize(value: Any, *, redact: bool = False, depth: int = 0) -> Any:
+    """A JSON-safe copy of ``value``: NULs replaced, and secret-looking keys redacted when asked."""
+    if isinstance(value, str):
+        return strip_nul(value)
+    if depth >= MAX_DEPTH:
+        return "[too deep]"
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            name = strip_nul(str(key))
+            out[name] = REDACTED if redact and is_secret_key(name) else sanitize(item, redact=redact, depth=depth + 1)
+        return out
+    if isinstance(value, list | tuple):
+        return [sanitize(item, redact=redact, depth=depth + 1) for item in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return strip_nul(str(value))
+
+
+def capped(value: Any, cap_bytes: int = DEFAULT_CAP_BYTES) -> Any:
+    """``value`` redacted and sanitized; over ``cap_bytes`` of JSON it becomes a truncation marker."""
+    if value is None:
+        return None
+    clean = sanitize(value, redact=True)
+    raw = msgspec.json.encode(clean)
+    if len(raw) <= cap_bytes:
+        return clean
+    return {
+        "_truncated": True,
+        "_originalBytes": len(raw),
+        "_preview": raw[:PREVIEW_CHARS].decode("utf-8", errors="ignore"),
+    }
+
+
+def clip(text: str | None, limit: int) -> str | None:
+    """``text`` without NULs, cut to ``limit`` characters (with an ellipsis)."""
+    if text is None:
+        return None
+    text = strip_nul(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,112 @@
+"""Talking to the gateway on behalf of the API: refresh, refresh all, try a configuration."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid4
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db import models as m
+from backend.domain.servers import schemas as s
+from backend.domain.servers.catalogue import store_catalogue
+from backend.domain.servers.errors import http_error
+from backend.mcp.types import Catalogue, GatewayError, UpstreamSpec
+
+if TYPE_CHECKING:
+    from backend.mcp.gateway import Gateway
+
+REFRESH_CONCURRENCY = 4
+
+
+async def refresh_server(session: AsyncSession, gateway: Gateway, server: m.Server) -> Catalogue:
+    """Re-list a server's catalogue now (starting it if needed) and store it; gateway errors → HTTP errors."""
+    clock = time.perf_counter()
+    try:
+        catalogue = await gateway.refresh(server.id)
+    except GatewayError as exc:
+        raise http_error(exc, server=server.name) from None
+    elapsed = round((time.perf_counter() - clock) * 1000, 3)
+    await store_catalogue(session, server.id, catalogue)
+    await session.execute(update(m.Server).where(m.Server.id == server.id).values(response_ms=elapsed))
+    await session.refresh(server)
+    return catalogue
+
+
+async def refresh_all(session: AsyncSession, gateway: Gateway, servers: list[m.Server]) -> list[s.RefreshOutcome]:
+    """Refresh every enabled server, at most ``REFRESH_CONCURRENCY`` at a time; stores each catalogue."""
+    gate = asyncio.Semaphore(REFRESH_CONCURRENCY)
+
+    async def _one(server: m.Server) -> Catalogue | str:
+        async with gate:
+            try:
+                return await gateway.refresh(server.id)
+            except GatewayError as exc:
+                return exc.message
+
+    enabled = [server for server in servers if server.enabled]
+    outcomes = await asyncio.gather(*(_one(server) for server in enabled))
+    report: list[s.RefreshOutcome] = []
+    for server, outcome in zip(enabled, outcomes, strict=True):
+        if isinstance(outcome, str):
+            report.append(
+                s.RefreshOutcome(server_id=server.id, server_name=server.name, ok=False, tools_count=0, error=outcome)
+            )
+            continue
+        tools = await store_catalogue(session, server.id, outcome)
+        report.append(
+            s.RefreshOutcome(server_id=server.id, server_name=server.name, ok=True, tools_count=tools or 0, error=None)
+        )
+    return report
+
+
+def probe_spec(project_id: UUID, data: s.ServerCreate) -> UpstreamSpec:
+    """A throw-away spec for ``servers/test`` (never registered)."""
+    return UpstreamSpec(
+        server_id=uuid4(),
+        project_id=project_id,
+        name=data.name,
+        transport=data.transport,
+        command=data.command,
+        args=tuple(data.args),
+        env=tuple(sorted(data.env.items())),
+        cwd=data.cwd,
+        url=data.url,
+        headers=tuple(sorted(data.headers.items())),
+        timeout_seconds=data.timeout_seconds,
+        isolation=data.isolation,
+        enabled=True,
+    )
+
+
+async def probe(gateway: Gateway, spec: UpstreamSpec, start_seconds: float) -> s.ProbeReport:
+    """Start ``spec``, list its catalogue, stop it; the error and stderr tail when it fails."""
+    try:
+        result = await gateway.probe(spec, start_seconds)
+    except GatewayError as exc:
+        return s.ProbeReport(
+            ok=False,
+            error=exc.message,
+            stderr_tail=[],
+            response_ms=0.0,
+            tools=[],
+            prompts=[],
+            resources=[],
+            resource_templates=[],
+            server_info={},
+        )
+    catalogue = result.catalogue or Catalogue()
+    return s.ProbeReport(
+        ok=result.ok,
+        error=result.error,
+        stderr_tail=list(result.stderr_tail),
+        response_ms=round(result.response_ms, 3),
+        tools=list(catalogue.tools),
+        prompts=list(catalogue.prompts),
+        resources=list(catalogue.resources),
+        resource_templates=list(catalogue.resource_templates),
+        server_info=dict(catalogue.server_info),
+    )

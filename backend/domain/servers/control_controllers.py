@@ -1,0 +1,262 @@
+"""Server control (toggle, restart, refresh, test) and tools (list, enable/disable, call from REST).
+
+Gateway failures map to HTTP as documented in :mod:`backend.domain.servers.errors`: timeout → 504,
+unavailable → 503, upstream JSON-RPC error → 502, disabled tool or server → 409.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from backend.domain.accounts.auth import CurrentUser
+from backend.domain.logs.calls import Caller, recorded_tool_call
+from backend.domain.projects.access import ProjectContext
+from backend.domain.projects.guards import project_developer, project_reader
+from backend.domain.servers import schemas as s
+from backend.domain.servers.catalogue import CatalogueService
+from backend.domain.servers.control import probe, probe_spec
+from backend.domain.servers.deps import (
+    app_context,
+    call_recorder,
+    gateway_or_none,
+    provide_catalogue_service,
+    provide_servers_service,
+    require_gateway,
+)
+from backend.domain.servers.errors import http_error
+from backend.domain.servers.services import ServerService
+from backend.domain.servers.validation import ServerConfig, validate_config
+from backend.domain.servers.views import entry_view, live_status, server_view, state_of, tool_view
+from backend.lib.exceptions import ConflictError
+from backend.mcp.types import GatewayError
+
+SERVER = "/{server:str}"
+ServerRef = Annotated[str, PathParameter(max_length=64, description="Server id or name")]
+ToolRef = Annotated[str, PathParameter(max_length=256, description="Tool name")]
+
+
+class ServerControlController(Controller):
+    """Toggle, restart, refresh and try servers.
+
+    ``POST .../servers/refresh`` (all servers) is the health-check job's route (jobs domain); it can
+    use :meth:`ServerService.refresh_all` for an immediate, bounded-concurrency refresh.
+    """
+
+    path = "/api/projects/{project:str}/servers"
+    tags = ["Servers"]
+    dependencies = {"servers_service": Provide(provide_servers_service)}
+
+    @post("/test", operation_id="testServer", summary="Try a configuration", status_code=HTTP_200_OK,
+          guards=[project_developer])  # fmt: skip
+    async def test_server(
+        self,
+        *,
+        data: JSONBody[s.ServerCreate],
+        servers_service: NamedDependency[ServerService],
+        project_ctx: NamedDependency[ProjectContext],
+        request: Request[Any, Any, Any],
+    ) -> s.ProbeReport:
+        """Start a configuration without saving it, list its catalogue, stop it (developer).
+
+        Answers 200 with ``ok: false``, the error and the stderr tail when the server fails.
+        """
+        settings = app_context(request).settings.gateway
+        policy = await servers_service.command_policy(settings)
+        config = ServerConfig(
+            name=data.name, transport=data.transport, command=data.command, args=list(data.args), cwd=data.cwd,
+            url=data.url, env=dict(data.env), headers=dict(data.headers),
+        )  # fmt: skip
+        validate_config(config, policy)
+        spec = probe_spec(project_ctx.project_id, data)
+        return await probe(require_gateway(request), spec, float(settings.start_timeout_seconds))
+
+    @post(SERVER + "/toggle", operation_id="toggleServer", summary="Enable or disable a server",
+          status_code=HTTP_200_OK, guards=[project_developer])  # fmt: skip
+    async def toggle_server(
+        self,
+        *,
+        server: ServerRef,
+        servers_service: NamedDependency[ServerService],
+        project_ctx: NamedDependency[ProjectContext],
+        current_user: NamedDependency[CurrentUser],
+        request: Request[Any, Any, Any],
+    ) -> s.Server:
+        """Flip ``enabled`` (developer). Disabling stops the upstream at once."""
+        gateway = gateway_or_none(request)
+        row = await servers_service.resolve(project_ctx.project_id, server)
+        row = await servers_service.toggle(row, actor=current_user, gateway=gateway)
+        return server_view(row, None)
+
+    @post(SERVER + "/restart", operation_id="restartServer", summary="Restart a server", status_code=HTTP_200_OK,
+          guards=[project_developer])  # fmt: skip
+    async def restart_server(
+        self,
+        *,
+        server: ServerRef,
+        servers_service: NamedDependency[ServerService],
+        project_ctx: NamedDependency[ProjectContext],
+        current_user: NamedDependency[CurrentUser],
+        request: Request[Any, Any, Any],
+    ) -> s.Server:
+        """Restart the upstream now (developer). 409 when the server is disabled."""
+        gateway = require_gateway(request)
+        row = await servers_service.resolve(project_ctx.project_id, server)
+        if not row.enabled:
+            raise ConflictError(f"Server {row.name!r} is disabled; enable it first")
+        await servers_service.record_restart(row, actor=current_user)
+        try:
+            await gateway.restart(row.id)
+        except GatewayError as exc:
+            raise http_error(exc, server=row.name) from None
+        return server_view(row, live_status(gateway, row))
+
+    @post(SERVER + "/refresh", operation_id="refreshServer", summary="Refresh a server's catalogue",
+          status_code=HTTP_200_OK, guards=[project_developer])  # fmt: skip
+    async def refresh_server(
+        self,
+        *,
+        server: ServerRef,
+        servers_service: NamedDependency[ServerService],
+        project_ctx: NamedDependency[ProjectContext],
+        request: Request[Any, Any, Any],
+    ) -> s.Catalogue:
+        """Re-list tools, prompts, resources and templates now (starting the server if needed; developer)."""
+        gateway = require_gateway(request)
+        row = await servers_service.resolve(project_ctx.project_id, server)
+        if not row.enabled:
+            raise ConflictError(f"Server {row.name!r} is disabled; enable it first")
+        await servers_service.refresh(row, gateway)
+        catalogue = CatalogueService(session=servers_service.repository.session)
+        return await _catalogue_view(catalogue, row, live_status(gateway, row))
+
+
+async def _catalogue_view(catalogue: CatalogueService, row: Any, live: Any) -> s.Catalogue:
+    items = await catalogue.items(row.id)
+    state = state_of(row, live)
+    by_kind: dict[str, list[Any]] = {"tool": [], "prompt": [], "resource": [], "resource_template": []}
+    for item in items:
+        by_kind.setdefault(item.kind, []).append(item)
+    return s.Catalogue(
+        server_id=row.id,
+        server_name=row.name,
+        tools=[tool_view(item, row, state) for item in by_kind["tool"]],
+        prompts=[entry_view(item) for item in by_kind["prompt"]],
+        resources=[entry_view(item) for item in by_kind["resource"]],
+        resource_templates=[entry_view(item) for item in by_kind["resource_template"]],
+        last_checked_at=row.last_checked_at,
+    )
+
+
+class ToolController(Controller):
+    """Tools across servers, per-tool enable/disable, and REST tool calls."""
+
+    path = "/api/projects/{project:str}"
+    tags = ["Tools"]
+    dependencies = {
+        "servers_service": Provide(provide_servers_service),
+        "catalogue_service": Provide(provide_catalogue_service),
+    }
+
+    @get("/tools", operation_id="listTools", summary="List tools of all servers", guards=[project_reader])
+    async def list_tools(
+        self,
+        *,
+        catalogue_service: NamedDependency[CatalogueService],
+        servers_service: NamedDependency[ServerService],
+        project_ctx: NamedDependency[ProjectContext],
+        request: Request[Any, Any, Any],
+        server: Annotated[str | None, QueryParameter(max_length=64, description="Server id or name")] = None,
+        search: Annotated[str | None, QueryParameter(max_length=200)] = None,
+    ) -> list[s.Tool]:
+        """Every cached tool of the project's servers, with server name, server status and enabled flag."""
+        gateway = gateway_or_none(request)
+        server_id = (await servers_service.resolve(project_ctx.project_id, server)).id if server else None
+        rows = await catalogue_service.tools(project_ctx.project_id, server_id=server_id, search=search)
+        states: dict[Any, str] = {}
+        for _, row in rows:
+            if row.id not in states:
+                live = live_status(gateway, row)
+                states[row.id] = state_of(row, live)
+        return [tool_view(item, row, states[row.id]) for item, row in rows]
+
+    @get("/servers" + SERVER + "/catalogue", operation_id="getServerCatalogue", summary="A server's catalogue",
+         guards=[project_reader])  # fmt: skip
+    async def get_catalogue(
+        self,
+        *,
+        server: ServerRef,
+        catalogue_service: NamedDependency[CatalogueService],
+        servers_service: NamedDependency[ServerService],
+        project_ctx: NamedDependency[ProjectContext],
+        request: Request[Any, Any, Any],
+    ) -> s.Catalogue:
+        """The cached tools, prompts, resources and resource templates of one server."""
+        row = await servers_service.resolve(project_ctx.project_id, server)
+        return await _catalogue_view(catalogue_service, row, live_status(gateway_or_none(request), row))
+
+    @patch("/servers" + SERVER + "/tools/{tool:str}", operation_id="updateTool", summary="Enable or disable a tool",
+           guards=[project_developer])  # fmt: skip
+    async def update_tool(
+        self,
+        *,
+        server: ServerRef,
+        tool: ToolRef,
+        data: JSONBody[s.ToolUpdate],
+        servers_service: NamedDependency[ServerService],
+        project_ctx: NamedDependency[ProjectContext],
+        current_user: NamedDependency[CurrentUser],
+        request: Request[Any, Any, Any],
+    ) -> s.Tool:
+        """Enable or disable one tool (developer). Disabled tools are hidden from MCP lists and refused on call."""
+        gateway = gateway_or_none(request)
+        row = await servers_service.resolve(project_ctx.project_id, server)
+        item = await servers_service.set_tool_enabled(row, tool, data.enabled, actor=current_user, gateway=gateway)
+        live = live_status(gateway, row)
+        return tool_view(item, row, state_of(row, live))
+
+    @post("/servers" + SERVER + "/tools/{tool:str}/call", operation_id="callTool", summary="Call a tool",
+          status_code=HTTP_200_OK, guards=[project_developer])  # fmt: skip
+    async def call_tool(
+        self,
+        *,
+        server: ServerRef,
+        tool: ToolRef,
+        data: JSONBody[s.ToolCallRequest],
+        servers_service: NamedDependency[ServerService],
+        catalogue_service: NamedDependency[CatalogueService],
+        project_ctx: NamedDependency[ProjectContext],
+        current_user: NamedDependency[CurrentUser],
+        request: Request[Any, Any, Any],
+    ) -> Response[dict[str, Any]]:
+        """Call a tool and return the MCP ``CallToolResult`` JSON unchanged (developer or owner).
+
+        The server's ``timeoutSeconds`` applies. Timeout → 504, unavailable → 503, upstream error → 502,
+        disabled server or tool → 409. The call is recorded in the tool-call log.
+        """
+        gateway = require_gateway(request)
+        row = await servers_service.resolve(project_ctx.project_id, server)
+        if not row.enabled:
+            raise ConflictError(f"Server {row.name!r} is disabled")
+        if await catalogue_service.tool_enabled(row.id, tool) is False:
+            raise ConflictError(f"Tool {tool!r} is disabled on server {row.name!r}")
+        await servers_service.release_connection()
+        try:
+            result = await recorded_tool_call(
+                gateway,
+                call_recorder(request),
+                project_id=row.project_id,
+                server_id=row.id,
+                server_name=row.name,
+                tool=tool,
+                arguments=data.arguments,
+                caller=Caller(user_id=current_user.id, transport="rest"),
+                limit_seconds=row.timeout_seconds,
+            )
+        except GatewayError as exc:
+            raise http_error(exc, server=row.name, tool=tool) from None
+        return Response(content=result, status_code=HTTP_200_OK)

@@ -1,0 +1,46 @@
+"""Dependency providers and runtime handles for the servers domain."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
+from litestar import Request
+
+from backend.domain.servers.catalogue import CatalogueService
+from backend.domain.servers.errors import ServiceUnavailableError
+from backend.domain.servers.services import ServerService
+from backend.lib.context import AppContext
+
+if TYPE_CHECKING:
+    from backend.mcp.gateway import Gateway
+    from backend.mcp.types import CallRecorder
+
+provide_servers_service = create_service_provider(ServerService)
+provide_catalogue_service = create_service_provider(CatalogueService)
+
+
+def app_context(request: Request[Any, Any, Any]) -> AppContext:
+    """The process context."""
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+def gateway_or_none(request: Request[Any, Any, Any]) -> Gateway | None:
+    """The running gateway, if this process has one (registry edits work without it)."""
+    gateway: Gateway | None = app_context(request).extras.get("gateway")
+    return gateway
+
+
+def require_gateway(request: Request[Any, Any, Any]) -> Gateway:
+    """The running gateway, or 503."""
+    gateway = gateway_or_none(request)
+    if gateway is None:
+        raise ServiceUnavailableError("The MCP gateway is not running in this process")
+    return gateway
+
+
+def call_recorder(request: Request[Any, Any, Any]) -> CallRecorder | None:
+    """The tool-call recorder, if running."""
+    recorder: CallRecorder | None = app_context(request).extras.get("call_recorder")
+    return recorder

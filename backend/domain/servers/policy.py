@@ -1,0 +1,70 @@
+"""Which commands stdio servers may run: the configured allowlist plus what administrators add.
+
+A command matches an entry exactly: a bare name (``python``) allows only the bare name, resolved
+through ``PATH``; a path (``/opt/tools/bin/server``) must be listed as that path. Matching
+basenames would let ``/tmp/evil/python`` pass as ``python``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db import models as m
+from backend.lib.settings import GatewaySettings
+
+SETTING_KEY = "allowed_commands"
+
+
+@dataclass(frozen=True)
+class CommandPolicy:
+    """The allowlist in force: built in (``MCP_ORCH_ALLOWED_COMMANDS``) and added by administrators."""
+
+    built_in: tuple[str, ...]
+    added: tuple[str, ...] = ()
+
+    @property
+    def effective(self) -> tuple[str, ...]:
+        """Every allowed command, built-in first, without duplicates."""
+        return tuple(dict.fromkeys((*self.built_in, *self.added)))
+
+    def allows(self, command: str) -> bool:
+        """True when ``command`` is on the allowlist (exact match)."""
+        return command in self.effective
+
+    def refusal(self, command: str) -> str:
+        """The 422 message for a command that is not allowed."""
+        return (
+            f"Command {command!r} is not allowed. Allowed commands: {', '.join(self.effective) or '(none)'}. "
+            "An administrator can add commands (PUT /api/admin/allowed-commands)."
+        )
+
+
+async def _setting(session: AsyncSession) -> m.AppSetting | None:
+    return (await session.execute(select(m.AppSetting).where(m.AppSetting.key == SETTING_KEY))).scalar_one_or_none()
+
+
+def _as_commands(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(str(item) for item in value if isinstance(item, str) and item.strip())
+
+
+async def load_policy(session: AsyncSession, settings: GatewaySettings) -> CommandPolicy:
+    """The policy in force now (administrators' additions are read from the database)."""
+    row = await _setting(session)
+    return CommandPolicy(built_in=tuple(settings.allowed_commands), added=_as_commands(row.value if row else None))
+
+
+async def save_added_commands(session: AsyncSession, commands: list[str]) -> None:
+    """Replace the administrators' additions (order kept, duplicates dropped)."""
+    cleaned = list(dict.fromkeys(c.strip() for c in commands if c.strip()))
+    row = await _setting(session)
+    if row is None:
+        session.add(m.AppSetting(key=SETTING_KEY, value=cleaned))
+    else:
+        row.value = cleaned
+    await session.flush()

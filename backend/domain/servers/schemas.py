@@ -1,0 +1,217 @@
+"""Server registry API schemas.
+
+``env`` and ``headers`` are write-only: inputs carry values, outputs only say which keys are set.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import msgspec
+
+from backend.lib.schema import CamelizedBaseStruct, InputStruct
+
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,47}$"
+
+ServerName = Annotated[
+    str, msgspec.Meta(pattern=NAME_PATTERN, max_length=48, description="Lowercase letters, digits, '-' and '_'")
+]
+Transport = Literal["stdio", "sse", "streamable-http"]
+Isolation = Literal["shared", "per_session"]
+Description = Annotated[str, msgspec.Meta(max_length=2000)]
+Command = Annotated[str, msgspec.Meta(max_length=1024)]
+Arg = Annotated[str, msgspec.Meta(max_length=4096)]
+Args = Annotated[list[Arg], msgspec.Meta(max_length=100)]
+Cwd = Annotated[str, msgspec.Meta(max_length=1024)]
+Url = Annotated[str, msgspec.Meta(max_length=2048)]
+EnvKey = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
+SecretValue = Annotated[str, msgspec.Meta(max_length=16384)]
+HeaderName = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$")]
+HeaderValue = Annotated[str, msgspec.Meta(max_length=8192, pattern=r"^[^\r\n\x00]*$")]
+Env = Annotated[dict[EnvKey, SecretValue], msgspec.Meta(max_length=100)]
+Headers = Annotated[dict[HeaderName, HeaderValue], msgspec.Meta(max_length=50)]
+EnvPatch = Annotated[dict[EnvKey, SecretValue | None], msgspec.Meta(max_length=100)]
+HeadersPatch = Annotated[dict[HeaderName, HeaderValue | None], msgspec.Meta(max_length=50)]
+Timeout = Annotated[float, msgspec.Meta(gt=0, le=3600)]
+ToolName = Annotated[str, msgspec.Meta(max_length=256)]
+
+
+class ServerCreate(InputStruct):
+    """A server to register: a stdio command, or a remote URL (``sse`` / ``streamable-http``)."""
+
+    name: ServerName
+    description: Description = ""
+    transport: Transport = "stdio"
+    command: Command | None = None
+    args: Args = []
+    env: Env = {}
+    cwd: Cwd | None = None
+    url: Url | None = None
+    headers: Headers = {}
+    timeout_seconds: Timeout = 60.0
+    enabled: bool = True
+    isolation: Isolation = "shared"
+
+
+class ServerUpdate(InputStruct):
+    """Changes to a server. ``env``/``headers`` are merged per key; a ``null`` value removes the key."""
+
+    name: ServerName | msgspec.UnsetType = msgspec.UNSET
+    description: Description | msgspec.UnsetType = msgspec.UNSET
+    transport: Transport | msgspec.UnsetType = msgspec.UNSET
+    command: Command | msgspec.UnsetType | None = msgspec.UNSET
+    args: Args | msgspec.UnsetType = msgspec.UNSET
+    env: EnvPatch | msgspec.UnsetType = msgspec.UNSET
+    cwd: Cwd | msgspec.UnsetType | None = msgspec.UNSET
+    url: Url | msgspec.UnsetType | None = msgspec.UNSET
+    headers: HeadersPatch | msgspec.UnsetType = msgspec.UNSET
+    timeout_seconds: Timeout | msgspec.UnsetType = msgspec.UNSET
+    enabled: bool | msgspec.UnsetType = msgspec.UNSET
+    isolation: Isolation | msgspec.UnsetType = msgspec.UNSET
+
+
+class SecretFlag(CamelizedBaseStruct):
+    """A write-only value: only whether it is set is ever shown."""
+
+    is_set: bool = msgspec.field(default=True, name="set")
+
+
+class Server(CamelizedBaseStruct):
+    """A registered server as the API shows it (no secret values)."""
+
+    id: UUID
+    project_id: UUID
+    name: str
+    description: str
+    transport: str
+    command: str | None
+    args: list[str]
+    env: dict[str, SecretFlag]
+    cwd: str | None
+    url: str | None
+    headers: dict[str, SecretFlag]
+    timeout_seconds: float
+    enabled: bool
+    isolation: str
+    status: str
+    pid: int | None
+    last_checked_at: datetime | None
+    last_error: str | None
+    response_ms: float | None
+    tools_count: int
+    restarts: int
+    started_at: datetime | None
+    stderr_tail: list[str]
+    server_info: dict[str, Any]
+    created_by_id: UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Tool(CamelizedBaseStruct):
+    """A tool of a server, with its enabled flag and its server's state."""
+
+    name: str
+    title: str | None
+    description: str
+    input_schema: dict[str, Any] | None
+    output_schema: dict[str, Any] | None
+    annotations: dict[str, Any] | None
+    enabled: bool
+    server_id: UUID
+    server_name: str
+    server_status: str
+    server_enabled: bool
+
+
+class CatalogueEntry(CamelizedBaseStruct):
+    """A prompt, resource or resource template (the raw MCP object is in ``definition``)."""
+
+    name: str
+    title: str | None
+    description: str
+    definition: dict[str, Any]
+
+
+class Catalogue(CamelizedBaseStruct):
+    """Everything a server offers, as last fetched."""
+
+    server_id: UUID
+    server_name: str
+    tools: list[Tool]
+    prompts: list[CatalogueEntry]
+    resources: list[CatalogueEntry]
+    resource_templates: list[CatalogueEntry]
+    last_checked_at: datetime | None
+
+
+class ToolUpdate(InputStruct):
+    """Enable or disable one tool."""
+
+    enabled: bool
+
+
+class ToolCallRequest(InputStruct):
+    """Arguments of a REST tool call."""
+
+    arguments: dict[str, Any] = {}
+
+
+class ProbeReport(CamelizedBaseStruct):
+    """Outcome of ``servers/test``: the catalogue, or the error and the last stderr lines."""
+
+    ok: bool
+    error: str | None
+    stderr_tail: list[str]
+    response_ms: float
+    tools: list[dict[str, Any]]
+    prompts: list[dict[str, Any]]
+    resources: list[dict[str, Any]]
+    resource_templates: list[dict[str, Any]]
+    server_info: dict[str, Any]
+
+
+class RefreshOutcome(CamelizedBaseStruct):
+    """One server's result in ``servers/refresh`` (all servers)."""
+
+    server_id: UUID
+    server_name: str
+    ok: bool
+    tools_count: int
+    error: str | None
+
+
+class ImportEntryResult(CamelizedBaseStruct):
+    """What happened to one ``mcpServers`` entry."""
+
+    key: str
+    name: str
+    outcome: Literal["created", "skipped", "invalid"]
+    detail: str | None = None
+    server_id: UUID | None = None
+    needs_values: list[str] = []
+
+
+class ImportReport(CamelizedBaseStruct):
+    """Per-entry results of an import."""
+
+    created: int
+    skipped: int
+    invalid: int
+    results: list[ImportEntryResult]
+
+
+class AllowedCommands(CamelizedBaseStruct):
+    """The command allowlist: built in (environment) and added by administrators."""
+
+    built_in: list[str]
+    added: list[str]
+    effective: list[str]
+
+
+class AllowedCommandsUpdate(InputStruct):
+    """Replace the administrators' additions to the allowlist."""
+
+    added: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]], msgspec.Meta(max_length=200)]

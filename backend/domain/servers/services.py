@@ -1,0 +1,311 @@
+"""Server registry rules: create, update (secrets merged per key), delete, toggle — each audited.
+
+Changes reach the gateway only after the transaction commits (``after_commit``): an upstream is
+never restarted for an edit that was rolled back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import msgspec
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from sqlalchemy import or_, select
+
+from backend.db import models as m
+from backend.domain.activity.services import ActivityService
+from backend.domain.servers import schemas as s
+from backend.domain.servers.catalogue import CatalogueService
+from backend.domain.servers.control import refresh_all, refresh_server
+from backend.domain.servers.policy import CommandPolicy, load_policy, save_added_commands
+from backend.domain.servers.specs import decode_secrets, encode_secrets, load_spec
+from backend.domain.servers.validation import REMOTE_TRANSPORTS, ServerConfig, validate_config
+from backend.lib.after_commit import after_commit, after_commit_task
+from backend.lib.exceptions import ConflictError, NotFoundError
+from backend.lib.settings import GatewaySettings
+from backend.mcp.types import Catalogue
+
+if TYPE_CHECKING:
+    from backend.mcp.gateway import Gateway
+
+# Fields copied as-is from a create/update body onto the row.
+_PLAIN_FIELDS = ("name", "description", "transport", "command", "cwd", "url", "timeout_seconds", "enabled", "isolation")
+
+
+def _as_uuid(ref: str) -> UUID | None:
+    try:
+        return UUID(ref)
+    except ValueError:
+        return None
+
+
+def _merge(current: dict[str, str], patch: dict[str, str | None]) -> dict[str, str]:
+    merged = dict(current)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
+
+
+class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
+    """Registered servers of a project."""
+
+    class Repo(SQLAlchemyAsyncRepository[m.Server]):
+        """Server repository."""
+
+        model_type = m.Server
+
+    repository_type = Repo
+
+    @property
+    def _activity(self) -> ActivityService:
+        return ActivityService(session=self.repository.session)
+
+    async def command_policy(self, settings: GatewaySettings) -> CommandPolicy:
+        """The command allowlist in force (settings + administrators' additions)."""
+        return await load_policy(self.repository.session, settings)
+
+    async def set_added_commands(self, commands: list[str], *, actor: Any) -> None:
+        """Replace the administrators' additions to the command allowlist (audited)."""
+        await save_added_commands(self.repository.session, commands)
+        await self._activity.record(
+            "settings.allowed_commands_updated", actor=actor, target_type="setting", details={"added": commands}
+        )
+
+    async def refresh(self, server: m.Server, gateway: Gateway) -> Catalogue:
+        """Re-list and store a server's catalogue now."""
+        return await refresh_server(self.repository.session, gateway, server)
+
+    async def refresh_all(self, project_id: UUID, gateway: Gateway) -> list[s.RefreshOutcome]:
+        """Refresh every enabled server of a project (bounded concurrency)."""
+        return await refresh_all(self.repository.session, gateway, await self.list_servers(project_id))
+
+    async def release_connection(self) -> None:
+        """End the request's read-only transaction before a long upstream call.
+
+        A tool call can take minutes; holding a pooled connection idle in a transaction that long
+        would exhaust the pool under concurrent calls. The session reopens one if used again.
+        """
+        session = self.repository.session
+        if not (session.new or session.dirty or session.deleted):
+            await session.commit()
+
+    async def resolve(self, project_id: UUID, ref: str) -> m.Server:
+        """A project's server by id or name, or 404."""
+        as_id = _as_uuid(ref)
+        clause = m.Server.name == ref if as_id is None else or_(m.Server.id == as_id, m.Server.name == ref)
+        server = await self.get_one_or_none(m.Server.project_id == project_id, clause)
+        if server is None:
+            raise NotFoundError("Server not found")
+        return server
+
+    async def list_servers(self, project_id: UUID) -> list[m.Server]:
+        """A project's servers by name."""
+        rows = await self.repository.session.execute(
+            select(m.Server).where(m.Server.project_id == project_id).order_by(m.Server.name)
+        )
+        return list(rows.scalars())
+
+    async def name_taken(self, project_id: UUID, name: str, *, exclude: UUID | None = None) -> bool:
+        """True when another server of the project already has ``name``."""
+        stmt = select(m.Server.id).where(m.Server.project_id == project_id, m.Server.name == name)
+        if exclude is not None:
+            stmt = stmt.where(m.Server.id != exclude)
+        return (await self.repository.session.execute(stmt.limit(1))).first() is not None
+
+    async def create_server(
+        self, project_id: UUID, data: s.ServerCreate, *, actor: Any, policy: CommandPolicy, gateway: Gateway | None
+    ) -> m.Server:
+        """Validate and register a server; the gateway learns about it after commit."""
+        config = ServerConfig(
+            name=data.name,
+            transport=data.transport,
+            command=data.command,
+            args=list(data.args),
+            cwd=data.cwd,
+            url=data.url,
+            env=dict(data.env),
+            headers=dict(data.headers),
+        )
+        validate_config(config, policy)
+        if await self.name_taken(project_id, data.name):
+            raise ConflictError(f"A server named {data.name!r} already exists in this project")
+        server = m.Server(
+            project_id=project_id,
+            args=config.args,
+            env=encode_secrets(config.env),
+            headers=encode_secrets(config.headers),
+            created_by_id=getattr(actor, "id", None),
+            **{name: getattr(data, name) for name in _PLAIN_FIELDS},
+        )
+        server = await self.create(server, auto_commit=False)
+        await self._activity.record(
+            "server.created",
+            actor=actor,
+            project_id=project_id,
+            target_type="server",
+            target_id=server.id,
+            target_name=server.name,
+            details={"transport": server.transport, "envKeys": sorted(config.env)},
+        )
+        await self._configure_after_commit(server, gateway)
+        return server
+
+    def _merged_config(self, server: m.Server, data: s.ServerUpdate) -> ServerConfig:
+        """The server's configuration with ``data`` applied (secrets merged per key)."""
+        given = {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
+        transport = given.get("transport", server.transport)
+        config = ServerConfig(
+            name=given.get("name", server.name),
+            transport=transport,
+            command=given.get("command", server.command),
+            args=list(given.get("args", server.args or [])),
+            cwd=given.get("cwd", server.cwd),
+            url=given.get("url", server.url),
+            env=_merge(decode_secrets(server.env), given.get("env", {})),
+            headers=_merge(decode_secrets(server.headers), given.get("headers", {})),
+        )
+        # Switching kinds drops the other kind's launch fields unless the body sets them again.
+        if transport in REMOTE_TRANSPORTS and server.transport == "stdio":
+            for name, empty in (("command", None), ("args", []), ("cwd", None)):
+                if name not in given:
+                    setattr(config, name, empty)
+        elif transport == "stdio" and server.transport in REMOTE_TRANSPORTS:
+            config.url = given.get("url")
+            config.headers = {k: v for k, v in (given.get("headers") or {}).items() if v is not None}
+        return config
+
+    async def update_server(
+        self, server: m.Server, data: s.ServerUpdate, *, actor: Any, policy: CommandPolicy, gateway: Gateway | None
+    ) -> m.Server:
+        """Apply a partial update; changed launch settings restart the upstream after commit."""
+        config = self._merged_config(server, data)
+        launch_changed = (config.command, config.transport) != (server.command, server.transport)
+        # An unchanged command stays accepted even if the allowlist shrank since it was saved.
+        validate_config(config, policy if launch_changed else None)
+        if config.name != server.name and await self.name_taken(server.project_id, config.name, exclude=server.id):
+            raise ConflictError(f"A server named {config.name!r} already exists in this project")
+        changed = self._apply(server, data, config)
+        if not changed:
+            return server
+        await self.repository.session.flush()
+        await self._activity.record(
+            "server.updated",
+            actor=actor,
+            project_id=server.project_id,
+            target_type="server",
+            target_id=server.id,
+            target_name=server.name,
+            details={"fields": changed},
+        )
+        self._config_log(server, f"Configuration changed: {', '.join(changed)}")
+        await self._configure_after_commit(server, gateway)
+        return server
+
+    def _apply(self, server: m.Server, data: s.ServerUpdate, config: ServerConfig) -> list[str]:
+        """Write ``config`` and the plain fields of ``data`` onto the row; returns the changed field names."""
+        changed: list[str] = []
+        values: dict[str, Any] = {
+            "name": config.name,
+            "transport": config.transport,
+            "command": config.command,
+            "args": config.args,
+            "cwd": config.cwd,
+            "url": config.url,
+        }
+        for name in ("description", "timeout_seconds", "enabled", "isolation"):
+            value = getattr(data, name)
+            if value is not msgspec.UNSET:
+                values[name] = value
+        for name, value in values.items():
+            if getattr(server, name) != value:
+                setattr(server, name, value)
+                changed.append(name)
+        for name, secrets in (("env", config.env), ("headers", config.headers)):
+            if decode_secrets(getattr(server, name)) != secrets:
+                setattr(server, name, encode_secrets(secrets))
+                changed.append(name)
+        return changed
+
+    async def delete_server(self, server: m.Server, *, actor: Any, gateway: Gateway | None) -> None:
+        """Delete a server (its catalogue and logs go with it; tool calls stay); its upstream stops."""
+        await self._activity.record(
+            "server.deleted",
+            actor=actor,
+            project_id=server.project_id,
+            target_type="server",
+            target_id=server.id,
+            target_name=server.name,
+        )
+        server_id = server.id
+        await self.repository.session.delete(server)
+        await self.repository.session.flush()
+        if gateway is not None:
+            after_commit_task(self.repository.session, lambda: gateway.remove(server_id))
+
+    async def toggle(self, server: m.Server, *, actor: Any, gateway: Gateway | None) -> m.Server:
+        """Flip ``enabled``; disabling stops the upstream, enabling makes it startable again."""
+        server.enabled = not server.enabled
+        await self.repository.session.flush()
+        await self._activity.record(
+            "server.toggled",
+            actor=actor,
+            project_id=server.project_id,
+            target_type="server",
+            target_id=server.id,
+            target_name=server.name,
+            details={"enabled": server.enabled},
+        )
+        self._config_log(server, "Server enabled" if server.enabled else "Server disabled")
+        await self._configure_after_commit(server, gateway)
+        return server
+
+    async def set_tool_enabled(
+        self, server: m.Server, tool: str, enabled: bool, *, actor: Any, gateway: Gateway | None
+    ) -> m.CatalogueItem:
+        """Enable or disable one tool; the gateway refuses disabled tools from the commit on."""
+        item = await CatalogueService(session=self.repository.session).tool(server.id, tool)
+        if item.enabled == enabled:
+            return item
+        item.enabled = enabled
+        await self.repository.session.flush()
+        await self._activity.record(
+            "tool.enabled" if enabled else "tool.disabled",
+            actor=actor,
+            project_id=server.project_id,
+            target_type="tool",
+            target_id=server.id,
+            target_name=f"{server.name}/{tool}",
+            details={"server": server.name, "tool": tool},
+        )
+        await self._configure_after_commit(server, gateway)
+        return item
+
+    async def record_restart(self, server: m.Server, *, actor: Any) -> None:
+        """Audit a restart request."""
+        await self._activity.record(
+            "server.restarted",
+            actor=actor,
+            project_id=server.project_id,
+            target_type="server",
+            target_id=server.id,
+            target_name=server.name,
+        )
+
+    def _config_log(self, server: m.Server, message: str) -> None:
+        """A lifecycle line in the server log, in the same transaction as the change."""
+        self.repository.session.add(
+            m.ServerLog(
+                project_id=server.project_id, server_id=server.id, level="info", category="config", message=message
+            )
+        )
+
+    async def _configure_after_commit(self, server: m.Server, gateway: Gateway | None) -> None:
+        if gateway is None:
+            return
+        spec = await load_spec(self.repository.session, server)
+        after_commit(self.repository.session, lambda: gateway.configure(spec))

@@ -1,0 +1,78 @@
+"""From database rows to the gateway's :class:`UpstreamSpec` (secrets decrypted here, in memory only)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import cast
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db import models as m
+from backend.mcp.types import Isolation, Transport, UpstreamSpec
+
+
+def decode_secrets(text: str | None) -> dict[str, str]:
+    """The decrypted JSON object of an ``env``/``headers`` column (``{}`` when empty or unreadable)."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def encode_secrets(values: dict[str, str]) -> str:
+    """The JSON text stored (encrypted) in an ``env``/``headers`` column."""
+    return json.dumps(values, sort_keys=True)
+
+
+def spec_of(server: m.Server, disabled_tools: Iterable[str] = ()) -> UpstreamSpec:
+    """The gateway's view of ``server``."""
+    return UpstreamSpec(
+        server_id=server.id,
+        project_id=server.project_id,
+        name=server.name,
+        transport=cast("Transport", server.transport),
+        command=server.command,
+        args=tuple(server.args or ()),
+        env=tuple(sorted(decode_secrets(server.env).items())),
+        cwd=server.cwd,
+        url=server.url,
+        headers=tuple(sorted(decode_secrets(server.headers).items())),
+        timeout_seconds=float(server.timeout_seconds),
+        isolation=cast("Isolation", server.isolation),
+        enabled=server.enabled,
+        disabled_tools=frozenset(disabled_tools),
+    )
+
+
+async def disabled_tools(session: AsyncSession, server_ids: Iterable[UUID]) -> dict[UUID, set[str]]:
+    """Names of the disabled tools of each server."""
+    ids = list(server_ids)
+    result: dict[UUID, set[str]] = {server_id: set() for server_id in ids}
+    if not ids:
+        return result
+    rows = await session.execute(
+        select(m.CatalogueItem.server_id, m.CatalogueItem.name).where(
+            m.CatalogueItem.server_id.in_(ids), m.CatalogueItem.kind == "tool", m.CatalogueItem.enabled.is_(False)
+        )
+    )
+    for server_id, name in rows.all():
+        result[server_id].add(name)
+    return result
+
+
+async def load_spec(session: AsyncSession, server: m.Server) -> UpstreamSpec:
+    """The spec of one server, with its disabled tools."""
+    return spec_of(server, (await disabled_tools(session, [server.id]))[server.id])
+
+
+async def load_all_specs(session: AsyncSession) -> list[UpstreamSpec]:
+    """Specs of every registered server (the gateway is configured with all of them at start)."""
+    servers = list((await session.execute(select(m.Server))).scalars())
+    disabled = await disabled_tools(session, [s.id for s in servers])
+    return [spec_of(server, disabled[server.id]) for server in servers]

@@ -1,0 +1,87 @@
+"""Rows (and the gateway's live status) as API schemas."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from backend.db import models as m
+from backend.domain.servers import schemas as s
+from backend.domain.servers.specs import decode_secrets
+from backend.mcp.types import UpstreamStatus
+
+if TYPE_CHECKING:
+    from backend.mcp.gateway import Gateway
+
+logger = logging.getLogger("mcp_orch.servers")
+
+
+def live_status(gateway: Gateway | None, server: m.Server) -> UpstreamStatus | None:
+    """The gateway's view of a server, when it knows it."""
+    if gateway is None:
+        return None
+    try:
+        return gateway.status(server.id)
+    except (KeyError, LookupError, ValueError):
+        return None
+
+
+def state_of(row: m.Server, live: UpstreamStatus | None) -> str:
+    """The live state while an upstream is active, else the cached one (health checks write it)."""
+    return live.state if live is not None and live.state != "stopped" else row.status
+
+
+def server_view(row: m.Server, live: UpstreamStatus | None) -> s.Server:
+    """A server with live status from the gateway, falling back to the cached columns."""
+    flag = s.SecretFlag()
+    return s.Server(
+        id=row.id,
+        project_id=row.project_id,
+        name=row.name,
+        description=row.description,
+        transport=row.transport,
+        command=row.command,
+        args=list(row.args or []),
+        env=dict.fromkeys(sorted(decode_secrets(row.env)), flag),
+        cwd=row.cwd,
+        url=row.url,
+        headers=dict.fromkeys(sorted(decode_secrets(row.headers)), flag),
+        timeout_seconds=row.timeout_seconds,
+        enabled=row.enabled,
+        isolation=row.isolation,
+        status=state_of(row, live),
+        pid=live.pid if live else None,
+        last_checked_at=row.last_checked_at,
+        last_error=(live.last_error if live else None) or row.last_error,
+        response_ms=row.response_ms,
+        tools_count=row.tools_count,
+        restarts=live.restarts if live else row.restarts,
+        started_at=live.started_at if live else row.started_at,
+        stderr_tail=list(live.stderr_tail) if live else [],
+        server_info=row.server_info or {},
+        created_by_id=row.created_by_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def tool_view(item: m.CatalogueItem, server: m.Server, state: str) -> s.Tool:
+    """A cached tool with its server's name and state."""
+    return s.Tool(
+        name=item.name,
+        title=item.title,
+        description=item.description,
+        input_schema=item.input_schema,
+        output_schema=item.output_schema,
+        annotations=item.annotations,
+        enabled=item.enabled,
+        server_id=server.id,
+        server_name=server.name,
+        server_status=state,
+        server_enabled=server.enabled,
+    )
+
+
+def entry_view(item: m.CatalogueItem) -> s.CatalogueEntry:
+    """A cached prompt, resource or template."""
+    return s.CatalogueEntry(name=item.name, title=item.title, description=item.description, definition=item.definition)

@@ -1,0 +1,1 @@
+"""Teams: groups of users with roles, attachable to projects as a whole."""

@@ -1,0 +1,247 @@
+"""The gateway: every registered server's upstream, started on use and supervised.
+
+Domains hand in :class:`UpstreamSpec` objects (``configure``) and send raw MCP requests
+(``request``/``call_tool``). The gateway starts upstreams lazily — one :class:`Supervisor` per
+server, or per server and downstream session with ``per_session`` isolation — and reports through
+:class:`GatewayEvents`. No SQL and no web framework here.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+from uuid import UUID
+
+import anyio
+
+from backend.lib.settings import GatewaySettings
+from backend.mcp.hooks import describe_exception
+from backend.mcp.registry import NotificationCallback, SessionHandler, UpstreamRegistry
+from backend.mcp.types import (
+    Catalogue,
+    GatewayEvents,
+    ProbeResult,
+    ToolDisabledError,
+    UpstreamSpec,
+    UpstreamStatus,
+)
+from backend.mcp.upstream import ProgressCallback, UpstreamHooks, clean_params, connect
+
+
+class Gateway:
+    """Supervises upstream MCP servers; the only way the rest of the product talks to them."""
+
+    def __init__(self, settings: GatewaySettings, events: GatewayEvents) -> None:
+        self.settings = settings
+        self.events = events
+        self._reg = UpstreamRegistry(settings, events)
+
+    # ------------------------------------------------------------------ lifecycle
+    async def start(self) -> None:
+        """Open the task group owning every upstream (in the app lifespan; ``close`` in the same task)."""
+        tg = anyio.create_task_group()
+        await tg.__aenter__()
+        self._reg.tg = tg
+
+    async def close(self) -> None:
+        """Stop every upstream and reap its process group."""
+        sups = list(self._reg.sups.values())
+        self._reg.forget(sups)
+        await self._reg.close_all(sups)
+        tg, self._reg.tg = self._reg.tg, None
+        if tg is not None:
+            tg.cancel_scope.cancel()
+            await tg.__aexit__(None, None, None)
+
+    async def __aenter__(self) -> Gateway:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------------ registry
+    def configure(self, spec: UpstreamSpec) -> None:
+        """Register or update a server: a changed fingerprint restarts it now, ``enabled=False`` stops it."""
+        reg = self._reg
+        old = reg.specs.get(spec.server_id)
+        reg.specs[spec.server_id] = spec
+        if old is None:
+            return
+        sups = reg.supervisors_of(spec.server_id)
+        if old.isolation != spec.isolation:
+            # Upstreams keyed by session mean something else now: start over.
+            reg.forget(sups)
+            reg.close_in_background(sups)
+            return
+        restart = old.fingerprint != spec.fingerprint and spec.enabled
+        for sup in sups:
+            sup.update_spec(spec, restart=restart)
+            if not spec.enabled and sup.active:
+                reg.log_spec(spec, "info", "server disabled; stopping")
+                sup.request_stop()
+
+    async def remove(self, server_id: UUID) -> None:
+        """Stop and forget a server (it was deleted)."""
+        reg = self._reg
+        reg.specs.pop(server_id, None)
+        reg.catalogues.pop(server_id, None)
+        for key in [k for k in reg.subscribers if k[0] == server_id]:
+            del reg.subscribers[key]
+        sups = reg.supervisors_of(server_id)
+        reg.forget(sups)
+        await reg.close_all(sups)
+
+    # ------------------------------------------------------------------ requests
+    async def request(
+        self,
+        server_id: UUID,
+        method: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109 - contract name; a per-request limit
+        session_key: str | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> dict[str, Any]:
+        """Forward one raw MCP request and return the raw result (starting the upstream if needed).
+
+        Raises:
+            UpstreamUnavailableError: unknown/disabled server, failed start, lost connection.
+            CapacityError: starting it would exceed a cap.
+            UpstreamTimeoutError: no answer within ``timeout`` (default: the server's); the upstream
+                request is cancelled.
+            UpstreamRPCError: the upstream answered with a JSON-RPC error.
+        """
+        spec = self._reg.enabled_spec(server_id)
+        upstream = await self._reg.supervisor(spec, session_key).acquire()
+        return await upstream.request(
+            method,
+            clean_params(params),
+            timeout=spec.timeout_seconds if timeout is None else timeout,
+            on_progress=on_progress,
+        )
+
+    async def call_tool(
+        self,
+        server_id: UUID,
+        name: str,
+        arguments: dict[str, Any] | None,
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109 - contract name; a per-request limit
+        session_key: str | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> dict[str, Any]:
+        """``tools/call``; a disabled tool is refused (``ToolDisabledError``) without reaching the upstream."""
+        spec = self._reg.enabled_spec(server_id)
+        if name in spec.disabled_tools:
+            raise ToolDisabledError(f"tool {name!r} is disabled on server {spec.name!r}")
+        params: dict[str, Any] = {"name": name} if arguments is None else {"name": name, "arguments": arguments}
+        return await self.request(
+            server_id, "tools/call", params, timeout=timeout, session_key=session_key, on_progress=on_progress
+        )
+
+    async def catalogue(self, server_id: UUID) -> Catalogue:
+        """The cached catalogue; starts the upstream to list it when nothing is cached yet."""
+        cached = self._reg.catalogues.get(server_id)
+        if cached is not None:
+            return cached
+        sup = self._reg.supervisor(self._reg.enabled_spec(server_id), None)
+        await sup.acquire()
+        return self._reg.catalogues.get(server_id) or sup.catalogue or Catalogue()
+
+    async def refresh(self, server_id: UUID) -> Catalogue:
+        """List the catalogue again now (starting the upstream if needed)."""
+        return await self._reg.supervisor(self._reg.enabled_spec(server_id), None).refresh()
+
+    async def restart(self, server_id: UUID) -> None:
+        """Restart the server's upstreams (start it if stopped); ``UpstreamUnavailableError`` if it fails."""
+        spec = self._reg.enabled_spec(server_id)
+        default = self._reg.supervisor(spec, None)
+        for sup in self._reg.supervisors_of(server_id):
+            if sup is not default and sup.active:
+                sup.update_spec(spec, restart=True)
+        await default.restart()
+
+    async def stop(self, server_id: UUID) -> None:
+        """Stop every upstream of the server (it starts again on the next use)."""
+        async with anyio.create_task_group() as tg:
+            for sup in self._reg.supervisors_of(server_id):
+                tg.start_soon(sup.stop)
+
+    def status(self, server_id: UUID) -> UpstreamStatus:
+        """The server's state (its most alive upstream, with ``per_session`` isolation)."""
+        return self._reg.status(server_id)
+
+    def running(self) -> list[UUID]:
+        """Servers with an upstream starting, running or waiting to restart."""
+        return list(dict.fromkeys(server_id for (server_id, _), sup in self._reg.sups.items() if sup.active))
+
+    async def probe(self, spec: UpstreamSpec, timeout: float) -> ProbeResult:  # noqa: ASYNC109 - contract name
+        """Start a throw-away upstream for ``spec``, list its catalogue, stop it. Never touches the registry."""
+        tail: deque[str] = deque(maxlen=max(1, self.settings.stderr_tail_lines))
+
+        async def ignore(method: str, params: dict[str, Any]) -> None:
+            return None
+
+        hooks = UpstreamHooks(
+            on_stderr=tail.append,
+            on_noise=lambda line: tail.append(f"(stdout) {line}"),
+            on_notification=ignore,
+            on_closed=lambda: None,
+            stop_grace=self.settings.stop_grace_seconds,
+            http_timeout=timeout,
+        )
+        began = anyio.current_time()
+        catalogue: Catalogue | None = None
+        error: str | None = None
+        with anyio.move_on_after(timeout) as scope:
+            try:
+                async with connect(spec, hooks) as upstream:
+                    catalogue = await upstream.catalogue(timeout, tail.append)
+            except Exception as exc:
+                error = describe_exception(exc)
+        elapsed = (anyio.current_time() - began) * 1000
+        if catalogue is None and error is None and scope.cancelled_caught:
+            error = f"no answer within {timeout:g}s"
+        return ProbeResult(catalogue is not None and error is None, catalogue, error, tuple(tail), elapsed)
+
+    # ------------------------------------------------------------------ sessions and notifications
+    async def release_session(self, session_key: str) -> None:
+        """The downstream session ended: stop every upstream opened for it."""
+        reg = self._reg
+        reg.session_handlers.pop(session_key, None)
+        for key in [k for k in reg.subscribers if k[1] == session_key]:
+            del reg.subscribers[key]
+        sups = [sup for (_, key), sup in reg.sups.items() if key == session_key]
+        reg.forget(sups)
+        await reg.close_all(sups)
+
+    def set_session_handler(self, session_key: str, handler: SessionHandler | None) -> None:
+        """Where server→client requests (sampling, elicitation, roots) of that session's upstreams go."""
+        if handler is None:
+            self._reg.session_handlers.pop(session_key, None)
+        else:
+            self._reg.session_handlers[session_key] = handler
+
+    def subscribe(
+        self, server_id: UUID, callback: NotificationCallback, *, session_key: str | None = None
+    ) -> Callable[[], None]:
+        """Receive upstream notifications of a server; returns the unsubscribe function.
+
+        Without ``session_key``: those of the shared (default) upstream. With it: those of the
+        upstream dedicated to that downstream session (``per_session`` isolation). A
+        ``list_changed`` reaches subscribers after the cached catalogue was refreshed.
+        """
+        key = (server_id, session_key)
+        self._reg.subscribers.setdefault(key, []).append(callback)
+
+        def unsubscribe() -> None:
+            callbacks = self._reg.subscribers.get(key)
+            if callbacks and callback in callbacks:
+                callbacks.remove(callback)
+
+        return unsubscribe

@@ -1,0 +1,110 @@
+"""What the proxy core needs from the outside, as small protocols.
+
+``Upstreams`` is the slice of :class:`backend.mcp.gateway.Gateway` the proxy uses; ``Directory``
+is implemented by the domain (it reads the servers tables). The core itself holds no SQL and no
+transport code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from uuid import UUID
+
+from backend.mcp.types import Catalogue, Isolation, UpstreamStatus
+
+ProgressCallback = Callable[[float, float | None, str | None], Awaitable[None]]
+NotificationCallback = Callable[[str, dict[str, Any]], Awaitable[None]]
+SessionHandler = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class ServerEntry:
+    """One enabled server of a project, as the proxy sees it."""
+
+    server_id: UUID
+    name: str
+    isolation: Isolation = "shared"
+    disabled_tools: frozenset[str] = frozenset()
+
+
+class Directory(Protocol):
+    """The project's servers (enabled ones only), read by the domain."""
+
+    async def servers(self, project_id: UUID) -> tuple[ServerEntry, ...]:
+        """Enabled servers of the project with their disabled tools, ordered by name."""
+
+
+class Upstreams(Protocol):
+    """The gateway surface the proxy forwards to."""
+
+    async def request(
+        self,
+        server_id: UUID,
+        method: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        session_key: str | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> dict[str, Any]:
+        """Forward one MCP request and return its raw result."""
+
+    async def call_tool(
+        self,
+        server_id: UUID,
+        name: str,
+        arguments: dict[str, Any] | None,
+        *,
+        timeout: float | None = None,
+        session_key: str | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> dict[str, Any]:
+        """``tools/call`` (refusing disabled tools)."""
+
+    async def catalogue(self, server_id: UUID) -> Catalogue:
+        """The cached catalogue (starts the upstream lazily)."""
+
+    def status(self, server_id: UUID) -> UpstreamStatus:
+        """Current state of the upstream."""
+
+    def subscribe(self, server_id: UUID, callback: NotificationCallback) -> Callable[[], None]:
+        """Upstream notifications for ``server_id``; returns an unsubscribe function."""
+
+    async def release_session(self, session_key: str) -> None:
+        """Stop the upstreams opened for one downstream session (``per_session`` isolation)."""
+
+    def set_session_handler(self, session_key: str, handler: SessionHandler) -> Any:
+        """Route server→client requests of ``session_key``'s upstreams to ``handler``."""
+
+
+@dataclass
+class SessionStats:
+    """Live counters of one downstream session, shared by the transport and the proxy."""
+
+    session_id: str
+    client_name: str | None = None
+    client_version: str | None = None
+    protocol_version: str | None = None
+    calls: int = 0
+    errors: int = 0
+    dirty: bool = True
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling through an endpoint (set by the transport for every HTTP request)."""
+
+    project_id: UUID
+    transport: str
+    api_key_id: UUID | None = None
+    user_id: UUID | None = None
+    session_id: str | None = None
+    user_agent: str | None = None
+    stats: SessionStats | None = field(default=None, compare=False)
+
+    @property
+    def credential(self) -> str:
+        """A stable name of the credential (key or user) for session binding."""
+        return f"key:{self.api_key_id}" if self.api_key_id else f"user:{self.user_id}"

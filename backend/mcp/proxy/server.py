@@ -1,0 +1,241 @@
+"""Build the MCP low-level ``Server`` of a view: handlers only for what its upstreams advertise.
+
+Handlers read the raw wire params (``ctx.params``) and return raw dicts, so what the upstream sent
+is what the client gets. The caller (key, user, session) comes from the ASGI scope the transport
+stored in the request; a small middleware attaches handshake-era sessions to the view on
+``initialize`` and detaches them when the connection closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import mcp_types as types
+from mcp.server.caching import CACHEABLE_METHODS, CacheHint
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
+from mcp.server.lowlevel.server import NotificationOptions, Server
+from mcp.server.models import InitializationOptions
+from mcp.server.subscriptions import ListenHandler
+from mcp.shared.exceptions import MCPError
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
+
+import backend
+from backend.mcp.proxy.ports import Caller
+from backend.mcp.proxy.tables import Tables
+from backend.mcp.proxy.view import ClientInfo, Downstream, ProxyView, reraise_unexpected
+
+CALLER_SCOPE_KEY = "mcp_orch.caller"
+_DOWNSTREAM_STATE_KEY = "mcp_orch.downstream"
+# Every list result may be cached by the client only until the next list_changed (private: per key).
+_CACHE_HINTS = {method: CacheHint(ttl_ms=0, scope="private") for method in CACHEABLE_METHODS if method != "server/discover"}
+ALL_CHANGES = NotificationOptions(prompts_changed=True, resources_changed=True, tools_changed=True)
+
+
+def caller_of(ctx: ServerRequestContext[Any, Any]) -> Caller:
+    """The caller the transport stored in the request's ASGI scope."""
+    scope = getattr(ctx.request, "scope", None)
+    caller = scope.get(CALLER_SCOPE_KEY) if isinstance(scope, Mapping) else None
+    if not isinstance(caller, Caller):
+        raise MCPError(types.INTERNAL_ERROR, "Request reached the proxy without a caller")
+    return caller
+
+
+def client_of(ctx: ServerRequestContext[Any, Any]) -> ClientInfo:
+    """Client name and version from ``initialize`` (or the 2026-07-28 request envelope)."""
+    params = ctx.session.client_params
+    if params is None:
+        return ClientInfo()
+    return ClientInfo(name=params.client_info.name, version=params.client_info.version)
+
+
+def _raw(ctx: ServerRequestContext[Any, Any]) -> dict[str, Any]:
+    return dict(ctx.params or {})
+
+
+def _connection(ctx: ServerRequestContext[Any, Any]) -> Any:
+    # The SDK (2.3) keeps the per-connection object private on the session; it is the documented
+    # place for per-connection state and clean-up (``Connection.exit_stack``).
+    return getattr(ctx.session, "_connection", None)
+
+
+def downstream_of(ctx: ServerRequestContext[Any, Any]) -> Downstream | None:
+    """The handshake-era session this request belongs to, if any."""
+    connection = _connection(ctx)
+    return None if connection is None else connection.state.get(_DOWNSTREAM_STATE_KEY)
+
+
+class _SessionHook:
+    """Attach a handshake-era session to its view once ``initialize`` succeeded."""
+
+    def __init__(self, view: ProxyView) -> None:
+        self.view = view
+
+    async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        result = await call_next(ctx)
+        if ctx.method == "initialize":
+            self._attach(ctx)
+        return result
+
+    def _attach(self, ctx: ServerRequestContext[Any, Any]) -> None:
+        connection = _connection(ctx)
+        if connection is None or _DOWNSTREAM_STATE_KEY in connection.state:
+            return
+        caller = caller_of(ctx)
+        session = Downstream(connection=connection, caller=caller)
+        connection.state[_DOWNSTREAM_STATE_KEY] = session
+        if caller.stats is not None:
+            info = (ctx.params or {}).get("clientInfo") or {}
+            caller.stats.client_name = str(info.get("name", ""))[:256] or None
+            caller.stats.client_version = str(info.get("version", ""))[:64] or None
+            caller.stats.protocol_version = str((ctx.params or {}).get("protocolVersion", ""))[:32] or None
+            caller.stats.dirty = True
+        self.view.attach(session)
+        if caller.session_id and self.view.has_per_session:
+
+            async def ask_client(method: str, params: dict[str, Any]) -> dict[str, Any]:
+                return await connection.send_raw_request(method, params)
+
+            self.view.upstreams.set_session_handler(caller.session_id, ask_client)
+        connection.exit_stack.push_async_callback(self.view.detach, session)
+
+
+def _guard(method: str) -> Any:
+    """Decorator: never let a raw exception text reach the client; stamp 2026-era results."""
+
+    def wrap(fn: Any) -> Any:
+        async def handler(ctx: ServerRequestContext[Any, Any], params: Any) -> Any:
+            try:
+                result = await fn(ctx, params)
+            except MCPError:
+                raise
+            except Exception as exc:
+                raise reraise_unexpected(exc, method) from None
+            if ctx.protocol_version in MODERN_PROTOCOL_VERSIONS and "resultType" not in result:
+                # 2026-07-28 results must say what they are; upstreams speak the handshake era.
+                result = {**result, "resultType": "complete"}
+            return result
+
+        return handler
+
+    return wrap
+
+
+def _tool_handlers(view: ProxyView) -> dict[str, Any]:
+    @_guard("tools/list")
+    async def list_tools(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
+        return {"tools": list((await view.tables()).tools)}
+
+    @_guard("tools/call")
+    async def call_tool(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
+        raw = _raw(ctx)
+        meta = raw.get("_meta") or {}
+        on_progress = None
+        if isinstance(meta, dict) and meta.get("progressToken") is not None:
+
+            async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+                await ctx.session.report_progress(progress, total, message)
+
+        return await view.call_tool(caller_of(ctx), client_of(ctx), raw, on_progress)
+
+    return {"on_list_tools": list_tools, "on_call_tool": call_tool}
+
+
+def _prompt_handlers(view: ProxyView) -> dict[str, Any]:
+    @_guard("prompts/list")
+    async def list_prompts(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
+        return {"prompts": list((await view.tables()).prompts)}
+
+    @_guard("prompts/get")
+    async def get_prompt(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
+        return await view.get_prompt(caller_of(ctx), _raw(ctx))
+
+    return {"on_list_prompts": list_prompts, "on_get_prompt": get_prompt}
+
+
+def _resource_handlers(view: ProxyView, subscribe: bool) -> dict[str, Any]:
+    @_guard("resources/list")
+    async def list_resources(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
+        return {"resources": list((await view.tables()).resources)}
+
+    @_guard("resources/templates/list")
+    async def list_templates(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
+        return {"resourceTemplates": list((await view.tables()).templates)}
+
+    @_guard("resources/read")
+    async def read_resource(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
+        return await view.read_resource(caller_of(ctx), _raw(ctx))
+
+    handlers = {
+        "on_list_resources": list_resources,
+        "on_list_resource_templates": list_templates,
+        "on_read_resource": read_resource,
+    }
+    if subscribe:
+
+        @_guard("resources/subscribe")
+        async def subscribe_resource(ctx: ServerRequestContext[Any, Any], params: Any) -> dict[str, Any]:
+            await view.subscribe(caller_of(ctx), downstream_of(ctx), str(params.uri))
+            return {}
+
+        @_guard("resources/unsubscribe")
+        async def unsubscribe_resource(ctx: ServerRequestContext[Any, Any], params: Any) -> dict[str, Any]:
+            # Upstreams may be shared with other sessions: only this session stops hearing about it.
+            session = downstream_of(ctx)
+            if session is not None:
+                session.subscriptions.discard(str(params.uri))
+            return {}
+
+        handlers["on_subscribe_resource"] = subscribe_resource
+        handlers["on_unsubscribe_resource"] = unsubscribe_resource
+    return handlers
+
+
+def _listen_handler(view: ProxyView, subscribe: bool) -> Any:
+    listen = ListenHandler(view.bus)
+
+    async def on_listen(ctx: ServerRequestContext[Any, Any], params: types.SubscriptionsListenRequestParams) -> Any:
+        if subscribe:
+            caller = caller_of(ctx)
+            for uri in params.notifications.resource_subscriptions or ():
+                await view.subscribe(caller, None, uri)
+        return await listen(ctx, params)
+
+    return on_listen
+
+
+def build_server(view: ProxyView, tables: Tables) -> Server[Any]:
+    """The low-level server for new sessions of ``view``, advertising what ``tables`` say."""
+    caps = tables.capabilities
+    handlers: dict[str, Any] = {}
+    if caps.tools:
+        handlers.update(_tool_handlers(view))
+    if caps.prompts:
+        handlers.update(_prompt_handlers(view))
+    if caps.resources:
+        handlers.update(_resource_handlers(view, caps.subscribe))
+    if caps.completions:
+
+        @_guard("completion/complete")
+        async def complete(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
+            return await view.complete(caller_of(ctx), _raw(ctx))
+
+        handlers["on_completion"] = complete
+    info = tables.server_info
+    server: Server[Any] = Server(
+        view.key.label if not view.key.unified else "mcp-orch-unified",
+        version=str(info.get("version") or backend.__version__),
+        title=info.get("title") if isinstance(info.get("title"), str) else None,
+        cache_hints=_CACHE_HINTS,
+        get_tool_input_schema=view.tool_input_schema,
+        on_subscriptions_listen=_listen_handler(view, caps.subscribe),
+        **handlers,
+    )
+    # No OpenTelemetry span per message (measurable CPU on the hot path); our session hook instead.
+    server.middleware = [_SessionHook(view)]
+    return server
+
+
+def initialization_options(server: Server[Any]) -> InitializationOptions:
+    """Handshake-era options: list changes are announced (the SDK defaults to ``listChanged: false``)."""
+    return server.create_initialization_options(ALL_CHANGES)

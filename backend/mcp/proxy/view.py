@@ -1,0 +1,470 @@
+"""One endpoint's live view: which servers it covers, what they offer, and where calls go.
+
+A view is either one server of a project or the project's unified view, optionally narrowed to an
+API key's server scope. It keeps a snapshot (:class:`Tables`) of the merged catalogues, recomputes
+it when something changes (an upstream's ``list_changed``, a server or tool toggled, a down server
+coming back) and then tells its downstream sessions what changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import anyio
+from mcp.server.subscriptions import (
+    InMemorySubscriptionBus,
+    PromptsListChanged,
+    ResourcesListChanged,
+    ResourceUpdated,
+    ToolsListChanged,
+)
+from mcp.shared.exceptions import MCPError
+
+from backend.mcp.proxy import errors
+from backend.mcp.proxy.ports import Caller, Directory, ProgressCallback, ServerEntry, Upstreams
+from backend.mcp.proxy.tables import Route, Tables, build_tables
+from backend.mcp.types import CallRecord, CallRecorder, CallStatus, Catalogue, GatewayError, UpstreamTimeoutError
+
+if TYPE_CHECKING:
+    from mcp.server.connection import Connection
+    from mcp.server.lowlevel.server import Server
+
+logger = logging.getLogger("mcp_orch.proxy")
+
+LIST_CHANGED = (
+    "notifications/tools/list_changed",
+    "notifications/prompts/list_changed",
+    "notifications/resources/list_changed",
+)
+_EVENTS = (ToolsListChanged(), PromptsListChanged(), ResourcesListChanged())
+
+
+@dataclass(frozen=True)
+class ViewKey:
+    """Which view: one server (by name) or the unified view, narrowed to a key's scope."""
+
+    project_id: UUID
+    server: str | None = None
+    scope: frozenset[UUID] | None = None
+
+    @property
+    def unified(self) -> bool:
+        """True for the project's unified view."""
+        return self.server is None
+
+    @property
+    def label(self) -> str:
+        """The endpoint name used in logs and session lists."""
+        return self.server or "unified"
+
+
+@dataclass
+class ProxySettings:
+    """Knobs of the proxy core."""
+
+    catalogue_timeout: float = 35.0
+    recheck_seconds: float = 5.0
+
+
+@dataclass(eq=False)
+class Downstream:
+    """One handshake-era downstream session attached to a view."""
+
+    connection: Connection
+    caller: Caller
+    subscriptions: set[str] = field(default_factory=set)
+
+    async def notify(self, method: str, params: dict[str, Any] | None = None) -> None:
+        """Send a notification on the session's standalone stream (best effort, never raises)."""
+        await self.connection.notify(method, params)
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """The client as it named itself (``initialize`` or the request envelope)."""
+
+    name: str | None = None
+    version: str | None = None
+
+
+def _record_status(result: dict[str, Any]) -> tuple[CallStatus, str | None]:
+    if not result.get("isError"):
+        return "success", None
+    texts = [c.get("text", "") for c in result.get("content") or [] if isinstance(c, dict) and c.get("type") == "text"]
+    return "error", (" ".join(texts)[:500] or "Tool returned an error")
+
+
+class ProxyView:
+    """The live state of one endpoint view; shared by every session on it."""
+
+    def __init__(
+        self,
+        key: ViewKey,
+        upstreams: Upstreams,
+        directory: Directory,
+        *,
+        recorder: CallRecorder | None = None,
+        settings: ProxySettings | None = None,
+        spawn: Callable[..., Any] | None = None,
+        server_factory: Callable[[ProxyView, Tables], Server[Any]] | None = None,
+    ) -> None:
+        self.key = key
+        self.upstreams = upstreams
+        self.directory = directory
+        self.recorder = recorder
+        self.settings = settings or ProxySettings()
+        self._spawn = spawn
+        self._server_factory = server_factory
+        self.bus = InMemorySubscriptionBus()
+        self.sessions: set[Downstream] = set()
+        self._members: tuple[ServerEntry, ...] | None = None
+        self._tables: Tables | None = None
+        self._server: Server[Any] | None = None
+        self._lock = anyio.Lock()
+        self._refreshing = False
+        self._again = False
+        self._unsubscribe: dict[UUID, Callable[[], None]] = {}
+        self.last_used = time.monotonic()
+
+    # ---- snapshot -------------------------------------------------------------------------------
+
+    async def tables(self) -> Tables:
+        """The current snapshot, computed on first use."""
+        tables = self._tables
+        if tables is None:
+            async with self._lock:
+                if self._tables is None:
+                    self._install(await self._compute())
+                tables = self._tables
+        assert tables is not None
+        return tables
+
+    def tables_now(self) -> Tables:
+        """The snapshot as it is (empty before the first computation)."""
+        return self._tables or Tables()
+
+    @property
+    def server_id(self) -> UUID | None:
+        """The server of a per-server view (None for the unified view or before the first lookup)."""
+        if self.key.unified or not self._members:
+            return None
+        return self._members[0].server_id
+
+    async def exists(self) -> bool:
+        """A per-server view exists while its server is registered and enabled (and in scope)."""
+        if self.key.unified:
+            return True
+        return bool(await self._load_members())
+
+    async def server(self) -> Server[Any]:
+        """The MCP server for new sessions (rebuilt when the advertised capabilities change)."""
+        tables = await self.tables()
+        if self._server is None:
+            if self._server_factory is None:
+                raise RuntimeError("view has no server factory")
+            self._server = self._server_factory(self, tables)
+        return self._server
+
+    async def _load_members(self) -> tuple[ServerEntry, ...]:
+        members = await self.directory.servers(self.key.project_id)
+        if self.key.scope is not None:
+            members = tuple(m for m in members if m.server_id in self.key.scope)
+        if not self.key.unified:
+            members = tuple(m for m in members if m.name == self.key.server)
+        self._members = members
+        return members
+
+    async def _compute(self) -> Tables:
+        members = await self._load_members()
+        results: dict[UUID, Catalogue | None] = {}
+
+        async def fetch(member: ServerEntry) -> None:
+            results[member.server_id] = await self._catalogue(member)
+
+        async with anyio.create_task_group() as tg:
+            for member in members:
+                tg.start_soon(fetch, member)
+        up = [(m, c) for m in members if (c := results.get(m.server_id)) is not None]
+        down = [m for m in members if results.get(m.server_id) is None]
+        self._follow(members)
+        return build_tables(up, down, unified=self.key.unified)
+
+    async def _catalogue(self, member: ServerEntry) -> Catalogue | None:
+        if self.upstreams.status(member.server_id).state == "error":
+            return None
+        with anyio.move_on_after(self.settings.catalogue_timeout):
+            try:
+                return await self.upstreams.catalogue(member.server_id)
+            except GatewayError as exc:
+                logger.info("server hidden from view", extra={"server": member.name, "reason": exc.message})
+                return None
+        return None
+
+    def _install(self, tables: Tables) -> tuple[bool, bool, bool]:
+        """Swap in a new snapshot; returns which lists changed."""
+        old = self._tables
+        self._tables = tables
+        if old is not None and old.capabilities != tables.capabilities:
+            self._server = None  # new sessions get the new capabilities; live ones keep theirs
+        if old is None:
+            return (False, False, False)
+        before, after = old.digest, tables.digest
+        return (before[0] != after[0], before[1] != after[1], before[2] != after[2])
+
+    async def refresh(self) -> None:
+        """Recompute the snapshot now and announce what changed (coalesces concurrent calls)."""
+        if self._refreshing:
+            self._again = True
+            return
+        self._refreshing = True
+        try:
+            while True:
+                self._again = False
+                async with self._lock:
+                    changed = self._install(await self._compute())
+                await self._announce(changed)
+                if not self._again:
+                    break
+        finally:
+            self._refreshing = False
+
+    async def recheck(self) -> None:
+        """Cheap periodic check: servers added/removed/toggled, or a down server running again."""
+        if self._tables is None:
+            return
+        previous = self._members
+        members = await self._load_members()
+        tables = self._tables
+        back = any(self.upstreams.status(m.server_id).state == "running" for m in tables.down)
+        if members != previous or back:
+            await self.refresh()
+
+    def invalidate(self) -> None:
+        """Schedule a refresh (used by the domain when servers or tools change)."""
+        if self._tables is None:
+            return
+        if self._spawn is not None:
+            self._spawn(self.refresh)
+
+    async def _announce(self, changed: tuple[bool, bool, bool]) -> None:
+        for flag, method, event in zip(changed, LIST_CHANGED, _EVENTS, strict=True):
+            if flag:
+                logger.info("view changed", extra={"view": self.key.label, "notification": method})
+                await self.broadcast(method)
+                await self.bus.publish(event)
+
+    async def broadcast(self, method: str, params: dict[str, Any] | None = None) -> None:
+        """Send a notification to every handshake-era session of the view."""
+        for session in list(self.sessions):
+            await session.notify(method, params)
+
+    # ---- upstream notifications -----------------------------------------------------------------
+
+    def _follow(self, members: tuple[ServerEntry, ...]) -> None:
+        """Subscribe to the notifications of the view's servers (and drop removed ones)."""
+        wanted = {m.server_id for m in members}
+        for server_id in list(self._unsubscribe):
+            if server_id not in wanted:
+                self._unsubscribe.pop(server_id)()
+        for server_id in wanted - set(self._unsubscribe):
+            self._unsubscribe[server_id] = self.upstreams.subscribe(server_id, self._on_upstream)
+
+    async def _on_upstream(self, method: str, params: dict[str, Any]) -> None:
+        if method in LIST_CHANGED:
+            self.invalidate()
+        elif method == "notifications/resources/updated":
+            uri = str((params or {}).get("uri", ""))
+            for session in list(self.sessions):
+                if uri in session.subscriptions:
+                    await session.notify(method, {"uri": uri})
+            await self.bus.publish(ResourceUpdated(uri=uri))
+
+    def close(self) -> None:
+        """Forget upstream subscriptions (the view is being dropped)."""
+        for unsubscribe in self._unsubscribe.values():
+            unsubscribe()
+        self._unsubscribe.clear()
+
+    # ---- sessions -------------------------------------------------------------------------------
+
+    def attach(self, session: Downstream) -> None:
+        """A handshake-era session initialised on this view."""
+        self.sessions.add(session)
+        self.last_used = time.monotonic()
+
+    async def detach(self, session: Downstream) -> None:
+        """The session ended: forget it and stop its dedicated upstreams."""
+        self.sessions.discard(session)
+        self.last_used = time.monotonic()
+        key = session.caller.session_id
+        if key and self.has_per_session:
+            await self.upstreams.release_session(key)
+
+    @property
+    def has_per_session(self) -> bool:
+        """True when a server of the view runs one upstream per downstream session."""
+        return any(m.isolation == "per_session" for m in self._members or ())
+
+    def tool_input_schema(self, name: str) -> Any:
+        """The input schema of an exposed tool (for ``Mcp-Param-*`` header validation)."""
+        tables = self._tables
+        return None if tables is None else tables.tool_schemas.get(name)
+
+    # ---- operations -----------------------------------------------------------------------------
+
+    def session_key(self, caller: Caller, server: ServerEntry) -> str | None:
+        """``per_session`` servers get one upstream per downstream session (per credential when stateless)."""
+        if server.isolation != "per_session":
+            return None
+        return caller.session_id or f"stateless:{caller.credential}:{self.key.label}"
+
+    def _route_tool(self, tables: Tables, name: str) -> Route:
+        route = tables.tool_routes.get(name)
+        if route is not None:
+            return route
+        if name in tables.disabled_tools:
+            raise errors.tool_disabled(name)
+        # A server that was down when the snapshot was taken may be back: let the gateway try.
+        for server in tables.down:
+            if not self.key.unified:
+                return Route(server, name)
+            prefix = f"{server.name}__"
+            if name.startswith(prefix):
+                return Route(server, name[len(prefix) :])
+        raise errors.unknown_tool(name)
+
+    async def call_tool(
+        self,
+        caller: Caller,
+        client: ClientInfo,
+        params: dict[str, Any],
+        on_progress: ProgressCallback | None = None,
+    ) -> dict[str, Any]:
+        """Forward ``tools/call``; the result comes back exactly as the upstream sent it."""
+        name = str(params.get("name", ""))
+        arguments = params.get("arguments")
+        route = self._route_tool(await self.tables(), name)
+        started, clock = datetime.now(tz=UTC), time.perf_counter()
+        outcome: tuple[CallStatus, int | None, str | None] = ("cancelled", None, "Cancelled by the client")
+        result: dict[str, Any] | None = None
+        try:
+            result = await self.upstreams.call_tool(
+                route.server.server_id,
+                route.name,
+                arguments if isinstance(arguments, dict) else None,
+                session_key=self.session_key(caller, route.server),
+                on_progress=on_progress,
+            )
+            status, message = _record_status(result)
+            outcome = (status, None, message)
+        except GatewayError as exc:
+            kind: CallStatus = "timeout" if isinstance(exc, UpstreamTimeoutError) else "error"
+            outcome = (kind, exc.code, exc.message)
+            raise errors.gateway_error(exc, route.server.name) from None
+        finally:
+            self._record(caller, client, route, arguments, result, outcome, started, clock)
+        return result
+
+    def _record(
+        self,
+        caller: Caller,
+        client: ClientInfo,
+        route: Route,
+        arguments: Any,
+        result: dict[str, Any] | None,
+        outcome: tuple[CallStatus, int | None, str | None],
+        started: datetime,
+        clock: float,
+    ) -> None:
+        status, code, message = outcome
+        if caller.stats is not None:
+            caller.stats.calls += 1
+            caller.stats.errors += status != "success"
+            caller.stats.dirty = True
+        if self.recorder is None:
+            return
+        self.recorder.record(
+            CallRecord(
+                project_id=self.key.project_id,
+                server_id=route.server.server_id,
+                server_name=route.server.name,
+                tool=route.name,
+                arguments=arguments if isinstance(arguments, dict) else None,
+                result=result,
+                status=status,
+                error_code=code,
+                error_message=message,
+                duration_ms=(time.perf_counter() - clock) * 1000,
+                started_at=started,
+                finished_at=datetime.now(tz=UTC),
+                user_id=caller.user_id,
+                api_key_id=caller.api_key_id,
+                session_id=caller.session_id,
+                transport=caller.transport,
+                client_name=client.name,
+                client_version=client.version,
+            )
+        )
+
+    async def forward(self, caller: Caller, server: ServerEntry, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Forward any other request to one server of the view, mapping gateway errors."""
+        try:
+            return await self.upstreams.request(
+                server.server_id, method, params, session_key=self.session_key(caller, server)
+            )
+        except GatewayError as exc:
+            raise errors.gateway_error(exc, server.name) from None
+
+    async def get_prompt(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        """``prompts/get`` with the unified name mapped back."""
+        name = str(params.get("name", ""))
+        route = (await self.tables()).prompt_routes.get(name)
+        if route is None:
+            raise errors.unknown_prompt(name)
+        return await self.forward(caller, route.server, "prompts/get", {**params, "name": route.name})
+
+    async def read_resource(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        """``resources/read``, routed by URI."""
+        uri = str(params.get("uri", ""))
+        return await self.forward(caller, await self._resource_owner(uri), "resources/read", params)
+
+    async def _resource_owner(self, uri: str) -> ServerEntry:
+        tables = await self.tables()
+        server = tables.route_resource(uri)
+        if server is None and not self.key.unified and tables.up:
+            server = tables.up[0]  # one server: it decides whether the URI exists
+        if server is None:
+            raise errors.unknown_resource(uri)
+        return server
+
+    async def subscribe(self, caller: Caller, session: Downstream | None, uri: str) -> None:
+        """``resources/subscribe``: subscribe upstream once and remember who wants updates."""
+        server = await self._resource_owner(uri)
+        await self.forward(caller, server, "resources/subscribe", {"uri": uri})
+        if session is not None:
+            session.subscriptions.add(uri)
+
+    async def complete(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        """``completion/complete`` for a prompt (name mapped back) or a resource template (routed by URI)."""
+        ref = dict(params.get("ref") or {})
+        if ref.get("type") == "ref/prompt":
+            name = str(ref.get("name", ""))
+            route = (await self.tables()).prompt_routes.get(name)
+            if route is None:
+                raise errors.unknown_prompt(name)
+            return await self.forward(caller, route.server, "completion/complete", {**params, "ref": {**ref, "name": route.name}})
+        uri = str(ref.get("uri", ""))
+        return await self.forward(caller, await self._resource_owner(uri), "completion/complete", params)
+
+
+def reraise_unexpected(exc: BaseException, method: str) -> MCPError:
+    """Map anything that is not already an ``MCPError``."""
+    if isinstance(exc, MCPError):
+        return exc
+    return errors.internal_error(exc, method=method)

@@ -1,0 +1,170 @@
+"""The gateway's state (specs, supervisors, caches, subscribers) and what supervisors may ask of it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+from uuid import UUID
+
+import anyio
+import anyio.abc
+import mcp_types as types
+from mcp.shared.exceptions import MCPError
+
+from backend.lib.settings import GatewaySettings
+from backend.mcp.supervisor import Supervisor
+from backend.mcp.types import (
+    CapacityError,
+    Catalogue,
+    GatewayEvents,
+    LogLevel,
+    UpstreamSpec,
+    UpstreamStatus,
+    UpstreamUnavailableError,
+)
+from backend.mcp.upstream import ServerRequestRouter
+
+logger = logging.getLogger("mcp_orch.gateway")
+
+NotificationCallback = Callable[[str, dict[str, Any]], Awaitable[None]]
+SessionHandler = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+Key = tuple[UUID, str | None]
+_RANK = {"running": 4, "starting": 3, "backoff": 2, "error": 1, "stopped": 0}
+
+
+class UpstreamRegistry:
+    """Everything the gateway knows; implements ``SupervisorContext`` for its supervisors."""
+
+    def __init__(self, settings: GatewaySettings, events: GatewayEvents) -> None:
+        self.settings = settings
+        self.events = events
+        self.specs: dict[UUID, UpstreamSpec] = {}
+        self.sups: dict[Key, Supervisor] = {}
+        self.catalogues: dict[UUID, Catalogue] = {}
+        self.subscribers: dict[Key, list[NotificationCallback]] = {}
+        self.session_handlers: dict[str, SessionHandler] = {}
+        self.tg: anyio.abc.TaskGroup | None = None
+
+    # ------------------------------------------------------------------ lookups
+    def enabled_spec(self, server_id: UUID) -> UpstreamSpec:
+        """The server's spec, or ``UpstreamUnavailableError`` if unknown or disabled."""
+        spec = self.specs.get(server_id)
+        if spec is None:
+            raise UpstreamUnavailableError(f"unknown server {server_id}")
+        if not spec.enabled:
+            raise UpstreamUnavailableError(f"server {spec.name!r} is disabled")
+        return spec
+
+    def supervisor(self, spec: UpstreamSpec, session_key: str | None) -> Supervisor:
+        """The supervisor for this server (and session, with ``per_session`` isolation), created on demand."""
+        key = (spec.server_id, session_key if spec.isolation == "per_session" else None)
+        sup = self.sups.get(key)
+        if sup is None:
+            sup = self.sups[key] = Supervisor(spec, key[1], self)
+        return sup
+
+    def supervisors_of(self, server_id: UUID) -> list[Supervisor]:
+        """Every supervisor of one server."""
+        return [sup for (sid, _), sup in self.sups.items() if sid == server_id]
+
+    def forget(self, sups: list[Supervisor]) -> None:
+        """Drop supervisors from the registry (the caller closes them)."""
+        for sup in sups:
+            self.sups.pop((sup.spec.server_id, sup.session_key), None)
+
+    def status(self, server_id: UUID) -> UpstreamStatus:
+        """The server's state: its most alive upstream (the shared one wins ties)."""
+        sups = self.supervisors_of(server_id)
+        if not sups:
+            return UpstreamStatus(state="stopped")
+        return max(sups, key=lambda s: (_RANK[s.state], s.session_key is None)).status()
+
+    async def close_all(self, sups: list[Supervisor]) -> None:
+        """Stop supervisors for good, concurrently, and wait for their processes to be reaped."""
+        async with anyio.create_task_group() as tg:
+            for sup in sups:
+                tg.start_soon(sup.close)
+
+    def close_in_background(self, sups: list[Supervisor]) -> None:
+        """Close supervisors from sync code."""
+        if self.tg is not None and sups:
+            self.tg.start_soon(self.close_all, sups)
+
+    def log_spec(self, spec: UpstreamSpec, level: LogLevel, message: str) -> None:
+        """A lifecycle event about a server without a particular upstream."""
+        _safely(self.events.on_log, spec.server_id, spec.project_id, level, "lifecycle", message)
+
+    # ------------------------------------------------------------------ SupervisorContext
+    def spawn(self, fn: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Start a supervisor's owner task in the gateway's task group."""
+        if self.tg is None:
+            raise UpstreamUnavailableError("the gateway is not running")
+        self.tg.start_soon(fn)
+
+    def admit(self, supervisor: Supervisor) -> None:
+        """Enforce the global and per-project caps on running upstreams."""
+        active = [s for s in self.sups.values() if s.active and s is not supervisor]
+        project = supervisor.spec.project_id
+        limit = self.settings.max_upstreams_per_project
+        if sum(1 for s in active if s.spec.project_id == project) >= limit:
+            raise CapacityError(f"this project already runs its maximum of {limit} upstreams")
+        if len(active) >= self.settings.max_upstreams:
+            raise CapacityError(f"the gateway already runs its maximum of {self.settings.max_upstreams} upstreams")
+
+    def on_state(self, supervisor: Supervisor) -> None:
+        """Report the server's (aggregated) status."""
+        spec = supervisor.spec
+        _safely(self.events.on_status, spec.server_id, spec.project_id, self.status(spec.server_id))
+
+    def on_catalogue(self, supervisor: Supervisor, catalogue: Catalogue) -> None:
+        """Cache and report a fresh catalogue."""
+        spec = supervisor.spec
+        self.catalogues[spec.server_id] = catalogue
+        _safely(self.events.on_catalogue, spec.server_id, spec.project_id, catalogue)
+
+    async def on_notification(self, supervisor: Supervisor, method: str, params: dict[str, Any]) -> None:
+        """Fan an upstream notification out to its subscribers."""
+        for callback in self._audience(supervisor):
+            try:
+                await callback(method, params)
+            except Exception:
+                logger.exception("notification subscriber failed", extra={"method": method})
+
+    def _audience(self, supervisor: Supervisor) -> list[NotificationCallback]:
+        """Subscribers of this upstream: its session's; for a shared upstream, every subscriber of the server."""
+        server_id, session_key = supervisor.spec.server_id, supervisor.session_key
+        if session_key is not None or supervisor.spec.isolation == "per_session":
+            return list(self.subscribers.get((server_id, session_key), ()))
+        return [cb for (sid, _), cbs in self.subscribers.items() if sid == server_id for cb in cbs]
+
+    def router(self, session_key: str | None) -> ServerRequestRouter | None:
+        """Route server→client requests of a session upstream to that session's handler."""
+        if session_key is None:
+            return None
+
+        async def route(method: str, params: dict[str, Any]) -> dict[str, Any]:
+            handler = self.session_handlers.get(session_key)
+            if handler is None:
+                raise MCPError(types.INVALID_REQUEST, f"no downstream client can answer {method} for this session")
+            return await handler(method, params)
+
+        return route
+
+    def log(self, supervisor: Supervisor, level: LogLevel, category: str, message: str) -> None:
+        """Hand a lifecycle event or stderr line to the events sink."""
+        spec = supervisor.spec
+        _safely(self.events.on_log, spec.server_id, spec.project_id, level, category, message)
+
+    def session_label(self, session_key: str) -> str:
+        """Session keys may be bearer-like: logs carry a short hash only."""
+        return hashlib.sha256(session_key.encode()).hexdigest()[:8]
+
+
+def _safely(fn: Callable[..., None], *args: Any) -> None:
+    """Events belong to another layer: a failing sink must not take an upstream down."""
+    try:
+        fn(*args)
+    except Exception:
+        logger.exception("gateway event handler failed")

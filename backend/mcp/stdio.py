@@ -1,0 +1,237 @@
+"""A stdio upstream process: spawned in its own process group, three pipes pumped, reaped as a group.
+
+The SDK's ``stdio_client`` writes the child's stderr to a file object and hides the process, so we
+spawn it ourselves (``anyio.open_process(start_new_session=True)``) and adapt stdin/stdout into the
+SDK's ``SessionMessage`` streams the way the SDK does: one JSON-RPC message per line.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+
+import anyio
+import anyio.abc
+import mcp_types as types
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from mcp.client.stdio import get_default_environment
+from mcp.os.posix.utilities import terminate_posix_process_tree
+from mcp.shared.message import SessionMessage
+from pydantic import ValidationError
+
+from backend.mcp.types import UpstreamSpec
+
+logger = logging.getLogger("mcp_orch.gateway")
+
+# One message may be large (a 5 MB tool result is one line), but not unbounded.
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+# stderr lines are cut to this length before they reach logs.
+MAX_STDERR_LINE = 4000
+_CHUNK = 256 * 1024
+# After the process exits, how long its pipes may stay open (an orphaned grandchild) before we stop reading.
+_PIPE_LINGER_SECONDS = 1.0
+# How long a process gets to exit on its own after its stdin closes (MCP spec shutdown order).
+_STDIN_CLOSE_GRACE_SECONDS = 0.5
+_EXIT_POLL_SECONDS = 0.05
+
+
+def child_environment(spec: UpstreamSpec) -> dict[str, str]:
+    """The SDK's minimal inherited environment plus the server's own variables — nothing else."""
+    return get_default_environment() | dict(spec.env)
+
+
+@dataclass
+class StdioProcess:
+    """What the supervisor sees of a running stdio upstream."""
+
+    process: anyio.abc.Process
+    read_stream: MemoryObjectReceiveStream[SessionMessage | Exception]
+    write_stream: MemoryObjectSendStream[SessionMessage]
+    stdout_closed: anyio.Event = field(default_factory=anyio.Event)
+
+    @property
+    def pid(self) -> int:
+        """The process id (also its process group id)."""
+        return self.process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        """Exit status once the process has exited."""
+        return self.process.returncode
+
+
+@asynccontextmanager
+async def open_stdio(
+    spec: UpstreamSpec,
+    *,
+    on_stderr: Callable[[str], None],
+    on_noise: Callable[[str], None],
+    stop_grace: float,
+) -> AsyncIterator[StdioProcess]:
+    """Spawn ``spec.command`` and pump its pipes until the context exits, then reap its process group.
+
+    ``on_stderr`` receives every stderr line; ``on_noise`` every stdout line that is not JSON-RPC.
+    """
+    if not spec.command:
+        raise ValueError("stdio server without a command")
+    process = await anyio.open_process(
+        [spec.command, *spec.args],
+        env=child_environment(spec),
+        cwd=spec.cwd or None,
+        start_new_session=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    # No await between the spawn and the try: a cancellation there would leak the process.
+    read_writer, read_stream = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+    write_stream, write_reader = anyio.create_memory_object_stream[SessionMessage](0)
+    handle = StdioProcess(process=process, read_stream=read_stream, write_stream=write_stream)
+    stderr_done = anyio.Event()
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(_pump_stdout, handle, read_writer, on_noise)
+            tg.start_soon(_pump_stdin, process, write_reader)
+            tg.start_soon(_pump_stderr, process, on_stderr, stderr_done)
+            tg.start_soon(_watch_exit, handle, read_writer)
+            try:
+                yield handle
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await _stop(process, stop_grace)
+                    # Let the last stderr lines (a crash's traceback) arrive before we stop reading.
+                    with anyio.move_on_after(_PIPE_LINGER_SECONDS):
+                        await stderr_done.wait()
+                tg.cancel_scope.cancel()
+    finally:
+        with anyio.CancelScope(shield=True):
+            await _stop(process, stop_grace)
+            for stream in (read_writer, read_stream, write_stream, write_reader):
+                stream.close()
+            for pipe in (process.stdin, process.stdout, process.stderr):
+                if pipe is not None:
+                    with suppress(Exception):
+                        await pipe.aclose()
+
+
+async def _pump_stdout(
+    handle: StdioProcess,
+    read_writer: MemoryObjectSendStream[SessionMessage | Exception],
+    on_noise: Callable[[str], None],
+) -> None:
+    """stdout → one ``SessionMessage`` per JSON-RPC line; other lines are reported, not fatal."""
+    stdout = handle.process.stdout
+    assert stdout is not None
+    try:
+        async with read_writer:
+            async for line in _lines(stdout, MAX_MESSAGE_BYTES):
+                if not line.strip():
+                    continue
+                try:
+                    message = types.jsonrpc_message_adapter.validate_json(line, by_name=False)
+                except (ValidationError, ValueError):
+                    on_noise(line[:MAX_STDERR_LINE].decode("utf-8", "replace").rstrip())
+                    continue
+                await read_writer.send(SessionMessage(message))
+    except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+        # The session is gone: keep draining so a child blocked on a full stdout pipe can still exit.
+        with suppress(Exception):
+            while True:
+                await stdout.receive(_CHUNK)
+    except OSError:
+        pass
+    except _LineTooLongError:
+        on_noise(f"message over {MAX_MESSAGE_BYTES} bytes; closing the connection")
+    finally:
+        handle.stdout_closed.set()
+
+
+async def _pump_stdin(process: anyio.abc.Process, write_reader: MemoryObjectReceiveStream[SessionMessage]) -> None:
+    stdin = process.stdin
+    assert stdin is not None
+    with suppress(anyio.ClosedResourceError, anyio.BrokenResourceError, OSError):
+        async with write_reader:
+            async for session_message in write_reader:
+                data = session_message.message.model_dump_json(by_alias=True, exclude_unset=True)
+                await stdin.send(data.encode() + b"\n")
+
+
+async def _pump_stderr(process: anyio.abc.Process, on_stderr: Callable[[str], None], done: anyio.Event) -> None:
+    """Drain stderr continuously (a full pipe would block the child), line by line."""
+    stderr = process.stderr
+    assert stderr is not None
+    try:
+        with suppress(anyio.ClosedResourceError, anyio.BrokenResourceError, OSError, _LineTooLongError):
+            async for line in _lines(stderr, None):
+                text = line[:MAX_STDERR_LINE].decode("utf-8", "replace").rstrip()
+                if text:
+                    on_stderr(text)
+    finally:
+        done.set()
+
+
+async def _watch_exit(handle: StdioProcess, read_writer: MemoryObjectSendStream[SessionMessage | Exception]) -> None:
+    """End the session when the process exits, even if an orphaned grandchild keeps stdout open.
+
+    Polls ``returncode`` rather than ``process.wait()``, which on asyncio also waits for pipe EOF.
+    """
+    while handle.process.returncode is None:  # noqa: ASYNC110 - exit has no event, only a returncode
+        await anyio.sleep(_EXIT_POLL_SECONDS * 4)
+    with anyio.move_on_after(_PIPE_LINGER_SECONDS):
+        await handle.stdout_closed.wait()
+    read_writer.close()
+
+
+class _LineTooLongError(Exception):
+    pass
+
+
+async def _lines(stream: anyio.abc.ByteReceiveStream, limit: int | None) -> AsyncIterator[bytes]:
+    """Split a byte stream into lines without quadratic re-joining of long lines."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        try:
+            chunk = await stream.receive(_CHUNK)
+        except anyio.EndOfStream:
+            break
+        start = 0
+        while (end := chunk.find(b"\n", start)) != -1:
+            parts.append(chunk[start:end])
+            yield b"".join(parts)
+            parts, size = [], 0
+            start = end + 1
+        if start < len(chunk):
+            parts.append(chunk[start:])
+            size += len(chunk) - start
+            if limit is not None and size > limit:
+                raise _LineTooLongError
+            if limit is None and size > MAX_STDERR_LINE:
+                # A stderr "line" without newlines: emit it in pieces instead of buffering forever.
+                yield b"".join(parts)
+                parts, size = [], 0
+    if parts:
+        yield b"".join(parts)
+
+
+async def _stop(process: anyio.abc.Process, grace: float) -> None:
+    """Close stdin, give the process a moment, then SIGTERM its whole group and SIGKILL after ``grace``."""
+    if process.stdin is not None:
+        with suppress(Exception):
+            await process.stdin.aclose()
+    await wait_exit(process, _STDIN_CLOSE_GRACE_SECONDS)
+    # Always signal the group: the leader may be gone while children it started live on.
+    await terminate_posix_process_tree(process, grace)
+    if not await wait_exit(process, _PIPE_LINGER_SECONDS):
+        logger.warning("upstream process survived SIGKILL", extra={"pid": process.pid})
+
+
+async def wait_exit(process: anyio.abc.Process, seconds: float) -> bool:
+    """Whether the process is known to have exited within ``seconds`` (its status is reaped asynchronously)."""
+    deadline = anyio.current_time() + seconds
+    while process.returncode is None and anyio.current_time() < deadline:  # noqa: ASYNC110 - see _watch_exit
+        await anyio.sleep(_EXIT_POLL_SECONDS)
+    return process.returncode is not None

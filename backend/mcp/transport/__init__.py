@@ -1,0 +1,1 @@
+"""MCP transports: legacy HTTP+SSE and Streamable HTTP, mounted under ``/projects``."""

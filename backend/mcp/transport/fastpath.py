@@ -1,0 +1,204 @@
+"""The lean path for the hot methods (``tools/call``, ``tools/list``) on handshake-era sessions.
+
+Everything else goes through the SDK. Here a request is parsed once (msgspec), routed by the view,
+forwarded to the gateway and answered as bytes: no per-request SSE machinery, model validation or
+dispatcher tasks. Behaviour matches the SDK path: progress notifications tied to the request,
+``notifications/cancelled`` cancels the upstream call, errors keep their codes, long calls keep
+their stream alive with comment lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import anyio
+from anyio.abc import TaskGroup
+from anyio.streams.memory import MemoryObjectSendStream
+from mcp.shared.exceptions import MCPError
+from mcp_types import INVALID_PARAMS, PROTOCOL_VERSION_META_KEY
+from starlette.types import Send
+
+from backend.mcp.proxy.errors import internal_error
+from backend.mcp.proxy.view import ClientInfo
+from backend.mcp.transport import wire
+from backend.mcp.transport.sessions import LiveSession
+
+logger = logging.getLogger("mcp_orch.transport")
+
+LEAN_METHODS = frozenset({"tools/call", "tools/list"})
+REQUEST_CANCELLED = -32800  # what the 2025 wire answers a cancelled request with (Streamable HTTP)
+
+
+def is_lean(live: LiveSession, message: Any) -> bool:
+    """A single handshake-era request for a hot method on an initialised session whose view has tools."""
+    if not (isinstance(message, dict) and live.ready and live.capabilities.tools):
+        return False
+    if message.get("method") not in LEAN_METHODS or "id" not in message or message.get("jsonrpc") != "2.0":
+        return False
+    params = message.get("params")
+    if params is None:
+        return True
+    meta = params.get("_meta") if isinstance(params, dict) else None
+    return isinstance(params, dict) and not (isinstance(meta, dict) and PROTOCOL_VERSION_META_KEY in meta)
+
+
+def cancel(live: LiveSession, message: Any) -> bool:
+    """Apply a ``notifications/cancelled`` for a request served here; True when it was ours."""
+    if not (isinstance(message, dict) and message.get("method") == "notifications/cancelled"):
+        return False
+    params = message.get("params")
+    request_id = params.get("requestId") if isinstance(params, dict) else None
+    handle = live.inflight.get(request_id)
+    if handle is None:
+        return False
+    handle.cancel()
+    return True
+
+
+def _progress_token(message: dict[str, Any]) -> Any:
+    params = message.get("params") or {}
+    meta = params.get("_meta") if isinstance(params, dict) else None
+    return meta.get("progressToken") if isinstance(meta, dict) else None
+
+
+def _progress_frame(token: Any, progress: float, total: float | None, message: str | None) -> bytes:
+    params: dict[str, Any] = {"progressToken": token, "progress": progress}
+    if total is not None:
+        params["total"] = total
+    if message is not None:
+        params["message"] = message
+    return wire.notification_frame("notifications/progress", params)
+
+
+async def _answer(live: LiveSession, message: dict[str, Any], progress: Any) -> bytes:
+    """The final frame (result or error) of one lean request."""
+    request_id = message["id"]
+    params = message.get("params") or {}
+    try:
+        if message["method"] == "tools/list":
+            return wire.result_frame(request_id, {"tools": (await live.view.tables()).tools})
+        arguments = params.get("arguments")
+        if not isinstance(params.get("name"), str) or (arguments is not None and not isinstance(arguments, dict)):
+            return wire.error_frame(request_id, INVALID_PARAMS, "Invalid request parameters")
+        stats = live.caller.stats
+        client = ClientInfo() if stats is None else ClientInfo(stats.client_name, stats.client_version)
+        result = await live.view.call_tool(live.caller, client, params, progress)
+        return wire.result_frame(request_id, result)
+    except MCPError as exc:
+        return wire.error_frame(request_id, exc.code, exc.message, exc.data)
+    except Exception as exc:  # the gateway must never leak an exception text to the client
+        error = internal_error(exc, method=str(message["method"]))
+        return wire.error_frame(request_id, error.code, error.message)
+
+
+async def serve_streamable(
+    live: LiveSession, message: dict[str, Any], send: Send, headers: wire.Headers, *, sse: bool
+) -> None:
+    """Answer one POST: JSON when the result is quick and silent, else an SSE stream."""
+    loop = asyncio.get_running_loop()
+    token = _progress_token(message)
+    queue: asyncio.Queue[bytes] | None = None
+    progress = None
+    if token is not None and sse:
+        events: asyncio.Queue[bytes] = asyncio.Queue()
+        queue = events
+
+        async def progress(value: float, total: float | None, text: str | None) -> None:
+            events.put_nowait(_progress_frame(token, value, total, text))
+
+    task = loop.create_task(_answer(live, message, progress))
+    request_id = message["id"]
+    live.inflight[request_id] = task
+    try:
+        await _stream(task, queue, request_id, send, headers, sse=sse)
+    finally:
+        live.inflight.pop(request_id, None)
+        if not task.done():
+            task.cancel()
+
+
+async def _stream(
+    task: asyncio.Task[bytes],
+    queue: asyncio.Queue[bytes] | None,
+    request_id: Any,
+    send: Send,
+    headers: wire.Headers,
+    *,
+    sse: bool,
+) -> None:
+    committed = False
+    getter: asyncio.Task[bytes] | None = None
+
+    async def commit() -> None:
+        nonlocal committed
+        if not committed:
+            committed = True
+            await send({"type": "http.response.start", "status": 200, "headers": [*wire.SSE_HEADERS, *headers]})
+
+    async def write(chunk: bytes, *, more: bool = True) -> None:
+        await send({"type": "http.response.body", "body": chunk, "more_body": more})
+
+    try:
+        while True:
+            if queue is not None and getter is None:
+                getter = asyncio.ensure_future(queue.get())
+            waiters: set[asyncio.Future[Any]] = {task} if getter is None else {task, getter}
+            done, _ = await asyncio.wait(waiters, timeout=wire.KEEPALIVE_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+            if getter is not None and getter in done:
+                await commit()
+                await write(wire.sse_event(getter.result()))
+                getter = None
+                continue
+            if task in done:
+                final = _final(task, request_id)
+                pending = _drain(queue)
+                if pending or committed:
+                    await commit()
+                    await write(b"".join(wire.sse_event(p) for p in (*pending, final)), more=False)
+                else:
+                    await wire.respond(send, 200, final, [*wire.JSON_HEADERS, *headers])
+                return
+            if sse:
+                await commit()
+                await write(wire.PING)
+    finally:
+        if getter is not None:
+            getter.cancel()
+
+
+def _final(task: asyncio.Task[bytes], request_id: Any) -> bytes:
+    if task.cancelled():
+        return wire.error_frame(request_id, REQUEST_CANCELLED, "Request cancelled")
+    return task.result()
+
+
+def _drain(queue: asyncio.Queue[bytes] | None) -> list[bytes]:
+    items: list[bytes] = []
+    while queue is not None and not queue.empty():
+        items.append(queue.get_nowait())
+    return items
+
+
+def serve_sse(live: LiveSession, message: dict[str, Any], out: MemoryObjectSendStream[bytes], tg: TaskGroup) -> None:
+    """Answer one message of a legacy SSE session on its event stream (in the session's task group)."""
+    request_id = message["id"]
+    token = _progress_token(message)
+
+    async def progress(value: float, total: float | None, text: str | None) -> None:
+        await out.send(wire.sse_event(_progress_frame(token, value, total, text)))
+
+    async def run() -> None:
+        with anyio.CancelScope() as scope:
+            live.inflight[request_id] = scope
+            try:
+                frame = await _answer(live, message, progress if token is not None else None)
+                await out.send(wire.sse_event(frame))
+            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                logger.debug("session stream closed before the answer", extra={"session": live.id})
+            finally:
+                live.inflight.pop(request_id, None)
+        # A cancelled request gets no answer (the SSE-era rule).
+
+    tg.start_soon(run)

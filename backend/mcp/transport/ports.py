@@ -1,0 +1,72 @@
+"""What the transports need from the domain: who is calling, rate limits, the session journal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from backend.mcp.proxy.ports import SessionStats
+
+
+@dataclass(frozen=True)
+class Access:
+    """A credential resolved for one project: an API key or a member's access token."""
+
+    project_id: UUID
+    project_slug: str
+    unified_enabled: bool
+    api_key_id: UUID | None = None
+    user_id: UUID | None = None
+    scope: frozenset[UUID] | None = None
+    rate_limit_per_minute: int | None = None
+
+
+class AccessDenied(Exception):  # noqa: N818 - an outcome, not a program error
+    """Authentication or authorisation failed; ``status`` is the HTTP answer (401, 403, 404)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class Authenticator(Protocol):
+    """Resolves ``Authorization: Bearer`` credentials for the MCP endpoints."""
+
+    async def authenticate(self, token: str | None, project_ref: str, remote: str | None) -> Access:
+        """The caller's access to ``project_ref``, or :class:`AccessDenied`."""
+
+    async def admit_call(self, access: Access) -> int | None:
+        """Count one tool call against the key's rate limit; seconds to wait when over it, else ``None``."""
+
+
+@dataclass
+class SessionRecord:
+    """A live client session as the journal persists it."""
+
+    session_id: str
+    project_id: UUID
+    transport: str
+    endpoint: str
+    server_id: UUID | None
+    api_key_id: UUID | None
+    user_id: UUID | None
+    user_agent: str | None
+    remote_addr: str | None
+    started_at: datetime
+    stats: SessionStats
+    last_activity_at: datetime
+    ended_at: datetime | None = None
+
+
+class SessionJournal(Protocol):
+    """Persists client sessions (buffered; must not block). Counters are read from ``record.stats``
+    whenever its ``dirty`` flag is set."""
+
+    def opened(self, record: SessionRecord) -> None:
+        """A session started."""
+
+    def closed(self, record: SessionRecord) -> None:
+        """The session ended."""

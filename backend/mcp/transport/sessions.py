@@ -1,0 +1,105 @@
+"""Live downstream sessions of this process (both transports), bound to their view and credential."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from backend.mcp.proxy.ports import Caller
+from backend.mcp.proxy.tables import Capabilities
+from backend.mcp.proxy.view import ProxyView
+from backend.mcp.transport.ports import Access, SessionJournal, SessionRecord
+
+logger = logging.getLogger("mcp_orch.transport")
+
+TransportName = Literal["sse", "streamable-http"]
+
+
+@dataclass(eq=False)
+class LiveSession:
+    """One session: its view, who opened it, and the transport object that carries it."""
+
+    id: str
+    transport: TransportName
+    view: ProxyView
+    access: Access
+    caller: Caller
+    record: SessionRecord
+    capabilities: Capabilities
+    closer: Callable[[], Awaitable[None]] | None = None
+    inflight: dict[Any, Any] = field(default_factory=dict)
+    last_activity: float = field(default_factory=time.monotonic)
+    open_streams: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        """``initialize`` succeeded (handshake era): the lean path may serve it."""
+        stats = self.caller.stats
+        return stats is not None and stats.protocol_version is not None
+
+    def owned_by(self, access: Access, view: ProxyView) -> bool:
+        """The request names the same view and presents the credential that opened the session."""
+        return view is self.view and access.api_key_id == self.access.api_key_id and access.user_id == self.access.user_id
+
+
+class SessionTable:
+    """Sessions by id, with the journal that persists them."""
+
+    def __init__(self, journal: SessionJournal | None) -> None:
+        self.journal = journal
+        self._sessions: dict[str, LiveSession] = {}
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def get(self, session_id: str | None) -> LiveSession | None:
+        """The live session with this id, if any."""
+        return None if session_id is None else self._sessions.get(session_id)
+
+    def all(self) -> list[LiveSession]:
+        """Every live session."""
+        return list(self._sessions.values())
+
+    def add(self, session: LiveSession) -> None:
+        """Register a new session."""
+        self._sessions[session.id] = session
+        if self.journal is not None:
+            self.journal.opened(session.record)
+        logger.info(
+            "client session opened",
+            extra={"session": session.id, "transport": session.transport, "view": session.view.key.label},
+        )
+
+    def touch(self, session: LiveSession) -> None:
+        """The session was used just now."""
+        session.last_activity = time.monotonic()
+        session.record.last_activity_at = datetime.now(tz=UTC)
+        if session.caller.stats is not None:
+            session.caller.stats.dirty = True
+
+    def remove(self, session: LiveSession) -> bool:
+        """Forget a session; True the first time."""
+        if self._sessions.pop(session.id, None) is None:
+            return False
+        session.record.ended_at = datetime.now(tz=UTC)
+        if self.journal is not None:
+            self.journal.closed(session.record)
+        logger.info("client session closed", extra={"session": session.id, "calls": session.record.stats.calls})
+        return True
+
+    def idle(self, seconds: float) -> list[LiveSession]:
+        """Sessions with nothing in flight and no activity for ``seconds``."""
+        limit = time.monotonic() - seconds
+        return [
+            s for s in self._sessions.values() if s.last_activity < limit and not s.open_streams and not s.inflight
+        ]
+
+    def of_key(self, api_key_id: UUID) -> list[LiveSession]:
+        """Sessions opened with one API key."""
+        return [s for s in self._sessions.values() if s.access.api_key_id == api_key_id]

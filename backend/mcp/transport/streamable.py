@@ -1,0 +1,124 @@
+"""Streamable HTTP: sessions via ``Mcp-Session-Id``, both protocol eras, as the SDK serves them.
+
+The SDK's ``StreamableHTTPSessionManager`` binds one ``Server`` and owns its sessions; we need one
+``Server`` per view and sessions bound to a view and a credential, so this hub plays the manager's
+part with the SDK's own pieces: ``StreamableHTTPServerTransport`` per session, ``serve_loop`` for
+the handshake era, and the SDK's single-exchange handler for the 2026-07-28 era (routed by the
+``MCP-Protocol-Version`` header exactly as the manager does). Session tasks live in a task group
+entered in the application's lifespan.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from uuid import uuid4
+
+import anyio
+from anyio.abc import TaskGroup, TaskStatus
+from mcp.server._streamable_http_modern import handle_modern_request  # the manager's own modern-era entry
+from mcp.server.lowlevel.server import Server
+from mcp.server.runner import serve_loop
+from mcp.server.streamable_http import StreamableHTTPServerTransport
+from mcp.server.transport_security import TransportSecuritySettings
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
+from starlette.types import Receive, Scope, Send
+
+from backend.mcp.proxy.server import initialization_options
+from backend.mcp.transport import wire
+from backend.mcp.transport.sessions import LiveSession, SessionTable
+
+logger = logging.getLogger("mcp_orch.transport")
+
+
+def new_session_id() -> str:
+    """A fresh, unguessable session id (visible ASCII, as the spec requires)."""
+    return uuid4().hex
+
+
+def is_modern(scope: Scope) -> bool:
+    """A request of the stateless 2026-07-28 era (header-routed, as the SDK's manager does)."""
+    version = wire.header(scope, b"mcp-protocol-version")
+    return version is not None and version not in HANDSHAKE_PROTOCOL_VERSIONS
+
+
+class StreamableHub:
+    """Runs Streamable HTTP sessions for every view."""
+
+    def __init__(self, table: SessionTable, security: TransportSecuritySettings) -> None:
+        self.table = table
+        self.security = security
+        self._tg: TaskGroup | None = None
+
+    def bind(self, tg: TaskGroup | None) -> None:
+        """The lifespan-owned task group session tasks run in (None while stopped)."""
+        self._tg = tg
+
+    async def serve_modern(self, server: Server[Any], scope: Scope, receive: Receive, send: Send) -> None:
+        """One self-contained 2026-07-28 request."""
+        await handle_modern_request(server, self.security, False, {}, scope, receive, send)
+
+    async def open(self, live: LiveSession, server: Server[Any], scope: Scope, receive: Receive, send: Send) -> None:
+        """Start a session with the ``initialize`` request that opens it; discard it if that fails."""
+        if self._tg is None:
+            await wire.respond_error(send, 503, "The MCP endpoints are shutting down")
+            return
+        transport = StreamableHTTPServerTransport(
+            mcp_session_id=live.id, is_json_response_enabled=False, event_store=None, security_settings=self.security
+        )
+        live.extra["http"] = transport
+
+        async def close() -> None:
+            with anyio.CancelScope(shield=True):
+                await transport.terminate()
+
+        live.closer = close
+        self.table.add(live)
+
+        async def run_server(*, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+            async with transport.connect() as (read_stream, write_stream):
+                task_status.started()
+                try:
+                    await serve_loop(
+                        server,
+                        read_stream,
+                        write_stream,
+                        lifespan_state={},
+                        session_id=live.id,
+                        init_options=initialization_options(server),
+                    )
+                except Exception:
+                    logger.exception("session crashed", extra={"session": live.id})
+                finally:
+                    await self.discard(live)
+
+        status = 0
+
+        def seen(code: int) -> None:
+            nonlocal status
+            status = code
+
+        try:
+            await self._tg.start(run_server)
+            await transport.handle_request(scope, receive, wire.status_watch(send, seen))
+        finally:
+            if not 0 < status < 400:
+                await self.discard(live)
+
+    async def handle(self, live: LiveSession, scope: Scope, receive: Receive, send: Send) -> None:
+        """A request for an existing session (SDK path: anything but the lean methods)."""
+        transport: StreamableHTTPServerTransport = live.extra["http"]
+        is_get = scope["method"] == "GET"
+        live.open_streams += is_get
+        try:
+            await transport.handle_request(scope, receive, send)
+        finally:
+            live.open_streams -= is_get
+            self.table.touch(live)
+        if transport.is_terminated:
+            await self.discard(live)
+
+    async def discard(self, live: LiveSession) -> None:
+        """Forget the session and make its transport refuse anything still reaching it."""
+        if self.table.remove(live) and live.closer is not None:
+            await live.closer()

@@ -1,0 +1,1 @@
+"""UI state, one module per feature."""
