@@ -118,6 +118,9 @@ def settings(database: DatabaseHandle, data_dir: Path) -> Settings:
             initial_admin_email="",
             initial_admin_password="",
             signup_enabled=True,
+            # Real argon2id at a lower cost: the suite hashes hundreds of passwords on 2 cores.
+            argon2_time_cost=1,
+            argon2_memory_kib=8192,
         ),
         # The in-process worker starts only in tests that ask for it (tests/integration/worker).
         queue=dataclasses.replace(base.queue, run_in_api=False),

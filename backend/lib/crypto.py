@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import jwt
@@ -18,21 +18,37 @@ JWT_ISSUER = "mcp-orch"
 JWT_AUDIENCE = "mcp-orch:api"
 API_KEY_PREFIX = "mcpo_"
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# A real hash of a random password, verified against when the user does not exist, so that a
-# login for an unknown email costs the same time as a wrong password (no user enumeration).
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_state: dict[str, Any] = {}
+
+
+def configure_password_hashing(*, time_cost: int = 3, memory_kib: int = 65536, parallelism: int = 4) -> None:
+    """Set the argon2id cost (defaults: the library's recommended parameters).
+
+    Existing hashes keep verifying after a change: argon2 hashes carry their own parameters.
+    """
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+    _state["hasher"] = hasher
+    # A real hash of a random password, verified against when the user does not exist, so that a
+    # login for an unknown email costs the same time as a wrong password (no user enumeration).
+    _state["dummy"] = hasher.hash(secrets.token_urlsafe(16))
+
+
+def _hasher() -> PasswordHasher:
+    if "hasher" not in _state:
+        configure_password_hashing()
+    return cast("PasswordHasher", _state["hasher"])
 
 
 def hash_password(password: str) -> str:
     """Hash a password with argon2id."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(hashed: str | None, password: str) -> bool:
     """Check a password in constant-ish time; unknown users still pay for one verification."""
+    hasher = _hasher()
     try:
-        return _hasher.verify(hashed or _DUMMY_HASH, password) and hashed is not None
+        return hasher.verify(hashed or _state["dummy"], password) and hashed is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -86,6 +86,8 @@ class AuthSettings:
     signup_enabled: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_SIGNUP_ENABLED", True))
     login_max_failures: int = field(default_factory=lambda: _env_int("MCP_ORCH_LOGIN_MAX_FAILURES", 5))
     login_window_seconds: int = field(default_factory=lambda: _env_int("MCP_ORCH_LOGIN_WINDOW_SECONDS", 900))
+    argon2_time_cost: int = field(default_factory=lambda: _env_int("MCP_ORCH_ARGON2_TIME_COST", 3))
+    argon2_memory_kib: int = field(default_factory=lambda: _env_int("MCP_ORCH_ARGON2_MEMORY_KIB", 65536))
 
 
 @dataclass(frozen=True)

@@ -112,13 +112,14 @@ class WorkerRuntime:
         self.queue = queue or SAQConfig(queue_configs=[config]).get_queues().get(config.name)
         self.specs = {**JOBS, **{spec.name: spec for spec in extra_tasks}}
         self.tick_seconds = settings.queue.tick_seconds
+        self.grace_seconds = settings.queue.shutdown_grace_seconds
         self.worker = Worker(
             self.queue,
             functions=config.tasks,  # type: ignore[arg-type]
             concurrency=config.concurrency,
             metadata={"mode": mode, "pid": os.getpid(), "host": socket.gethostname()},
             timers=TIMERS,
-            shutdown_grace_period_s=settings.queue.shutdown_grace_seconds,
+            shutdown_grace_period_s=0,
             cancellation_hard_deadline_s=15.0,
             separate_process=False,
             # Its heartbeat thread would share this event loop's connection pool: not ours.
@@ -150,6 +151,11 @@ class WorkerRuntime:
         tick_task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await tick_task
+        # SAQ's own grace period always runs to its end (idle loops sit in dequeue): wait here only
+        # while jobs run, then let SAQ cancel what is left (those jobs go back on the queue).
+        running = [entry["task"] for entry in self.worker.job_task_contexts.values()]
+        if running and self.grace_seconds > 0:
+            await asyncio.wait(running, timeout=self.grace_seconds)
         await self.worker.stop()
         with contextlib.suppress(asyncio.CancelledError):
             await worker_task

@@ -232,9 +232,11 @@ class Gateway:
     ) -> Callable[[], None]:
         """Receive upstream notifications of a server; returns the unsubscribe function.
 
-        Without ``session_key``: those of the shared (default) upstream. With it: those of the
-        upstream dedicated to that downstream session (``per_session`` isolation). A
-        ``list_changed`` reaches subscribers after the cached catalogue was refreshed.
+        A shared server's upstream notifies every subscriber of the server. With ``per_session``
+        isolation, a session's upstream notifies the subscribers registered with that
+        ``session_key`` (and, for ``list_changed``, the server-wide ones too); the default upstream
+        (``session_key=None`` requests) notifies the server-wide ones. A ``list_changed`` reaches
+        subscribers after the cached catalogue was refreshed.
         """
         key = (server_id, session_key)
         self._reg.subscribers.setdefault(key, []).append(callback)

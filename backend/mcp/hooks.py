@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -9,8 +11,8 @@ from backend.lib.settings import GatewaySettings
 from backend.mcp.types import Catalogue, LogLevel
 
 if TYPE_CHECKING:
-    from backend.mcp.supervisor import Supervisor
-    from backend.mcp.upstream import ServerRequestRouter
+    from backend.mcp.dispatch import ServerRequestRouter
+    from backend.mcp.lifecycle import UpstreamLifecycle
 
 
 class SupervisorContext(Protocol):
@@ -21,22 +23,22 @@ class SupervisorContext(Protocol):
     def spawn(self, fn: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """Run ``fn`` as a task of the gateway's task group."""
 
-    def admit(self, supervisor: Supervisor) -> None:
+    def admit(self, supervisor: UpstreamLifecycle) -> None:
         """Raise ``CapacityError`` if another upstream may not start now."""
 
-    def on_state(self, supervisor: Supervisor) -> None:
+    def on_state(self, supervisor: UpstreamLifecycle) -> None:
         """The supervisor's state changed."""
 
-    def on_catalogue(self, supervisor: Supervisor, catalogue: Catalogue) -> None:
+    def on_catalogue(self, supervisor: UpstreamLifecycle, catalogue: Catalogue) -> None:
         """A fresh catalogue was listed."""
 
-    async def on_notification(self, supervisor: Supervisor, method: str, params: dict[str, Any]) -> None:
+    async def on_notification(self, supervisor: UpstreamLifecycle, method: str, params: dict[str, Any]) -> None:
         """An upstream notification (list_changed, resources/updated, message...)."""
 
     def router(self, session_key: str | None) -> ServerRequestRouter | None:
         """Where server→client requests of this upstream go (None: refused)."""
 
-    def log(self, supervisor: Supervisor, level: LogLevel, category: str, message: str) -> None:
+    def log(self, supervisor: UpstreamLifecycle, level: LogLevel, category: str, message: str) -> None:
         """A lifecycle event or a stderr line."""
 
     def session_label(self, session_key: str) -> str:
@@ -56,6 +58,9 @@ def describe_exception(exc: BaseException) -> str:
 
 
 _ERROR_WORDS = ("error", "traceback", "exception", "fatal", "panic")
+_MCP_LEVELS: dict[str, LogLevel] = {"debug": "debug", "warning": "warning", "error": "error", "critical": "error"}
+_MCP_LEVELS |= {"alert": "error", "emergency": "error"}
+MAX_LOG_MESSAGE = 4000
 
 
 def stderr_level(line: str) -> LogLevel:
@@ -66,3 +71,42 @@ def stderr_level(line: str) -> LogLevel:
     if "warn" in lowered:
         return "warning"
     return "info"
+
+
+class UpstreamLog:
+    """Lifecycle events and stderr lines of one upstream, plus its bounded stderr tail."""
+
+    def __init__(self, emit: Callable[[LogLevel, str, str], None], prefix: str, tail_lines: int) -> None:
+        self._emit = emit
+        self._prefix = prefix
+        self.tail: deque[str] = deque(maxlen=max(1, tail_lines))
+
+    def stderr(self, line: str) -> None:
+        """One stderr line: into the tail and the server log."""
+        self.tail.append(line)
+        self._emit(stderr_level(line), "stderr", self._prefix + line)
+
+    def noise(self, line: str) -> None:
+        """A stdout line that is not JSON-RPC."""
+        self._emit("warning", "stdout", f"{self._prefix}non-JSON line on stdout ignored: {line[:500]}")
+
+    def problem(self, message: str) -> None:
+        """A lifecycle warning."""
+        self.event("warning", message)
+
+    def event(self, level: LogLevel, message: str) -> None:
+        """A lifecycle event."""
+        self._emit(level, "lifecycle", self._prefix + message)
+
+    def mcp_log(self, params: dict[str, Any]) -> None:
+        """A ``notifications/message`` (MCP logging) from the upstream."""
+        level = _MCP_LEVELS.get(str(params.get("level")), "info")
+        data = params.get("data")
+        text = data if isinstance(data, str) else json.dumps(data, default=str)
+        origin = f"{params['logger']}: " if isinstance(params.get("logger"), str) else ""
+        self._emit(level, "mcp-log", f"{self._prefix}{origin}{text[:MAX_LOG_MESSAGE]}")
+
+    def with_tail(self, reason: str, lines: int = 20) -> str:
+        """``reason`` followed by the last stderr lines (for ``last_error``)."""
+        tail = list(self.tail)[-lines:]
+        return reason + ("\n" + "\n".join(tail) if tail else "")

@@ -14,6 +14,8 @@ import mcp_types as types
 from mcp.shared.exceptions import MCPError
 
 from backend.lib.settings import GatewaySettings
+from backend.mcp.dispatch import ServerRequestRouter
+from backend.mcp.lifecycle import LIST_CHANGED, UpstreamLifecycle
 from backend.mcp.supervisor import Supervisor
 from backend.mcp.types import (
     CapacityError,
@@ -24,7 +26,6 @@ from backend.mcp.types import (
     UpstreamStatus,
     UpstreamUnavailableError,
 )
-from backend.mcp.upstream import ServerRequestRouter
 
 logger = logging.getLogger("mcp_orch.gateway")
 
@@ -103,7 +104,7 @@ class UpstreamRegistry:
             raise UpstreamUnavailableError("the gateway is not running")
         self.tg.start_soon(fn)
 
-    def admit(self, supervisor: Supervisor) -> None:
+    def admit(self, supervisor: UpstreamLifecycle) -> None:
         """Enforce the global and per-project caps on running upstreams."""
         active = [s for s in self.sups.values() if s.active and s is not supervisor]
         project = supervisor.spec.project_id
@@ -113,31 +114,38 @@ class UpstreamRegistry:
         if len(active) >= self.settings.max_upstreams:
             raise CapacityError(f"the gateway already runs its maximum of {self.settings.max_upstreams} upstreams")
 
-    def on_state(self, supervisor: Supervisor) -> None:
+    def on_state(self, supervisor: UpstreamLifecycle) -> None:
         """Report the server's (aggregated) status."""
         spec = supervisor.spec
         _safely(self.events.on_status, spec.server_id, spec.project_id, self.status(spec.server_id))
 
-    def on_catalogue(self, supervisor: Supervisor, catalogue: Catalogue) -> None:
+    def on_catalogue(self, supervisor: UpstreamLifecycle, catalogue: Catalogue) -> None:
         """Cache and report a fresh catalogue."""
         spec = supervisor.spec
         self.catalogues[spec.server_id] = catalogue
         _safely(self.events.on_catalogue, spec.server_id, spec.project_id, catalogue)
 
-    async def on_notification(self, supervisor: Supervisor, method: str, params: dict[str, Any]) -> None:
+    async def on_notification(self, supervisor: UpstreamLifecycle, method: str, params: dict[str, Any]) -> None:
         """Fan an upstream notification out to its subscribers."""
-        for callback in self._audience(supervisor):
+        for callback in self._audience(supervisor, method):
             try:
                 await callback(method, params)
             except Exception:
                 logger.exception("notification subscriber failed", extra={"method": method})
 
-    def _audience(self, supervisor: Supervisor) -> list[NotificationCallback]:
-        """Subscribers of this upstream: its session's; for a shared upstream, every subscriber of the server."""
+    def _audience(self, supervisor: UpstreamLifecycle, method: str) -> list[NotificationCallback]:
+        """Who hears a notification of this upstream.
+
+        A shared upstream: every subscriber of the server. A session's upstream: that session's
+        subscribers, plus the server-wide ones for ``list_changed`` (the catalogue is server-wide).
+        """
         server_id, session_key = supervisor.spec.server_id, supervisor.session_key
-        if session_key is not None or supervisor.spec.isolation == "per_session":
-            return list(self.subscribers.get((server_id, session_key), ()))
-        return [cb for (sid, _), cbs in self.subscribers.items() if sid == server_id for cb in cbs]
+        if session_key is None and supervisor.spec.isolation == "shared":
+            return [cb for (sid, _), cbs in self.subscribers.items() if sid == server_id for cb in cbs]
+        audience = list(self.subscribers.get((server_id, session_key), ()))
+        if session_key is not None and method in LIST_CHANGED:
+            audience += self.subscribers.get((server_id, None), ())
+        return audience
 
     def router(self, session_key: str | None) -> ServerRequestRouter | None:
         """Route server→client requests of a session upstream to that session's handler."""
@@ -152,7 +160,7 @@ class UpstreamRegistry:
 
         return route
 
-    def log(self, supervisor: Supervisor, level: LogLevel, category: str, message: str) -> None:
+    def log(self, supervisor: UpstreamLifecycle, level: LogLevel, category: str, message: str) -> None:
         """Hand a lifecycle event or stderr line to the events sink."""
         spec = supervisor.spec
         _safely(self.events.on_log, spec.server_id, spec.project_id, level, category, message)

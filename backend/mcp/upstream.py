@@ -15,18 +15,17 @@ from typing import Any, cast
 
 import anyio
 import anyio.abc
+import httpx2
 import mcp_types as types
 from mcp.client.session import ClientRequestContext, ClientSession
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared._httpx_utils import create_mcp_http_client
-from mcp.shared.dispatcher import DispatchContext, OnNotify, OnNotifyIntercept, OnRequest, ProgressFnT
+from mcp.shared.dispatcher import ProgressFnT
 from mcp.shared.exceptions import MCPError
-from mcp.shared.jsonrpc_dispatcher import JSONRPCDispatcher
-from mcp.shared.transport_context import TransportContext
 from pydantic import TypeAdapter, ValidationError
 
 from backend.mcp.catalogue import list_catalogue
+from backend.mcp.dispatch import RoutingDispatcher, ServerRequestRouter, WatchedReadStream
 from backend.mcp.stdio import StdioProcess, open_stdio, wait_exit
 from backend.mcp.types import (
     Catalogue,
@@ -40,15 +39,11 @@ from backend.mcp.types import (
 logger = logging.getLogger("mcp_orch.gateway")
 
 CLIENT_INFO = types.Implementation(name="mcp-orchestrator", version="0.1.0")
-SERVER_TO_CLIENT_METHODS = frozenset({"sampling/createMessage", "elicitation/create", "roots/list"})
-_PER_REQUEST_NOTIFICATIONS = frozenset({"notifications/progress", "notifications/cancelled"})
 _META_RESERVED_PREFIX = "io.modelcontextprotocol/"
 _GenericRequest = types.Request[dict[str, Any] | None, str]
 # send_request is typed for BaseModel results; a dict adapter works and skips model construction.
 _RAW_RESULT_ANY: Any = TypeAdapter(dict[str, Any])
 
-_Ctx = DispatchContext[TransportContext]
-ServerRequestRouter = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
 ProgressCallback = Callable[[float, float | None, str | None], Awaitable[None]]
 
 
@@ -115,10 +110,16 @@ class Upstream:
         *,
         timeout: float,  # noqa: ASYNC109 - a per-request limit, applied with move_on_after below
         on_progress: ProgressCallback | None = None,
+        activity: bool = True,
     ) -> dict[str, Any]:
-        """Send one raw request and return the raw result; errors become ``GatewayError`` subclasses."""
-        self.inflight += 1
-        self.last_used = anyio.current_time()
+        """Send one raw request and return the raw result; errors become ``GatewayError`` subclasses.
+
+        ``activity=False`` for the gateway's own traffic (pings, listings): it must not keep an
+        otherwise idle upstream alive.
+        """
+        if activity:
+            self.inflight += 1
+            self.last_used = anyio.current_time()
         # Same positional signature as the SDK's ProgressFnT protocol.
         progress = cast("ProgressFnT | None", on_progress)
         try:
@@ -137,15 +138,16 @@ class Upstream:
         except ValidationError:
             raise UpstreamRPCError(types.INTERNAL_ERROR, f"upstream returned an invalid {method} result") from None
         finally:
-            self.inflight -= 1
-            self.last_used = anyio.current_time()
+            if activity:
+                self.inflight -= 1
+                self.last_used = anyio.current_time()
         # The scope was cancelled: the dispatcher already sent notifications/cancelled upstream.
         raise UpstreamTimeoutError(f"{method} timed out after {timeout:g}s")
 
     async def ping(self, seconds: float) -> bool:
         """Liveness: does the upstream answer a ping within ``seconds``?"""
         try:
-            await self.request("ping", None, timeout=seconds)
+            await self.request("ping", None, timeout=seconds, activity=False)
         except UpstreamRPCError:
             return True  # it answered, even if with an error
         except GatewayError:
@@ -154,95 +156,16 @@ class Upstream:
 
     async def catalogue(self, seconds: float, on_warning: Callable[[str], None]) -> Catalogue:
         """List everything the upstream advertises (``seconds`` per list request)."""
-        return await list_catalogue(self.request, self.init, seconds=seconds, on_warning=on_warning)
+        return await list_catalogue(self._internal, self.init, seconds=seconds, on_warning=on_warning)
+
+    async def _internal(self, method: str, params: dict[str, Any] | None, *, timeout: float) -> dict[str, Any]:  # noqa: ASYNC109
+        return await self.request(method, params, timeout=timeout, activity=False)
 
 
 def _exit_description(process: StdioProcess | None) -> str:
     if process is not None and process.returncode is not None:
         return f"process exited with code {process.returncode}"
     return "connection closed"
-
-
-class _RoutingDispatcher(JSONRPCDispatcher[TransportContext]):
-    """The SDK dispatcher with raw hooks: notifications to the supervisor, server→client requests routed."""
-
-    def __init__(self, read_stream: Any, write_stream: Any, hooks: UpstreamHooks) -> None:
-        super().__init__(read_stream, write_stream)
-        self._hooks = hooks
-
-    async def run(
-        self,
-        on_request: OnRequest,
-        on_notify: OnNotify,
-        on_notify_intercept: OnNotifyIntercept | None = None,
-        *,
-        task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
-    ) -> None:
-        """Run the SDK loop with our request and notification handlers in front."""
-        hooks = self._hooks
-
-        async def request(dctx: _Ctx, method: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
-            if method not in SERVER_TO_CLIENT_METHODS:
-                return await on_request(dctx, method, params)
-            return await _route(hooks.route_request, method, dict(params or {}))
-
-        async def notify(dctx: _Ctx, method: str, params: Mapping[str, Any] | None) -> None:
-            # Progress and cancellation are correlated by the dispatcher itself before this point.
-            if method not in _PER_REQUEST_NOTIFICATIONS:
-                await hooks.on_notification(method, dict(params or {}))
-
-        await super().run(request, notify, on_notify_intercept, task_status=task_status)
-
-
-async def _route(router: ServerRequestRouter | None, method: str, params: dict[str, Any]) -> dict[str, Any]:
-    if router is None:
-        raise MCPError(types.INVALID_REQUEST, "server-to-client requests need per_session isolation")
-    try:
-        return await router(method, params)
-    except MCPError:
-        raise
-    except GatewayError as exc:
-        raise MCPError(exc.code, exc.message, exc.data) from None
-    except Exception:
-        logger.exception("server-to-client request handler failed", extra={"method": method})
-        raise MCPError(types.INTERNAL_ERROR, f"the client could not answer {method}") from None
-
-
-class _WatchedReadStream:
-    """Delegates to the transport's read stream and reports when it ends (EOF = upstream gone)."""
-
-    def __init__(self, inner: Any, on_end: Callable[[], None]) -> None:
-        self._inner = inner
-        self._on_end = on_end
-
-    @property
-    def last_context(self) -> Any:
-        return getattr(self._inner, "last_context", None)
-
-    async def receive(self) -> Any:
-        try:
-            return await self._inner.receive()
-        except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
-            self._on_end()
-            raise
-
-    def __aiter__(self) -> _WatchedReadStream:
-        return self
-
-    async def __anext__(self) -> Any:
-        try:
-            return await self.receive()
-        except anyio.EndOfStream:
-            raise StopAsyncIteration from None
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def __aenter__(self) -> _WatchedReadStream:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
 
 async def _refuse_sampling(context: ClientRequestContext, params: Any) -> types.ErrorData:
@@ -268,7 +191,9 @@ async def _open_transport(
     if spec.transport == "sse":
         read, write = await stack.enter_async_context(sse_client(spec.url, headers=headers, timeout=hooks.http_timeout))
         return read, write, None
-    client = await stack.enter_async_context(create_mcp_http_client(headers=headers))
+    # The SDK's transport takes an httpx2 client; reads stay open long for server-sent event streams.
+    client = httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(hooks.http_timeout, read=300.0))
+    await stack.enter_async_context(client)
     read, write = await stack.enter_async_context(streamable_http_client(spec.url, http_client=client))
     return read, write, None
 
@@ -288,7 +213,8 @@ async def connect(spec: UpstreamSpec, hooks: UpstreamHooks) -> AsyncIterator[Ups
 
     async with AsyncExitStack() as stack:
         read, write, process = await _open_transport(stack, spec, hooks)
-        dispatcher = _RoutingDispatcher(_WatchedReadStream(read, on_end), write, hooks)
+        watched = WatchedReadStream(read, on_end)
+        dispatcher = RoutingDispatcher(watched, write, hooks.on_notification, hooks.route_request)
         routed = hooks.route_request is not None
         session = ClientSession(
             dispatcher=dispatcher,

@@ -12,6 +12,7 @@ from litestar import Litestar
 from backend.config import alchemy_config
 from backend.lib import secrets
 from backend.lib.context import AppContext
+from backend.lib.crypto import configure_password_hashing
 from backend.lib.keys import mount_encryption_key
 from backend.lib.settings import Settings, get_settings
 from backend.server.core import Lifespan, build_app
@@ -21,6 +22,7 @@ def make_context(settings: Settings, database_url: str) -> AppContext:
     """Secrets + database config for one process."""
     data_dir = settings.app.data_dir
     mount_encryption_key(secrets.encryption_key(settings.crypto.encryption_key, data_dir))
+    configure_password_hashing(time_cost=settings.auth.argon2_time_cost, memory_kib=settings.auth.argon2_memory_kib)
     return AppContext(
         settings=settings,
         database_url=database_url,

@@ -8,6 +8,7 @@ from backend.domain.accounts.controllers import AuthController
 from backend.domain.activity.controllers import ProjectActivityController
 from backend.domain.admin.controllers import AdminController
 from backend.domain.admin.worker_controllers import WorkerAdminController
+from backend.domain.endpoints.controllers import EndpointController
 from backend.domain.endpoints.runtime import mcp_endpoints
 from backend.domain.jobs.controllers import JobController, ProjectRefreshController
 from backend.domain.keys.controllers import ApiKeyController
@@ -30,6 +31,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ProjectTeamController,
     ProjectActivityController,
     ApiKeyController,
+    EndpointController,
     mcp_endpoints,
     WorkerAdminController,
     JobController,

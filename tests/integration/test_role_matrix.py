@@ -15,12 +15,16 @@ writes gets a fresh project, so destructive rows (delete, remove member) cannot 
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from backend.db.models import Role
 from tests.factories import PASSWORD, Actor, Api
+
+ECHO = Path(__file__).resolve().parents[1] / "mcp_servers" / "echo.py"
 
 _seq = itertools.count(1)
 
@@ -69,6 +73,18 @@ async def _archive(world: World) -> None:
     assert r.status_code == 200, r.text
 
 
+def _echo(name: str) -> dict[str, Any]:
+    """The echo test server run by this interpreter (allowed by the administrator in the matrix test)."""
+    return {"name": name, "command": sys.executable, "args": [str(ECHO)]}
+
+
+async def _refresh(world: World) -> None:
+    r = await world.api.client.post(
+        f"/api/projects/{world.project['slug']}/servers/matrix/refresh", headers=world.actors["owner"].headers
+    )
+    assert r.status_code == 200, r.text
+
+
 P = "/api/projects/{project}"
 ROUTES: list[Route] = [
     Route("GET", "/api/projects", None, None),
@@ -89,6 +105,27 @@ ROUTES: list[Route] = [
     Route("PATCH", P + "/teams/{team_id}", lambda w: {"role": "developer"}, Role.OWNER),
     Route("DELETE", P + "/teams/{team_id}", None, Role.OWNER, ok=204),
     Route("GET", f"{P}/activity", None, Role.REPORTER),
+    Route("POST", f"{P}/servers/refresh", None, Role.DEVELOPER, ok=202),
+    # Server registry, control, tools, tool calls and logs ("matrix" is the echo server of every world).
+    Route("GET", f"{P}/servers", None, Role.REPORTER),
+    Route("POST", f"{P}/servers", lambda w: _echo("matrix-new"), Role.DEVELOPER, ok=201),
+    Route("GET", f"{P}/servers/export", None, Role.REPORTER),
+    Route("POST", f"{P}/servers/import", lambda w: {"mcpServers": {}}, Role.DEVELOPER),
+    Route("POST", f"{P}/servers/test", lambda w: _echo("trial"), Role.DEVELOPER),
+    Route("GET", f"{P}/servers/matrix", None, Role.REPORTER),
+    Route("PATCH", f"{P}/servers/matrix", lambda w: {"description": "changed"}, Role.DEVELOPER),
+    Route("DELETE", f"{P}/servers/matrix", None, Role.DEVELOPER, ok=204),
+    Route("POST", f"{P}/servers/matrix/toggle", None, Role.DEVELOPER),
+    Route("POST", f"{P}/servers/matrix/restart", None, Role.DEVELOPER),
+    Route("POST", f"{P}/servers/matrix/refresh", None, Role.DEVELOPER),
+    Route("GET", f"{P}/servers/matrix/catalogue", None, Role.REPORTER),
+    Route("GET", f"{P}/servers/matrix/logs", None, Role.REPORTER),
+    Route("PATCH", f"{P}/servers/matrix/tools/echo", lambda w: {"enabled": False}, Role.DEVELOPER, prepare=_refresh),
+    Route("POST", f"{P}/servers/matrix/tools/echo/call", lambda w: {"arguments": {"x": 1}}, Role.DEVELOPER),
+    Route("GET", f"{P}/tools", None, Role.REPORTER),
+    Route("GET", f"{P}/tool-calls", None, Role.REPORTER),
+    Route("GET", f"{P}/tool-calls/metrics", None, Role.REPORTER),
+    Route("GET", f"{P}/logs", None, Role.REPORTER),
 ]
 
 MEMBER_ROLES = {"owner": Role.OWNER, "developer": Role.DEVELOPER, "reporter": Role.REPORTER}
@@ -112,6 +149,8 @@ async def _world(api: Api, actors: dict[str, Actor], spare: Actor) -> World:
     attached = await api.team(owner, f"Attached {next(_seq)}")
     await api.attach_team(owner, project["id"], attached["id"], role="reporter")
     free = await api.team(owner, f"Free {next(_seq)}")
+    r = await api.client.post(f"/api/projects/{project['id']}/servers", json=_echo("matrix"), headers=owner.headers)
+    assert r.status_code == 201, r.text
     return World(api, actors, spare, project, attached, free)
 
 
@@ -124,6 +163,8 @@ async def _call(world: World, route: Route, actor: Actor) -> int:
 async def test_every_project_route_enforces_the_role_matrix(api: Api) -> None:
     admin = await api.user()  # the first user becomes an administrator
     assert admin.is_admin
+    r = await api.client.put("/api/admin/allowed-commands", json={"added": [sys.executable]}, headers=admin.headers)
+    assert r.status_code == 200, r.text
     actors = {"admin": admin}
     for who in ("owner", "developer", "reporter", "non-member"):
         actors[who] = await api.user()

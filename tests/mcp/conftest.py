@@ -1,8 +1,9 @@
 """Gateway test fixtures: a started Gateway with short timeouts, and the no-orphan-processes check.
 
-``no_orphans`` is reusable: request it (before any fixture that starts processes) to assert that
-a test leaves no child process behind. It makes the test process a child subreaper, so even
-grandchildren orphaned by their parent are re-parented to us and seen.
+``no_orphans`` (every test here uses it) asserts that a test leaves no process behind. It makes
+the test process a child subreaper, so even grandchildren orphaned by their parent are re-parented
+to us and seen. Elsewhere, reuse it with ``from tests.mcp.conftest import orphan_guard`` (a context
+manager; wrap the fixture that starts processes, or the test body).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from backend.mcp.gateway import Gateway
 from tests.mcp.helpers import RecordingEvents
 
 _PR_SET_CHILD_SUBREAPER = 36
+_guards = 0  # nested guards (module + test): stay a subreaper until the outermost one ends
 
 
 def _subreaper(enabled: bool) -> None:
@@ -53,19 +55,26 @@ def _live_children(me: psutil.Process, before: set[int]) -> list[psutil.Process]
 @contextmanager
 def orphan_guard() -> Iterator[None]:
     """Fail if any process started inside the block (children, grandchildren) is still alive afterwards."""
+    global _guards  # noqa: PLW0603 - process-wide state, like the prctl flag it mirrors
+    _guards += 1
     _subreaper(True)
     me = psutil.Process()
     before = {p.pid for p in me.children(recursive=True)}
-    yield
-    deadline = time.monotonic() + 5
-    leftover = _live_children(me, before)
-    while leftover and time.monotonic() < deadline:
-        time.sleep(0.05)
+    try:
+        yield
+        deadline = time.monotonic() + 5
         leftover = _live_children(me, before)
-    described = [f"{p.pid} {' '.join(p.cmdline()[:4])}" for p in leftover if p.is_running()]
-    for proc in leftover:
-        proc.kill()
-    assert not described, f"orphan processes left behind: {described}"
+        while leftover and time.monotonic() < deadline:
+            time.sleep(0.05)
+            leftover = _live_children(me, before)
+        described = [f"{p.pid} {' '.join(p.cmdline()[:4])}" for p in leftover if p.is_running()]
+        for proc in leftover:
+            proc.kill()
+        assert not described, f"orphan processes left behind: {described}"
+    finally:
+        _guards -= 1
+        if not _guards:
+            _subreaper(False)
 
 
 @pytest.fixture

@@ -209,3 +209,20 @@ async def test_per_call_timeout_overrides_the_server_default(shared_gateway: Sha
 
     with pytest.raises(UpstreamTimeoutError):
         await gateway.call_tool(spec.server_id, "sleep", {"seconds": 5}, **kwargs)
+
+
+async def test_mcp_log_messages_land_in_the_server_log_and_reach_subscribers(shared_gateway: Shared) -> None:
+    gateway, events = shared_gateway
+    gateway.configure(ECHO)
+    heard: list[tuple[str, dict[str, Any]]] = []
+
+    async def subscriber(method: str, params: dict[str, Any]) -> None:
+        heard.append((method, params))
+
+    unsubscribe = gateway.subscribe(ECHO.server_id, subscriber)
+    await gateway.call_tool(ECHO.server_id, "log_message", {"level": "warning", "data": "disk almost full"})
+
+    await eventually(lambda: bool(heard), 5, "notifications/message")
+    unsubscribe()
+    assert heard == [("notifications/message", {"level": "warning", "data": "disk almost full", "logger": "echo"})]
+    assert (ECHO.server_id, "warning", "mcp-log", "echo: disk almost full") in events.logs

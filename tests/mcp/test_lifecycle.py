@@ -110,7 +110,8 @@ async def test_garbage_lines_on_stdout_are_logged_and_skipped(gateway: Gateway, 
 
 
 async def test_idle_upstream_stops_and_starts_again_on_next_use(events: RecordingEvents) -> None:
-    settings = dataclasses.replace(fast_settings(), idle_stop_seconds=0.5)
+    # Pings (the gateway's own traffic) must not count as use.
+    settings = dataclasses.replace(fast_settings(), idle_stop_seconds=0.8, ping_interval_seconds=0.2)
     spec = stdio_spec("echo")
     async with Gateway(settings, events) as gateway:
         gateway.configure(spec)
@@ -136,11 +137,31 @@ async def test_changed_configuration_restarts_and_same_fingerprint_does_not(
     assert gateway.status(spec.server_id).pid == first_pid
 
     gateway.configure(dataclasses.replace(spec, env=(("GREETING", "two"),)))
-    await eventually(lambda: _running_with_new_pid(gateway, spec.server_id, first_pid), 15, "restart on change")
+    # The very next call already reaches the new process (it waits for the restart).
     assert json_of(await gateway.call_tool(spec.server_id, "get_env", {"name": "GREETING"})) == {"value": "two"}
+    assert _running_with_new_pid(gateway, spec.server_id, first_pid)
     assert "configuration changed; restarting" in events.lines(spec.server_id, "lifecycle")
     assert first_pid is not None
     assert gone(first_pid)
+
+
+async def test_calls_in_flight_finish_before_a_configuration_restart(gateway: Gateway) -> None:
+    spec = stdio_spec("slow")
+    gateway.configure(spec)
+    first_pid = int(text_of(await gateway.call_tool(spec.server_id, "pid", {})))
+    results: list[str] = []
+
+    async def slow_call() -> None:
+        results.append(text_of(await gateway.call_tool(spec.server_id, "sleep", {"seconds": 0.5})))
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(slow_call)
+        await anyio.sleep(0.1)
+        gateway.configure(dataclasses.replace(spec, env=(("CHANGED", "1"),)))
+        second_pid = int(text_of(await gateway.call_tool(spec.server_id, "pid", {})))
+
+    assert results == ["slept 0.5s"]
+    assert second_pid != first_pid
 
 
 async def test_disable_stops_and_remove_stops_and_forgets(gateway: Gateway) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from typing import Any
 from uuid import uuid4
 
@@ -45,7 +46,15 @@ async def test_per_session_isolation_gives_each_session_its_own_process(gateway:
     async def pid(key: str | None) -> int:
         return int(text_of(await gateway.call_tool(spec.server_id, "pid", {}, session_key=key)))
 
-    first, second, default = await pid("session-1"), await pid("session-2"), await pid(None)
+    pids: dict[str | None, int] = {}
+
+    async def record(key: str | None) -> None:
+        pids[key] = await pid(key)
+
+    async with anyio.create_task_group() as tg:
+        for key in ("session-1", "session-2", None):
+            tg.start_soon(record, key)
+    first, second, default = pids["session-1"], pids["session-2"], pids[None]
     assert len({first, second, default}) == 3
     assert await pid("session-1") == first
 
@@ -65,6 +74,9 @@ async def test_server_to_client_requests_reach_the_session_handler(gateway: Gate
     shared = stdio_spec("echo")
     gateway.configure(isolated)
     gateway.configure(shared)
+    async with anyio.create_task_group() as tg:  # start both at once
+        tg.start_soon(partial(gateway.call_tool, isolated.server_id, "pid", {}, session_key="s1"))
+        tg.start_soon(gateway.call_tool, shared.server_id, "pid", {})
     asked: list[tuple[str, dict[str, Any]]] = []
 
     async def handler(method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -89,12 +101,12 @@ async def test_server_to_client_requests_reach_the_session_handler(gateway: Gate
     assert roots["roots"][0]["uri"] == "file:///work"
 
     # Without a handler, or over a shared upstream, the upstream gets a JSON-RPC error back.
-    with pytest.raises(UpstreamRPCError, match="no downstream client can answer"):
-        await gateway.call_tool(isolated.server_id, "ask_client", {"kind": "roots"}, session_key="other")
+    gateway.set_session_handler("s1", None)
+    with pytest.raises(UpstreamRPCError, match="no downstream client can answer roots/list"):
+        await gateway.call_tool(isolated.server_id, "ask_client", {"kind": "roots"}, session_key="s1")
     with pytest.raises(UpstreamRPCError, match="server-to-client requests need per_session isolation"):
         await gateway.call_tool(shared.server_id, "ask_client", {"kind": "roots"})
     await gateway.release_session("s1")
-    await gateway.release_session("other")
 
 
 async def test_list_changed_refreshes_the_catalogue_before_subscribers_hear_of_it(
@@ -114,21 +126,21 @@ async def test_list_changed_refreshes_the_catalogue_before_subscribers_hear_of_i
         session_subscriber.append(method)
 
     gateway.subscribe(spec.server_id, per_session, session_key="downstream-1")
-    assert [t["name"] for t in (await gateway.catalogue(spec.server_id)).tools] == ["add_tool"]
+    assert [t["name"] for t in (await gateway.catalogue(spec.server_id)).tools] == ["add_tool", "log_message"]
 
     await gateway.call_tool(spec.server_id, "add_tool", {"name": "fresh"})
 
     await eventually(lambda: len(heard) == 1, 5, "list_changed notification")
-    assert heard == [("notifications/tools/list_changed", 2)]
+    assert heard == [("notifications/tools/list_changed", 3)]
     assert session_subscriber == ["notifications/tools/list_changed"]  # a shared upstream reaches every session
-    assert [t["name"] for t in events.catalogues[-1][1].tools] == ["add_tool", "fresh"]
+    assert [t["name"] for t in events.catalogues[-1][1].tools] == ["add_tool", "log_message", "fresh"]
     assert json_of(await gateway.call_tool(spec.server_id, "fresh", {"k": "v"})) == {"k": "v"}
 
     unsubscribe()
     await gateway.call_tool(spec.server_id, "add_tool", {"name": "later"})
     await eventually(lambda: len(session_subscriber) == 2, 5, "second notification")
     assert len(heard) == 1
-    assert [t["name"] for t in (await gateway.refresh(spec.server_id)).tools] == ["add_tool", "fresh", "later"]
+    assert [t["name"] for t in (await gateway.refresh(spec.server_id)).tools][-2:] == ["fresh", "later"]
 
 
 async def test_resource_updates_reach_subscribers(gateway: Gateway) -> None:
@@ -144,3 +156,30 @@ async def test_resource_updates_reach_subscribers(gateway: Gateway) -> None:
 
     await eventually(lambda: len(heard) == 1, 5, "resources/updated")
     assert heard == [("notifications/resources/updated", {"uri": "memo://readme"})]
+
+
+async def test_session_upstream_notifications_stay_with_their_session(gateway: Gateway) -> None:
+    spec = stdio_spec("list_changed", isolation="per_session")
+    gateway.configure(spec)
+    heard: dict[str, list[str]] = {"wide": [], "mine": [], "theirs": []}
+
+    def listener(name: str) -> Any:
+        async def callback(method: str, params: dict[str, Any]) -> None:
+            heard[name].append(method)
+
+        return callback
+
+    gateway.subscribe(spec.server_id, listener("wide"))
+    gateway.subscribe(spec.server_id, listener("mine"), session_key="k")
+    gateway.subscribe(spec.server_id, listener("theirs"), session_key="other")
+
+    await gateway.call_tool(spec.server_id, "log_message", {"data": "private"}, session_key="k")
+    await gateway.call_tool(spec.server_id, "add_tool", {"name": "extra"}, session_key="k")
+
+    await eventually(lambda: len(heard["mine"]) == 2, 5, "both notifications in session k")
+    await eventually(lambda: len(heard["wide"]) == 1, 5, "list_changed server-wide")
+    assert heard["mine"] == ["notifications/message", "notifications/tools/list_changed"]
+    assert heard["wide"] == ["notifications/tools/list_changed"]  # the log stays with its session
+    assert heard["theirs"] == []
+    assert "extra" in {tool["name"] for tool in (await gateway.catalogue(spec.server_id)).tools}
+    await gateway.release_session("k")

@@ -4,7 +4,7 @@ Tools: ``echo`` (arguments as sorted JSON text), ``add``, ``pid``, ``whoami`` (p
 request headers), ``image``, ``audio``, ``resource`` (embedded), ``structured`` (structuredContent +
 outputSchema), ``all_content`` (every block type at once), ``fail`` (isError result), ``rpc_error``
 (JSON-RPC error with code/message/data) and ``ask_client`` (sampling / elicitation / roots request back
-to the client, result returned as JSON text).
+to the client, result returned as JSON text), ``log_message`` (an MCP ``notifications/message``).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ TOOLS = [
     tool("fail", "A tool-level error (isError)", {"message": {"type": "string"}}),
     tool("rpc_error", "A JSON-RPC error", {"code": {"type": "integer"}, "message": {"type": "string"}}),
     tool("ask_client", "Ask the client (sampling|elicitation|roots)", {"kind": {"type": "string"}}),
+    tool("log_message", "Send an MCP log notification", {"level": {"type": "string"}, "data": {}}),
 ]
 
 
@@ -108,6 +109,9 @@ async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolReques
         return types.CallToolResult(content=[text(args.get("message", "failed"))], is_error=True)
     if params.name == "rpc_error":
         raise MCPError(int(args.get("code", -32000)), str(args.get("message", "rpc error")), data={"echo": True})
+    if params.name == "log_message":
+        await ctx.session.send_log_message(args.get("level", "info"), args.get("data"), logger="echo")
+        return types.CallToolResult(content=[text("logged")])
     if params.name == "ask_client":
         return await _ask_client(ctx, str(args.get("kind", "sampling")))
     raise MCPError(-32602, f"Unknown tool: {params.name}")

@@ -1,5 +1,6 @@
 """List-changed server: ``add_tool`` adds a tool named ``name`` and sends
-``notifications/tools/list_changed``; added tools echo their arguments. Advertises ``listChanged``.
+``notifications/tools/list_changed``; added tools echo their arguments; ``log_message`` sends an
+MCP log notification. Advertises ``listChanged``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from mcp.shared.exceptions import MCPError
 
 from tests.mcp_servers._base import parse_args, serve, text, tool
 
-TOOLS = {"add_tool": tool("add_tool", "Add a tool and notify", {"name": {"type": "string"}})}
+TOOLS = {
+    "add_tool": tool("add_tool", "Add a tool and notify", {"name": {"type": "string"}}),
+    "log_message": tool("log_message", "Send an MCP log notification", {"data": {"type": "string"}}),
+}
 
 
 async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolRequestParams) -> types.CallToolResult:
@@ -28,6 +32,9 @@ async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolReques
         TOOLS[name] = tool(name, f"Added at runtime: {name}")
         await ctx.session.send_tool_list_changed()
         return types.CallToolResult(content=[text(f"added {name}")])
+    if params.name == "log_message":
+        await ctx.session.send_log_message("info", args.get("data"), logger="list_changed")
+        return types.CallToolResult(content=[text("logged")])
     if params.name in TOOLS:
         return types.CallToolResult(content=[text(args)])
     raise MCPError(-32602, f"Unknown tool: {params.name}")

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -20,6 +20,10 @@ class Project(UUIDv7AuditBase):
     archived_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     unified_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    # Names are unique regardless of case (the service stores them stripped); this backs the
+    # service's check against concurrent creates.
+    __table_args__ = (Index("uq_project_name_lower", func.lower(name), unique=True),)
 
 
 class ProjectMember(UUIDv7AuditBase):

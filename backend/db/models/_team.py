@@ -3,7 +3,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -16,6 +16,10 @@ class Team(UUIDv7AuditBase):
     slug: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    # Names are unique regardless of case (the service stores them stripped); this backs the
+    # service's check against concurrent creates.
+    __table_args__ = (Index("uq_team_name_lower", func.lower(name), unique=True),)
 
 
 class TeamMember(UUIDv7AuditBase):

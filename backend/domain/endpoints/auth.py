@@ -86,6 +86,8 @@ class EndpointAuthenticator:
         outcome = cached[1]
         if isinstance(outcome, AccessDenied):
             raise outcome
+        if outcome.expires_at is not None and outcome.expires_at <= datetime.now(tz=UTC):
+            raise AccessDenied(401, "API key expired")
         if outcome.api_key_id is not None:
             self.usage[outcome.api_key_id] = (datetime.now(tz=UTC), remote)
         return outcome
@@ -137,6 +139,7 @@ class EndpointAuthenticator:
             api_key_id=row.key_id,
             scope=row.scope,
             rate_limit_per_minute=row.rate_limit,
+            expires_at=row.expires_at,
         )
 
     async def _user_access(self, token: str, project_ref: str) -> Access:

@@ -32,21 +32,22 @@ class Changes:
     access: bool = False
 
 
-def watch_changes(
-    on_servers: Callable[[UUID], None], on_access: Callable[[set[UUID]], None]
-) -> Callable[[], None]:
+def _collect(changes: Changes, objects: list[object]) -> None:
+    for obj in objects:
+        if isinstance(obj, m.Server | m.CatalogueItem) and obj.project_id is not None:
+            changes.projects.add(obj.project_id)
+        elif isinstance(obj, _ACCESS_MODELS):
+            changes.access = True
+            if isinstance(obj, m.ApiKey) and obj.revoked_at is not None:
+                changes.revoked_keys.add(obj.id)
+
+
+def watch_changes(on_servers: Callable[[UUID], None], on_access: Callable[[set[UUID]], None]) -> Callable[[], None]:
     """``on_servers(project_id)`` when servers or tools changed; ``on_access(revoked_key_ids)`` when
     keys, members, projects or users changed. Returns the function that stops watching."""
 
     def collect(session: Session, _flush_context: object) -> None:
-        changes: Changes = session.info.setdefault(_KEY, Changes())
-        for obj in (*session.new, *session.dirty, *session.deleted):
-            if isinstance(obj, m.Server | m.CatalogueItem) and obj.project_id is not None:
-                changes.projects.add(obj.project_id)
-            elif isinstance(obj, _ACCESS_MODELS):
-                changes.access = True
-                if isinstance(obj, m.ApiKey) and obj.revoked_at is not None:
-                    changes.revoked_keys.add(obj.id)
+        _collect(session.info.setdefault(_KEY, Changes()), [*session.new, *session.dirty, *session.deleted])
 
     def committed(session: Session) -> None:
         if session.in_nested_transaction():

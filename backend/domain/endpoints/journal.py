@@ -123,7 +123,9 @@ class DbSessionJournal:
         async with self.alchemy.get_session() as session:
             if new:
                 projects = {r.project_id for r in new}
-                existing = set((await session.execute(select(m.Project.id).where(m.Project.id.in_(projects)))).scalars())
+                existing = set(
+                    (await session.execute(select(m.Project.id).where(m.Project.id.in_(projects)))).scalars()
+                )
                 rows = [_row(r) for r in new if r.project_id in existing]
                 if rows:
                     await session.execute(insert(m.ClientSession), rows)

@@ -31,15 +31,19 @@ class RateLimiter:
         """Count one call; seconds until the next window when over ``limit``, else ``None``."""
         now = datetime.now(tz=UTC)
         window = now.replace(second=0, microsecond=0)
-        stmt = insert(m.ApiKeyUsage).values(id=uuid7(), api_key_id=key_id, window_start=window, count=1)
-        stmt = stmt.on_conflict_do_update(
-            constraint="uq_api_key_usage_key_window", set_={"count": m.ApiKeyUsage.count + 1}
-        ).returning(m.ApiKeyUsage.count)
+        stmt = (
+            insert(m.ApiKeyUsage)
+            .values(id=uuid7(), api_key_id=key_id, window_start=window, count=1)
+            .on_conflict_do_update(constraint="uq_api_key_usage_key_window", set_={"count": m.ApiKeyUsage.count + 1})
+            .returning(m.ApiKeyUsage.count)
+        )
         async with self.alchemy.get_session() as session:
             count = (await session.execute(stmt)).scalar_one()
             if time.monotonic() - self._pruned > _PRUNE_EVERY:
                 self._pruned = time.monotonic()
-                await session.execute(delete(m.ApiKeyUsage).where(m.ApiKeyUsage.window_start < window - timedelta(minutes=5)))
+                await session.execute(
+                    delete(m.ApiKeyUsage).where(m.ApiKeyUsage.window_start < window - timedelta(minutes=5))
+                )
             await session.commit()
         if count <= limit:
             return None

@@ -85,6 +85,6 @@ async def mcp_endpoints(scope: Scope, receive: Receive, send: Send) -> None:
     ctx: AppContext = scope["app"].state.ctx
     endpoints: McpEndpoints | None = ctx.extras.get(EXTRAS_KEY)
     if endpoints is None:
-        await wire.respond_error(send, 503, "The MCP endpoints are not running")
+        await wire.respond_error(send, 503, "The MCP endpoints are not running")  # type: ignore[arg-type]
         return
     await endpoints(scope, receive, send)  # type: ignore[arg-type]

@@ -79,7 +79,9 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[m.ApiKey]):
     async def create_key(self, project: ProjectContext, actor: Any, data: s.ApiKeyCreate) -> s.ApiKeyCreated:
         """Mint a key; the plain key is in the answer only."""
         now = datetime.now(tz=UTC)
-        expires_at = data.expires_at.replace(tzinfo=UTC) if data.expires_at and not data.expires_at.tzinfo else data.expires_at
+        expires_at = (
+            data.expires_at.replace(tzinfo=UTC) if data.expires_at and not data.expires_at.tzinfo else data.expires_at
+        )
         if expires_at is not None and expires_at <= now:
             raise UnprocessableError("expiresAt must be in the future", extra=[{"key": "expiresAt"}])
         server_ids = await self._check_servers(project.project_id, data.server_ids or [])

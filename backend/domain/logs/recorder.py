@@ -16,14 +16,19 @@ from uuid_utils.compat import uuid7
 
 from backend.db import models as m
 from backend.domain.logs.buffer import BatchWriter
-from backend.domain.logs.redact import DEFAULT_CAP_BYTES, capped, clip
+from backend.domain.logs.redact import DEFAULT_CAP_BYTES, capped, clip, sanitize, secret_values
 from backend.mcp.types import CallRecord
 
 logger = logging.getLogger("mcp_orch.logs")
 
 
 def call_row(call: CallRecord, cap_bytes: int = DEFAULT_CAP_BYTES) -> dict[str, Any]:
-    """The ``tool_call`` row for ``call`` (arguments and result redacted and capped)."""
+    """The ``tool_call`` row for ``call`` (arguments and result redacted and capped).
+
+    Secret argument values are also blanked inside the result and the error message.
+    """
+    secrets = secret_values(call.arguments)
+    message = clip(call.error_message, 4000)
     return {
         "id": uuid7(),
         "project_id": call.project_id,
@@ -37,10 +42,10 @@ def call_row(call: CallRecord, cap_bytes: int = DEFAULT_CAP_BYTES) -> dict[str, 
         "client_name": clip(call.client_name, 256),
         "client_version": clip(call.client_version, 64),
         "arguments": capped(call.arguments, cap_bytes),
-        "result": capped(call.result, cap_bytes),
+        "result": capped(call.result, cap_bytes, scrub=secrets),
         "status": call.status,
         "error_code": call.error_code,
-        "error_message": clip(call.error_message, 4000),
+        "error_message": sanitize(message, scrub=secrets) if message else message,
         "duration_ms": round(float(call.duration_ms), 3),
         "started_at": call.started_at,
         "finished_at": call.finished_at,
@@ -58,7 +63,7 @@ class ToolCallRecorder:
         *,
         capacity: int = 10_000,
         batch_size: int = 500,
-        interval: float = 0.25,
+        interval: float = 0.5,
         cap_bytes: int = DEFAULT_CAP_BYTES,
     ) -> None:
         self.alchemy = alchemy
@@ -96,19 +101,24 @@ class ToolCallRecorder:
         await self.writer.close()
 
     async def _write(self, rows: list[dict[str, Any]]) -> None:
+        # Optimistic: one INSERT per batch. Only when it fails (a project deleted meanwhile, a bad
+        # row) are rows of vanished projects dropped and the rest retried one by one.
         async with self.alchemy.get_session() as session:
-            ids = {row["project_id"] for row in rows}
-            existing = set((await session.execute(select(m.Project.id).where(m.Project.id.in_(ids)))).scalars())
-            rows = [row for row in rows if row["project_id"] in existing]
-            if not rows:
-                return
             try:
                 await session.execute(insert(m.ToolCall), rows)
                 await session.commit()
             except Exception:
                 await session.rollback()
-                logger.warning("tool call batch failed; retrying row by row", extra={"rows": len(rows)})
-                await self._write_one_by_one(rows)
+            else:
+                return
+            ids = {row["project_id"] for row in rows}
+            existing = set((await session.execute(select(m.Project.id).where(m.Project.id.in_(ids)))).scalars())
+        kept = [row for row in rows if row["project_id"] in existing]
+        if len(kept) < len(rows):
+            logger.info("tool calls of deleted projects skipped", extra={"rows": len(rows) - len(kept)})
+        if kept:
+            logger.warning("tool call batch failed; retrying row by row", extra={"rows": len(kept)})
+            await self._write_one_by_one(kept)
 
     async def _write_one_by_one(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:

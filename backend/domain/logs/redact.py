@@ -56,30 +56,58 @@ def strip_nul(text: str) -> str:
     return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
-def sanitize(value: Any, *, redact: bool = False, depth: int = 0) -> Any:
-    """A JSON-safe copy of ``value``: NULs replaced, and secret-looking keys redacted when asked."""
+def _scrub(text: str, secrets: tuple[str, ...]) -> str:
+    text = strip_nul(text)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def sanitize(value: Any, *, redact: bool = False, scrub: tuple[str, ...] = (), depth: int = 0) -> Any:
+    """A JSON-safe copy of ``value``: NULs replaced, secret-looking keys redacted when asked.
+
+    ``scrub`` lists secret values to blank wherever they appear in strings (a tool that echoes its
+    arguments must not leak a password into the stored result).
+    """
     if isinstance(value, str):
-        return strip_nul(value)
+        return _scrub(value, scrub) if scrub else strip_nul(value)
     if depth >= MAX_DEPTH:
         return "[too deep]"
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
             name = strip_nul(str(key))
-            out[name] = REDACTED if redact and is_secret_key(name) else sanitize(item, redact=redact, depth=depth + 1)
+            secret = redact and is_secret_key(name)
+            out[name] = REDACTED if secret else sanitize(item, redact=redact, scrub=scrub, depth=depth + 1)
         return out
     if isinstance(value, list | tuple):
-        return [sanitize(item, redact=redact, depth=depth + 1) for item in value]
+        return [sanitize(item, redact=redact, scrub=scrub, depth=depth + 1) for item in value]
     if value is None or isinstance(value, bool | int | float):
         return value
     return strip_nul(str(value))
 
 
-def capped(value: Any, cap_bytes: int = DEFAULT_CAP_BYTES) -> Any:
+def secret_values(value: Any, depth: int = 0) -> tuple[str, ...]:
+    """String values (4+ characters) under secret-looking keys anywhere in ``value``."""
+    found: list[str] = []
+    if depth < MAX_DEPTH and isinstance(value, dict):
+        for key, item in value.items():
+            if is_secret_key(str(key)) and isinstance(item, str) and len(item) >= 4:
+                found.append(item)
+            else:
+                found.extend(secret_values(item, depth + 1))
+    elif depth < MAX_DEPTH and isinstance(value, list):
+        for item in value:
+            found.extend(secret_values(item, depth + 1))
+    return tuple(dict.fromkeys(found))
+
+
+def capped(value: Any, cap_bytes: int = DEFAULT_CAP_BYTES, *, scrub: tuple[str, ...] = ()) -> Any:
     """``value`` redacted and sanitized; over ``cap_bytes`` of JSON it becomes a truncation marker."""
     if value is None:
         return None
-    clean = sanitize(value, redact=True)
+    clean = sanitize(value, redact=True, scrub=scrub)
     raw = msgspec.json.encode(clean)
     if len(raw) <= cap_bytes:
         return clean

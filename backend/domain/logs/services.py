@@ -74,7 +74,8 @@ def _filtered(project_id: UUID, f: CallFilter) -> Select[tuple[m.ToolCall]]:
 
 def _bucket_seconds(window: timedelta) -> int:
     """Per-minute buckets, widened (whole minutes) so a long window stays under ``MAX_SERIES_POINTS``."""
-    minutes = max(1, math.ceil(window.total_seconds() / 60 / MAX_SERIES_POINTS))
+    # A little slack so "the last 3 days" (a few ms over) stays 3-minute buckets, not 4.
+    minutes = max(1, math.ceil(window.total_seconds() / 60 / MAX_SERIES_POINTS - 0.001))
     return minutes * 60
 
 

@@ -26,6 +26,9 @@ from backend.domain.projects.guards import project_owner, project_owner_any, pro
 from backend.domain.projects.services import ProjectMemberService, ProjectService, ProjectTeamService
 
 PROJECT = "/{project:str}"
+Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
+PageSize = Annotated[int, QueryParameter(name="pageSize", ge=1, le=200)]
+Search = Annotated[str | None, QueryParameter(max_length=120)]
 
 
 class ProjectController(Controller):
@@ -40,9 +43,9 @@ class ProjectController(Controller):
         self,
         projects_service: NamedDependency[ProjectService],
         current_user: NamedDependency[CurrentUser],
-        search: Annotated[str | None, QueryParameter(max_length=120)] = None,
-        page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
-        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=200)] = 50,
+        search: Search = None,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> s.ProjectPage:
         """Projects the caller is a member of (directly or through a team; administrators see all).
 
@@ -63,7 +66,10 @@ class ProjectController(Controller):
         projects_service: NamedDependency[ProjectService],
         current_user: NamedDependency[CurrentUser],
     ) -> s.Project:
-        """Create a project; the caller becomes its owner. The slug is generated from the name unless given."""
+        """Create a project; the caller becomes its owner. The slug is generated from the name unless given.
+
+        Names are unique ignoring case and surrounding blanks; a taken name or slug → 409.
+        """
         project = await projects_service.create_project(data, current_user)
         return await projects_service.view(project.id, current_user.id)
 
@@ -85,7 +91,7 @@ class ProjectController(Controller):
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
     ) -> s.Project:
-        """Change name, slug, description or the unified endpoint switch (owner; 409 on a taken slug)."""
+        """Change name, slug, description or the unified endpoint switch (owner; 409 on a taken name or slug)."""
         await projects_service.update_project(project_ctx, data, current_user)
         return await projects_service.view(project_ctx.project_id, current_user.id)
 
@@ -172,9 +178,15 @@ class ProjectMemberController(Controller):
         self,
         project_members_service: NamedDependency[ProjectMemberService],
         project_ctx: NamedDependency[ProjectContext],
-    ) -> list[s.Member]:
-        """Direct members and current members of attached teams, one row per user with the effective role."""
-        return await project_members_service.list_members(project_ctx)
+        search: Search = None,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> s.MemberPage:
+        """Direct members and current members of attached teams, one row per user with the effective role.
+
+        Strongest role first, then by email. ``search`` matches part of a name or email.
+        """
+        return await project_members_service.list_members(project_ctx, search=search, page=page, page_size=page_size)
 
     @post(
         "",
@@ -190,7 +202,10 @@ class ProjectMemberController(Controller):
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
     ) -> s.Member:
-        """Add an existing user by email with a role (owner). Unknown email → 404; already a member → 409."""
+        """Add an existing user by email with a role (owner).
+
+        Unknown email → 404; already a member or a deactivated account → 409.
+        """
         return await project_members_service.invite(project_ctx, data, current_user)
 
     @patch("/{user_id:str}", operation_id="updateProjectMember", summary="Change a member", guards=[project_owner])

@@ -90,7 +90,8 @@ class Member(CamelizedBaseStruct):
     """A project member: direct and team-derived access merged into one row per user.
 
     ``role`` is the effective (strongest) role; ``source`` says where it comes from (a direct grant
-    wins over a team grant of the same strength); ``grants`` lists every grant.
+    wins over a team grant of the same strength); ``grants`` lists every grant. ``isActive`` is
+    false for a deactivated account (it keeps its grants but cannot sign in or count as owner).
     """
 
     user_id: UUID
@@ -104,7 +105,17 @@ class Member(CamelizedBaseStruct):
     invited_by: UserRef | None
     joined_at: datetime
     is_current_user: bool
+    is_active: bool
     grants: list[MemberGrant]
+
+
+class MemberPage(CamelizedBaseStruct):
+    """A page of project members: strongest role first, then by email."""
+
+    items: list[Member]
+    total: int
+    page: int
+    page_size: int
 
 
 class MemberInvite(InputStruct):

@@ -153,13 +153,3 @@ class CatalogueService(SQLAlchemyAsyncRepositoryService[m.CatalogueItem]):
         if item is None:
             raise NotFoundError(f"Tool {name!r} not found on this server (refresh the server if it is new)")
         return item
-
-    async def tool_enabled(self, server_id: UUID, name: str) -> bool | None:
-        """Whether a cached tool is enabled (``None`` when the catalogue does not list it)."""
-        row = await self.repository.session.execute(
-            select(m.CatalogueItem.enabled).where(
-                m.CatalogueItem.server_id == server_id, m.CatalogueItem.kind == "tool", m.CatalogueItem.name == name
-            )
-        )
-        enabled: bool | None = row.scalar_one_or_none()
-        return enabled

@@ -9,14 +9,18 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import event, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper, object_session
 
 from backend.db import models as m
 from backend.domain.logs.events import GatewayEventSink
 from backend.domain.logs.recorder import ToolCallRecorder
 from backend.domain.servers.specs import load_all_specs
-from backend.lib.after_commit import drain_after_commit_tasks
+from backend.lib.after_commit import after_commit_task, drain_after_commit_tasks
 from backend.lib.context import AppContext
 from backend.mcp.gateway import Gateway
 
@@ -24,6 +28,23 @@ from backend.mcp.gateway import Gateway
 _LIVE_STATES = ("starting", "running", "backoff")
 
 logger = logging.getLogger("mcp_orch.gateway")
+
+# The gateways of the apps running in this process (one in production; several in tests). Only the
+# project-deletion hook below uses it: a project's servers vanish by database cascade, not through
+# the registry service, so their upstreams must be removed here.
+_RUNNING: set[Gateway] = set()
+
+
+@event.listens_for(m.Project, "before_delete")
+def _remove_servers_of_deleted_project(_: Mapper[Any], connection: Connection, project: m.Project) -> None:
+    """When a project row is deleted, stop and forget its servers' upstreams after the commit."""
+    session = object_session(project)
+    if session is None or not _RUNNING:
+        return
+    server_ids = list(connection.execute(select(m.Server.id).where(m.Server.project_id == project.id)).scalars())
+    for gateway in list(_RUNNING):
+        for server_id in server_ids:
+            after_commit_task(session, partial(gateway.remove, server_id))
 
 
 @asynccontextmanager
@@ -37,6 +58,7 @@ async def gateway_runtime(ctx: AppContext) -> AsyncIterator[None]:
     gateway = Gateway(settings, events)
     await gateway.start()
     ctx.extras.update(gateway=gateway, call_recorder=recorder, gateway_events=events)
+    _RUNNING.add(gateway)
     try:
         async with ctx.alchemy.get_session() as session:
             # Nothing runs yet in this process: cached "running" states from a previous run are stale.
@@ -48,6 +70,7 @@ async def gateway_runtime(ctx: AppContext) -> AsyncIterator[None]:
         logger.info("gateway started", extra={"servers": len(specs)})
         yield
     finally:
+        _RUNNING.discard(gateway)
         for key in ("gateway", "call_recorder", "gateway_events"):
             ctx.extras.pop(key, None)
         await drain_after_commit_tasks()

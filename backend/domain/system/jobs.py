@@ -11,6 +11,7 @@ import logging
 from typing import Any
 from uuid import UUID
 
+from backend.domain.system.health_check import run_health_check
 from backend.domain.system.job_runs import utcnow
 from backend.domain.system.retention import purge
 from backend.domain.system.worker_settings import WorkerSettingsService
@@ -21,8 +22,6 @@ logger = logging.getLogger("mcp_orch.jobs")
 
 async def check_server_health(ctx: dict[str, Any], *, project_id: str | None = None) -> dict[str, Any]:
     """Ping running servers, probe stopped ones, store status and catalogue (all projects or one)."""
-    from backend.domain.system.health_check import run_health_check  # noqa: PLC0415 - needs the servers domain
-
     app: AppContext = ctx["app"]
     async with app.alchemy.get_session() as session:
         concurrency = (await WorkerSettingsService(session=session).current()).probe_concurrency

@@ -63,7 +63,8 @@ class TeamController(Controller):
         teams_service: NamedDependency[TeamService],
         current_user: NamedDependency[CurrentUser],
     ) -> s.Team:
-        """Create a team. The slug comes from the name unless given (409 when taken); the creator is owner."""
+        """Create a team; the creator is owner. Names are unique ignoring case and blanks (409 when taken);
+        the slug comes from the name unless given (409 when taken)."""
         team = await teams_service.create_team(data, current_user)
         return await teams_service.view(team.id, current_user.id)
 
@@ -84,7 +85,7 @@ class TeamController(Controller):
         team_ctx: NamedDependency[TeamContext],
         current_user: NamedDependency[CurrentUser],
     ) -> s.Team:
-        """Change name, slug (409 when taken) or description. Owners only."""
+        """Change name, slug (409 when either is taken) or description. Owners only."""
         await teams_service.update_team(team_ctx, data, current_user)
         return await teams_service.view(team_ctx.team_id, team_ctx.user_id)
 
@@ -101,7 +102,10 @@ class TeamController(Controller):
         team_ctx: NamedDependency[TeamContext],
         current_user: NamedDependency[CurrentUser],
     ) -> None:
-        """Delete a team. Its members lose the access the team gave them in projects at once. Owners only."""
+        """Delete a team. Its members lose the access the team gave them in projects at once. Owners only.
+
+        Refused (409 naming the projects) when a project the team owns would be left without an active owner.
+        """
         await teams_service.delete_team(team_ctx, current_user)
 
     @get("/{team:str}/projects", operation_id="listTeamProjects", summary="Team projects", guards=[team_reader])
@@ -155,9 +159,12 @@ class TeamMemberController(Controller):
         self,
         team_members_service: NamedDependency[TeamMemberService],
         team_ctx: NamedDependency[TeamContext],
-    ) -> list[s.TeamMember]:
-        """Every member with name, email and role; owners first."""
-        return await team_members_service.list_members(team_ctx)
+        search: Search = None,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> s.TeamMemberPage:
+        """Members with name, email and role, one page; owners first. ``search`` matches part of a name or email."""
+        return await team_members_service.list_members(team_ctx, search=search, page=page, page_size=page_size)
 
     @post(
         "",
@@ -173,7 +180,10 @@ class TeamMemberController(Controller):
         team_ctx: NamedDependency[TeamContext],
         current_user: NamedDependency[CurrentUser],
     ) -> s.TeamMember:
-        """Add an existing user by email with a role (404 for an unknown email, 409 if already a member)."""
+        """Add an existing user by email with a role.
+
+        Unknown email → 404; already a member or a deactivated account → 409.
+        """
         user_id = await team_members_service.invite(team_ctx, data, current_user)
         return await team_members_service.member_view(team_ctx, user_id)
 
@@ -206,6 +216,7 @@ class TeamMemberController(Controller):
     ) -> None:
         """Remove a member (owners), or leave the team (any member removing themselves).
 
-        The last owner cannot be removed (409).
+        The last owner cannot be removed (409), nor a member whose removal would leave a project
+        the team owns without an active owner (409 naming the projects).
         """
         await team_members_service.remove(team_ctx, user_id, current_user)

@@ -59,7 +59,7 @@ class TeamUpdate(InputStruct):
 
 
 class TeamMember(CamelizedBaseStruct):
-    """A member of a team."""
+    """A member of a team. ``isActive`` is false for a deactivated account (it cannot sign in)."""
 
     user_id: UUID
     email: str
@@ -69,6 +69,16 @@ class TeamMember(CamelizedBaseStruct):
     invited_by: str | None
     joined_at: datetime
     is_current_user: bool
+    is_active: bool
+
+
+class TeamMemberPage(CamelizedBaseStruct):
+    """A page of team members: owners first, then developers, then reporters, each by name."""
+
+    items: list[TeamMember]
+    total: int
+    page: int
+    page_size: int
 
 
 class TeamMemberInvite(InputStruct):

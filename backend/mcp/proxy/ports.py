@@ -45,7 +45,7 @@ class Upstreams(Protocol):
         method: str,
         params: dict[str, Any] | None = None,
         *,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - the gateway's contract name
         session_key: str | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> dict[str, Any]:
@@ -57,7 +57,7 @@ class Upstreams(Protocol):
         name: str,
         arguments: dict[str, Any] | None,
         *,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 - the gateway's contract name
         session_key: str | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> dict[str, Any]:

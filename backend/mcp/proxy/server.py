@@ -8,11 +8,11 @@ stored in the request; a small middleware attaches handshake-era sessions to the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import mcp_types as types
-from mcp.server.caching import CACHEABLE_METHODS, CacheHint
+from mcp.server.caching import CacheableMethod, CacheHint
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.lowlevel.server import NotificationOptions, Server
 from mcp.server.models import InitializationOptions
@@ -28,7 +28,15 @@ from backend.mcp.proxy.view import ClientInfo, Downstream, ProxyView, reraise_un
 CALLER_SCOPE_KEY = "mcp_orch.caller"
 _DOWNSTREAM_STATE_KEY = "mcp_orch.downstream"
 # Every list result may be cached by the client only until the next list_changed (private: per key).
-_CACHE_HINTS = {method: CacheHint(ttl_ms=0, scope="private") for method in CACHEABLE_METHODS if method != "server/discover"}
+_CACHED: tuple[CacheableMethod, ...] = (
+    "tools/list",
+    "prompts/list",
+    "resources/list",
+    "resources/templates/list",
+    "resources/read",
+)
+_CACHE_HINTS: dict[CacheableMethod, CacheHint] = {method: CacheHint(ttl_ms=0, scope="private") for method in _CACHED}
+Handler = Callable[[ServerRequestContext[Any, Any], Any], Awaitable[dict[str, Any]]]
 ALL_CHANGES = NotificationOptions(prompts_changed=True, resources_changed=True, tools_changed=True)
 
 
@@ -94,17 +102,18 @@ class _SessionHook:
         if caller.session_id and self.view.has_per_session:
 
             async def ask_client(method: str, params: dict[str, Any]) -> dict[str, Any]:
-                return await connection.send_raw_request(method, params)
+                answer: dict[str, Any] = await connection.send_raw_request(method, params)
+                return answer
 
             self.view.upstreams.set_session_handler(caller.session_id, ask_client)
         connection.exit_stack.push_async_callback(self.view.detach, session)
 
 
-def _guard(method: str) -> Any:
+def _guard(method: str) -> Callable[[Handler], Handler]:
     """Decorator: never let a raw exception text reach the client; stamp 2026-era results."""
 
-    def wrap(fn: Any) -> Any:
-        async def handler(ctx: ServerRequestContext[Any, Any], params: Any) -> Any:
+    def wrap(fn: Handler) -> Handler:
+        async def handler(ctx: ServerRequestContext[Any, Any], params: Any) -> dict[str, Any]:
             try:
                 result = await fn(ctx, params)
             except MCPError:

@@ -158,9 +158,7 @@ class _Builder:
                 continue
 
 
-def build_tables(
-    catalogues: list[tuple[ServerEntry, Catalogue]], down: list[ServerEntry], *, unified: bool
-) -> Tables:
+def build_tables(catalogues: list[tuple[ServerEntry, Catalogue]], down: list[ServerEntry], *, unified: bool) -> Tables:
     """Merge the catalogues of the servers that answered, in server-name order."""
     ordered = sorted(catalogues, key=lambda pair: pair[0].name)
     builder = _Builder(unified=unified)

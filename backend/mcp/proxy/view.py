@@ -22,6 +22,7 @@ from mcp.server.subscriptions import (
     PromptsListChanged,
     ResourcesListChanged,
     ResourceUpdated,
+    ServerEvent,
     ToolsListChanged,
 )
 from mcp.shared.exceptions import MCPError
@@ -42,7 +43,7 @@ LIST_CHANGED = (
     "notifications/prompts/list_changed",
     "notifications/resources/list_changed",
 )
-_EVENTS = (ToolsListChanged(), PromptsListChanged(), ResourcesListChanged())
+_EVENTS: tuple[ServerEvent, ...] = (ToolsListChanged(), PromptsListChanged(), ResourcesListChanged())
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class ProxyView:
         self._refreshing = False
         self._again = False
         self._unsubscribe: dict[UUID, Callable[[], None]] = {}
+        self._starts: dict[UUID, datetime | None] = {}
         self.last_used = time.monotonic()
 
     # ---- snapshot -------------------------------------------------------------------------------
@@ -192,6 +194,8 @@ class ProxyView:
                 tg.start_soon(fetch, member)
         up = [(m, c) for m in members if (c := results.get(m.server_id)) is not None]
         down = [m for m in members if results.get(m.server_id) is None]
+        for member, _ in up:
+            self._starts.setdefault(member.server_id, self.upstreams.status(member.server_id).started_at)
         self._follow(members)
         return build_tables(up, down, unified=self.key.unified)
 
@@ -217,8 +221,12 @@ class ProxyView:
         before, after = old.digest, tables.digest
         return (before[0] != after[0], before[1] != after[1], before[2] != after[2])
 
-    async def refresh(self) -> None:
-        """Recompute the snapshot now and announce what changed (coalesces concurrent calls)."""
+    async def refresh(self, *, restarted: bool = False) -> None:
+        """Recompute the snapshot now and announce what changed (coalesces concurrent calls).
+
+        ``restarted``: an upstream came back; clients re-list everything it offers even if nothing
+        visibly changed (a restarted server may have lost what it offered dynamically).
+        """
         if self._refreshing:
             self._again = True
             return
@@ -228,6 +236,10 @@ class ProxyView:
                 self._again = False
                 async with self._lock:
                     changed = self._install(await self._compute())
+                if restarted:
+                    caps = self.tables_now().capabilities
+                    changed = (changed[0] or caps.tools, changed[1] or caps.prompts, changed[2] or caps.resources)
+                    restarted = False
                 await self._announce(changed)
                 if not self._again:
                     break
@@ -242,8 +254,15 @@ class ProxyView:
         members = await self._load_members()
         tables = self._tables
         back = any(self.upstreams.status(m.server_id).state == "running" for m in tables.down)
-        if members != previous or back:
-            await self.refresh()
+        starts = {m.server_id: self.upstreams.status(m.server_id).started_at for m in members}
+        restarted = any(
+            before is not None and starts.get(server_id) not in (None, before)
+            for server_id, before in self._starts.items()
+        )
+        # Remember the last start seen: a stopped upstream reports none until it runs again.
+        self._starts = {k: v or self._starts.get(k) for k, v in starts.items()}
+        if members != previous or back or restarted:
+            await self.refresh(restarted=restarted)
 
     def invalidate(self) -> None:
         """Schedule a refresh (used by the domain when servers or tools change)."""
@@ -368,12 +387,22 @@ class ProxyView:
             outcome = (kind, exc.code, exc.message)
             raise errors.gateway_error(exc, route.server.name) from None
         finally:
-            self._record(caller, client, route, arguments, result, outcome, started, clock)
+            self._record(
+                caller,
+                client=client,
+                route=route,
+                arguments=arguments,
+                result=result,
+                outcome=outcome,
+                started=started,
+                clock=clock,
+            )
         return result
 
     def _record(
         self,
         caller: Caller,
+        *,
         client: ClientInfo,
         route: Route,
         arguments: Any,
@@ -446,9 +475,16 @@ class ProxyView:
     async def subscribe(self, caller: Caller, session: Downstream | None, uri: str) -> None:
         """``resources/subscribe``: subscribe upstream once and remember who wants updates."""
         server = await self._resource_owner(uri)
-        await self.forward(caller, server, "resources/subscribe", {"uri": uri})
+        # Subscribed before forwarding: an upstream may announce an update before it answers.
+        fresh = session is not None and uri not in session.subscriptions
         if session is not None:
             session.subscriptions.add(uri)
+        try:
+            await self.forward(caller, server, "resources/subscribe", {"uri": uri})
+        except BaseException:
+            if fresh and session is not None:
+                session.subscriptions.discard(uri)
+            raise
 
     async def complete(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         """``completion/complete`` for a prompt (name mapped back) or a resource template (routed by URI)."""
@@ -458,7 +494,9 @@ class ProxyView:
             route = (await self.tables()).prompt_routes.get(name)
             if route is None:
                 raise errors.unknown_prompt(name)
-            return await self.forward(caller, route.server, "completion/complete", {**params, "ref": {**ref, "name": route.name}})
+            return await self.forward(
+                caller, route.server, "completion/complete", {**params, "ref": {**ref, "name": route.name}}
+            )
         uri = str(ref.get("uri", ""))
         return await self.forward(caller, await self._resource_owner(uri), "completion/complete", params)
 

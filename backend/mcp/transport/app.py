@@ -45,6 +45,15 @@ class EndpointSettings:
     max_sessions: int = 10_000
 
 
+@dataclass(frozen=True)
+class Target:
+    """What a request addresses once authenticated: the URL, the credential's access, the view."""
+
+    path: paths.McpPath
+    access: Access
+    view: ProxyView
+
+
 def _accepts(scope: Scope) -> tuple[bool, bool]:
     """(JSON, SSE) acceptable, with wildcard handling like the SDK's transport."""
     kinds = [p.split(";")[0].strip().lower() for p in (wire.header(scope, b"accept") or "").split(",")]
@@ -159,17 +168,15 @@ class McpEndpoints:
         if not await view.exists():
             await wire.respond_error(send, 404, "Server not found")
             return
-        await self._dispatch(mcp, access, view, scope, receive, send)
+        await self._dispatch(Target(mcp, access, view), scope, receive, send)
 
-    async def _dispatch(
-        self, mcp: paths.McpPath, access: Access, view: ProxyView, scope: Scope, receive: Receive, send: Send
-    ) -> None:
-        method = scope["method"]
+    async def _dispatch(self, target: Target, scope: Scope, receive: Receive, send: Send) -> None:
+        method, mcp = scope["method"], target.path
         if mcp.endpoint == "sse":
             if method != "GET":
                 await wire.respond_error(send, 405, "Method not allowed", [(b"allow", b"GET")])
                 return
-            await self._open_sse(mcp, access, view, scope, receive, send)
+            await self._open_sse(target, scope, receive, send)
             return
         if method not in ("GET", "POST", "DELETE") or (mcp.endpoint == "messages" and method != "POST"):
             allow = b"POST" if mcp.endpoint == "messages" else b"GET, POST, DELETE"
@@ -183,12 +190,12 @@ class McpEndpoints:
                 await wire.respond_error(send, 413, "Request body too large")
                 return
             parsed = _parse(body)
-            if await self._over_limit(access, parsed, send):
+            if await self._over_limit(target.access, parsed, send):
                 return
         if mcp.endpoint == "messages":
-            await self._sse_message(access, view, body, parsed, scope, send)
+            await self._sse_message(target, scope, send, body=body, parsed=parsed)
         else:
-            await self._streamable(access, view, body, parsed, scope, wire.replay(body, receive), send)
+            await self._streamable(target, scope, wire.replay(body, receive), send, parsed=parsed)
 
     async def _over_limit(self, access: Access, parsed: Any, send: Send) -> bool:
         if access.rate_limit_per_minute is None or not _calls_tool(parsed):
@@ -196,7 +203,9 @@ class McpEndpoints:
         retry = await self.authenticator.admit_call(access)
         if retry is None:
             return False
-        await wire.respond_error(send, 429, "Rate limit exceeded for this API key", [(b"retry-after", str(retry).encode())])
+        await wire.respond_error(
+            send, 429, "Rate limit exceeded for this API key", [(b"retry-after", str(retry).encode())]
+        )
         return True
 
     # ---- sessions -------------------------------------------------------------------------------
@@ -242,34 +251,31 @@ class McpEndpoints:
             user_agent=wire.header(scope, b"user-agent"),
         )
 
-    async def _open_sse(
-        self, mcp: paths.McpPath, access: Access, view: ProxyView, scope: Scope, receive: Receive, send: Send
-    ) -> None:
+    async def _open_sse(self, target: Target, scope: Scope, receive: Receive, send: Send) -> None:
         if len(self.table) >= self.settings.max_sessions:
             await wire.respond_error(send, 503, "Too many open sessions")
             return
-        server = await view.server()
-        live = self._new_session("sse", access, view, scope)
-        await sse.open_stream(live, server, self.table, f"{mcp.base}/messages", receive, send, [])
+        server = await target.view.server()
+        live = self._new_session("sse", target.access, target.view, scope)
+        await sse.open_stream(
+            live, server, receive, send, table=self.table, messages_path=f"{target.path.base}/messages"
+        )
 
-    async def _sse_message(
-        self, access: Access, view: ProxyView, body: bytes, parsed: Any, scope: Scope, send: Send
-    ) -> None:
+    async def _sse_message(self, target: Target, scope: Scope, send: Send, *, body: bytes, parsed: Any) -> None:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         session_id = (query.get("session_id") or query.get("sessionId") or [None])[0]
         if session_id is None:
             await wire.respond_error(send, 400, "session_id is required")
             return
         live = self.table.get(session_id)
-        if live is None or live.transport != "sse" or not live.owned_by(access, view):
+        if live is None or live.transport != "sse" or not live.owned_by(target.access, target.view):
             await wire.respond_error(send, 404, "Could not find session")
             return
         scope[CALLER_SCOPE_KEY] = live.caller
-        await sse.post_message(live, self.table, body, parsed, scope, send)
+        await sse.post_message(live, scope, send, table=self.table, body=body, parsed=parsed)
 
-    async def _streamable(
-        self, access: Access, view: ProxyView, body: bytes, parsed: Any, scope: Scope, receive: Receive, send: Send
-    ) -> None:
+    async def _streamable(self, target: Target, scope: Scope, receive: Receive, send: Send, *, parsed: Any) -> None:
+        access, view = target.access, target.view
         if is_modern(scope):
             scope[CALLER_SCOPE_KEY] = self._stateless_caller(access, scope)
             await self.streamable.serve_modern(await view.server(), scope, receive, send)

@@ -21,6 +21,7 @@ class Access:
     user_id: UUID | None = None
     scope: frozenset[UUID] | None = None
     rate_limit_per_minute: int | None = None
+    expires_at: datetime | None = None
 
 
 class AccessDenied(Exception):  # noqa: N818 - an outcome, not a program error

@@ -36,7 +36,9 @@ class OriginPolicy:
     origin_patterns: tuple[str, ...]
 
     @classmethod
-    def build(cls, public_url: str, bind_host: str, bind_port: int, extra_origins: tuple[str, ...] = ()) -> OriginPolicy:
+    def build(
+        cls, public_url: str, bind_host: str, bind_port: int, extra_origins: tuple[str, ...] = ()
+    ) -> OriginPolicy:
         """From the public URL and the bind address, plus localhost on any port."""
         hosts: set[str] = set(_LOCAL_HOSTS)
         origins: set[str] = {f"{scheme}://{h}" for h in _LOCAL_HOSTS for scheme in ("http", "https")}

@@ -45,7 +45,9 @@ class LiveSession:
 
     def owned_by(self, access: Access, view: ProxyView) -> bool:
         """The request names the same view and presents the credential that opened the session."""
-        return view is self.view and access.api_key_id == self.access.api_key_id and access.user_id == self.access.user_id
+        return (
+            view is self.view and access.api_key_id == self.access.api_key_id and access.user_id == self.access.user_id
+        )
 
 
 class SessionTable:
@@ -96,9 +98,7 @@ class SessionTable:
     def idle(self, seconds: float) -> list[LiveSession]:
         """Sessions with nothing in flight and no activity for ``seconds``."""
         limit = time.monotonic() - seconds
-        return [
-            s for s in self._sessions.values() if s.last_activity < limit and not s.open_streams and not s.inflight
-        ]
+        return [s for s in self._sessions.values() if s.last_activity < limit and not s.open_streams and not s.inflight]
 
     def of_key(self, api_key_id: UUID) -> list[LiveSession]:
         """Sessions opened with one API key."""

@@ -31,8 +31,13 @@ _OUT_BUFFER = 256
 
 
 async def open_stream(
-    live: LiveSession, server: Server[Any], table: SessionTable, messages_path: str, receive: Receive, send: Send,
-    headers: wire.Headers,
+    live: LiveSession,
+    server: Server[Any],
+    receive: Receive,
+    send: Send,
+    *,
+    table: SessionTable,
+    messages_path: str,
 ) -> None:
     """Serve one SSE session for as long as the client keeps the GET open."""
     out_send, out_recv = anyio.create_memory_object_stream[bytes](_OUT_BUFFER)
@@ -41,7 +46,7 @@ async def open_stream(
     endpoint = f"{quote(messages_path)}?session_id={live.id}"
     live.open_streams += 1
     table.add(live)
-    await send({"type": "http.response.start", "status": 200, "headers": [*wire.SSE_HEADERS, *headers]})
+    await send({"type": "http.response.start", "status": 200, "headers": wire.SSE_HEADERS})
     await send(
         {"type": "http.response.body", "body": wire.sse_event(endpoint.encode(), b"endpoint"), "more_body": True}
     )
@@ -93,7 +98,9 @@ async def _wait_disconnect(receive: Receive) -> None:
         pass
 
 
-async def post_message(live: LiveSession, table: SessionTable, body: bytes, parsed: Any, scope: Scope, send: Send) -> None:
+async def post_message(
+    live: LiveSession, scope: Scope, send: Send, *, table: SessionTable, body: bytes, parsed: Any
+) -> None:
     """One client message for an SSE session: the lean path, or into the SDK's server loop."""
     table.touch(live)
     tg = live.extra.get("tg")

@@ -66,7 +66,9 @@ async def respond(send: Send, status: int, body: bytes, headers: Headers | None 
     await send({"type": "http.response.body", "body": body})
 
 
-async def respond_error(send: Send, status: int, message: str, headers: Headers | None = None, code: int = -32600) -> None:
+async def respond_error(
+    send: Send, status: int, message: str, headers: Headers | None = None, code: int = -32600
+) -> None:
     """An HTTP error with a JSON-RPC error body (what MCP clients can read)."""
     await respond(send, status, error_frame(None, code, message), [*JSON_HEADERS, *(headers or [])])
 

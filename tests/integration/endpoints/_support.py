@@ -128,7 +128,12 @@ def texts(result: Any) -> list[str]:
 
 def small_server_body(name: str, server: str, *args: str, **extra: Any) -> dict[str, Any]:
     """Registry body for one of the small test servers in ``tests/mcp_servers``."""
-    return {"name": name, "command": PYTHON, "args": [str(ROOT / "tests" / "mcp_servers" / f"{server}.py"), *args], **extra}
+    return {
+        "name": name,
+        "command": PYTHON,
+        "args": [str(ROOT / "tests" / "mcp_servers" / f"{server}.py"), *args],
+        **extra,
+    }
 
 
 class Notifications:

@@ -50,7 +50,9 @@ async def live(app: Litestar) -> AsyncIterator[Live]:
     """The application on a real HTTP port, with a REST helper bound to it."""
     port = _free_port()
     server = _QuietServer(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", timeout_graceful_shutdown=5)
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", timeout_graceful_shutdown=5
+        )
     )
     async with anyio.create_task_group() as tg:
         tg.start_soon(server.serve)

@@ -26,7 +26,8 @@ async def test_created_key_is_shown_once_and_stored_as_hash(api: Api, database: 
     assert r.status_code == 201, r.text
     body = r.json()
     key = body["key"]
-    assert key.startswith("mcpo_") and len(key) >= 5 + 43
+    assert key.startswith("mcpo_")
+    assert len(key) >= 5 + 43
     assert body["prefix"] == key[:12]
     assert body["status"] == "active"
     assert body["createdBy"]["email"] == owner.email

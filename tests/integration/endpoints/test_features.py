@@ -40,7 +40,9 @@ async def test_progress_is_tied_to_its_request(live: Live, transport: str, era: 
 
 
 async def _server_logs(world: Any, server: str) -> str:
-    r = await world.live.api.client.get(f"/api/projects/{world.slug}/servers/{server}/logs", headers=world.owner.headers)
+    r = await world.live.api.client.get(
+        f"/api/projects/{world.slug}/servers/{server}/logs", headers=world.owner.headers
+    )
     assert r.status_code == 200, r.text
     return r.text
 
@@ -71,14 +73,18 @@ async def test_cancelling_downstream_cancels_the_upstream_call(live: Live, trans
 async def test_toggling_a_tool_sends_list_changed_and_refuses_calls(live: Live, transport: str) -> None:
     world = await make_world(live)
     notes = Notifications()
-    async with connect(world.url("echo", transport), world.headers(), transport=transport, message_handler=notes) as client:  # type: ignore[arg-type]
+    async with connect(
+        world.url("echo", transport), world.headers(), transport=transport, message_handler=notes
+    ) as client:  # type: ignore[arg-type]
         assert client.server_capabilities.tools is not None
         assert client.server_capabilities.tools.list_changed is True
         assert "add" in [t.name for t in (await client.list_tools()).tools]
 
         async def toggle(enabled: bool) -> None:
             r = await live.api.client.patch(
-                f"/api/projects/{world.slug}/servers/echo/tools/add", json={"enabled": enabled}, headers=world.owner.headers
+                f"/api/projects/{world.slug}/servers/echo/tools/add",
+                json={"enabled": enabled},
+                headers=world.owner.headers,
             )
             assert r.status_code == 200, r.text
 
@@ -125,9 +131,12 @@ async def test_upstream_list_changed_reaches_both_endpoints(live: Live) -> None:
 async def test_resource_subscriptions_deliver_updates(live: Live, transport: str) -> None:
     world = await make_world(live, small_server_body("docs", "prompts_resources"))
     notes = Notifications()
-    async with connect(world.url(None, transport), world.headers(), transport=transport, message_handler=notes) as client:  # type: ignore[arg-type]
+    async with connect(
+        world.url(None, transport), world.headers(), transport=transport, message_handler=notes
+    ) as client:  # type: ignore[arg-type]
         caps = client.server_capabilities
-        assert caps.resources is not None and caps.resources.subscribe is True
+        assert caps.resources is not None
+        assert caps.resources.subscribe is True
         assert caps.tools is None, "a view advertises only what its servers offer"
         await client.subscribe_resource("memo://readme")
         update = await notes.wait_for("notifications/resources/updated")

@@ -7,11 +7,11 @@ is mapped back before comparing.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 import difflib
 import json
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -81,7 +81,9 @@ async def _snapshot(client: Client, prefix: str = "") -> dict[str, Any]:
     out["templates"] = _normal(await client.list_resource_templates())
     out["read:static"] = _normal(await client.read_resource(resources.resources[0].uri))
     out["read:dynamic"] = _normal(await client.read_resource("demo://resource/dynamic/text/7"))
-    completion = await client.complete(PromptReference(name=prefix + "completable-prompt"), {"name": "department", "value": "E"})
+    completion = await client.complete(
+        PromptReference(name=prefix + "completable-prompt"), {"name": "department", "value": "E"}
+    )
     out["complete"] = _normal(completion)
     return out
 

@@ -10,7 +10,7 @@ from tests.factories import Actor, Api
 async def _members(api: Api, user: Actor, project: str) -> list[dict[str, Any]]:
     r = await api.client.get(f"/api/projects/{project}/members", headers=user.headers)
     assert r.status_code == 200, r.text
-    return list(r.json())
+    return list(r.json()["items"])
 
 
 async def test_invite_existing_user_by_email_with_role_and_invited_as(api: Api) -> None:

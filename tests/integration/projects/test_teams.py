@@ -10,7 +10,7 @@ from tests.factories import Actor, Api
 async def _members(api: Api, user: Actor, project: str) -> dict[str, dict[str, Any]]:
     r = await api.client.get(f"/api/projects/{project}/members", headers=user.headers)
     assert r.status_code == 200, r.text
-    return {row["userId"]: row for row in r.json()}
+    return {row["userId"]: row for row in r.json()["items"]}
 
 
 async def test_team_membership_grants_project_access_live(api: Api) -> None:

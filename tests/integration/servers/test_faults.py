@@ -43,18 +43,20 @@ async def test_hanging_call_times_out_with_504_and_the_api_stays_responsive(api:
     admin, slug = await _admin_project(api)
     await create_server(api, admin, slug, upstream_body("hang", timeoutSeconds=1))
     await create_server(api, admin, slug, echo_body())
-    began = time.monotonic()
+    assert (await call(api, admin, slug, "echo", "echo")).status_code == 200  # both started before timing
+    assert (await call(api, admin, slug, "hang", "echo")).status_code == 200
+    results: dict[str, int] = {}
     async with anyio.create_task_group() as tg:
-        results: dict[str, int] = {}
 
         async def hang() -> None:
             results["hang"] = (await call(api, admin, slug, "hang", "hang")).status_code
 
         tg.start_soon(hang)
-        await anyio.sleep(0.3)
+        await anyio.sleep(0.2)
+        began = time.monotonic()
         r = await call(api, admin, slug, "echo", "echo", {"during": "hang"})
         assert r.status_code == 200, "other servers keep answering while one hangs"
-        assert time.monotonic() - began < 5
+        assert time.monotonic() - began < 1
     assert results["hang"] == 504
     assert (await call(api, admin, slug, "hang", "echo", {"after": 1})).status_code == 200
 
@@ -114,7 +116,8 @@ async def test_servers_test_endpoint_tries_a_configuration_without_saving(api: A
     r = await api.client.post(f"/api/projects/{slug}/servers/test", json=echo_body("trial"), headers=admin.headers)
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["ok"] is True and body["error"] is None
+    assert body["ok"] is True
+    assert body["error"] is None
     assert {"echo", "add"} <= {tool["name"] for tool in body["tools"]}
     assert body["responseMs"] > 0
     r = await api.client.post(

@@ -35,7 +35,8 @@ async def test_rest_call_returns_the_call_tool_result_unchanged(api: Api) -> Non
     r = await api.client.get(f"/api/projects/{slug}/servers/echo", headers=admin.headers)
     server = r.json()
     assert server["status"] == "running"
-    assert server["pid"] and psutil.pid_exists(server["pid"])
+    assert server["pid"]
+    assert psutil.pid_exists(server["pid"])
     assert server["startedAt"] is not None
 
 
@@ -76,8 +77,10 @@ async def test_disabled_tool_is_refused_and_the_choice_survives_refresh(api: Api
     assert next(t for t in r.json()["tools"] if t["name"] == "echo")["enabled"] is False
     r = await api.client.get(f"/api/projects/{slug}/tools", headers=admin.headers)
     tools = {t["name"]: t for t in r.json()}
-    assert tools["echo"]["enabled"] is False and tools["add"]["enabled"] is True
-    assert tools["add"]["serverName"] == "echo" and tools["add"]["serverStatus"] == "running"
+    assert tools["echo"]["enabled"] is False
+    assert tools["add"]["enabled"] is True
+    assert tools["add"]["serverName"] == "echo"
+    assert tools["add"]["serverStatus"] == "running"
     assert tools["add"]["inputSchema"]["properties"]["a"] == {"type": "number"}
     r = await api.client.patch(
         f"/api/projects/{slug}/servers/echo/tools/nope", json={"enabled": False}, headers=admin.headers
@@ -97,7 +100,9 @@ async def test_edited_env_restarts_the_process(api: Api) -> None:
     r = await api.client.patch(f"/api/projects/{slug}/servers/echo", json={"description": "x"}, headers=admin.headers)
     assert r.status_code == 200
     assert int(text_of((await call(api, admin, slug, "echo", "pid")).json())) == first, "no restart for metadata"
-    r = await api.client.patch(f"/api/projects/{slug}/servers/echo", json={"env": {"MODE": "two"}}, headers=admin.headers)
+    r = await api.client.patch(
+        f"/api/projects/{slug}/servers/echo", json={"env": {"MODE": "two"}}, headers=admin.headers
+    )
     assert r.status_code == 200
     await eventually(lambda: _gone(first))
     second = int(text_of((await call(api, admin, slug, "echo", "pid")).json()))
@@ -108,7 +113,9 @@ async def test_call_right_after_an_edit_reaches_the_new_process(api: Api) -> Non
     """No 503 from the process being replaced: the edit's restart happens before the next call is served."""
     admin, slug = await _project_with_echo(api, env={"MODE": "one"})
     first = int(text_of((await call(api, admin, slug, "echo", "pid")).json()))
-    r = await api.client.patch(f"/api/projects/{slug}/servers/echo", json={"env": {"MODE": "two"}}, headers=admin.headers)
+    r = await api.client.patch(
+        f"/api/projects/{slug}/servers/echo", json={"env": {"MODE": "two"}}, headers=admin.headers
+    )
     assert r.status_code == 200
     r = await call(api, admin, slug, "echo", "pid")
     assert r.status_code == 200, r.text
@@ -160,3 +167,11 @@ async def test_restart_replaces_the_process_and_is_audited(api: Api) -> None:
     await eventually(lambda: _gone(first))
     r = await api.client.get(f"/api/projects/{slug}/activity", headers=admin.headers)
     assert "server.restarted" in {i["type"] for i in r.json()["items"]}
+
+
+async def test_deleting_the_project_stops_its_servers(api: Api) -> None:
+    admin, slug = await _project_with_echo(api)
+    pid = int(text_of((await call(api, admin, slug, "echo", "pid")).json()))
+    r = await api.client.delete(f"/api/projects/{slug}", headers=admin.headers)
+    assert r.status_code == 204, r.text
+    await eventually(lambda: _gone(pid))

@@ -48,7 +48,9 @@ async def test_developer_registers_server_and_reporter_reads_it_without_secrets(
     assert "s3cret-value" not in r.text
     r = await api.client.post(f"/api/projects/{slug}/servers", json=echo_body("other"), headers=reporter.headers)
     assert r.status_code == 403
-    r = await api.client.patch(f"/api/projects/{slug}/servers/echo", json={"description": "x"}, headers=reporter.headers)
+    r = await api.client.patch(
+        f"/api/projects/{slug}/servers/echo", json={"description": "x"}, headers=reporter.headers
+    )
     assert r.status_code == 403
     r = await api.client.delete(f"/api/projects/{slug}/servers/echo", headers=reporter.headers)
     assert r.status_code == 403
@@ -64,7 +66,12 @@ async def test_secrets_are_encrypted_at_rest(api: Api, database: DatabaseHandle)
     env = {"GITHUB_TOKEN": "ghp_plaintext_marker_123"}
     headers = {"Authorization": "Bearer header_plaintext_marker_456"}
     await create_server(api, owner, project["slug"], echo_body("local", env=env))
-    remote = {"name": "remote", "transport": "streamable-http", "url": "https://mcp.example.com/mcp", "headers": headers}
+    remote = {
+        "name": "remote",
+        "transport": "streamable-http",
+        "url": "https://mcp.example.com/mcp",
+        "headers": headers,
+    }
     created = await create_server(api, owner, project["slug"], remote)
     assert created["headers"] == {"Authorization": {"set": True}}
     conn = await asyncpg.connect(database.url.replace("postgresql+asyncpg://", "postgresql://"))
@@ -77,7 +84,8 @@ async def test_secrets_are_encrypted_at_rest(api: Api, database: DatabaseHandle)
         for column in ("env", "headers"):
             raw = row[column]
             assert "plaintext_marker" not in raw
-            assert "GITHUB_TOKEN" not in raw and "Authorization" not in raw, "even the keys are encrypted"
+            assert "GITHUB_TOKEN" not in raw, "even the keys are encrypted"
+            assert "Authorization" not in raw
             assert raw.startswith("gAAAA"), "Fernet token"
 
 
@@ -106,7 +114,8 @@ async def test_patch_replaces_and_removes_secrets_per_key(api: Api, database: Da
     assert await _decrypted_env(database, "echo") == '{"A": "one", "C": "3", "D": "4"}'
     r = await api.client.get(f"/api/projects/{slug}/activity", headers=owner.headers)
     types = [item["type"] for item in r.json()["items"]]
-    assert "server.created" in types and "server.updated" in types
+    assert "server.created" in types
+    assert "server.updated" in types
     updated = next(i for i in r.json()["items"] if i["type"] == "server.updated")
     assert set(updated["details"]["fields"]) == {"env", "timeout_seconds"}
     assert "one" not in str(updated["details"])
@@ -181,11 +190,18 @@ async def test_patch_validates_the_merged_configuration(api: Api) -> None:
     assert r.status_code == 422
     assert "url" in r.text
     r = await api.client.patch(
-        url, json={"transport": "sse", "url": "http://127.0.0.1:9/sse", "headers": {"X-Key": "v"}}, headers=admin.headers
+        url,
+        json={"transport": "sse", "url": "http://127.0.0.1:9/sse", "headers": {"X-Key": "v"}},
+        headers=admin.headers,
     )
     assert r.status_code == 200, r.text
     body = r.json()
-    assert (body["transport"], body["command"], body["args"], body["headers"]) == ("sse", None, [], {"X-Key": {"set": True}})
+    assert (body["transport"], body["command"], body["args"], body["headers"]) == (
+        "sse",
+        None,
+        [],
+        {"X-Key": {"set": True}},
+    )
     r = await api.client.patch(url, json={"unknown": 1}, headers=admin.headers)
     assert r.status_code == 422
 
@@ -214,7 +230,9 @@ async def test_admin_extends_the_command_allowlist(api: Api) -> None:
     assert "not allowed" in r.json()["detail"]
     r = await api.client.get("/api/admin/allowed-commands", headers=owner.headers)
     assert r.status_code == 403
-    r = await api.client.put("/api/admin/allowed-commands", json={"added": ["/opt/tools/custom-mcp"]}, headers=owner.headers)
+    r = await api.client.put(
+        "/api/admin/allowed-commands", json={"added": ["/opt/tools/custom-mcp"]}, headers=owner.headers
+    )
     assert r.status_code == 403
     r = await api.client.get("/api/admin/allowed-commands", headers=admin.headers)
     assert r.status_code == 200

@@ -44,7 +44,7 @@ async def test_owner_invites_existing_user_by_email_with_role(api: Api, database
     assert (body["userId"], body["email"], body["name"], body["role"]) == (dev.id, dev.email, "Dev", "developer")
     assert (body["invitedById"], body["invitedBy"], body["isCurrentUser"]) == (owner.id, owner.email, False)
     r = await api.client.get(f"/api/teams/{team['id']}/members", headers=dev.headers)
-    assert [(m["email"], m["role"], m["isCurrentUser"]) for m in r.json()] == [
+    assert [(m["email"], m["role"], m["isCurrentUser"]) for m in r.json()["items"]] == [
         (owner.email, "owner", False),
         (dev.email, "developer", True),
     ]
@@ -71,6 +71,38 @@ async def test_invite_unknown_email_is_404_and_existing_member_409(api: Api, dat
     assert await _activity_types(database, team["id"]) == ["team.created", "team_member.invited"]
     rows = await _rows(database, "SELECT role FROM team_member WHERE team_id = $1 ORDER BY role", team["id"])
     assert [row["role"] for row in rows] == ["owner", "reporter"], "failed invites changed nothing"
+
+
+async def test_member_list_pages_and_searches_by_name_or_email(api: Api) -> None:
+    owner = await api.user(email="olga@example.com", name="Olga")
+    team = await api.team(owner)
+    for name, role in (
+        ("Ann Lee", "reporter"),
+        ("Bob Stone", "developer"),
+        ("Cid Lee", "owner"),
+        ("Dee_Ray", "reporter"),
+    ):
+        person = await api.user(email=f"{name.split()[0].lower()}@example.org", name=name)
+        await api.add_team_member(owner, team["id"], person, role)
+    base = f"/api/teams/{team['slug']}/members"
+    everyone = (await api.client.get(base, headers=owner.headers)).json()
+    assert (everyone["total"], everyone["page"], everyone["pageSize"]) == (5, 1, 50)
+    assert [m["name"] for m in everyone["items"]] == ["Cid Lee", "Olga", "Bob Stone", "Ann Lee", "Dee_Ray"]
+    assert all(m["isActive"] for m in everyone["items"])
+    pages = [(await api.client.get(f"{base}?page={n}&pageSize=2", headers=owner.headers)).json() for n in (1, 2, 3)]
+    assert [[m["name"] for m in p["items"]] for p in pages] == [
+        ["Cid Lee", "Olga"],
+        ["Bob Stone", "Ann Lee"],
+        ["Dee_Ray"],
+    ]
+    assert {p["total"] for p in pages} == {5}
+    found = (await api.client.get(f"{base}?search=LEE", headers=owner.headers)).json()
+    assert ([m["name"] for m in found["items"]], found["total"]) == (["Cid Lee", "Ann Lee"], 2)
+    found = (await api.client.get(f"{base}?search=example.org&pageSize=1", headers=owner.headers)).json()
+    assert (len(found["items"]), found["total"]) == (1, 4)
+    assert (await api.client.get(f"{base}?search=_", headers=owner.headers)).json()["total"] == 1, "literal _"
+    for query in ("?page=0", "?pageSize=0", "?pageSize=201", "?page=x", f"?search={'s' * 121}"):
+        assert (await api.client.get(f"{base}{query}", headers=owner.headers)).status_code == 422, query
 
 
 async def test_owner_changes_roles_and_every_change_is_recorded(api: Api, database: DatabaseHandle) -> None:
@@ -132,7 +164,7 @@ async def test_owner_removes_members_and_members_may_leave(api: Api, database: D
     assert (await api.client.delete(f"{base}/not-a-uuid", headers=owner.headers)).status_code in (400, 404, 422)
     assert (await api.client.patch(f"{base}/{a.id}", json={"role": "owner"}, headers=owner.headers)).status_code == 404
     r = await api.client.get(base, headers=owner.headers)
-    assert [m["email"] for m in r.json()] == [owner.email, c.email]
+    assert [m["email"] for m in r.json()["items"]] == [owner.email, c.email]
     removed = await _rows(database, "SELECT target_id, actor_id FROM activity WHERE type = 'team_member.removed'")
     assert {(row["target_id"], str(row["actor_id"])) for row in removed} == {(a.id, owner.id), (b.id, b.id)}
 

@@ -43,7 +43,7 @@ async def test_creator_becomes_owner_and_team_is_reachable_by_uuid_and_slug(api:
         assert r.status_code == 200, ref
         assert r.json()["id"] == team["id"]
     r = await api.client.get(f"/api/teams/{team['id']}/members", headers=owner.headers)
-    assert [(m["email"], m["role"], m["isCurrentUser"]) for m in r.json()] == [(owner.email, "owner", True)]
+    assert [(m["email"], m["role"], m["isCurrentUser"]) for m in r.json()["items"]] == [(owner.email, "owner", True)]
 
 
 async def test_generated_slugs_stay_unique_and_chosen_slugs_conflict(api: Api) -> None:

@@ -9,9 +9,12 @@ from typing import Any, TypeVar
 
 import anyio
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
 
 from backend.db import models as m
+from backend.domain.system.worker_settings import WorkerSettingsService
 from backend.lib.context import AppContext
+from backend.lib.worker import SCHEDULES
 
 T = TypeVar("T")
 
@@ -64,8 +67,6 @@ async def move_last_slot(ctx: AppContext, job: str, seconds_ago: float) -> None:
 
 async def set_worker_settings(ctx: AppContext, **values: Any) -> None:
     """Change the settings row directly (the API path is tested separately)."""
-    from backend.domain.system.worker_settings import WorkerSettingsService
-
     async with ctx.alchemy.get_session() as session:
         await WorkerSettingsService(session=session).change(values)
         await session.commit()
@@ -73,10 +74,6 @@ async def set_worker_settings(ctx: AppContext, **values: Any) -> None:
 
 async def hold_schedules(ctx: AppContext) -> None:
     """Record every schedule as just run, so a new worker's first tick enqueues nothing."""
-    from sqlalchemy.dialects.postgresql import insert
-
-    from backend.lib.worker import SCHEDULES
-
     now = datetime.now(tz=UTC)
     async with ctx.alchemy.get_session() as session:
         for schedule in SCHEDULES:

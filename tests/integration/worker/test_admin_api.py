@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import anyio
+from uuid import UUID
 
+import anyio
+from sqlalchemy import select
+
+from backend.db import models as m
 from backend.lib.context import AppContext
 from tests.factories import Actor, Api
 from tests.integration.worker._support import finished, move_last_slot, runs, wait_for
@@ -63,7 +67,7 @@ async def test_out_of_range_settings_are_422_and_change_nothing(api: Api) -> Non
     assert r.json()["settings"]["retentionTime"] == "03:30"
 
 
-async def test_settings_persist_and_show_in_the_overview(api: Api, start_worker: StartWorker) -> None:
+async def test_settings_persist_and_show_in_the_overview(api: Api, ctx: AppContext, start_worker: StartWorker) -> None:
     admin = await api.user()
     worker = await start_worker()
     change = {
@@ -93,8 +97,14 @@ async def test_settings_persist_and_show_in_the_overview(api: Api, start_worker:
     assert jobs["check_server_health"]["intervalSeconds"] == 600
     assert jobs["purge_old_records"]["dailyAt"] == "04:15"
     assert jobs["purge_old_records"]["nextRunAt"].endswith(("04:15:00Z", "04:15:00+00:00"))
-    activity = await api.client.get(WORKER + "/history", headers=admin.headers)
-    assert activity.status_code == 200
+    async with ctx.alchemy.get_session() as session:
+        audit = (await session.execute(select(m.Activity).where(m.Activity.type.like("worker.%")))).scalars().all()
+    assert [a.type for a in audit] == ["worker.settings_changed"]
+    assert audit[0].actor_id == UUID(admin.id)
+    assert audit[0].details["changes"]["health_check_interval_seconds"] == [
+        300,
+        600,
+    ]
 
 
 async def test_pause_resume_run_now_and_history(api: Api, ctx: AppContext, start_worker: StartWorker) -> None:
@@ -114,13 +124,15 @@ async def test_pause_resume_run_now_and_history(api: Api, ctx: AppContext, start
     assert r.json()["job"] == "purge_old_records"
     done = await _job(api, admin, job_id)
     assert done["progress"] == 1.0
-    assert done["trigger"] == "manual" and done["enqueuedById"] == admin.id
+    assert done["trigger"] == "manual"
+    assert done["enqueuedById"] == admin.id
     assert set(done["summary"]["deleted"]) == {"toolCalls", "serverLogs", "clientSessions", "activity"}
 
     r = await api.client.get(WORKER, headers=admin.headers)
     assert r.json()["paused"] is True
     purge = next(j for j in r.json()["jobs"] if j["job"] == "purge_old_records")
-    assert purge["lastRun"]["id"] == job_id and purge["lastRun"]["status"] == "complete"
+    assert purge["lastRun"]["id"] == job_id
+    assert purge["lastRun"]["status"] == "complete"
 
     r = await api.client.patch(WORKER, json={"paused": False}, headers=admin.headers)
     assert r.json()["paused"] is False
@@ -128,10 +140,13 @@ async def test_pause_resume_run_now_and_history(api: Api, ctx: AppContext, start
 
     r = await api.client.get(f"{WORKER}/history", params={"job": "purge_old_records"}, headers=admin.headers)
     body = r.json()
-    assert body["total"] == 1 and body["items"][0]["id"] == job_id
-    assert body["items"][0]["durationMs"] is not None and body["items"][0]["startedAt"]
+    assert body["total"] == 1
+    assert body["items"][0]["id"] == job_id
+    assert body["items"][0]["durationMs"] is not None
+    assert body["items"][0]["startedAt"]
     r = await api.client.get(f"{WORKER}/history", params={"status": "complete", "pageSize": 1}, headers=admin.headers)
-    assert r.json()["total"] >= 2 and len(r.json()["items"]) == 1
+    assert r.json()["total"] >= 2
+    assert len(r.json()["items"]) == 1
     r = await api.client.get(f"{WORKER}/history", params={"status": "exploded"}, headers=admin.headers)
     assert r.status_code == 400 or r.status_code == 422
     r = await api.client.post(f"{WORKER}/jobs/drop_all_tables/run", headers=admin.headers)

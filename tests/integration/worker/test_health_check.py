@@ -74,19 +74,24 @@ async def test_health_job_marks_a_working_server_healthy_and_a_broken_one_error_
     job = await _refresh(api, owner, project)
     assert job["status"] == "complete", job["error"]
     assert job["progress"] == 1.0
-    assert job["summary"]["checked"] == 2 and job["summary"]["healthy"] == 1 and job["summary"]["error"] == 1
+    assert job["summary"]["checked"] == 2
+    assert job["summary"]["healthy"] == 1
+    assert job["summary"]["error"] == 1
 
     healthy = await _server(api, owner, project, "echo")
     assert healthy["status"] == "healthy"
-    assert healthy["toolsCount"] > 0 and healthy["lastError"] is None
-    assert healthy["lastCheckedAt"] and healthy["responseMs"] > 0
+    assert healthy["toolsCount"] > 0
+    assert healthy["lastError"] is None
+    assert healthy["lastCheckedAt"]
+    assert healthy["responseMs"] > 0
     r = await api.client.get(f"/api/projects/{project}/tools", headers=owner.headers)
     assert "echo" in {t["name"] for t in r.json()}
 
     failed = await _server(api, owner, project, "broken")
     assert failed["status"] == "error"
     assert "fatal configuration error" in failed["lastError"], failed["lastError"]
-    assert failed["lastCheckedAt"] and failed["responseMs"] is None
+    assert failed["lastCheckedAt"]
+    assert failed["responseMs"] is None
 
     assert [log.level for log in await _logs(ctx, echo["id"])] == ["info"]
     assert [log.level for log in await _logs(ctx, broken["id"])] == ["error"]
@@ -126,7 +131,8 @@ async def test_a_server_that_breaks_turns_to_error_on_the_next_scheduled_run(
 
     await finished(ctx, (await wait_for(second))[1].key, timeout=60)
     broken = await _server(api, owner, project, "flaky")
-    assert broken["status"] == "error" and "fatal configuration error" in broken["lastError"]
+    assert broken["status"] == "error"
+    assert "fatal configuration error" in broken["lastError"]
     assert [d["to"] for d in await _status_changes(ctx, server["id"])] == ["healthy", "error"]
 
 
@@ -139,9 +145,11 @@ async def test_a_hanging_probe_is_cut_by_its_timeout_and_leaves_no_process(
     await hold_schedules(ctx)
     await start_worker(gateway=True, gateway_settings={"start_timeout_seconds": 2})
     job = await _refresh(api, owner, project)
-    assert job["status"] == "complete" and job["summary"]["error"] == 1
+    assert job["status"] == "complete"
+    assert job["summary"]["error"] == 1
     mute = await _server(api, owner, project, "mute")
-    assert mute["status"] == "error" and "2" in mute["lastError"]
+    assert mute["status"] == "error"
+    assert "2" in mute["lastError"]
     assert children_running(HANG) == []
 
 
@@ -164,7 +172,8 @@ async def test_stopping_the_worker_mid_run_leaves_no_orphans_and_the_next_run_pr
 
     await start_worker(gateway=True, gateway_settings={"start_timeout_seconds": 2})
     done = await finished(ctx, job_id, timeout=60)
-    assert done.status == "complete" and done.attempts == 2
+    assert done.status == "complete"
+    assert done.attempts == 2
     assert (await _server(api, owner, project, "mute"))["status"] == "error"
     assert children_running(HANG) == []
 
@@ -201,9 +210,12 @@ async def test_the_api_process_runs_a_worker_that_pings_running_upstreams(
         overview = (await client.get("/api/admin/worker", headers=admin.headers)).json()
         assert [w["mode"] for w in overview["workers"]] == ["api"]
         job = await _refresh(api, admin, project)
-        assert job["summary"]["running"] == 1 and job["summary"]["checked"] == 1
+        assert job["summary"]["running"] == 1
+        assert job["summary"]["checked"] == 1
         live = await _server(api, admin, project, "live")
-        assert live["status"] == "running" and live["responseMs"] is not None
+        assert live["status"] == "running"
+        assert live["responseMs"] is not None
         ready = await client.get("/ready")
-        assert ready.status_code == 200 and ready.json()["checks"]["queue"] == "ok"
+        assert ready.status_code == 200
+        assert ready.json()["checks"]["queue"] == "ok"
     assert children_running(ECHO) == [], "the API's shutdown stopped its upstreams"

@@ -50,4 +50,5 @@ async def test_saq_tables_are_created_by_saq_and_stay_out_of_alembic(
 async def test_ready_checks_the_queue(client: AsyncTestClient[Litestar]) -> None:
     r = await client.get("/ready")
     assert r.status_code == 200, r.text
-    assert r.json()["checks"]["queue"] == "ok" and r.json()["checks"]["database"] == "ok"
+    assert r.json()["checks"]["queue"] == "ok"
+    assert r.json()["checks"]["database"] == "ok"

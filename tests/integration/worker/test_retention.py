@@ -74,7 +74,9 @@ async def test_retention_deletes_only_rows_past_their_retention(
     done = await finished(ctx, run.key)
     assert done.status == "complete", done.error
     deleted = done.summary["deleted"]
-    assert deleted["toolCalls"] == 1 and deleted["serverLogs"] == 1 and deleted["activity"] == 1
+    assert deleted["toolCalls"] == 1
+    assert deleted["serverLogs"] == 1
+    assert deleted["activity"] == 1
     assert "clientSessions" in deleted  # None while the client-session table does not exist
     assert await _names(ctx) == {"tools": {"t29"}, "logs": {"l13"}, "activity": {"test.a364"}}
 
@@ -90,7 +92,8 @@ async def test_retention_follows_the_configured_days(api: Api, ctx: AppContext, 
     assert done.summary["deleted"]["toolCalls"] == 0
     assert done.summary["deleted"]["serverLogs"] == 2
     names = await _names(ctx)
-    assert names["tools"] == {"t29", "t31"} and names["logs"] == set()
+    assert names["tools"] == {"t29", "t31"}
+    assert names["logs"] == set()
 
 
 async def test_purge_works_in_small_batches_and_skips_missing_tables(api: Api, ctx: AppContext) -> None:

@@ -98,7 +98,9 @@ async def test_a_job_delivered_twice_runs_once(ctx: AppContext, start_worker: St
     await anyio.sleep(1.5)
     assert calls == [1]
     row = await run_by_key(ctx, run.key)
-    assert row is not None and row.status == "complete" and row.attempts == 1
+    assert row is not None
+    assert row.status == "complete"
+    assert row.attempts == 1
 
 
 async def test_pause_stops_scheduled_runs_but_not_run_now(ctx: AppContext, start_worker: StartWorker) -> None:
@@ -127,7 +129,8 @@ async def test_daily_purge_runs_when_its_time_of_day_has_passed(ctx: AppContext,
     done = await finished(ctx, purge.key)
     assert done.status == "complete"
     assert set(done.summary["deleted"]) == {"toolCalls", "serverLogs", "clientSessions", "activity"}
-    assert done.key.startswith("purge_old_records@") and done.key.endswith("00.000Z")
+    assert done.key.startswith("purge_old_records@")
+    assert done.key.endswith("00.000Z")
 
 
 async def test_crashing_job_is_retried_then_recorded_as_failed_with_its_error(
@@ -142,8 +145,10 @@ async def test_crashing_job_is_retried_then_recorded_as_failed_with_its_error(
     done = await finished(ctx, run.key)
     assert done.status == "failed"
     assert done.attempts == 2, "retried once per the SAQ policy (2 attempts)"
-    assert done.error is not None and done.error.startswith("RuntimeError: boom: upstream registry unreadable")
-    assert done.finished_at is not None and done.duration_ms is not None
+    assert done.error is not None
+    assert done.error.startswith("RuntimeError: boom: upstream registry unreadable")
+    assert done.finished_at is not None
+    assert done.duration_ms is not None
 
 
 async def test_a_run_lost_by_the_queue_is_resubmitted(ctx: AppContext, start_worker: StartWorker) -> None:
@@ -162,7 +167,8 @@ async def test_a_run_lost_by_the_queue_is_resubmitted(ctx: AppContext, start_wor
         session.add(m.JobRun(**values))
         await session.commit()
     done = await finished(ctx, "lost-run-1")
-    assert done.status == "complete" and calls == [1]
+    assert done.status == "complete"
+    assert calls == [1]
     assert worker.queue is not None
 
 
@@ -182,4 +188,26 @@ async def test_job_history_rows_are_never_left_running_by_a_dead_worker(ctx: App
         await _abandon_stale(session, utcnow())
         await session.commit()
         row = (await session.execute(select(m.JobRun).where(m.JobRun.key == "dead-1"))).scalar_one()
-    assert row.status == "failed" and "abandoned" in (row.error or "")
+    assert row.status == "failed"
+    assert "abandoned" in (row.error or "")
+
+
+async def test_a_stopping_worker_lets_a_running_job_finish_within_the_grace_period(
+    ctx: AppContext, start_worker: StartWorker
+) -> None:
+    started = anyio.Event()
+
+    async def short_job(_: dict[str, Any]) -> dict[str, Any]:
+        started.set()
+        await anyio.sleep(1.0)
+        return {"slept": 1}
+
+    spec = JobSpec("short_job", short_job, timeout=30)
+    worker = await start_worker(extra_tasks=(spec,), shutdown_grace_seconds=10)
+    run = await enqueue(ctx, worker.queue, spec, kwargs={}, trigger="manual")
+    await started.wait()
+    await worker.stop()
+    done = await run_by_key(ctx, run.key)
+    assert done is not None
+    assert done.status == "complete"
+    assert done.summary == {"slept": 1}

@@ -2,6 +2,13 @@
 
 from backend.domain.projects.services._members import ProjectMemberService
 from backend.domain.projects.services._projects import ProjectService
+from backend.domain.projects.services._queries import constraint_of, projects_left_without_owner
 from backend.domain.projects.services._teams import ProjectTeamService
 
-__all__ = ["ProjectMemberService", "ProjectService", "ProjectTeamService"]
+__all__ = [
+    "ProjectMemberService",
+    "ProjectService",
+    "ProjectTeamService",
+    "constraint_of",
+    "projects_left_without_owner",
+]

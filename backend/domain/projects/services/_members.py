@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import aliased
 
 from backend.db import models as m
@@ -19,7 +19,7 @@ from backend.domain.accounts.services import UserService
 from backend.domain.activity.services import ActivityService
 from backend.domain.projects import schemas as s
 from backend.domain.projects.access import ProjectContext
-from backend.domain.projects.services._projects import user_ref
+from backend.domain.projects.services._projects import like, user_ref
 from backend.domain.projects.services._queries import ensure_owner_remains
 from backend.lib.exceptions import ConflictError, NotFoundError
 
@@ -65,6 +65,7 @@ def _merge(grants: list[_Grant], current_user_id: UUID | None) -> list[s.Member]
                 invited_by=user_ref(top.invited_by),
                 joined_at=min(g.joined_at for g in own),
                 is_current_user=user_id == current_user_id,
+                is_active=top.user.is_active,
                 grants=[
                     s.MemberGrant(
                         source=g.source,
@@ -90,7 +91,7 @@ class ProjectMemberService(SQLAlchemyAsyncRepositoryService[m.ProjectMember]):
 
     repository_type = Repo
 
-    async def _grants(self, project_id: UUID, user_id: UUID | None = None) -> list[_Grant]:
+    async def _grants(self, project_id: UUID, user_id: UUID | None = None, search: str | None = None) -> list[_Grant]:
         session = self.repository.session
         member, inviter = aliased(m.User), aliased(m.User)
         direct = (
@@ -110,6 +111,12 @@ class ProjectMemberService(SQLAlchemyAsyncRepositoryService[m.ProjectMember]):
         if user_id is not None:
             direct = direct.where(m.ProjectMember.user_id == user_id)
             via_team = via_team.where(m.TeamMember.user_id == user_id)
+        if search:
+            pattern = like(search)
+            matches: ColumnElement[bool] = or_(
+                member.name.ilike(pattern, escape="\\"), member.email.ilike(pattern, escape="\\")
+            )
+            direct, via_team = direct.where(matches), via_team.where(matches)
         grants = [
             _Grant(
                 user=user,
@@ -137,9 +144,18 @@ class ProjectMemberService(SQLAlchemyAsyncRepositoryService[m.ProjectMember]):
         )
         return grants
 
-    async def list_members(self, ctx: ProjectContext) -> list[s.Member]:
-        """Everyone with access: direct members and the current members of attached teams."""
-        return _merge(await self._grants(ctx.project_id), ctx.user_id)
+    async def list_members(
+        self, ctx: ProjectContext, *, search: str | None = None, page: int = 1, page_size: int = 50
+    ) -> s.MemberPage:
+        """Everyone with access (direct members and current members of attached teams), one page.
+
+        ``search`` matches part of a name or email. Grants merge per user before paging, so a
+        page never splits one user's grants; member lists are small enough to merge in memory.
+        """
+        search = search.strip() if search else None
+        merged = _merge(await self._grants(ctx.project_id, search=search), ctx.user_id)
+        start = (page - 1) * page_size
+        return s.MemberPage(items=merged[start : start + page_size], total=len(merged), page=page, page_size=page_size)
 
     async def member(self, ctx: ProjectContext, user_id: UUID) -> s.Member:
         """One member's merged row, or 404."""
@@ -169,6 +185,10 @@ class ProjectMemberService(SQLAlchemyAsyncRepositoryService[m.ProjectMember]):
         user = await UserService(session=session).get_by_email(data.email)
         if user is None:
             raise NotFoundError(f"No user with the email '{data.email.strip()}'; they need to sign up first")
+        if not user.is_active:
+            raise ConflictError(
+                f"Cannot add {user.email}: the account is deactivated (an administrator can reactivate it)"
+            )
         existing = await self.get_one_or_none(
             m.ProjectMember.project_id == ctx.project_id, m.ProjectMember.user_id == user.id
         )

@@ -12,6 +12,7 @@ from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Row, Select, delete, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from backend.db import models as m
@@ -22,15 +23,18 @@ from backend.domain.projects import schemas as s
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.services._queries import (
     check_slug,
+    constraint_of,
+    ensure_name_free,
     ensure_slug_free,
     member_count_column,
+    name_taken,
     roles_in_projects,
     server_count_column,
     slugify,
     unique_slug,
     visible_project_ids,
 )
-from backend.lib.exceptions import NotFoundError
+from backend.lib.exceptions import ConflictError, NotFoundError
 
 logger = logging.getLogger("mcp_orch.projects")
 
@@ -40,7 +44,7 @@ def user_ref(user: m.User | None) -> s.UserRef | None:
     return None if user is None else s.UserRef(id=user.id, name=user.name, email=user.email)
 
 
-def _like(text: str) -> str:
+def like(text: str) -> str:
     """A case-insensitive substring pattern with LIKE wildcards escaped."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -112,7 +116,7 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
         if not (user.is_admin or all_projects):
             stmt = stmt.where(m.Project.id.in_(visible_project_ids(user.id)))
         if search and search.strip():
-            pattern = _like(search.strip())
+            pattern = like(search.strip())
             stmt = stmt.where(
                 or_(m.Project.name.ilike(pattern, escape="\\"), m.Project.slug.ilike(pattern, escape="\\"))
             )
@@ -131,6 +135,18 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
             raise NotFoundError("Project not found")
         return (await self._views(rows, user_id))[0]
 
+    async def _flush(self, project: m.Project) -> None:
+        """Flush; a concurrent request that took the same name or slug first becomes a clear 409."""
+        try:
+            await self.repository.session.flush()
+        except IntegrityError as exc:
+            constraint = constraint_of(exc)
+            if constraint == "uq_project_name_lower":
+                raise ConflictError(name_taken(project.name)) from exc
+            if constraint == "ix_project_slug":
+                raise ConflictError(f"The slug '{project.slug}' is already taken") from exc
+            raise
+
     async def require(self, project_id: UUID) -> m.Project:
         """A project row by id, or 404."""
         project = await self.get_one_or_none(m.Project.id == project_id)
@@ -139,8 +155,12 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
         return project
 
     async def create_project(self, data: s.ProjectCreate, actor: CurrentUser) -> m.Project:
-        """Create a project; the creator becomes its owner (a direct, individual member)."""
+        """Create a project; the creator becomes its owner (a direct, individual member).
+
+        Names are unique (case-insensitively) and slugs too: a taken one is a 409.
+        """
         session = self.repository.session
+        await ensure_name_free(session, data.name)
         if data.slug is None:
             slug = await unique_slug(session, slugify(data.name))
         else:
@@ -155,7 +175,7 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
             unified_enabled=data.unified_enabled,
         )
         session.add(project)
-        await session.flush()
+        await self._flush(project)
         session.add(
             m.ProjectMember(
                 project_id=project.id,
@@ -182,6 +202,8 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
         """Apply the given settings; records which fields changed (description only as changed)."""
         session = self.repository.session
         project = await self.require(ctx.project_id)
+        if data.name is not msgspec.UNSET:
+            await ensure_name_free(session, data.name, except_id=project.id)
         if data.slug is not msgspec.UNSET and data.slug != project.slug:
             check_slug(data.slug)
             await ensure_slug_free(session, data.slug, except_id=project.id)
@@ -206,7 +228,7 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
                 target_name=project.name,
                 details={"changes": changes},
             )
-            await session.flush()
+            await self._flush(project)
         return project
 
     async def set_archived(self, ctx: ProjectContext, actor: CurrentUser, *, archived: bool) -> m.Project:

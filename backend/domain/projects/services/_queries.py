@@ -1,4 +1,4 @@
-"""SQL building blocks shared by the project services: visibility, counts, roles, owners, slugs."""
+"""SQL building blocks shared by the project services: visibility, counts, roles, owners, names, slugs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, func, select, union, union_all
+from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, func, or_, select, union, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
@@ -112,25 +112,92 @@ async def roles_in_projects(session: AsyncSession, user_id: UUID, project_ids: I
     return roles
 
 
-async def ensure_owner_remains(
-    session: AsyncSession, project_id: UUID, *, without_user: UUID | None = None, without_team: UUID | None = None
-) -> None:
-    """409 unless someone still owns the project after dropping one owner grant.
+def _owner_grants(
+    *, without_user: UUID | None, without_team: UUID | None, without_team_member: tuple[UUID, UUID] | None
+) -> CompoundSelect[tuple[UUID, UUID]]:
+    """``(project_id, user_id)`` of every owner grant held by an active account, minus the excluded one.
 
-    Owners are counted across direct grants and teams attached as owner (live team membership),
-    leaving out the direct grant of ``without_user`` or the attachment of ``without_team``.
+    Owners are direct owner members plus the current members of teams attached as owner (live
+    team membership). Deactivated accounts cannot sign in, so they do not count as owners.
     """
-    direct = select(m.ProjectMember.user_id).where(
-        m.ProjectMember.project_id == project_id, m.ProjectMember.role == Role.OWNER.value
+    direct = (
+        select(m.ProjectMember.project_id, m.ProjectMember.user_id)
+        .join(m.User, m.User.id == m.ProjectMember.user_id)
+        .where(m.ProjectMember.role == Role.OWNER.value, m.User.is_active.is_(True))
     )
     if without_user is not None:
         direct = direct.where(m.ProjectMember.user_id != without_user)
     via_team = (
-        select(m.TeamMember.user_id)
-        .join(m.ProjectTeam, m.ProjectTeam.team_id == m.TeamMember.team_id)
-        .where(m.ProjectTeam.project_id == project_id, m.ProjectTeam.role == Role.OWNER.value)
+        select(m.ProjectTeam.project_id, m.TeamMember.user_id)
+        .join(m.TeamMember, m.TeamMember.team_id == m.ProjectTeam.team_id)
+        .join(m.User, m.User.id == m.TeamMember.user_id)
+        .where(m.ProjectTeam.role == Role.OWNER.value, m.User.is_active.is_(True))
     )
     if without_team is not None:
         via_team = via_team.where(m.ProjectTeam.team_id != without_team)
-    if (await session.execute(union(direct, via_team).limit(1))).first() is None:
-        raise ConflictError("The project must keep at least one owner; make someone else owner first")
+    if without_team_member is not None:
+        team_id, user_id = without_team_member
+        via_team = via_team.where(or_(m.TeamMember.team_id != team_id, m.TeamMember.user_id != user_id))
+    return union_all(direct, via_team)
+
+
+async def projects_left_without_owner(
+    session: AsyncSession,
+    project_ids: Select[tuple[UUID]] | list[UUID],
+    *,
+    without_user: UUID | None = None,
+    without_team: UUID | None = None,
+    without_team_member: tuple[UUID, UUID] | None = None,
+) -> list[str]:
+    """Slugs of ``project_ids`` that would have no active owner once one grant is gone.
+
+    The grant left out is the direct membership of ``without_user``, the attachment of
+    ``without_team``, or the team membership ``without_team_member`` (``(team_id, user_id)``).
+    """
+    grants = _owner_grants(
+        without_user=without_user, without_team=without_team, without_team_member=without_team_member
+    ).subquery()
+    owned = exists().where(grants.c.project_id == m.Project.id)
+    stmt = select(m.Project.slug).where(m.Project.id.in_(project_ids), ~owned).order_by(m.Project.slug)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def ensure_owner_remains(
+    session: AsyncSession, project_id: UUID, *, without_user: UUID | None = None, without_team: UUID | None = None
+) -> None:
+    """409 unless an active owner still owns the project after dropping one owner grant.
+
+    The grant dropped is the direct membership of ``without_user`` or the attachment of
+    ``without_team``; see :func:`projects_left_without_owner`.
+    """
+    if await projects_left_without_owner(session, [project_id], without_user=without_user, without_team=without_team):
+        raise ConflictError(
+            "The project must keep at least one owner with an active account; make someone else owner first"
+        )
+
+
+def constraint_of(exc: BaseException) -> str | None:
+    """The name of the constraint or index a database error violated, if the driver reports one."""
+    seen: BaseException | None = exc
+    for _ in range(5):  # driver errors are wrapped a few times (advanced-alchemy → SQLAlchemy → asyncpg)
+        if seen is None:
+            return None
+        name = getattr(seen, "constraint_name", None)
+        if isinstance(name, str):
+            return name
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return None
+
+
+async def ensure_name_free(session: AsyncSession, name: str, *, except_id: UUID | None = None) -> None:
+    """409 when another project already has this name (compared case-insensitively, stripped)."""
+    stmt = select(m.Project.id).where(func.lower(m.Project.name) == func.lower(name.strip()))
+    if except_id is not None:
+        stmt = stmt.where(m.Project.id != except_id)
+    if (await session.execute(stmt.limit(1))).first() is not None:
+        raise ConflictError(name_taken(name))
+
+
+def name_taken(name: str) -> str:
+    """The 409 detail for a project name in use."""
+    return f"A project named '{name.strip()}' already exists; choose another name"

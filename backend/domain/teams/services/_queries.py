@@ -1,4 +1,4 @@
-"""SQL building blocks of the team services: search, slugs, the project-owner safety check."""
+"""SQL building blocks of the team services: search, names, slugs, the project-owner safety check."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import unicodedata
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from backend.db import models as m
 from backend.db.models import Role
+from backend.domain.projects.services import projects_left_without_owner
 from backend.lib.exceptions import ConflictError, UnprocessableError
 
 SLUG_MAX = 64
@@ -70,28 +70,43 @@ async def ensure_slug_free(session: AsyncSession, slug: str, *, except_id: UUID 
         raise ConflictError(f"The team slug '{slug}' is already taken")
 
 
-async def ensure_projects_keep_owner(session: AsyncSession, team_id: UUID) -> None:
-    """409 when deleting the team would leave a project it owns without any owner.
+async def ensure_name_free(session: AsyncSession, name: str, *, except_id: UUID | None = None) -> None:
+    """409 when another team already has this name (compared case-insensitively, stripped)."""
+    stmt = select(m.Team.id).where(func.lower(m.Team.name) == func.lower(name.strip()))
+    if except_id is not None:
+        stmt = stmt.where(m.Team.id != except_id)
+    if (await session.execute(stmt.limit(1))).first() is not None:
+        raise ConflictError(name_taken(name))
 
-    A team attached to a project as owner makes its members the project's owners; each such
-    project must keep another owner: a direct owner, or a member of another team attached as
-    owner. (Removing one member never orphans a project: a team always keeps its last owner.)
+
+def name_taken(name: str) -> str:
+    """The 409 detail for a team name in use."""
+    return f"A team named '{name.strip()}' already exists; choose another name"
+
+
+async def ensure_projects_keep_owner(
+    session: AsyncSession, team_id: UUID, *, without_member: UUID | None = None
+) -> None:
+    """409 naming the projects that would be left without an active owner by a team change.
+
+    A team attached to a project as owner makes all its members owners there, whatever their team
+    role. Deleting the team (``without_member`` unset) or removing one member must leave each such
+    project with another owner whose account is active: a direct owner, or a member of a team
+    attached as owner.
     """
-    other = aliased(m.ProjectTeam)
-    direct_owner = exists().where(m.ProjectMember.project_id == m.Project.id, m.ProjectMember.role == Role.OWNER.value)
-    team_owner = (
-        select(m.TeamMember.id)
-        .join(other, other.team_id == m.TeamMember.team_id)
-        .where(other.project_id == m.Project.id, other.role == Role.OWNER.value, other.team_id != team_id)
-        .exists()
-    )
     owned_by_team = select(m.ProjectTeam.project_id).where(
         m.ProjectTeam.team_id == team_id, m.ProjectTeam.role == Role.OWNER.value
     )
-    stmt = select(m.Project.slug).where(m.Project.id.in_(owned_by_team), ~direct_owner, ~team_owner)
-    orphaned = list((await session.execute(stmt.order_by(m.Project.slug).limit(5))).scalars())
+    if without_member is None:
+        orphaned = await projects_left_without_owner(session, owned_by_team, without_team=team_id)
+        change = "Deleting this team"
+    else:
+        orphaned = await projects_left_without_owner(
+            session, owned_by_team, without_team_member=(team_id, without_member)
+        )
+        change = "Removing this member from the team"
     if orphaned:
+        listed = ", ".join(f"'{slug}'" for slug in orphaned[:5]) + (" ..." if len(orphaned) > 5 else "")
         raise ConflictError(
-            "Deleting this team would leave the project(s) " + ", ".join(orphaned) + " without an owner; "
-            "make someone else owner there first"
+            f"{change} would leave the project(s) {listed} without an owner; make someone else owner there first"
         )

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+from advanced_alchemy.exceptions import IntegrityError
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
@@ -15,18 +16,32 @@ from backend.db import models as m
 from backend.db.models import Role
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.activity.services import ActivityService
+from backend.domain.projects.services import constraint_of
 from backend.domain.teams import schemas as s
 from backend.domain.teams.guards import TeamContext
 from backend.domain.teams.services._queries import (
     check_slug,
     contains,
+    ensure_name_free,
     ensure_projects_keep_owner,
     ensure_slug_free,
+    name_taken,
     team_slug,
     unique_slug,
 )
+from backend.lib.exceptions import ConflictError
 
 logger = logging.getLogger("mcp_orch.teams")
+
+
+def _conflict(exc: IntegrityError, name: str, slug: str) -> Exception:
+    """A unique violation from a concurrent request as a clear 409 (other integrity errors unchanged)."""
+    constraint = constraint_of(exc)
+    if constraint == "uq_team_name_lower":
+        return ConflictError(name_taken(name))
+    if constraint == "ix_team_slug":
+        return ConflictError(f"The team slug '{slug}' is already taken")
+    return exc
 
 
 def _view_query(user_id: UUID) -> Select[tuple[m.Team, int, int, str | None]]:
@@ -104,21 +119,25 @@ class TeamService(SQLAlchemyAsyncRepositoryService[m.Team]):
     async def create_team(self, data: s.TeamCreate, actor: CurrentUser) -> m.Team:
         """Create a team; the creator becomes its owner.
 
-        Without a slug one is generated from the name (``-2``, ``-3``... when taken); a chosen
-        slug that is taken is a 409.
+        Names are unique ignoring case and surrounding blanks (409 when taken). Without a slug one
+        is generated from the name (``-2``, ``-3``... when taken); a chosen slug that is taken is a 409.
         """
         session = self.repository.session
         name = data.name.strip()
+        await ensure_name_free(session, name)
         if data.slug is None:
             slug = await unique_slug(session, team_slug(name))
         else:
             check_slug(data.slug)
             await ensure_slug_free(session, data.slug)
             slug = data.slug
-        team = await self.create(
-            m.Team(name=name, slug=slug, description=data.description.strip(), created_by_id=actor.id),
-            auto_commit=False,
-        )
+        try:
+            team = await self.create(
+                m.Team(name=name, slug=slug, description=data.description.strip(), created_by_id=actor.id),
+                auto_commit=False,
+            )
+        except IntegrityError as exc:
+            raise _conflict(exc, name, slug) from exc
         session.add(m.TeamMember(team_id=team.id, user_id=actor.id, role=Role.OWNER.value, invited_by_id=actor.id))
         await session.flush()
         await self._record("team.created", team, actor, {"slug": team.slug})
@@ -126,10 +145,11 @@ class TeamService(SQLAlchemyAsyncRepositoryService[m.Team]):
         return team
 
     async def update_team(self, ctx: TeamContext, data: s.TeamUpdate, actor: CurrentUser) -> None:
-        """Change name, slug or description; records what changed (nothing when nothing did)."""
+        """Change name, slug or description (409 when the name or slug is taken); records what changed."""
         team = await self.get(ctx.team_id)
         wanted: dict[str, str] = {}
         if data.name is not msgspec.UNSET:
+            await ensure_name_free(self.repository.session, data.name, except_id=team.id)
             wanted["name"] = data.name.strip()
         if data.slug is not msgspec.UNSET and data.slug != team.slug:
             check_slug(data.slug)
@@ -146,13 +166,18 @@ class TeamService(SQLAlchemyAsyncRepositoryService[m.Team]):
             return
         for field, change in changes.items():
             setattr(team, field, change["to"])
-        team = await self.update(team, auto_commit=False)
+        name, slug = team.name, team.slug
+        try:
+            team = await self.update(team, auto_commit=False)
+        except IntegrityError as exc:
+            raise _conflict(exc, name, slug) from exc
         await self._record("team.updated", team, actor, {"changes": changes})
 
     async def delete_team(self, ctx: TeamContext, actor: CurrentUser) -> None:
         """Delete a team; memberships and project attachments go with it, so its grants end at once.
 
-        Refused (409) when a project the team owns would be left without an owner.
+        Refused (409, naming the projects) when a project the team owns would be left without an
+        owner whose account is active.
         """
         session = self.repository.session
         team = await self.get(ctx.team_id)

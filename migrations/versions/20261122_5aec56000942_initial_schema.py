@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c512f9d7921e
+Revision ID: 5aec56000942
 Revises:
-Create Date: 2026-11-22 02:27:22.733947+00:00
+Create Date: 2026-11-22 02:46:35.509056+00:00
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ sa.EncryptedText = EncryptedText  # type: ignore[attr-defined]
 # Encrypted columns render with their key callable and backend class; the DDL is plain TEXT.
 _ = (FernetBackend, encryption_key)
 
-revision = "c512f9d7921e"
+revision = "5aec56000942"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -193,6 +193,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_project")),
     )
     op.create_index(op.f("ix_project_slug"), "project", ["slug"], unique=True)
+    op.create_index("uq_project_name_lower", "project", [sa.literal_column("lower(name)")], unique=True)
     op.create_table(
         "team",
         sa.Column("id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
@@ -209,6 +210,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_team")),
     )
     op.create_index(op.f("ix_team_slug"), "team", ["slug"], unique=True)
+    op.create_index("uq_team_name_lower", "team", [sa.literal_column("lower(name)")], unique=True)
     op.create_table(
         "api_key",
         sa.Column("id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
@@ -638,8 +640,10 @@ def downgrade() -> None:
     op.drop_table("mcp_server")
     op.drop_index(op.f("ix_api_key_project_id"), table_name="api_key")
     op.drop_table("api_key")
+    op.drop_index("uq_team_name_lower", table_name="team")
     op.drop_index(op.f("ix_team_slug"), table_name="team")
     op.drop_table("team")
+    op.drop_index("uq_project_name_lower", table_name="project")
     op.drop_index(op.f("ix_project_slug"), table_name="project")
     op.drop_table("project")
     op.drop_index(op.f("ix_activity_type"), table_name="activity")

@@ -1,0 +1,110 @@
+"""SDK session plumbing for an upstream: a dispatcher with raw hooks and a read stream that reports EOF."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import anyio
+import anyio.abc
+import mcp_types as types
+from mcp.shared.dispatcher import DispatchContext, OnNotify, OnNotifyIntercept, OnRequest
+from mcp.shared.exceptions import MCPError
+from mcp.shared.jsonrpc_dispatcher import JSONRPCDispatcher
+from mcp.shared.transport_context import TransportContext
+
+from backend.mcp.types import GatewayError
+
+logger = logging.getLogger("mcp_orch.gateway")
+
+SERVER_TO_CLIENT_METHODS = frozenset({"sampling/createMessage", "elicitation/create", "roots/list"})
+_PER_REQUEST_NOTIFICATIONS = frozenset({"notifications/progress", "notifications/cancelled"})
+_Ctx = DispatchContext[TransportContext]
+ServerRequestRouter = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+NotificationHook = Callable[[str, dict[str, Any]], Awaitable[None]]
+
+
+class RoutingDispatcher(JSONRPCDispatcher[TransportContext]):
+    """The SDK dispatcher with raw hooks: notifications to the supervisor, server→client requests routed."""
+
+    def __init__(
+        self, read_stream: Any, write_stream: Any, on_notification: NotificationHook, router: ServerRequestRouter | None
+    ) -> None:
+        super().__init__(read_stream, write_stream)
+        self._on_notification = on_notification
+        self._router = router
+
+    async def run(
+        self,
+        on_request: OnRequest,
+        on_notify: OnNotify,
+        on_notify_intercept: OnNotifyIntercept | None = None,
+        *,
+        task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
+    ) -> None:
+        """Run the SDK loop with our request and notification handlers in front."""
+        on_notification, router = self._on_notification, self._router
+
+        async def request(dctx: _Ctx, method: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+            if method not in SERVER_TO_CLIENT_METHODS:
+                return await on_request(dctx, method, params)
+            return await _route(router, method, dict(params or {}))
+
+        async def notify(dctx: _Ctx, method: str, params: Mapping[str, Any] | None) -> None:
+            # Progress and cancellation are correlated by the dispatcher itself before this point.
+            if method not in _PER_REQUEST_NOTIFICATIONS:
+                await on_notification(method, dict(params or {}))
+
+        await super().run(request, notify, on_notify_intercept, task_status=task_status)
+
+
+async def _route(router: ServerRequestRouter | None, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    if router is None:
+        raise MCPError(types.INVALID_REQUEST, "server-to-client requests need per_session isolation")
+    try:
+        return await router(method, params)
+    except MCPError:
+        raise
+    except GatewayError as exc:
+        raise MCPError(exc.code, exc.message, exc.data) from None
+    except Exception:
+        logger.exception("server-to-client request handler failed", extra={"method": method})
+        raise MCPError(types.INTERNAL_ERROR, f"the client could not answer {method}") from None
+
+
+class WatchedReadStream:
+    """Delegates to the transport's read stream and reports when it ends (EOF = upstream gone)."""
+
+    def __init__(self, inner: Any, on_end: Callable[[], None]) -> None:
+        self._inner = inner
+        self._on_end = on_end
+
+    @property
+    def last_context(self) -> Any:
+        return getattr(self._inner, "last_context", None)
+
+    async def receive(self) -> Any:
+        try:
+            return await self._inner.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError):
+            self._on_end()
+            raise
+
+    def __aiter__(self) -> WatchedReadStream:
+        return self
+
+    async def __anext__(self) -> Any:
+        try:
+            return await self.receive()
+        except anyio.EndOfStream:
+            raise StopAsyncIteration from None
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self) -> WatchedReadStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
