@@ -31,12 +31,14 @@ from backend.server.asgi import create_app
 from tests.factories import Api
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run every ``async def`` test on anyio (asyncio backend)."""
-    for item in items:
-        fn = getattr(item, "function", None)
-        if fn is not None and inspect.iscoroutinefunction(fn):
-            item.add_marker(pytest.mark.anyio)
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: Any) -> None:
+    """Run every ``async def`` test on anyio (asyncio backend).
+
+    Marked at collection, before parametrization, so ``@pytest.mark.parametrize`` keeps working.
+    """
+    if collector.funcnamefilter(name) and inspect.iscoroutinefunction(obj):  # type: ignore[attr-defined]
+        pytest.mark.anyio(obj)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ correlates replies by JSON-RPC id.
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -163,9 +164,15 @@ class Upstream:
 
 
 def _exit_description(process: StdioProcess | None) -> str:
-    if process is not None and process.returncode is not None:
-        return f"process exited with code {process.returncode}"
-    return "connection closed"
+    code = process.returncode if process is not None else None
+    if code is None:
+        return "connection closed"
+    if code < 0:
+        try:
+            return f"process killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"process killed by signal {-code}"
+    return f"process exited with code {code}"
 
 
 async def _refuse_sampling(context: ClientRequestContext, params: Any) -> types.ErrorData:
