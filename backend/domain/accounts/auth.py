@@ -14,6 +14,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
 from backend.lib.context import AppContext
@@ -51,19 +52,30 @@ def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     return token.strip()
 
 
-async def load_active_user(ctx: AppContext, user_id: UUID) -> CurrentUser | None:
-    """Read the user row; ``None`` when missing or deactivated."""
-    async with ctx.alchemy.get_session() as session:
-        row = (await session.execute(select(m.User).where(m.User.id == user_id))).scalar_one_or_none()
+_USER_COLUMNS = (m.User.id, m.User.email, m.User.name, m.User.is_admin, m.User.is_active)
+
+
+async def load_active_user(ctx: AppContext, user_id: UUID, session: AsyncSession | None = None) -> CurrentUser | None:
+    """Read the user; ``None`` when missing or deactivated.
+
+    With ``session`` (the request's own), the check shares the request's connection and
+    transaction instead of checking out a second one.
+    """
+    stmt = select(*_USER_COLUMNS).where(m.User.id == user_id)
+    if session is None:
+        async with ctx.alchemy.get_session() as own:
+            row = (await own.execute(stmt)).one_or_none()
+    else:
+        row = (await session.execute(stmt)).one_or_none()
     if row is None or not row.is_active:
         return None
     return CurrentUser(id=row.id, email=row.email, name=row.name, is_admin=row.is_admin)
 
 
-async def user_from_token(ctx: AppContext, token: str) -> CurrentUser | None:
+async def user_from_token(ctx: AppContext, token: str, session: AsyncSession | None = None) -> CurrentUser | None:
     """Resolve a JWT to an active user, or ``None``."""
     user_id = decode_access_token(token, ctx.jwt_secret)
-    return None if user_id is None else await load_active_user(ctx, user_id)
+    return None if user_id is None else await load_active_user(ctx, user_id, session)
 
 
 class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
@@ -75,7 +87,8 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         if token is None:
             raise NotAuthorizedException("Missing bearer token", headers=WWW_AUTHENTICATE)
         ctx: AppContext = connection.app.state.ctx
-        user = await user_from_token(ctx, token)
+        session = ctx.alchemy.provide_session(connection.app.state, connection.scope)
+        user = await user_from_token(ctx, token, session)
         if user is None:
             raise NotAuthorizedException("Invalid or expired token", headers=WWW_AUTHENTICATE)
         return AuthenticationResult(user=user, auth=token)
