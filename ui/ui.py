@@ -1,11 +1,16 @@
-"""The Reflex app: pages are registered here; the shell and screens come later."""
+"""The Reflex app: importing the page modules registers their routes (``ui.templates.page``)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+import ui.pages.login
+import ui.pages.profile
+import ui.pages.project
+import ui.pages.projects  # noqa: F401 - registers the routes
+from ui.components.switcher import SHORTCUTS_JS
 from ui.pages.index import PRODUCT_NAME, index
 from ui.state.system import SystemState
 
-app = rx.App()
-app.add_page(index, route="/", title=PRODUCT_NAME, on_load=SystemState.check_api)
+app = rx.App(head_components=[rx.script(SHORTCUTS_JS)])
+app.add_page(index, route="/", title=PRODUCT_NAME, on_load=[SystemState.check_api, SystemState.go_home])

@@ -1,6 +1,6 @@
 """List-changed server: ``add_tool`` adds a tool named ``name`` and sends
-``notifications/tools/list_changed``; added tools echo their arguments; ``log_message`` sends an
-MCP log notification. Advertises ``listChanged``.
+``notifications/tools/list_changed``; added tools echo their arguments. With ``--with-log`` it also
+has ``log_message`` (an MCP log notification). Advertises ``listChanged``.
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from mcp.shared.exceptions import MCPError
 
 from tests.mcp_servers._base import parse_args, serve, text, tool
 
-TOOLS = {
-    "add_tool": tool("add_tool", "Add a tool and notify", {"name": {"type": "string"}}),
-    "log_message": tool("log_message", "Send an MCP log notification", {"data": {"type": "string"}}),
-}
+TOOLS = {"add_tool": tool("add_tool", "Add a tool and notify", {"name": {"type": "string"}})}
+LOG_TOOL = tool("log_message", "Send an MCP log notification", {"data": {"type": "string"}})
 
 
 async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolRequestParams) -> types.CallToolResult:
@@ -44,6 +42,13 @@ async def list_tools(ctx: ServerRequestContext[Any], params: types.PaginatedRequ
     return types.ListToolsResult(tools=list(TOOLS.values()))
 
 
-if __name__ == "__main__":
+def main() -> None:
+    args = parse_args(add=lambda p: p.add_argument("--with-log", action="store_true"))
+    if args.with_log:
+        TOOLS["log_message"] = LOG_TOOL
     server: Server[Any] = Server("list_changed", on_list_tools=list_tools, on_call_tool=call_tool)
-    serve(server, parse_args(), notifications=NotificationOptions(tools_changed=True))
+    serve(server, args, notifications=NotificationOptions(tools_changed=True))
+
+
+if __name__ == "__main__":
+    main()

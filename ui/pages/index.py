@@ -1,4 +1,4 @@
-"""``/``: placeholder home page until the product screens land."""
+"""``/``: the landing page (signed-in users go straight to their projects)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ def index() -> rx.Component:
                 status_badge(SystemState.api_ok, SystemState.api_status),
                 rx.cond(SystemState.api_version != "", rx.text("v", SystemState.api_version, size="2")),
                 align="center",
+            ),
+            rx.hstack(
+                rx.link(rx.button("Sign in"), href="/login"),
+                rx.link(rx.button("Create account", variant="soft"), href="/signup"),
+                spacing="3",
             ),
             rx.link("API documentation", href=SystemState.docs_url, is_external=True),
             spacing="4",

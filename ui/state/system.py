@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.client import ApiError, api_client, public_api_url
+from ui.state.auth import AuthState
 
 
 class SystemState(rx.State):
@@ -31,3 +32,11 @@ class SystemState(rx.State):
             self.api_status = status
             self.api_version = version
             self.docs_url = public_api_url() + "/api/docs"
+
+    @rx.event
+    async def go_home(self):
+        """Signed-in users land on their projects."""
+        auth = await self.get_state(AuthState)
+        if auth.token:
+            return rx.redirect("/projects")
+        return None

@@ -162,7 +162,9 @@ class ProxyView:
         """A per-server view exists while its server is registered and enabled (and in scope)."""
         if self.key.unified:
             return True
-        return bool(await self._load_members())
+        # Members are reloaded by refreshes and the periodic recheck, not on every request.
+        members = self._members if self._members is not None else await self._load_members()
+        return bool(members)
 
     async def server(self) -> Server[Any]:
         """The MCP server for new sessions (rebuilt when the advertised capabilities change)."""

@@ -15,7 +15,6 @@ from typing import Any
 
 import anyio
 from anyio.abc import TaskGroup
-from anyio.streams.memory import MemoryObjectSendStream
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, PROTOCOL_VERSION_META_KEY
 from starlette.types import Send
@@ -181,22 +180,20 @@ def _drain(queue: asyncio.Queue[bytes] | None) -> list[bytes]:
     return items
 
 
-def serve_sse(live: LiveSession, message: dict[str, Any], out: MemoryObjectSendStream[bytes], tg: TaskGroup) -> None:
+def serve_sse(live: LiveSession, message: dict[str, Any], out: asyncio.Queue[bytes], tg: TaskGroup) -> None:
     """Answer one message of a legacy SSE session on its event stream (in the session's task group)."""
     request_id = message["id"]
     token = _progress_token(message)
 
     async def progress(value: float, total: float | None, text: str | None) -> None:
-        await out.send(wire.sse_event(_progress_frame(token, value, total, text)))
+        await out.put(wire.sse_event(_progress_frame(token, value, total, text)))
 
     async def run() -> None:
         with anyio.CancelScope() as scope:
             live.inflight[request_id] = scope
             try:
                 frame = await _answer(live, message, progress if token is not None else None)
-                await out.send(wire.sse_event(frame))
-            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-                logger.debug("session stream closed before the answer", extra={"session": live.id})
+                await out.put(wire.sse_event(frame))
             finally:
                 live.inflight.pop(request_id, None)
         # A cancelled request gets no answer (the SSE-era rule).

@@ -7,6 +7,7 @@ both protocol eras) runs in the GET request's own task group, so it is entered a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -40,7 +41,7 @@ async def open_stream(
     messages_path: str,
 ) -> None:
     """Serve one SSE session for as long as the client keeps the GET open."""
-    out_send, out_recv = anyio.create_memory_object_stream[bytes](_OUT_BUFFER)
+    out: asyncio.Queue[bytes] = asyncio.Queue(_OUT_BUFFER)
     to_server, server_read = anyio.create_memory_object_stream[SessionMessage | Exception](0)
     server_write, from_server = anyio.create_memory_object_stream[SessionMessage](0)
     endpoint = f"{quote(messages_path)}?session_id={live.id}"
@@ -52,14 +53,14 @@ async def open_stream(
     )
     try:
         async with anyio.create_task_group() as tg:
-            live.extra.update(to_server=to_server, out=out_send, tg=tg)
+            live.extra.update(to_server=to_server, out=out, tg=tg)
 
             async def close() -> None:
                 tg.cancel_scope.cancel()
 
             live.closer = close
-            tg.start_soon(_write_stream, out_recv, send)
-            tg.start_soon(_pump, from_server, out_send)
+            tg.start_soon(_write_stream, out, send)
+            tg.start_soon(_pump, from_server, out)
             tg.start_soon(_serve, server, server_read, server_write, live.id)
             await _wait_disconnect(receive)
             tg.cancel_scope.cancel()
@@ -67,21 +68,25 @@ async def open_stream(
         live.open_streams -= 1
         table.remove(live)
         to_server.close()
-        out_send.close()
 
 
-async def _write_stream(out: Any, send: Send) -> None:
+async def _write_stream(out: asyncio.Queue[bytes], send: Send) -> None:
+    # Plain asyncio primitives: this runs once per event, the hottest loop of an SSE session.
     while True:
-        chunk = None
-        with anyio.move_on_after(wire.KEEPALIVE_SECONDS):
-            chunk = await out.receive()
-        await send({"type": "http.response.body", "body": chunk or wire.PING, "more_body": True})
+        try:
+            async with asyncio.timeout(wire.KEEPALIVE_SECONDS):
+                chunk = await out.get()
+        except TimeoutError:
+            chunk = wire.PING
+        while not out.empty():  # whatever else is ready goes out in the same write
+            chunk += out.get_nowait()
+        await send({"type": "http.response.body", "body": chunk, "more_body": True})
 
 
-async def _pump(from_server: Any, out: MemoryObjectSendStream[bytes]) -> None:
+async def _pump(from_server: Any, out: asyncio.Queue[bytes]) -> None:
     async for message in from_server:
         data = message.message.model_dump_json(by_alias=True, exclude_unset=True).encode()
-        await out.send(wire.sse_event(data))
+        await out.put(wire.sse_event(data))
 
 
 async def _serve(server: Server[Any], read: Any, write: Any, session_id: str) -> None:

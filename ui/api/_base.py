@@ -1,0 +1,78 @@
+"""The transport under the typed client: one ``httpx`` request per call, errors as :class:`ApiError`."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import httpx
+import msgspec
+
+from ui.api.convert import decode
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 10.0
+# Tool calls wait for the upstream (the server's own timeout applies on the API side).
+LONG_TIMEOUT = 330.0
+
+
+class ApiError(Exception):
+    """The API answered with an error status (or could not be reached: ``status_code`` 0)."""
+
+    def __init__(self, status_code: int, detail: str) -> None:
+        super().__init__(f"{status_code}: {detail}")
+        self.status_code = status_code
+        self.detail = detail
+
+
+def _detail(response: httpx.Response) -> str:
+    """The API's ``detail``, with the offending fields of a validation error."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.reason_phrase or "error"
+    if not isinstance(body, dict):
+        return str(body)
+    detail = str(body.get("detail", body))
+    extra = body.get("extra")
+    if isinstance(extra, list) and extra:
+        fields = [f"{e.get('key', '')}: {e.get('message', '')}".strip(": ") for e in extra if isinstance(e, dict)]
+        detail = f"{detail} ({'; '.join(fields)})" if fields else detail
+    return detail
+
+
+def clean(params: dict[str, Any]) -> dict[str, Any]:
+    """Query parameters without the empty ones."""
+    return {k: v for k, v in params.items() if v not in (None, "")}
+
+
+class BaseClient:
+    """Holds the API address and the user's bearer token; sends requests."""
+
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+
+    async def raw(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:
+        """Send a request; the decoded JSON body (``None`` for 204)."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            async with httpx.AsyncClient(base_url=self.base_url, timeout=timeout or self.timeout) as http:
+                response = await http.request(method, path, headers=headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ApiError(0, f"API unreachable ({type(exc).__name__})") from exc
+        if response.status_code >= 400:
+            raise ApiError(response.status_code, _detail(response))
+        if response.status_code == 204 or not response.content:
+            return None
+        return msgspec.json.decode(response.content)
+
+    async def call(self, result_type: type[T], method: str, path: str, **kwargs: Any) -> T:
+        """Send a request and decode its body as ``result_type``."""
+        return decode(result_type, await self.raw(method, path, **kwargs))
+
+    async def call_list(self, item_type: type[T], method: str, path: str, **kwargs: Any) -> list[T]:
+        """Send a request answered by a JSON array of ``item_type``."""
+        body = await self.raw(method, path, **kwargs)
+        return [decode(item_type, item) for item in body or []]

@@ -1,0 +1,130 @@
+"""``/projects``: the user's projects."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ui.components.auth_card import labelled
+from ui.components.common import empty_state, loading_or, role_badge
+from ui.components.dialogs import form_dialog
+from ui.state.projects import ProjectRow, ProjectsState
+from ui.templates import page
+
+
+def _star(row: rx.Var[ProjectRow]) -> rx.Component:
+    p = row.project
+    return rx.icon_button(
+        rx.icon("star", size=16, fill=rx.cond(p.is_favorite, "currentColor", "none")),
+        variant="ghost",
+        color_scheme=rx.cond(p.is_favorite, "amber", "gray"),
+        on_click=ProjectsState.toggle_favorite(p.slug, ~p.is_favorite),
+        title=rx.cond(p.is_favorite, "Unstar", "Star (Ctrl/⌘+1…9 shortcuts)"),
+        class_name="favorite-toggle",
+    )
+
+
+def _count(icon: str, value: rx.Var[int], label: str) -> rx.Component:
+    return rx.hstack(rx.icon(icon, size=14), rx.text(value, weight="medium"), rx.text(label, color_scheme="gray"),
+                     spacing="1", align="center")  # fmt: skip
+
+
+def _card(row: rx.Var[ProjectRow]) -> rx.Component:
+    p = row.project
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.link(rx.heading(p.name, size="4"), href="/projects/" + p.slug + "/overview", class_name="project-link"),
+                rx.cond(p.archived_at, rx.badge("archived", color_scheme="gray")),
+                rx.spacer(),
+                _star(row),
+                align="center",
+                width="100%",
+            ),
+            rx.text(rx.cond(p.description, p.description, "No description"), size="2", color_scheme="gray",
+                    trim="both", style={"display": "-webkit-box", "-webkit-line-clamp": "2",
+                                        "-webkit-box-orient": "vertical", "overflow": "hidden"}),  # fmt: skip
+            rx.hstack(
+                _count("users", p.member_count, "members"),
+                _count("server", p.server_count, "servers"),
+                rx.cond(row.servers_known, _count("wrench", row.tools, "tools")),
+                spacing="4",
+                size="1",
+                wrap="wrap",
+            ),
+            rx.hstack(
+                rx.cond(
+                    row.servers_known & (p.server_count > 0),
+                    rx.hstack(
+                        rx.badge(row.healthy.to_string() + " healthy", color_scheme="green", variant="soft"),
+                        rx.cond(row.failing > 0, rx.badge(row.failing.to_string() + " failing", color_scheme="red")),
+                        spacing="1",
+                    ),
+                ),
+                rx.spacer(),
+                rx.cond(p.my_role, role_badge(p.my_role.to(str))),
+                width="100%",
+                align="center",
+            ),
+            spacing="3",
+            height="100%",
+        ),
+        class_name="project-card",
+    )
+
+
+def _create_dialog() -> rx.Component:
+    return form_dialog(
+        "New project",
+        "A project groups MCP servers, members and API keys.",
+        rx.vstack(
+            labelled("Name", rx.input(name="name", required=True, max_length=120, auto_focus=True, width="100%",
+                                      id="project-name")),  # fmt: skip
+            labelled("Slug (optional, used in URLs)", rx.input(name="slug", placeholder="my-project", width="100%")),
+            labelled("Description", rx.text_area(name="description", max_length=2000, width="100%")),
+            width="100%",
+        ),
+        open_=ProjectsState.create_open,
+        on_open_change=ProjectsState.set_create_open,
+        on_submit=ProjectsState.create,
+        submit_label="Create project",
+        loading=ProjectsState.creating,
+        trigger=rx.button(rx.icon("plus", size=16), "New project", id="new-project"),
+    )
+
+
+@page("/projects", "Projects", on_load=ProjectsState.load)
+def projects() -> rx.Component:
+    """Search, grid of cards, create dialog."""
+    return rx.vstack(
+        rx.hstack(
+            rx.heading("Projects", size="7"),
+            rx.spacer(),
+            rx.input(rx.input.slot(rx.icon("search", size=14)), placeholder="Search projects", value=ProjectsState.search,
+                     on_change=ProjectsState.set_search, width="240px"),  # fmt: skip
+            _create_dialog(),
+            width="100%",
+            align="center",
+            spacing="3",
+        ),
+        loading_or(
+            ProjectsState.loading,
+            rx.cond(
+                ProjectsState.rows.length() > 0,  # type: ignore[attr-defined]
+                rx.cond(
+                    ProjectsState.visible_rows.length() > 0,  # type: ignore[attr-defined]
+                    rx.grid(rx.foreach(ProjectsState.visible_rows, _card),
+                            columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%"),  # fmt: skip
+                    rx.text("No project matches the search.", color_scheme="gray"),
+                ),
+                empty_state(
+                    "folder-plus",
+                    "No projects yet",
+                    "Create a project, register MCP servers in it and connect your MCP clients to one endpoint.",
+                    rx.button(rx.icon("plus", size=16), "Create your first project",
+                              on_click=ProjectsState.set_create_open(True)),  # fmt: skip
+                ),
+            ),
+        ),
+        spacing="5",
+        width="100%",
+    )

@@ -1,0 +1,105 @@
+"""The project Overview tab: counts, server status summary, recent activity, and the Connect card."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from ui.api import ApiError
+from ui.api.types import ActivityItem, ClientConfig
+from ui.api.types_servers import Server
+from ui.state.project import ProjectState
+
+CLIENTS = {
+    "claude-code": "Claude Code",
+    "cursor": "Cursor",
+    "cline": "Cline",
+    "vscode": "VS Code",
+    "claude-desktop": "Claude Desktop",
+    "inspector": "MCP Inspector",
+}
+TRANSPORTS = {"streamable-http": "Streamable HTTP", "sse": "SSE (legacy)"}
+SCOPES = {"unified": "Unified endpoint", "servers": "One entry per server"}
+
+
+class OverviewState(ProjectState):
+    """State of the Overview tab."""
+
+    servers: list[Server] = []
+    recent: list[ActivityItem] = []
+    overview_loading: bool = True
+    client: str = "claude-code"
+    transport: str = "streamable-http"
+    scope: str = "unified"
+    config: ClientConfig = ClientConfig()
+    config_error: str = ""
+
+    @rx.var
+    def tools_total(self) -> int:
+        """Tools across all servers."""
+        return sum(s.tools_count for s in self.servers)
+
+    @rx.var
+    def status_counts(self) -> dict[str, int]:
+        """How many servers are in each status."""
+        counts: dict[str, int] = {}
+        for server in self.servers:
+            key = server.status if server.enabled else "disabled"
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    @rx.event
+    def set_client(self, value: str):
+        """Pick the MCP client for the snippet."""
+        self.client = value
+        return OverviewState.load_config
+
+    @rx.event
+    def set_transport(self, value: str):
+        """Pick the transport for the snippet."""
+        self.transport = value
+        return OverviewState.load_config
+
+    @rx.event
+    def set_scope(self, value: str):
+        """Unified endpoint or one entry per server."""
+        self.scope = value
+        return OverviewState.load_config
+
+    @rx.event(background=True)
+    async def load(self):
+        """Servers, the latest activity and the client snippet."""
+        async with self:
+            self.overview_loading = not self.servers
+            api, slug = self._api(), self._slug()
+        try:
+            servers, activity = await asyncio.gather(api.list_servers(slug), api.activity(slug, page_size=8))
+        except ApiError as exc:
+            async with self:
+                self.overview_loading = False
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.servers = servers
+            self.recent = activity.items
+            self.overview_loading = False
+        yield OverviewState.load_config
+
+    @rx.event(background=True)
+    async def load_config(self):
+        """The ready-to-paste snippet for the chosen client."""
+        async with self:
+            api, slug = self._api(), self._slug()
+            client, transport, scope = self.client, self.transport, self.scope
+        try:
+            config = await api.client_config(slug, client, transport, scope)
+            error = ""
+        except ApiError as exc:
+            if exc.status_code == 401:
+                yield await self._on_error(exc)
+                return
+            config, error = ClientConfig(), exc.detail
+        async with self:
+            self.config = config
+            self.config_error = error

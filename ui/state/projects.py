@@ -1,0 +1,127 @@
+"""The projects list: favorites, counts, server status summary, search and the create dialog."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import reflex as rx
+
+from ui.api import ApiClient, ApiError
+from ui.api.types import Project
+from ui.state.shell import ShellState
+
+HEALTHY = {"running", "healthy"}
+FAILING = {"error", "unhealthy", "backoff"}
+MAX_SUMMARIES = 60
+
+
+@dataclass
+class ProjectRow:
+    """A project with the numbers the list shows."""
+
+    project: Project
+    tools: int = 0
+    healthy: int = 0
+    failing: int = 0
+    servers_known: bool = False
+
+
+async def _summary(api: ApiClient, project: Project) -> ProjectRow:
+    """Tools and server health of one project (best effort: the list still renders without it)."""
+    try:
+        servers = await api.list_servers(project.slug)
+    except ApiError:
+        return ProjectRow(project=project)
+    return ProjectRow(
+        project=project,
+        tools=sum(s.tools_count for s in servers),
+        healthy=sum(1 for s in servers if s.status in HEALTHY),
+        failing=sum(1 for s in servers if s.status in FAILING),
+        servers_known=True,
+    )
+
+
+class ProjectsState(ShellState):
+    """State of ``/projects``."""
+
+    rows: list[ProjectRow] = []
+    loading: bool = True
+    search: str = ""
+    create_open: bool = False
+    creating: bool = False
+
+    @rx.var
+    def visible_rows(self) -> list[ProjectRow]:
+        """Rows matching the search box."""
+        q = self.search.strip().lower()
+        if not q:
+            return self.rows
+        return [
+            r for r in self.rows if q in r.project.name.lower() or q in r.project.slug or q in r.project.description.lower()
+        ]
+
+    @rx.event
+    def set_search(self, value: str):
+        """Filter the list."""
+        self.search = value
+
+    @rx.event
+    def set_create_open(self, value: bool):
+        """Open or close the create dialog."""
+        self.create_open = value
+
+    @rx.event(background=True)
+    async def load(self):
+        """Load the projects, then their server summaries."""
+        async with self:
+            self.loading = not self.rows
+            api = self._api()
+        try:
+            page = await api.list_projects(page_size=100)
+        except ApiError as exc:
+            async with self:
+                self.loading = False
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.rows = [ProjectRow(project=p) for p in page.items]
+            self.switcher_projects = page.items
+            self.loading = False
+        rows = await asyncio.gather(*[_summary(api, p) for p in page.items[:MAX_SUMMARIES]])
+        async with self:
+            self.rows = [*rows, *self.rows[len(rows) :]]
+
+    @rx.event(background=True)
+    async def toggle_favorite(self, slug: str, favorite: bool):
+        """Star or unstar a project."""
+        async with self:
+            api = self._api()
+        try:
+            await api.set_favorite(slug, favorite)
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        yield ProjectsState.load
+
+    @rx.event(background=True)
+    async def create(self, form: dict[str, str]):
+        """Create a project and open it."""
+        async with self:
+            self.creating = True
+            api = self._api()
+        try:
+            project = await api.create_project(
+                form.get("name", "").strip(), form.get("description", "").strip(), form.get("slug", "").strip()
+            )
+        except ApiError as exc:
+            async with self:
+                self.creating = False
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.creating = False
+            self.create_open = False
+            self.switcher_loaded = False
+        yield rx.toast.success(f"Project {project.name} created")
+        yield rx.redirect(f"/projects/{project.slug}/overview")

@@ -1,0 +1,175 @@
+"""The add/edit server dialog (form mode and JSON mode) and the ``mcpServers`` import dialog."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ui.api import ApiError
+from ui.api.types_servers import ImportEntryResult, Server
+from ui.state.server_spec import EXAMPLE_JSON, SpecError, json_of, parse_import, spec_from_form, spec_from_json
+from ui.state.servers import ServersState
+
+MAX_IMPORT_BYTES = 1_000_000
+
+
+class ServerFormState(ServersState):
+    """Add/edit dialog. Inputs are uncontrolled (``default_value``); the dialog remounts them per opening."""
+
+    form_open: bool = False
+    form_mode: str = "form"
+    form_transport: str = "stdio"
+    editing: str = ""
+    draft: Server = Server()
+    draft_json: str = EXAMPLE_JSON
+    removed_env: list[str] = []
+    removed_headers: list[str] = []
+    saving: bool = False
+
+    @rx.var
+    def draft_args(self) -> str:
+        """Arguments, one per line."""
+        return "\n".join(self.draft.args)
+
+    @rx.var
+    def secret_env_keys(self) -> list[str]:
+        """Env keys that are set on the server being edited (values are never shown)."""
+        return sorted(self.draft.env)
+
+    @rx.var
+    def secret_header_keys(self) -> list[str]:
+        """Header names that are set on the server being edited."""
+        return sorted(self.draft.headers)
+
+    @rx.event
+    def open_create(self):
+        """Open an empty form."""
+        self.editing, self.draft, self.draft_json = "", Server(), EXAMPLE_JSON
+        self.form_transport, self.form_mode = "stdio", "form"
+        self.removed_env, self.removed_headers = [], []
+        self.form_open = True
+
+    @rx.event
+    def open_edit(self, name: str):
+        """Open the form filled with a server's settings."""
+        server = next((s for s in self.servers if s.name == name), None)
+        if server is None:
+            return rx.toast.error(f"Server {name} is not loaded")
+        self.editing, self.draft, self.draft_json = name, server, json_of(server)
+        self.form_transport, self.form_mode = server.transport, "form"
+        self.removed_env, self.removed_headers = [], []
+        self.form_open = True
+        return None
+
+    @rx.event
+    def set_form_open(self, value: bool):
+        """Close (or open) the dialog."""
+        self.form_open = value
+
+    @rx.event
+    def set_form_mode(self, value: str | list[str]):
+        """Form or JSON."""
+        self.form_mode = value if isinstance(value, str) else value[0]
+
+    @rx.event
+    def set_form_transport(self, value: str):
+        """stdio shows command fields, remote transports a URL."""
+        self.form_transport = value
+
+    @rx.event
+    def toggle_removed_env(self, key: str):
+        """Mark a secret env key for removal (or keep it again)."""
+        self.removed_env = [k for k in self.removed_env if k != key] if key in self.removed_env else [*self.removed_env, key]
+
+    @rx.event
+    def toggle_removed_header(self, key: str):
+        """Mark a secret header for removal (or keep it again)."""
+        keys = self.removed_headers
+        self.removed_headers = [k for k in keys if k != key] if key in keys else [*keys, key]
+
+    @rx.event(background=True)
+    async def save(self, form: dict[str, str]):
+        """Create or update the server from the form or the JSON."""
+        async with self:
+            api, slug, editing, mode = self._api(), self._slug(), self.editing, self.form_mode
+            removed_env, removed_headers = list(self.removed_env), list(self.removed_headers)
+        try:
+            if mode == "json":
+                spec = spec_from_json(form.get("json", ""))
+            else:
+                spec = spec_from_form(form, removed_env, removed_headers, editing=bool(editing))
+        except SpecError as exc:
+            yield rx.toast.error(str(exc))
+            return
+        async with self:
+            self.saving = True
+        try:
+            server = await (api.update_server(slug, editing, spec) if editing else api.create_server(slug, spec))
+        except ApiError as exc:
+            async with self:
+                self.saving = False
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.saving, self.form_open = False, False
+        yield rx.toast.success(f"Server {server.name} {'saved' if editing else 'added'}")
+        yield ServersState.load
+
+
+class ServerImportState(ServersState):
+    """Import dialog: paste or upload an ``mcpServers`` file; a report per entry."""
+
+    import_open: bool = False
+    import_text: str = ""
+    importing: bool = False
+    import_results: list[ImportEntryResult] = []
+    import_summary: str = ""
+
+    @rx.event
+    def set_import_open(self, value: bool):
+        """Open or close the dialog (closing forgets the last report)."""
+        self.import_open = value
+        if not value:
+            self.import_results, self.import_summary = [], ""
+
+    @rx.event
+    def set_import_text(self, value: str):
+        """The pasted JSON."""
+        self.import_text = value
+
+    @rx.event
+    async def handle_upload(self, files: list[rx.UploadFile]):
+        """Put an uploaded file's text into the editor."""
+        for file in files[:1]:
+            data = await file.read()
+            if len(data) > MAX_IMPORT_BYTES:
+                return rx.toast.error("The file is larger than 1 MB")
+            self.import_text = data.decode("utf-8", errors="replace")
+            return rx.toast.info(f"Loaded {file.name}")
+        return None
+
+    @rx.event(background=True)
+    async def run_import(self):
+        """Send the servers to the API and show what happened to each."""
+        async with self:
+            api, slug, text = self._api(), self._slug(), self.import_text
+        try:
+            entries = parse_import(text)
+        except SpecError as exc:
+            yield rx.toast.error(str(exc))
+            return
+        async with self:
+            self.importing = True
+        try:
+            report = await api.import_servers(slug, entries)
+        except ApiError as exc:
+            async with self:
+                self.importing = False
+            yield await self._on_error(exc)
+            return
+        summary = f"{report.created} created, {report.skipped} skipped, {report.invalid} invalid"
+        async with self:
+            self.importing = False
+            self.import_results = report.results
+            self.import_summary = summary
+        yield (rx.toast.success if report.invalid == 0 else rx.toast.warning)(f"Import: {summary}")
+        yield ServersState.load

@@ -1,0 +1,1 @@
+"""Sections of pages (one screen part per module)."""

@@ -1,0 +1,1 @@
+"""Sections of the project page (one tab per module)."""

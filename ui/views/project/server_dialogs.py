@@ -1,0 +1,205 @@
+"""The add/edit server dialog (form and JSON modes) and the import dialog."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ui.api.types_servers import ImportEntryResult
+from ui.components.auth_card import labelled
+from ui.state.server_form import ServerFormState, ServerImportState
+
+OUTCOME_COLORS = {"created": "green", "skipped": "gray", "invalid": "red"}
+
+
+def _secret_chip(key: rx.Var[str], removed: rx.Var[list[str]], on_click: object) -> rx.Component:
+    gone = removed.contains(key)  # type: ignore[attr-defined]
+    return rx.badge(
+        key,
+        rx.cond(gone, " · will be removed", " · set"),
+        rx.icon(rx.cond(gone, "undo-2", "x"), size=12),
+        color_scheme=rx.cond(gone, "red", "gray"),
+        variant="soft",
+        cursor="pointer",
+        on_click=on_click,
+        title=rx.cond(gone, "Keep this value", "Remove this value"),
+    )
+
+
+def _secrets(keys: rx.Var[list[str]], removed: rx.Var[list[str]], toggle: object, what: str) -> rx.Component:
+    return rx.cond(
+        keys.length() > 0,  # type: ignore[attr-defined]
+        rx.vstack(
+            rx.text(f"{what} already set (values are never shown; type a key below to replace it):", size="1",
+                    color_scheme="gray"),  # fmt: skip
+            rx.flex(rx.foreach(keys, lambda k: _secret_chip(k, removed, toggle(k))), wrap="wrap", gap="2"),  # type: ignore[operator]
+            spacing="1",
+            width="100%",
+        ),
+    )
+
+
+def _stdio_fields() -> rx.Component:
+    d = ServerFormState.draft
+    return rx.vstack(
+        labelled("Command", rx.input(name="command", default_value=d.command.to(str), placeholder="npx, uvx, python…",
+                                     id="server-command", width="100%")),  # fmt: skip
+        labelled("Arguments (one per line)", rx.text_area(name="args", default_value=ServerFormState.draft_args,
+                                                           rows="3", id="server-args", width="100%")),  # fmt: skip
+        labelled("Working directory", rx.input(name="cwd", default_value=d.cwd.to(str), width="100%")),
+        _secrets(ServerFormState.secret_env_keys, ServerFormState.removed_env, ServerFormState.toggle_removed_env,
+                 "Environment variables"),  # fmt: skip
+        labelled("Environment (KEY=VALUE per line; stored encrypted)",
+                 rx.text_area(name="env", rows="3", placeholder="API_TOKEN=…", id="server-env", width="100%")),  # fmt: skip
+        width="100%",
+    )
+
+
+def _remote_fields() -> rx.Component:
+    return rx.vstack(
+        labelled("URL", rx.input(name="url", default_value=ServerFormState.draft.url.to(str), type="url",
+                                 placeholder="https://example.com/mcp", width="100%")),  # fmt: skip
+        _secrets(ServerFormState.secret_header_keys, ServerFormState.removed_headers,
+                 ServerFormState.toggle_removed_header, "Headers"),  # fmt: skip
+        labelled("Headers (Name: value per line; stored encrypted)",
+                 rx.text_area(name="headers", rows="2", placeholder="Authorization: Bearer …", width="100%")),  # fmt: skip
+        width="100%",
+    )
+
+
+def _form_mode() -> rx.Component:
+    d = ServerFormState.draft
+    return rx.vstack(
+        rx.hstack(
+            labelled("Name", rx.input(name="name", default_value=d.name, required=True, pattern="[a-z0-9][a-z0-9_\\-]{0,47}",
+                                      title="lowercase letters, digits, - and _", id="server-name", width="100%")),  # fmt: skip
+            labelled("Transport", rx.select(["stdio", "streamable-http", "sse"], name="transport",
+                                            value=ServerFormState.form_transport,
+                                            on_change=ServerFormState.set_form_transport), width="auto"),  # fmt: skip
+            width="100%",
+            align="end",
+        ),
+        labelled("Description", rx.input(name="description", default_value=d.description, width="100%")),
+        rx.cond(ServerFormState.form_transport == "stdio", _stdio_fields(), _remote_fields()),
+        rx.hstack(
+            labelled("Timeout (s)", rx.input(name="timeout", type="number", min="1", max="3600",
+                                             default_value=d.timeout_seconds.to_string(), width="100px"), width="auto"),  # fmt: skip
+            labelled("Isolation", rx.select(["shared", "per_session"], name="isolation", default_value=d.isolation),
+                     width="auto"),  # fmt: skip
+            spacing="3",
+        ),
+        width="100%",
+    )
+
+
+def _json_mode() -> rx.Component:
+    return rx.vstack(
+        rx.text("One server as JSON (the ServerCreate schema of the API). Secret values you include are stored "
+                "encrypted and never shown again.", size="1", color_scheme="gray"),  # fmt: skip
+        rx.text_area(name="json", default_value=ServerFormState.draft_json, rows="14", font_family="monospace",
+                     id="server-json", width="100%"),  # fmt: skip
+        width="100%",
+    )
+
+
+def server_dialog() -> rx.Component:
+    """Add or edit a server."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(ServerFormState.editing, "Edit " + ServerFormState.editing, "Add server")),
+            rx.segmented_control.root(
+                rx.segmented_control.item("Form", value="form"),
+                rx.segmented_control.item("JSON", value="json"),
+                value=ServerFormState.form_mode,
+                on_change=ServerFormState.set_form_mode,
+                size="1",
+                margin_bottom="12px",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.cond(ServerFormState.form_mode == "json", _json_mode(), _form_mode()),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                        rx.button(rx.cond(ServerFormState.editing, "Save", "Add server"), type="submit",
+                                  loading=ServerFormState.saving, id="server-save"),  # fmt: skip
+                        justify="end",
+                        width="100%",
+                    ),
+                    width="100%",
+                    spacing="3",
+                ),
+                on_submit=ServerFormState.save,
+                reset_on_submit=False,
+            ),
+            max_width="640px",
+        ),
+        open=ServerFormState.form_open,
+        on_open_change=ServerFormState.set_form_open,
+    )
+
+
+def _result_row(r: rx.Var[ImportEntryResult]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(r.key, weight="medium")),
+        rx.table.cell(rx.badge(r.outcome, color_scheme=rx.match(r.outcome, *OUTCOME_COLORS.items(), "gray"))),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(r.detail.to(str), size="1"),
+                rx.cond(r.needs_values.length() > 0,  # type: ignore[attr-defined]
+                        rx.text("Set values for: ", r.needs_values.join(", "), size="1", color_scheme="amber")),  # type: ignore[attr-defined]  # fmt: skip
+                spacing="0",
+            )
+        ),
+        class_name="import-result",
+    )
+
+
+def import_dialog() -> rx.Component:
+    """Paste or upload an ``mcpServers`` file; see a report per entry."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Import servers"),
+            rx.dialog.description('Paste a JSON file with "mcpServers" (Claude Desktop, Cursor, VS Code…) or upload it.',
+                                  size="2"),  # fmt: skip
+            rx.vstack(
+                rx.upload(
+                    rx.hstack(rx.icon("upload", size=16), rx.text("Drop a .json file here or click to choose", size="2"),
+                              align="center"),  # fmt: skip
+                    id="import-upload",
+                    accept={"application/json": [".json"]},
+                    max_files=1,
+                    on_drop=ServerImportState.handle_upload(rx.upload_files(upload_id="import-upload")),
+                    border=f"1px dashed {rx.color('gray', 7)}",
+                    padding="14px",
+                    border_radius="8px",
+                    width="100%",
+                    cursor="pointer",
+                ),
+                rx.text_area(value=ServerImportState.import_text, on_change=ServerImportState.set_import_text,
+                             placeholder='{"mcpServers": {"name": {"command": "npx", "args": ["…"]}}}', rows="10",
+                             font_family="monospace", id="import-text", width="100%"),  # fmt: skip
+                rx.cond(
+                    ServerImportState.import_results.length() > 0,  # type: ignore[attr-defined]
+                    rx.vstack(
+                        rx.text(ServerImportState.import_summary, weight="medium", id="import-summary"),
+                        rx.table.root(rx.table.body(rx.foreach(ServerImportState.import_results, _result_row)),
+                                      width="100%", size="1"),  # fmt: skip
+                        width="100%",
+                    ),
+                ),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                    rx.button("Import", on_click=ServerImportState.run_import, loading=ServerImportState.importing,
+                              id="import-run"),  # fmt: skip
+                    justify="end",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+                margin_top="12px",
+            ),
+            max_width="640px",
+        ),
+        open=ServerImportState.import_open,
+        on_open_change=ServerImportState.set_import_open,
+    )
+

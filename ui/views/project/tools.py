@@ -1,0 +1,161 @@
+"""Tools tab: search, server filter, enable switches, and the Try dialog."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ui.api.types_servers import Tool
+from ui.components.common import code_block, empty_state, loading_or, status_dot
+from ui.components.result_viewer import result_viewer
+from ui.state.project import ProjectState
+from ui.state.schema_form import FormField
+from ui.state.tools import ToolsState
+
+
+def _tool_row(tool: rx.Var[Tool]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.text(rx.cond(tool.title, tool.title, tool.name), weight="medium", class_name="tool-name"),
+                rx.cond(tool.title, rx.code(tool.name, size="1")),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(rx.hstack(status_dot(tool.server_status), rx.text(tool.server_name, size="2"), align="center")),
+        rx.table.cell(rx.text(tool.description, size="1", color_scheme="gray")),
+        rx.table.cell(
+            rx.switch(checked=tool.enabled, disabled=~ProjectState.can_write, class_name="tool-enabled",
+                      on_change=lambda v: ToolsState.set_enabled(tool.server_name, tool.name, v))  # fmt: skip
+        ),
+        rx.cond(
+            ProjectState.can_write,
+            rx.table.cell(
+                rx.button(rx.icon("play", size=12), "Try", size="1", variant="soft", class_name="tool-try",
+                          on_click=ToolsState.open_try(tool.server_name, tool.name),
+                          disabled=~tool.enabled | ~tool.server_enabled)  # fmt: skip
+            ),
+        ),
+        align="center",
+        class_name="tool-row",
+    )
+
+
+def _field(f: rx.Var[FormField]) -> rx.Component:
+    value = ToolsState.try_values.get(f.name, "")  # type: ignore[attr-defined]
+    control = rx.match(
+        f.kind,
+        ("boolean", rx.switch(checked=value == "true", on_change=lambda v: ToolsState.set_try_value(f.name, v))),
+        ("enum", rx.select(f.options, value=value, on_change=lambda v: ToolsState.set_try_value(f.name, v))),
+        ("json", rx.text_area(value=value, on_change=lambda v: ToolsState.set_try_value(f.name, v),
+                              placeholder=f.placeholder, font_family="monospace", rows="3", width="100%")),  # fmt: skip
+        rx.input(value=value, on_change=lambda v: ToolsState.set_try_value(f.name, v), placeholder=f.placeholder,
+                 type=rx.cond((f.kind == "number") | (f.kind == "integer"), "number", "text"), width="100%",
+                 step="any", name=f.name),  # fmt: skip
+    )
+    return rx.vstack(
+        rx.hstack(rx.text(f.label, size="2", weight="medium"), rx.cond(f.required, rx.text("*", color="red")),
+                  rx.code(f.kind, size="1", variant="ghost"), spacing="1", align="center"),  # fmt: skip
+        control,
+        rx.cond(f.description, rx.text(f.description, size="1", color_scheme="gray")),
+        spacing="1",
+        width="100%",
+        class_name="try-field",
+    )
+
+
+def _try_form() -> rx.Component:
+    return rx.cond(
+        ToolsState.try_mode == "json",
+        rx.text_area(value=ToolsState.try_json, on_change=ToolsState.set_try_json, rows="8", font_family="monospace",
+                     width="100%", id="try-json"),  # fmt: skip
+        rx.cond(
+            ToolsState.try_fields.length() > 0,  # type: ignore[attr-defined]
+            rx.vstack(rx.foreach(ToolsState.try_fields, _field), width="100%", spacing="3"),
+            rx.text("This tool takes no arguments.", size="2", color_scheme="gray"),
+        ),
+    )
+
+
+def try_dialog() -> rx.Component:
+    """Call a tool with a generated form (or raw JSON) and view the result."""
+    t = ToolsState.try_tool
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.hstack(rx.text("Try "), rx.code(t.server_name + "/" + t.name), align="center")),
+            rx.dialog.description(t.description, size="2", margin_bottom="8px"),
+            rx.vstack(
+                rx.segmented_control.root(
+                    rx.segmented_control.item("Form", value="form"),
+                    rx.segmented_control.item("JSON", value="json"),
+                    value=ToolsState.try_mode,
+                    on_change=ToolsState.set_try_mode,
+                    size="1",
+                ),
+                _try_form(),
+                rx.accordion.root(
+                    rx.accordion.item(header="Input schema", content=code_block(ToolsState.try_schema)),
+                    collapsible=True,
+                    variant="ghost",
+                    width="100%",
+                ),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                    rx.button(rx.icon("play", size=14), "Call tool", on_click=ToolsState.call, loading=ToolsState.calling,
+                              id="try-call"),  # fmt: skip
+                    justify="end",
+                    width="100%",
+                ),
+                rx.cond(ToolsState.has_result, result_viewer(ToolsState.result)),
+                width="100%",
+                spacing="3",
+            ),
+            max_width="720px",
+        ),
+        open=ToolsState.try_open,
+        on_open_change=ToolsState.set_try_open,
+    )
+
+
+def tools_tab() -> rx.Component:
+    """The Tools tab."""
+    table = rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                *[rx.table.column_header_cell(h) for h in ("Tool", "Server", "Description", "Enabled")],
+                rx.cond(ProjectState.can_write, rx.table.column_header_cell("")),
+            )
+        ),
+        rx.table.body(rx.foreach(ToolsState.visible_tools, _tool_row)),
+        width="100%",
+        variant="surface",
+        id="tools-table",
+    )
+    empty = empty_state(
+        "wrench",
+        "No tools yet",
+        "Tools appear once a server has been started or refreshed. Add servers in the Servers tab.",
+        rx.button("Go to Servers", size="1", on_click=ProjectState.go_tab("servers")),
+    )
+    return rx.vstack(
+        rx.hstack(
+            rx.input(rx.input.slot(rx.icon("search", size=14)), placeholder="Search tools", value=ToolsState.tool_search,
+                     on_change=ToolsState.set_tool_search, width="260px", id="tool-search"),  # fmt: skip
+            rx.select.root(
+                rx.select.trigger(),
+                rx.select.content(
+                    rx.select.item("All servers", value="all"),
+                    rx.foreach(ToolsState.server_names, lambda n: rx.select.item(n, value=n)),
+                ),
+                value=ToolsState.server_filter,
+                on_change=ToolsState.set_server_filter,
+            ),
+            rx.spacer(),
+            rx.text(ToolsState.visible_tools.length().to_string() + " tools", size="2", color_scheme="gray"),  # type: ignore[attr-defined]
+            width="100%",
+            align="center",
+        ),
+        loading_or(ToolsState.tools_loading, rx.cond(ToolsState.tools.length() > 0, table, empty)),  # type: ignore[attr-defined]
+        try_dialog(),
+        spacing="4",
+        width="100%",
+    )
