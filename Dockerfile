@@ -1,0 +1,42 @@
+# MCP Orchestrator image: API + MCP endpoints + worker + web UI.
+# The build steps mirror scripts/setup (Python package, Node tools from npm incl. bun for Reflex).
+# Same image, different commands: `mcp-orch serve` (default), `mcp-orch api`, `mcp-orch worker`, `mcp-orch ui`.
+
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm build-essential \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml README.md alembic.ini rxconfig.py ./
+COPY backend ./backend
+COPY ui ./ui
+COPY migrations ./migrations
+COPY reflex.lock ./reflex.lock
+COPY tools/package.json tools/package-lock.json ./tools/
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install -q . \
+    && npm ci --prefix tools --no-audit --no-fund --loglevel=error
+
+FROM python:3.11-slim-bookworm AS runtime
+# tini reaps zombies and forwards signals; node/npm run npx-based MCP servers; uv gives uvx.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends tini nodejs npm curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir -q uv \
+    && useradd --create-home --uid 10001 mcporch
+COPY --from=build /opt/venv /opt/venv
+COPY --from=build --chown=mcporch:mcporch /app /app
+WORKDIR /app
+ENV PATH="/opt/venv/bin:/app/tools/node_modules/.bin:$PATH" \
+    MCP_ORCH_DATA_DIR=/data \
+    MCP_ORCH_HOST=0.0.0.0 \
+    MCP_ORCH_UI_HOST=0.0.0.0 \
+    REFLEX_USE_SYSTEM_BUN=1 \
+    REFLEX_TELEMETRY_ENABLED=false \
+    REFLEX_CHECK_LATEST_VERSION=false
+RUN mkdir -p /data && chown mcporch:mcporch /data
+USER mcporch
+VOLUME ["/data"]
+EXPOSE 8000 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD curl -fsS http://127.0.0.1:8000/ready || exit 1
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["mcp-orch", "serve"]
