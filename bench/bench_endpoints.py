@@ -169,9 +169,10 @@ class Target:
             async with Client(stream, mode="legacy", cache=None) as client:
                 yield client
             return
-        async with httpx2.AsyncClient(headers=self.headers, timeout=httpx2.Timeout(60, read=600)) as http:
-            async with Client(streamable_http_client(self.url, http_client=http), mode="legacy", cache=None) as client:
-                yield client
+        http = httpx2.AsyncClient(headers=self.headers, timeout=httpx2.Timeout(60, read=600))
+        stream = streamable_http_client(self.url, http_client=http)
+        async with http, Client(stream, mode="legacy", cache=None) as client:
+            yield client
 
 
 async def measure(target: Target, cpu: Cpu, calls: int, sessions: int) -> Row:
@@ -236,9 +237,10 @@ class RawSession:
 
     async def call(self, conn: tuple[asyncio.StreamReader, asyncio.StreamWriter], n: int) -> None:
         reader, writer = conn
-        body = (
-            b'{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"%s","arguments":{"n":%d}}}'
-            % (next(self._ids), self.tool.encode(), n)
+        body = b'{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"%s","arguments":{"n":%d}}}' % (
+            next(self._ids),
+            self.tool.encode(),
+            n,
         )
         head = (
             f"POST {self.path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAuthorization: Bearer {self.key}\r\n"
@@ -330,7 +332,10 @@ async def memory_per_sse_session(api_pid: int, url: str, headers: dict[str, str]
     """RSS growth of the API process per open legacy SSE session (MB)."""
     api = psutil.Process(api_pid)
     limits = httpx.Limits(max_connections=count + 10)
-    async with httpx.AsyncClient(timeout=httpx.Timeout(60, read=None), limits=limits) as http, AsyncExitStack() as stack:
+    async with (
+        httpx.AsyncClient(timeout=httpx.Timeout(60, read=None), limits=limits) as http,
+        AsyncExitStack() as stack,
+    ):
         before = api.memory_info().rss
         for _ in range(count):
             response = await stack.enter_async_context(http.stream("GET", url, headers=headers))
@@ -388,7 +393,7 @@ async def run(args: argparse.Namespace) -> None:
         port = free_port()
         env = {**os.environ, "MCP_ORCH_LOG_LEVEL": "WARNING"}
         command = [sys.executable, __file__, "--serve", handle.url, str(port), str(tmp / "data")]
-        api = subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter and script
+        api = subprocess.Popen(command, env=env)
         base = f"http://127.0.0.1:{port}"
         await wait_ready(base)
         slug, key = await prepare(base)
@@ -402,10 +407,14 @@ async def run(args: argparse.Namespace) -> None:
         ]
         cpu = Cpu(api.pid)
         rows = [await measure(t, cpu, args.calls, args.sessions) for t in targets]
-        rows.append(await measure_raw("per-server SHTTP, raw client", f"{root}/servers/echo/mcp", key, "echo", cpu, args.calls))
-        rows.append(await measure_raw("unified SHTTP, raw client", f"{root}/unified/mcp", key, "echo__echo", cpu, args.calls))
+        rows.append(
+            await measure_raw("per-server SHTTP, raw client", f"{root}/servers/echo/mcp", key, "echo", cpu, args.calls)
+        )
+        rows.append(
+            await measure_raw("unified SHTTP, raw client", f"{root}/unified/mcp", key, "echo__echo", cpu, args.calls)
+        )
         memory = {n: await memory_per_session(api.pid, f"{root}/servers/echo/mcp", auth, n) for n in args.open}
-        sse_memory = await memory_per_sse_session(api.pid, f"{root}/servers/echo/sse", auth, 50)
+        sse_memory = await memory_per_sse_session(api.pid, f"{root}/servers/echo/sse", auth, 200)
         report(rows, memory, sse_memory)
     finally:
         if api is not None:
@@ -438,7 +447,7 @@ def report(rows: list[Row], memory: dict[int, float], sse_memory: float) -> None
     print("raw client rows: " + rows[-1].notes[0] if rows[-1].notes else "")
     for n, mb in memory.items():
         print(f"gateway memory per open Streamable HTTP session ({n} sessions): {mb:.3f} MB")
-    print(f"gateway memory per open SSE session (50 sessions): {sse_memory:.3f} MB")
+    print(f"gateway memory per open SSE session (200 sessions): {sse_memory:.3f} MB")
 
 
 def main() -> None:

@@ -69,13 +69,18 @@ class BatchWriter(Generic[T]):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.interval)
             self._wake.clear()
-            await self.flush()
+            # Only what is queued now: items arriving during the write wait for the next wake-up
+            # (a full batch or the interval), so a steady trickle of calls is written as a few
+            # large transactions instead of a stream of one-row ones.
+            await self.flush(limit=len(self._items))
 
-    async def flush(self) -> None:
-        """Write everything queued so far (in batches, in order)."""
+    async def flush(self, limit: int | None = None) -> None:
+        """Write what is queued (at most ``limit`` items; all by default), in batches, in order."""
         async with self._lock:
-            while self._items:
-                count = min(self.batch_size, len(self._items))
+            remaining = len(self._items) if limit is None else min(limit, len(self._items))
+            while remaining > 0 and self._items:
+                count = min(self.batch_size, remaining, len(self._items))
+                remaining -= count
                 batch = [self._items.popleft() for _ in range(count)]
                 try:
                     await self._write(batch)

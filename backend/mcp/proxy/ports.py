@@ -69,8 +69,10 @@ class Upstreams(Protocol):
     def status(self, server_id: UUID) -> UpstreamStatus:
         """Current state of the upstream."""
 
-    def subscribe(self, server_id: UUID, callback: NotificationCallback) -> Callable[[], None]:
-        """Upstream notifications for ``server_id``; returns an unsubscribe function."""
+    def subscribe(
+        self, server_id: UUID, callback: NotificationCallback, *, session_key: str | None = None
+    ) -> Callable[[], None]:
+        """Upstream notifications for ``server_id`` (of one session's upstream with ``session_key``)."""
 
     async def release_session(self, session_key: str) -> None:
         """Stop the upstreams opened for one downstream session (``per_session`` isolation)."""

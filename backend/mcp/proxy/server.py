@@ -49,12 +49,11 @@ def caller_of(ctx: ServerRequestContext[Any, Any]) -> Caller:
     return caller
 
 
-def client_of(ctx: ServerRequestContext[Any, Any]) -> ClientInfo:
-    """Client name and version from ``initialize`` (or the 2026-07-28 request envelope)."""
+def client_of(ctx: ServerRequestContext[Any, Any], caller: Caller) -> ClientInfo:
+    """Client name and version from ``initialize`` (or the 2026-07-28 request envelope), else the User-Agent."""
     params = ctx.session.client_params
-    if params is None:
-        return ClientInfo()
-    return ClientInfo(name=params.client_info.name, version=params.client_info.version)
+    info = None if params is None else params.client_info
+    return ClientInfo.of(info.name if info else None, info.version if info else None, caller.user_agent)
 
 
 def _raw(ctx: ServerRequestContext[Any, Any]) -> dict[str, Any]:
@@ -145,7 +144,8 @@ def _tool_handlers(view: ProxyView) -> dict[str, Any]:
             async def on_progress(progress: float, total: float | None, message: str | None) -> None:
                 await ctx.session.report_progress(progress, total, message)
 
-        return await view.call_tool(caller_of(ctx), client_of(ctx), raw, on_progress)
+        caller = caller_of(ctx)
+        return await view.call_tool(caller, client_of(ctx, caller), raw, on_progress)
 
     return {"on_list_tools": list_tools, "on_call_tool": call_tool}
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -28,13 +27,16 @@ from mcp.server.subscriptions import (
 from mcp.shared.exceptions import MCPError
 
 from backend.mcp.proxy import errors
+from backend.mcp.proxy.model import ClientInfo, Downstream, ProxySettings, ViewKey
 from backend.mcp.proxy.ports import Caller, Directory, ProgressCallback, ServerEntry, Upstreams
+from backend.mcp.proxy.recording import Outcome, record_call, result_status
 from backend.mcp.proxy.tables import Route, Tables, build_tables
-from backend.mcp.types import CallRecord, CallRecorder, CallStatus, Catalogue, GatewayError, UpstreamTimeoutError
+from backend.mcp.types import CallRecorder, CallStatus, Catalogue, GatewayError, UpstreamTimeoutError
 
 if TYPE_CHECKING:
-    from mcp.server.connection import Connection
     from mcp.server.lowlevel.server import Server
+
+__all__ = ["ClientInfo", "Downstream", "ProxySettings", "ProxyView", "ViewKey", "reraise_unexpected"]
 
 logger = logging.getLogger("mcp_orch.proxy")
 
@@ -44,61 +46,6 @@ LIST_CHANGED = (
     "notifications/resources/list_changed",
 )
 _EVENTS: tuple[ServerEvent, ...] = (ToolsListChanged(), PromptsListChanged(), ResourcesListChanged())
-
-
-@dataclass(frozen=True)
-class ViewKey:
-    """Which view: one server (by name) or the unified view, narrowed to a key's scope."""
-
-    project_id: UUID
-    server: str | None = None
-    scope: frozenset[UUID] | None = None
-
-    @property
-    def unified(self) -> bool:
-        """True for the project's unified view."""
-        return self.server is None
-
-    @property
-    def label(self) -> str:
-        """The endpoint name used in logs and session lists."""
-        return self.server or "unified"
-
-
-@dataclass
-class ProxySettings:
-    """Knobs of the proxy core."""
-
-    catalogue_timeout: float = 35.0
-    recheck_seconds: float = 5.0
-
-
-@dataclass(eq=False)
-class Downstream:
-    """One handshake-era downstream session attached to a view."""
-
-    connection: Connection
-    caller: Caller
-    subscriptions: set[str] = field(default_factory=set)
-
-    async def notify(self, method: str, params: dict[str, Any] | None = None) -> None:
-        """Send a notification on the session's standalone stream (best effort, never raises)."""
-        await self.connection.notify(method, params)
-
-
-@dataclass(frozen=True)
-class ClientInfo:
-    """The client as it named itself (``initialize`` or the request envelope)."""
-
-    name: str | None = None
-    version: str | None = None
-
-
-def _record_status(result: dict[str, Any]) -> tuple[CallStatus, str | None]:
-    if not result.get("isError"):
-        return "success", None
-    texts = [c.get("text", "") for c in result.get("content") or [] if isinstance(c, dict) and c.get("type") == "text"]
-    return "error", (" ".join(texts)[:500] or "Tool returned an error")
 
 
 class ProxyView:
@@ -315,14 +262,36 @@ class ProxyView:
     # ---- sessions -------------------------------------------------------------------------------
 
     def attach(self, session: Downstream) -> None:
-        """A handshake-era session initialised on this view."""
+        """A handshake-era session initialised on this view (and follows its own upstreams, if any)."""
         self.sessions.add(session)
         self.last_used = time.monotonic()
+        key = session.caller.session_id
+        if not key:
+            return
+        for member in self._members or ():
+            if member.isolation == "per_session":
+
+                async def own(method: str, params: dict[str, Any], session: Downstream = session) -> None:
+                    await self._on_session_upstream(session, method, params)
+
+                session.followed.append(self.upstreams.subscribe(member.server_id, own, session_key=key))
+
+    async def _on_session_upstream(self, session: Downstream, method: str, params: dict[str, Any]) -> None:
+        """A notification of an upstream dedicated to one session goes to that session only."""
+        if method in LIST_CHANGED:
+            await session.notify(method)
+        elif method == "notifications/resources/updated":
+            uri = str((params or {}).get("uri", ""))
+            if uri in session.subscriptions:
+                await session.notify(method, {"uri": uri})
 
     async def detach(self, session: Downstream) -> None:
         """The session ended: forget it and stop its dedicated upstreams."""
         self.sessions.discard(session)
         self.last_used = time.monotonic()
+        for unsubscribe in session.followed:
+            unsubscribe()
+        session.followed.clear()
         key = session.caller.session_id
         if key and self.has_per_session:
             await self.upstreams.release_session(key)
@@ -372,7 +341,7 @@ class ProxyView:
         arguments = params.get("arguments")
         route = self._route_tool(await self.tables(), name)
         started, clock = datetime.now(tz=UTC), time.perf_counter()
-        outcome: tuple[CallStatus, int | None, str | None] = ("cancelled", None, "Cancelled by the client")
+        outcome: Outcome = ("cancelled", None, "Cancelled by the client")
         result: dict[str, Any] | None = None
         try:
             result = await self.upstreams.call_tool(
@@ -382,14 +351,16 @@ class ProxyView:
                 session_key=self.session_key(caller, route.server),
                 on_progress=on_progress,
             )
-            status, message = _record_status(result)
+            status, message = result_status(result)
             outcome = (status, None, message)
         except GatewayError as exc:
             kind: CallStatus = "timeout" if isinstance(exc, UpstreamTimeoutError) else "error"
             outcome = (kind, exc.code, exc.message)
             raise errors.gateway_error(exc, route.server.name) from None
         finally:
-            self._record(
+            record_call(
+                self.recorder,
+                self.key.project_id,
                 caller,
                 client=client,
                 route=route,
@@ -400,48 +371,6 @@ class ProxyView:
                 clock=clock,
             )
         return result
-
-    def _record(
-        self,
-        caller: Caller,
-        *,
-        client: ClientInfo,
-        route: Route,
-        arguments: Any,
-        result: dict[str, Any] | None,
-        outcome: tuple[CallStatus, int | None, str | None],
-        started: datetime,
-        clock: float,
-    ) -> None:
-        status, code, message = outcome
-        if caller.stats is not None:
-            caller.stats.calls += 1
-            caller.stats.errors += status != "success"
-            caller.stats.dirty = True
-        if self.recorder is None:
-            return
-        self.recorder.record(
-            CallRecord(
-                project_id=self.key.project_id,
-                server_id=route.server.server_id,
-                server_name=route.server.name,
-                tool=route.name,
-                arguments=arguments if isinstance(arguments, dict) else None,
-                result=result,
-                status=status,
-                error_code=code,
-                error_message=message,
-                duration_ms=(time.perf_counter() - clock) * 1000,
-                started_at=started,
-                finished_at=datetime.now(tz=UTC),
-                user_id=caller.user_id,
-                api_key_id=caller.api_key_id,
-                session_id=caller.session_id,
-                transport=caller.transport,
-                client_name=client.name,
-                client_version=client.version,
-            )
-        )
 
     async def forward(self, caller: Caller, server: ServerEntry, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """Forward any other request to one server of the view, mapping gateway errors."""

@@ -289,8 +289,6 @@ class McpEndpoints:
             scope[CALLER_SCOPE_KEY] = live.caller
             if parsed is not None and await self._lean(live, parsed, scope, send):
                 return
-            if isinstance(parsed, dict) and "id" not in parsed:
-                print("DEBUG notification", parsed.get("method"), parsed.get("params"), flush=True)
             await self.streamable.handle(live, scope, receive, send)
             return
         if isinstance(parsed, dict) and parsed.get("method") == "initialize":

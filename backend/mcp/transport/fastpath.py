@@ -82,7 +82,9 @@ async def _answer(live: LiveSession, message: dict[str, Any], progress: Any) -> 
         if not isinstance(params.get("name"), str) or (arguments is not None and not isinstance(arguments, dict)):
             return wire.error_frame(request_id, INVALID_PARAMS, "Invalid request parameters")
         stats = live.caller.stats
-        client = ClientInfo() if stats is None else ClientInfo(stats.client_name, stats.client_version)
+        client = ClientInfo.of(
+            stats.client_name if stats else None, stats.client_version if stats else None, live.caller.user_agent
+        )
         result = await live.view.call_tool(live.caller, client, params, progress)
         return wire.result_frame(request_id, result)
     except MCPError as exc:

@@ -111,7 +111,11 @@ class StreamableHub:
         is_get = scope["method"] == "GET"
         live.open_streams += is_get
         try:
-            await transport.handle_request(scope, receive, send)
+            # A notification racing the session's DELETE makes the SDK answer twice (202, then 500):
+            # the second answer is dropped here instead of crashing the connection.
+            await transport.handle_request(scope, receive, wire.single_response(send))
+        except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+            logger.debug("message for an ended session dropped", extra={"session": live.id})
         finally:
             live.open_streams -= is_get
             self.table.touch(live)

@@ -135,3 +135,18 @@ def status_watch(send: Send, seen: Callable[[int], None]) -> Send:
         await send(message)
 
     return inner
+
+
+def single_response(send: Send) -> Send:
+    """Wrap ``send`` to drop anything sent after the response completed."""
+    done = False
+
+    async def inner(message: Any) -> None:
+        nonlocal done
+        if done:
+            return
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            done = True
+        await send(message)
+
+    return inner

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 from mcp.shared.exceptions import MCPError
 
@@ -161,3 +162,38 @@ async def test_upstream_errors_keep_code_message_and_data(live: Live, transport:
             await client.call_tool("nope__missing", {})
         assert unknown.value.code == -32602
         assert "Unknown tool" in unknown.value.message
+
+
+async def test_modern_clients_hear_list_changed_on_their_listen_stream(live: Live) -> None:
+    world = await make_world(live)
+    async with connect(world.url("echo"), world.headers(), era="modern") as client:
+        assert client.protocol_version == "2026-07-28"
+        assert "add" in [t.name for t in (await client.list_tools()).tools]
+        await eventually(_catalogue_cached(world, "echo"), timeout=15)
+        async with client.listen(tools_list_changed=True) as subscription:
+            r = await live.api.client.patch(
+                f"/api/projects/{world.slug}/servers/echo/tools/add",
+                json={"enabled": False},
+                headers=world.owner.headers,
+            )
+            assert r.status_code == 200, r.text
+            with anyio.fail_after(15):
+                async for _event in subscription:
+                    break
+        assert "add" not in [t.name for t in (await client.list_tools()).tools]
+
+
+async def test_idle_sse_streams_carry_keepalive_comments(live: Live) -> None:
+    world = await make_world(live)
+    async with (
+        httpx.AsyncClient(timeout=httpx.Timeout(30, read=25)) as http,
+        http.stream("GET", world.url("echo", "sse"), headers=world.headers()) as stream,
+    ):
+        assert stream.status_code == 200
+        seen = b""
+        with anyio.fail_after(25):
+            async for chunk in stream.aiter_bytes():
+                seen += chunk
+                if b": ping" in seen:
+                    break
+        assert seen.startswith(b"event: endpoint")

@@ -1,4 +1,4 @@
-"""Load correctness: 50 concurrent sessions × 40 calls through one shared upstream; nothing leaks."""
+"""Load correctness: 50 concurrent sessions, 40 calls each, through one shared upstream; nothing leaks."""
 
 from __future__ import annotations
 

@@ -44,7 +44,9 @@ async def test_a_down_server_is_hidden_and_the_others_keep_working(live: Live) -
 async def test_session_survives_an_upstream_restart_and_hears_list_changed(live: Live, transport: str) -> None:
     world = await make_world(live)
     notes = Notifications()
-    async with connect(world.url("echo", transport), world.headers(), transport=transport, message_handler=notes) as client:  # type: ignore[arg-type]
+    async with connect(
+        world.url("echo", transport), world.headers(), transport=transport, message_handler=notes
+    ) as client:  # type: ignore[arg-type]
         before = texts(await client.call_tool("pid", {}))[0]
         r = await live.api.client.post(f"/api/projects/{world.slug}/servers/echo/restart", headers=world.owner.headers)
         assert r.status_code == 200, r.text

@@ -52,6 +52,14 @@ async def test_sessions_are_listed_with_client_key_and_counters(live: Live) -> N
     calls = [c for c in r.json()["items"] if c["sessionId"] == item["sessionId"]]
     assert {c["apiKeyId"] for c in calls} == {item["apiKey"]["id"]}
     assert {c["transport"] for c in calls} == {"sse"}
+    assert {c["clientName"] for c in calls} == {"mcp"}
+
+    async def key_used() -> Any:
+        r = await live.api.client.get(f"/api/projects/{world.slug}/api-keys", headers=world.owner.headers)
+        return [k for k in r.json() if k["lastUsedAt"]]
+
+    used = (await eventually(key_used, timeout=15))[0]
+    assert used["lastUsedIp"] == "127.0.0.1"
 
 
 async def test_client_configs_name_the_public_endpoints_and_never_the_key(live: Live) -> None:

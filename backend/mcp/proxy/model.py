@@ -1,0 +1,72 @@
+"""Small value types of the proxy core: which view, its knobs, a downstream session, the client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from backend.mcp.proxy.ports import Caller
+
+if TYPE_CHECKING:
+    from mcp.server.connection import Connection
+
+
+@dataclass(frozen=True)
+class ViewKey:
+    """Which view: one server (by name) or the unified view, narrowed to a key's scope."""
+
+    project_id: UUID
+    server: str | None = None
+    scope: frozenset[UUID] | None = None
+
+    @property
+    def unified(self) -> bool:
+        """True for the project's unified view."""
+        return self.server is None
+
+    @property
+    def label(self) -> str:
+        """The endpoint name used in logs and session lists."""
+        return self.server or "unified"
+
+
+@dataclass
+class ProxySettings:
+    """Knobs of the proxy core."""
+
+    catalogue_timeout: float = 35.0
+    recheck_seconds: float = 5.0
+
+
+@dataclass(eq=False)
+class Downstream:
+    """One handshake-era downstream session attached to a view."""
+
+    connection: Connection
+    caller: Caller
+    subscriptions: set[str] = field(default_factory=set)
+    # Unsubscribe functions for the notifications of this session's own (per_session) upstreams.
+    followed: list[Callable[[], None]] = field(default_factory=list)
+
+    async def notify(self, method: str, params: dict[str, Any] | None = None) -> None:
+        """Send a notification on the session's standalone stream (best effort, never raises)."""
+        await self.connection.notify(method, params)
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """The client as it named itself (``initialize`` or the request envelope)."""
+
+    name: str | None = None
+    version: str | None = None
+
+    @classmethod
+    def of(cls, name: str | None, version: str | None, user_agent: str | None) -> ClientInfo:
+        """The named client, else the first product of the User-Agent (``claude-code/1.2 (...)``)."""
+        if name:
+            return cls(name[:256], (version or "")[:64] or None)
+        product = (user_agent or "").split(" ", 1)[0]
+        agent, _, agent_version = product.partition("/")
+        return cls(agent[:256] or None, agent_version[:64] or None)
