@@ -13,8 +13,18 @@ COPY ui ./ui
 COPY migrations ./migrations
 COPY reflex.lock ./reflex.lock
 COPY tools/package.json tools/package-lock.json ./tools/
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install -q . \
+# Editable install, as scripts/setup does: the UI runner finds rxconfig.py next to the package.
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install -q -e . \
     && npm ci --prefix tools --no-audit --no-fund --loglevel=error
+# Build the Reflex frontend now (bun from tools/, same env as backend/ui_process.py sets), into the
+# web folder the runtime uses (REFLEX_WEB_WORKDIR), so the container starts without fetching
+# packages. No database is involved: the UI only talks to the API.
+ENV PATH="/opt/venv/bin:/app/tools/node_modules/.bin:$PATH" \
+    REFLEX_USE_SYSTEM_BUN=1 \
+    REFLEX_TELEMETRY_ENABLED=false \
+    REFLEX_CHECK_LATEST_VERSION=false \
+    REFLEX_WEB_WORKDIR=/app/.web
+RUN reflex export --frontend-only --no-zip --env prod --loglevel warning
 
 FROM python:3.11-slim-bookworm AS runtime
 # tini reaps zombies and forwards signals; node/npm run npx-based MCP servers; uv gives uvx.
@@ -31,7 +41,8 @@ ENV PATH="/opt/venv/bin:/app/tools/node_modules/.bin:$PATH" \
     MCP_ORCH_UI_HOST=0.0.0.0 \
     REFLEX_USE_SYSTEM_BUN=1 \
     REFLEX_TELEMETRY_ENABLED=false \
-    REFLEX_CHECK_LATEST_VERSION=false
+    REFLEX_CHECK_LATEST_VERSION=false \
+    REFLEX_WEB_WORKDIR=/app/.web
 RUN mkdir -p /data && chown mcporch:mcporch /data
 USER mcporch
 VOLUME ["/data"]

@@ -16,7 +16,7 @@ from backend.domain.logs.controllers import ServerLogController, ToolCallControl
 from backend.domain.projects.controllers import ProjectController, ProjectMemberController, ProjectTeamController
 from backend.domain.servers.admin_controllers import AllowedCommandsController
 from backend.domain.servers.control_controllers import ServerControlController, ToolController
-from backend.domain.servers.controllers import ServerController
+from backend.domain.servers.controllers import ServerController, ServerTemplateController
 from backend.domain.system.controllers import SystemController
 from backend.domain.teams.controllers import TeamController, TeamMemberController
 
@@ -37,6 +37,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     JobController,
     ProjectRefreshController,
     ServerController,
+    ServerTemplateController,
     ServerControlController,
     ToolController,
     ToolCallController,

@@ -88,6 +88,7 @@ async def _refresh(world: World) -> None:
 P = "/api/projects/{project}"
 ROUTES: list[Route] = [
     Route("GET", "/api/projects", None, None),
+    Route("GET", "/api/server-templates", None, None),
     Route("POST", "/api/projects", lambda w: {"name": f"Matrix {next(_seq)}"}, None, ok=201),
     Route("GET", P, None, Role.REPORTER),
     Route("PATCH", P, lambda w: {"description": "changed"}, Role.OWNER),
@@ -123,6 +124,7 @@ ROUTES: list[Route] = [
     Route("PATCH", f"{P}/servers/matrix/tools/echo", lambda w: {"enabled": False}, Role.DEVELOPER, prepare=_refresh),
     Route("POST", f"{P}/servers/matrix/tools/echo/call", lambda w: {"arguments": {"x": 1}}, Role.DEVELOPER),
     Route("GET", f"{P}/tools", None, Role.REPORTER),
+    Route("GET", f"{P}/tools/context-budget", None, Role.REPORTER),
     Route("GET", f"{P}/tool-calls", None, Role.REPORTER),
     Route("GET", f"{P}/tool-calls/metrics", None, Role.REPORTER),
     Route("GET", f"{P}/logs", None, Role.REPORTER),

@@ -18,6 +18,7 @@ from backend.domain.logs.calls import Caller, recorded_tool_call
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_developer, project_reader
 from backend.domain.servers import schemas as s
+from backend.domain.servers.budget import context_budget
 from backend.domain.servers.catalogue import CatalogueService
 from backend.domain.servers.control import probe, probe_spec
 from backend.domain.servers.deps import (
@@ -183,6 +184,24 @@ class ToolController(Controller):
                 live = live_status(gateway, row)
                 states[row.id] = state_of(row, live)
         return [tool_view(item, row, states[row.id]) for item, row in rows]
+
+    @get("/tools/context-budget", operation_id="getContextBudget", summary="Context budget of each endpoint",
+         guards=[project_reader])  # fmt: skip
+    async def get_context_budget(
+        self,
+        *,
+        catalogue_service: NamedDependency[CatalogueService],
+        servers_service: NamedDependency[ServerService],
+        project_ctx: NamedDependency[ProjectContext],
+    ) -> s.ContextBudget:
+        """Size of each endpoint's ``tools/list`` answer: bytes and estimated tokens (``ceil(bytes / 4)``).
+
+        ``servers`` has one entry per server endpoint (its enabled tools); ``unified`` is the unified
+        endpoint (enabled tools of enabled servers, under their unified names). From the cached
+        catalogue: refresh a server to update it.
+        """
+        servers = await servers_service.list_servers(project_ctx.project_id)
+        return context_budget(servers, await catalogue_service.tools(project_ctx.project_id))
 
     @get("/servers" + SERVER + "/catalogue", operation_id="getServerCatalogue", summary="A server's catalogue",
          guards=[project_reader])  # fmt: skip

@@ -14,6 +14,7 @@ from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.domain.accounts.auth import CurrentUser
+from backend.domain.accounts.guards import requires_user
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_developer, project_reader
 from backend.domain.servers import schemas as s
@@ -21,6 +22,7 @@ from backend.domain.servers.deps import app_context, gateway_or_none, provide_se
 from backend.domain.servers.importer import import_servers
 from backend.domain.servers.portability import ImportRequest, export_document
 from backend.domain.servers.services import ServerService
+from backend.domain.servers.templates import list_templates, resolve_create
 from backend.domain.servers.views import live_status, server_view
 
 SERVER = "/{server:str}"
@@ -54,7 +56,7 @@ class ServerController(Controller):
     async def create_server(
         self,
         *,
-        data: JSONBody[s.ServerCreate],
+        data: JSONBody[s.ServerCreateRequest],
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
@@ -62,12 +64,15 @@ class ServerController(Controller):
     ) -> s.Server:
         """Register a stdio or remote server (developer). Bad specs → 422 naming the field; taken name → 409.
 
-        The upstream starts lazily, on first use.
+        With ``templateId`` the server is launched as the template says (see ``GET
+        /api/server-templates``); missing required env values or headers → 422 naming them. The
+        upstream starts lazily, on first use.
         """
         gateway = gateway_or_none(request)
+        create = resolve_create(data)
         policy = await servers_service.command_policy(app_context(request).settings.gateway)
         row = await servers_service.create_server(
-            project_ctx.project_id, data, actor=current_user, policy=policy, gateway=gateway
+            project_ctx.project_id, create, actor=current_user, policy=policy, gateway=gateway
         )
         return server_view(row, None)
 
@@ -157,3 +162,15 @@ class ServerController(Controller):
         """Delete a server (developer): its upstream stops, its catalogue and logs go; tool calls stay."""
         row = await servers_service.resolve(project_ctx.project_id, server)
         await servers_service.delete_server(row, actor=current_user, gateway=gateway_or_none(request))
+
+
+class ServerTemplateController(Controller):
+    """The curated server templates (``POST .../servers`` with ``templateId`` adds one)."""
+
+    path = "/api/server-templates"
+    tags = ["Servers"]
+
+    @get("", operation_id="listServerTemplates", summary="List server templates", guards=[requires_user])
+    async def list_server_templates(self) -> list[s.ServerTemplate]:
+        """Every template: launch settings, and the env keys / headers it needs with help text."""
+        return list_templates()

@@ -36,6 +36,7 @@ EnvPatch = Annotated[dict[EnvKey, SecretValue | None], msgspec.Meta(max_length=1
 HeadersPatch = Annotated[dict[HeaderName, HeaderValue | None], msgspec.Meta(max_length=50)]
 Timeout = Annotated[float, msgspec.Meta(gt=0, le=3600)]
 ToolName = Annotated[str, msgspec.Meta(max_length=256)]
+TemplateId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,47}$", max_length=48)]
 
 
 class ServerCreate(InputStruct):
@@ -46,6 +47,29 @@ class ServerCreate(InputStruct):
     transport: Transport = "stdio"
     command: Command | None = None
     args: Args = []
+    env: Env = {}
+    cwd: Cwd | None = None
+    url: Url | None = None
+    headers: Headers = {}
+    timeout_seconds: Timeout = 60.0
+    enabled: bool = True
+    isolation: Isolation = "shared"
+
+
+class ServerCreateRequest(InputStruct):
+    """The ``createServer`` body: a full server, or ``templateId`` plus overrides.
+
+    With ``templateId`` the template supplies transport, command, args and URL; the body may set
+    ``name`` (default: the template id), ``description``, ``env``/``headers`` values, ``args``
+    (replacing the template's), a ``url`` for remote templates, and the remaining options.
+    """
+
+    name: ServerName | None = None
+    template_id: TemplateId | None = None
+    description: Description | None = None
+    transport: Transport | None = None
+    command: Command | None = None
+    args: Args | None = None
     env: Env = {}
     cwd: Cwd | None = None
     url: Url | None = None
@@ -215,3 +239,41 @@ class AllowedCommandsUpdate(InputStruct):
     """Replace the administrators' additions to the allowlist."""
 
     added: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]], msgspec.Meta(max_length=200)]
+
+
+class TemplateValue(CamelizedBaseStruct):
+    """An env key or header a template asks for, with help on where to get its value."""
+
+    key: str
+    help: str
+    required: bool = True
+
+
+class ServerTemplate(CamelizedBaseStruct):
+    """A curated server to add in one step (``POST .../servers`` with ``templateId``)."""
+
+    id: str
+    name: str
+    description: str
+    transport: Transport
+    command: str | None
+    args: list[str]
+    url: str | None
+    env: list[TemplateValue]
+    headers: list[TemplateValue]
+    args_help: str | None = None
+
+
+class BudgetEntry(CamelizedBaseStruct):
+    """The size of one endpoint's ``tools/list`` answer: bytes, estimated tokens, tool count."""
+
+    bytes: int
+    tokens: int
+    tools: int
+
+
+class ContextBudget(CamelizedBaseStruct):
+    """What each endpoint's tool list costs a client's context window (from the cached catalogue)."""
+
+    unified: BudgetEntry
+    servers: dict[str, BudgetEntry]
