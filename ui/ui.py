@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
+import ui.pages.admin
 import ui.pages.login
 import ui.pages.profile
 import ui.pages.project
-import ui.pages.projects  # noqa: F401 - registers the routes
-from ui.components.switcher import SHORTCUTS_JS
+import ui.pages.projects
+import ui.pages.server
+import ui.pages.signup
+import ui.pages.team
+import ui.pages.teams  # noqa: F401 - registers the routes
 from ui.pages.index import PRODUCT_NAME, index
 from ui.state.system import SystemState
 
-app = rx.App(head_components=[rx.script(SHORTCUTS_JS)])
+app = rx.App()
 app.add_page(index, route="/", title=PRODUCT_NAME, on_load=[SystemState.check_api, SystemState.go_home])

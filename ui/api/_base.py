@@ -54,7 +54,7 @@ class BaseClient:
         self.token = token
         self.timeout = timeout
 
-    async def raw(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:
+    async def raw(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:  # noqa: ASYNC109 - passed to httpx
         """Send a request; the decoded JSON body (``None`` for 204)."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         try:

@@ -29,14 +29,14 @@ ROLE_COLORS = {"owner": "indigo", "developer": "teal", "reporter": "gray"}
 
 def status_color(status: rx.Var[str] | str) -> rx.Var[str]:
     """The Radix colour name for a status word."""
-    return rx.match(status, *[(k, v) for k, v in STATUS_COLORS.items()], "gray")
+    return rx.match(status, *STATUS_COLORS.items(), "gray")
 
 
-def status_dot(status: rx.Var[str] | str, **props: Any) -> rx.Component:
+def status_dot(status: rx.Var[str] | str, size: str = "10px", **props: Any) -> rx.Component:
     """A small coloured circle with the status as its title."""
     return rx.box(
-        width="10px",
-        height="10px",
+        width=size,
+        height=size,
         border_radius="50%",
         flex_shrink="0",
         background_color=rx.color(status_color(status), 9),  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ def confirm_button(
     title: str | rx.Var[str],
     description: str | rx.Var[str],
     on_confirm: Any,
+    *,
     confirm_label: str = "Delete",
     color_scheme: str = "red",
 ) -> rx.Component:
@@ -24,7 +25,9 @@ def confirm_button(
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
                 rx.alert_dialog.action(
-                    rx.button(confirm_label, color_scheme=color_scheme, on_click=on_confirm, class_name="confirm-action")
+                    rx.button(
+                        confirm_label, color_scheme=color_scheme, on_click=on_confirm, class_name="confirm-action"
+                    )
                 ),
                 spacing="3",
                 margin_top="16px",

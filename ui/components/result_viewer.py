@@ -12,13 +12,26 @@ def _block(block: rx.Var[ResultBlock]) -> rx.Component:
     return rx.match(
         block.kind,
         ("text", code_block(block.text, class_name="result-text")),
-        ("image", rx.image(src=block.src, alt="image result", max_width="100%", max_height="320px",
-                           border_radius="6px", class_name="result-image")),  # fmt: skip
+        (
+            "image",
+            rx.image(
+                src=block.src,
+                alt="image result",
+                max_width="100%",
+                max_height="320px",
+                border_radius="6px",
+                class_name="result-image",
+            ),
+        ),
         ("audio", rx.el.audio(src=block.src, controls=True)),
         (
             "resource",
-            rx.vstack(rx.text(rx.icon("file-text", size=12), " ", block.uri, " ", block.mime, size="1"),
-                      code_block(block.text), width="100%", spacing="1"),  # fmt: skip
+            rx.vstack(
+                rx.text(rx.icon("file-text", size=12), " ", block.uri, " ", block.mime, size="1"),
+                code_block(block.text),
+                width="100%",
+                spacing="1",
+            ),
         ),
         code_block(block.text),
     )
@@ -32,7 +45,9 @@ def result_viewer(result: rx.Var[ToolResult]) -> rx.Component:
                 rx.cond(
                     result.is_error,
                     rx.badge(rx.icon("circle-x", size=12), "error", color_scheme="red", size="2", id="result-error"),
-                    rx.badge(rx.icon("circle-check", size=12), "success", color_scheme="green", size="2", id="result-ok"),
+                    rx.badge(
+                        rx.icon("circle-check", size=12), "success", color_scheme="green", size="2", id="result-ok"
+                    ),
                 ),
                 rx.spacer(),
                 rx.text(result.duration_ms.to_string() + " ms", size="1", color_scheme="gray", id="result-duration"),
@@ -43,8 +58,12 @@ def result_viewer(result: rx.Var[ToolResult]) -> rx.Component:
             rx.foreach(result.blocks, _block),
             rx.cond(
                 result.structured != "",
-                rx.vstack(rx.text("Structured content", size="1", weight="medium"), code_block(result.structured),
-                          width="100%", spacing="1"),  # fmt: skip
+                rx.vstack(
+                    rx.text("Structured content", size="1", weight="medium"),
+                    code_block(result.structured),
+                    width="100%",
+                    spacing="1",
+                ),
             ),
             width="100%",
             spacing="2",

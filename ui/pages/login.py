@@ -1,4 +1,4 @@
-"""``/login`` and ``/signup``."""
+"""``/login``: sign in."""
 
 from __future__ import annotations
 
@@ -31,30 +31,4 @@ def login() -> rx.Component:
             width="100%",
         ),
         rx.text("No account yet? ", rx.link("Create one", href="/signup"), size="2"),
-    )
-
-
-@page("/signup", "Create account", on_load=AuthState.redirect_if_signed_in, guarded=False)
-def signup() -> rx.Component:
-    """Name, email and password (the first account becomes the administrator)."""
-    return auth_card(
-        "Create your account",
-        "The first account on a new server becomes its administrator.",
-        rx.form(
-            rx.vstack(
-                labelled("Name", rx.input(name="name", auto_focus=True, width="100%")),
-                labelled("Email", rx.input(name="email", type="email", required=True, width="100%")),
-                labelled(
-                    "Password", rx.input(name="password", type="password", required=True, min_length=8, width="100%")
-                ),
-                labelled("Repeat password", rx.input(name="confirm", type="password", required=True, width="100%")),
-                rx.button("Create account", type="submit", width="100%", loading=AuthState.submitting),
-                spacing="3",
-                width="100%",
-            ),
-            on_submit=AuthState.signup,
-            reset_on_submit=False,
-            width="100%",
-        ),
-        rx.text("Already registered? ", rx.link("Sign in", href="/login"), size="2"),
     )

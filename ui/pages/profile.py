@@ -19,7 +19,9 @@ def _name_card() -> rx.Component:
                 labelled("Email", rx.input(value=AuthState.user.email, disabled=True, width="100%")),
                 labelled(
                     "Name",
-                    rx.input(name="name", default_value=AuthState.user.name, required=True, width="100%", id="profile-name"),
+                    rx.input(
+                        name="name", default_value=AuthState.user.name, required=True, width="100%", id="profile-name"
+                    ),
                 ),
                 rx.button("Save name", type="submit", loading=ProfileState.saving_name),
                 spacing="3",
@@ -37,9 +39,18 @@ def _password_card() -> rx.Component:
         rx.form(
             rx.vstack(
                 rx.heading("Password", size="4"),
-                labelled("Current password", rx.input(name="current", type="password", required=True, id="password-current", width="100%")),
-                labelled("New password", rx.input(name="new", type="password", required=True, min_length=8, id="password-new", width="100%")),
-                labelled("Repeat new password", rx.input(name="confirm", type="password", required=True, id="password-confirm", width="100%")),
+                labelled(
+                    "Current password",
+                    rx.input(name="current", type="password", required=True, id="password-current", width="100%"),
+                ),
+                labelled(
+                    "New password",
+                    rx.input(name="new", type="password", required=True, min_length=8, id="password-new", width="100%"),
+                ),
+                labelled(
+                    "Repeat new password",
+                    rx.input(name="confirm", type="password", required=True, id="password-confirm", width="100%"),
+                ),
                 rx.button("Change password", type="submit", loading=ProfileState.saving_password),
                 spacing="3",
                 align="start",

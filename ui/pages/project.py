@@ -7,10 +7,12 @@ import reflex as rx
 from ui.state.project import ProjectState
 from ui.state.project_tabs import ProjectTabsState
 from ui.templates import page
+from ui.views.project.activity import activity_tab
 from ui.views.project.header import project_header, project_missing, tab_bar
 from ui.views.project.members import members_tab
 from ui.views.project.overview import overview_tab
 from ui.views.project.servers import servers_tab
+from ui.views.project.settings import settings_tab
 from ui.views.project.tools import tools_tab
 
 
@@ -21,6 +23,8 @@ def _tab_content() -> rx.Component:
         ("members", members_tab()),
         ("servers", servers_tab()),
         ("tools", tools_tab()),
+        ("activity", activity_tab()),
+        ("settings", settings_tab()),
         rx.fragment(),
     )
 

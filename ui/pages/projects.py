@@ -24,8 +24,13 @@ def _star(row: rx.Var[ProjectRow]) -> rx.Component:
 
 
 def _count(icon: str, value: rx.Var[int], label: str) -> rx.Component:
-    return rx.hstack(rx.icon(icon, size=14), rx.text(value, weight="medium"), rx.text(label, color_scheme="gray"),
-                     spacing="1", align="center")  # fmt: skip
+    return rx.hstack(
+        rx.icon(icon, size=14),
+        rx.text(value, weight="medium"),
+        rx.text(label, color_scheme="gray"),
+        spacing="1",
+        align="center",
+    )
 
 
 def _card(row: rx.Var[ProjectRow]) -> rx.Component:
@@ -33,16 +38,27 @@ def _card(row: rx.Var[ProjectRow]) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.link(rx.heading(p.name, size="4"), href="/projects/" + p.slug + "/overview", class_name="project-link"),
+                rx.link(
+                    rx.heading(p.name, size="4"), href="/projects/" + p.slug + "/overview", class_name="project-link"
+                ),
                 rx.cond(p.archived_at, rx.badge("archived", color_scheme="gray")),
                 rx.spacer(),
                 _star(row),
                 align="center",
                 width="100%",
             ),
-            rx.text(rx.cond(p.description, p.description, "No description"), size="2", color_scheme="gray",
-                    trim="both", style={"display": "-webkit-box", "-webkit-line-clamp": "2",
-                                        "-webkit-box-orient": "vertical", "overflow": "hidden"}),  # fmt: skip
+            rx.text(
+                rx.cond(p.description, p.description, "No description"),
+                size="2",
+                color_scheme="gray",
+                trim="both",
+                style={
+                    "display": "-webkit-box",
+                    "-webkit-line-clamp": "2",
+                    "-webkit-box-orient": "vertical",
+                    "overflow": "hidden",
+                },
+            ),
             rx.hstack(
                 _count("users", p.member_count, "members"),
                 _count("server", p.server_count, "servers"),
@@ -77,8 +93,10 @@ def _create_dialog() -> rx.Component:
         "New project",
         "A project groups MCP servers, members and API keys.",
         rx.vstack(
-            labelled("Name", rx.input(name="name", required=True, max_length=120, auto_focus=True, width="100%",
-                                      id="project-name")),  # fmt: skip
+            labelled(
+                "Name",
+                rx.input(name="name", required=True, max_length=120, auto_focus=True, width="100%", id="project-name"),
+            ),
             labelled("Slug (optional, used in URLs)", rx.input(name="slug", placeholder="my-project", width="100%")),
             labelled("Description", rx.text_area(name="description", max_length=2000, width="100%")),
             width="100%",
@@ -99,8 +117,13 @@ def projects() -> rx.Component:
         rx.hstack(
             rx.heading("Projects", size="7"),
             rx.spacer(),
-            rx.input(rx.input.slot(rx.icon("search", size=14)), placeholder="Search projects", value=ProjectsState.search,
-                     on_change=ProjectsState.set_search, width="240px"),  # fmt: skip
+            rx.input(
+                rx.input.slot(rx.icon("search", size=14)),
+                placeholder="Search projects",
+                value=ProjectsState.search,
+                on_change=ProjectsState.set_search,
+                width="240px",
+            ),
             _create_dialog(),
             width="100%",
             align="center",
@@ -112,16 +135,23 @@ def projects() -> rx.Component:
                 ProjectsState.rows.length() > 0,  # type: ignore[attr-defined]
                 rx.cond(
                     ProjectsState.visible_rows.length() > 0,  # type: ignore[attr-defined]
-                    rx.grid(rx.foreach(ProjectsState.visible_rows, _card),
-                            columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%"),  # fmt: skip
+                    rx.grid(
+                        rx.foreach(ProjectsState.visible_rows, _card),
+                        columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+                        spacing="4",
+                        width="100%",
+                    ),
                     rx.text("No project matches the search.", color_scheme="gray"),
                 ),
                 empty_state(
                     "folder-plus",
                     "No projects yet",
                     "Create a project, register MCP servers in it and connect your MCP clients to one endpoint.",
-                    rx.button(rx.icon("plus", size=16), "Create your first project",
-                              on_click=ProjectsState.set_create_open(True)),  # fmt: skip
+                    rx.button(
+                        rx.icon("plus", size=16),
+                        "Create your first project",
+                        on_click=ProjectsState.set_create_open(True),
+                    ),
                 ),
             ),
         ),

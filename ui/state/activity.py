@@ -63,8 +63,13 @@ class ActivityState(ProjectState):
         async with self:
             self.activity_loading = not self.items
             api, slug = self._api(), self._slug()
-            filters = {"type_": self.type_filter.strip(), "actor": self.actor_filter.strip(),
-                       "since": since(self.range_filter), "page": self.page, "page_size": PAGE_SIZE}  # fmt: skip
+            filters = {
+                "type_": self.type_filter.strip(),
+                "actor": self.actor_filter.strip(),
+                "since": since(self.range_filter),
+                "page": self.page,
+                "page_size": PAGE_SIZE,
+            }
         try:
             page = await api.activity(slug, **filters)  # type: ignore[arg-type]
         except ApiError as exc:

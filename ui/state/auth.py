@@ -52,8 +52,9 @@ class AuthState(rx.State):
         if exc.status_code == 401:
             async with self:
                 path = self.router.url.path
-                # No token at all: the user never signed in here, nothing "expired".
-                self.login_message = SESSION_EXPIRED if self.token else ""
+                # Only a token the API rejected "expired"; parallel calls may see it already cleared.
+                if self.token:
+                    self.login_message = SESSION_EXPIRED
                 self.token = ""
                 self.auth_checked = False
             target = LOGIN_ROUTE + (f"?next={quote(path)}" if path and path != LOGIN_ROUTE else "")

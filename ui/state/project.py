@@ -56,13 +56,18 @@ class ProjectState(ShellState):
     @rx.event(background=True)
     async def load_project(self):
         """Load the project named in the URL, then the data of the current tab."""
+        from ui.state.project_tabs import ProjectTabsState  # noqa: PLC0415 - the tab states derive from this one
+
         async with self:
             slug = self._slug()
-            if self.project.slug != slug:
+            switched = self.project.slug != slug
+            if switched:
                 self.project = Project()
                 self.project_loading = True
             self.project_missing = False
             api = self._api()
+        if switched:
+            yield ProjectTabsState.forget_previous_project
         try:
             project = await api.get_project(slug)
         except ApiError as exc:
@@ -75,8 +80,6 @@ class ProjectState(ShellState):
         async with self:
             self.project = project
             self.project_loading = False
-        from ui.state.project_tabs import ProjectTabsState  # noqa: PLC0415 - the tab states derive from this one
-
         yield ProjectTabsState.load_tab
 
     @rx.event

@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
+from ui.state.activity import ActivityState
 from ui.state.members import MembersState
 from ui.state.overview import OverviewState
-from ui.state.servers import ServersState
-from ui.state.tools import ToolsState
 from ui.state.project import ProjectState
+from ui.state.project_settings import SettingsState
+from ui.state.servers import ServersState
+from ui.state.tool_calls import ToolCallsState
+from ui.state.tools import ToolsState
 
 TAB_LOADERS = {
     "overview": OverviewState.load,
     "members": MembersState.load,
     "servers": ServersState.load,
     "tools": ToolsState.load,
+    "activity": ToolCallsState.open,
+    "settings": SettingsState.load,
+}
+
+# What each tab shows, emptied when another project is opened (no flash of the previous one).
+EMPTY: dict[type[ProjectState], dict[str, Any]] = {
+    OverviewState: {"servers": [], "recent": [], "overview_loading": True},
+    MembersState: {"members": [], "teams": [], "members_loading": True},
+    ServersState: {"servers": [], "servers_loading": True},
+    ToolsState: {"tools": [], "tools_loading": True, "tool_search": "", "server_filter": "all"},
+    ActivityState: {"items": [], "total": 0, "page": 1, "activity_loading": True},
+    ToolCallsState: {"calls": [], "calls_total": 0, "calls_page": 1, "calls_loading": True},
+    SettingsState: {"keys": [], "key_servers": [], "settings_loading": True},
 }
 
 
@@ -25,9 +43,19 @@ class ProjectTabsState(ProjectState):
     def load_tab(self):
         """Load the current tab (unknown tabs fall back to the overview)."""
         tab = str(self.tab)  # type: ignore[attr-defined]  # the dynamic route argument
+        if not tab:  # the server page (no tab in its route) loads its own data
+            return None
         if tab not in TAB_LOADERS:
             return rx.redirect(f"/projects/{self._slug()}/overview")
         return TAB_LOADERS[tab]
+
+    @rx.event
+    async def forget_previous_project(self):
+        """Empty every tab's data: another project is being opened."""
+        for state_cls, fields in EMPTY.items():
+            state = await self.get_state(state_cls)
+            for name, value in fields.items():
+                setattr(state, name, value)
 
     @rx.event
     def open_project(self):

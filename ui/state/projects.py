@@ -58,7 +58,9 @@ class ProjectsState(ShellState):
         if not q:
             return self.rows
         return [
-            r for r in self.rows if q in r.project.name.lower() or q in r.project.slug or q in r.project.description.lower()
+            r
+            for r in self.rows
+            if q in r.project.name.lower() or q in r.project.slug or q in r.project.description.lower()
         ]
 
     @rx.event

@@ -46,8 +46,8 @@ def fields_of(schema: dict[str, Any] | None) -> list[FormField]:
     props = (schema or {}).get("properties") or {}
     required = set((schema or {}).get("required") or [])
     fields = []
-    for name, prop in props.items():
-        prop = prop if isinstance(prop, dict) else {}
+    for name, raw in props.items():
+        prop = raw if isinstance(raw, dict) else {}
         kind = _kind(prop)
         fields.append(
             FormField(

@@ -78,7 +78,9 @@ class ServerFormState(ServersState):
     @rx.event
     def toggle_removed_env(self, key: str):
         """Mark a secret env key for removal (or keep it again)."""
-        self.removed_env = [k for k in self.removed_env if k != key] if key in self.removed_env else [*self.removed_env, key]
+        self.removed_env = (
+            [k for k in self.removed_env if k != key] if key in self.removed_env else [*self.removed_env, key]
+        )
 
     @rx.event
     def toggle_removed_header(self, key: str):

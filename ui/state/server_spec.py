@@ -44,7 +44,9 @@ def _timeout(value: str) -> float:
         raise SpecError("Timeout must be a number of seconds") from exc
 
 
-def spec_from_form(form: dict[str, Any], removed_env: list[str], removed_headers: list[str], *, editing: bool) -> dict[str, Any]:
+def spec_from_form(
+    form: dict[str, Any], removed_env: list[str], removed_headers: list[str], *, editing: bool
+) -> dict[str, Any]:
     """The API body for the add/edit form."""
     transport = str(form.get("transport") or "stdio")
     spec: dict[str, Any] = {

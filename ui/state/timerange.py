@@ -11,8 +11,14 @@ RANGES = {
     "24h": timedelta(hours=24),
     "7d": timedelta(days=7),
 }
-RANGE_LABELS = {"15m": "Last 15 minutes", "1h": "Last hour", "6h": "Last 6 hours", "24h": "Last 24 hours",
-                "7d": "Last 7 days", "all": "All time"}  # fmt: skip
+RANGE_LABELS = {
+    "15m": "Last 15 minutes",
+    "1h": "Last hour",
+    "6h": "Last 6 hours",
+    "24h": "Last 24 hours",
+    "7d": "Last 7 days",
+    "all": "All time",
+}
 
 
 def since(range_key: str) -> str:

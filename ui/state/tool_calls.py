@@ -23,6 +23,18 @@ def _fmt_ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} ms"
 
 
+def _meta(call: ToolCall) -> list[str]:
+    """Who made a call and how: client, transport, API key, session, error."""
+    client = " ".join(filter(None, [call.client_name, call.client_version])) or "—"
+    items = [f"client: {client}", f"transport: {call.transport or '—'}"]
+    items.append(f"API key: {call.api_key_id}" if call.api_key_id else "API key: — (signed-in user)")
+    if call.session_id:
+        items.append(f"session: {call.session_id}")
+    if call.error_message:
+        items.append(f"error {call.error_code if call.error_code is not None else ''}: {call.error_message}".strip())
+    return items
+
+
 class ToolCallsState(ActivityState):
     """State of the tool-call explorer and its charts."""
 
@@ -39,6 +51,7 @@ class ToolCallsState(ActivityState):
     expanded: str = ""
     detail_args: str = ""
     detail_result: str = ""
+    detail_meta: list[str] = []
     auto_refresh: bool = True
     _poll_id: int = 0
 
@@ -51,14 +64,18 @@ class ToolCallsState(ActivityState):
     def series(self) -> list[dict[str, Any]]:
         """Calls and errors per bucket, for the chart."""
         label = day_clock if self.calls_range in ("7d", "all") else clock
-        return [{"t": label(p.t), "calls": p.calls, "errors": p.errors, "cpm": p.calls_per_minute}
-                for p in self.metrics.series]  # fmt: skip
+        return [
+            {"t": label(p.t), "calls": p.calls, "errors": p.errors, "cpm": p.calls_per_minute}
+            for p in self.metrics.series
+        ]
 
     @rx.var
     def top_tools(self) -> list[dict[str, Any]]:
         """Most-called tools, for the bar chart."""
-        return [{"tool": f"{t.server_name}/{t.tool}", "calls": t.calls, "errors": t.errors, "avg": round(t.avg_ms, 1)}
-                for t in self.metrics.top_tools]  # fmt: skip
+        return [
+            {"tool": f"{t.server_name}/{t.tool}", "calls": t.calls, "errors": t.errors, "avg": round(t.avg_ms, 1)}
+            for t in self.metrics.top_tools
+        ]
 
     @rx.var
     def latency(self) -> list[str]:
@@ -120,9 +137,15 @@ class ToolCallsState(ActivityState):
         async with self:
             self.calls_loading = not self.calls
             api, slug, start = self._api(), self._slug(), since(self.calls_range)
-            filters = {"server": self.call_server, "tool": self.call_tool, "search": self.call_search,
-                       "status": "" if self.status_filter == "all" else self.status_filter, "since": start,
-                       "page": self.calls_page, "pageSize": PAGE_SIZE}  # fmt: skip
+            filters = {
+                "server": self.call_server,
+                "tool": self.call_tool,
+                "search": self.call_search,
+                "status": "" if self.status_filter == "all" else self.status_filter,
+                "since": start,
+                "page": self.calls_page,
+                "pageSize": PAGE_SIZE,
+            }
         try:
             page, metrics = await asyncio.gather(
                 api.tool_calls(slug, **filters), api.tool_call_metrics(slug, since=start, server=self.call_server)
@@ -145,8 +168,13 @@ class ToolCallsState(ActivityState):
         while time.monotonic() < deadline:
             await asyncio.sleep(AUTO_REFRESH_SECONDS)
             async with self:
-                alive = (self._poll_id == poll_id and self.auto_refresh and self.activity_view == "calls"
-                         and self.router.url.path == path and self.token != "")  # fmt: skip
+                alive = (
+                    self._poll_id == poll_id
+                    and self.auto_refresh
+                    and self.activity_view == "calls"
+                    and self.router.url.path == path
+                    and self.token != ""
+                )
             if not alive:
                 return
             yield ToolCallsState.load_calls
@@ -159,6 +187,7 @@ class ToolCallsState(ActivityState):
                 self.expanded = ""
                 return
             self.expanded, self.detail_args, self.detail_result = call_id, "Loading…", ""
+            self.detail_meta = []
             api, slug = self._api(), self._slug()
         try:
             detail = await api.tool_call(slug, call_id)
@@ -168,3 +197,4 @@ class ToolCallsState(ActivityState):
         async with self:
             self.detail_args = json.dumps(detail.arguments, indent=2, ensure_ascii=False)
             self.detail_result = json.dumps(detail.result, indent=2, ensure_ascii=False)
+            self.detail_meta = _meta(detail)

@@ -50,10 +50,16 @@ def _block(item: dict[str, Any]) -> ResultBlock:
     if kind == "resource":
         resource = item.get("resource") or {}
         body = resource.get("text")
-        text = _pretty(str(body)) if body is not None else f"(binary, {len(str(resource.get('blob', '')))} base64 chars)"
-        return ResultBlock(kind="resource", text=text, uri=str(resource.get("uri", "")), mime=str(resource.get("mimeType", "")))
+        text = (
+            _pretty(str(body)) if body is not None else f"(binary, {len(str(resource.get('blob', '')))} base64 chars)"
+        )
+        return ResultBlock(
+            kind="resource", text=text, uri=str(resource.get("uri", "")), mime=str(resource.get("mimeType", ""))
+        )
     if kind == "resource_link":
-        return ResultBlock(kind="resource", text=str(item.get("description") or item.get("name") or ""), uri=str(item.get("uri", "")))
+        return ResultBlock(
+            kind="resource", text=str(item.get("description") or item.get("name") or ""), uri=str(item.get("uri", ""))
+        )
     return ResultBlock(kind="json", text=json.dumps(item, indent=2, ensure_ascii=False))
 
 

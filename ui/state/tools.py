@@ -158,7 +158,9 @@ class ToolsState(ProjectState):
             answer = await api.call_tool(slug, tool.server_name, tool.name, arguments)
             result = tool_result(answer, (time.perf_counter() - started) * 1000)
         except ApiError as exc:
-            result = ToolResult(error=exc.detail, is_error=True, duration_ms=round((time.perf_counter() - started) * 1000, 1))
+            result = ToolResult(
+                error=exc.detail, is_error=True, duration_ms=round((time.perf_counter() - started) * 1000, 1)
+            )
             if exc.status_code in (401, 403):
                 yield await self._on_error(exc)
         async with self:

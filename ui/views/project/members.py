@@ -82,12 +82,30 @@ def _invite_form() -> rx.Component:
     return rx.card(
         rx.form(
             rx.hstack(
-                labelled("Invite by email", rx.input(name="email", type="email", required=True, placeholder="user@example.com",
-                                                     id="invite-email", width="260px"), width="auto"),  # fmt: skip
-                labelled("Role", rx.select(["developer", "reporter", "owner"], name="role", default_value="developer",
-                                           id="invite-role"), width="auto"),  # fmt: skip
-                labelled("Invited as", rx.select(INVITED_AS, name="invited_as", default_value="individual",
-                                                 id="invite-as"), width="auto"),  # fmt: skip
+                labelled(
+                    "Invite by email",
+                    rx.input(
+                        name="email",
+                        type="email",
+                        required=True,
+                        placeholder="user@example.com",
+                        id="invite-email",
+                        width="260px",
+                    ),
+                    width="auto",
+                ),
+                labelled(
+                    "Role",
+                    rx.select(
+                        ["developer", "reporter", "owner"], name="role", default_value="developer", id="invite-role"
+                    ),
+                    width="auto",
+                ),
+                labelled(
+                    "Invited as",
+                    rx.select(INVITED_AS, name="invited_as", default_value="individual", id="invite-as"),
+                    width="auto",
+                ),
                 rx.button(rx.icon("user-plus", size=14), "Invite", type="submit", loading=MembersState.inviting),
                 align="end",
                 spacing="3",
@@ -104,9 +122,13 @@ def _team_row(t: rx.Var[ProjectTeam]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(t.name, href="/teams/" + t.slug, weight="medium")),
         rx.table.cell(t.member_count.to_string() + " members"),
-        rx.table.cell(rx.cond(ProjectState.can_manage,
-                              role_select(t.role, lambda r: MembersState.change_team_role(t.team_id, r)),
-                              role_badge(t.role))),  # fmt: skip
+        rx.table.cell(
+            rx.cond(
+                ProjectState.can_manage,
+                role_select(t.role, lambda r: MembersState.change_team_role(t.team_id, r)),
+                role_badge(t.role),
+            )
+        ),
         rx.table.cell(
             rx.cond(
                 ProjectState.can_manage,
@@ -134,9 +156,14 @@ def _add_team_dialog() -> rx.Component:
         rx.cond(
             MembersState.attachable_teams.length() > 0,  # type: ignore[attr-defined]
             rx.hstack(
-                labelled("Team", rx.select.root(rx.select.trigger(placeholder="Pick a team"),
-                                                rx.select.content(rx.foreach(MembersState.attachable_teams, _team_option)),
-                                                name="team_id")),  # fmt: skip
+                labelled(
+                    "Team",
+                    rx.select.root(
+                        rx.select.trigger(placeholder="Pick a team"),
+                        rx.select.content(rx.foreach(MembersState.attachable_teams, _team_option)),
+                        name="team_id",
+                    ),
+                ),
                 labelled("Role", rx.select(["developer", "reporter", "owner"], name="role", default_value="developer")),
                 spacing="3",
             ),
@@ -153,7 +180,9 @@ def _add_team_dialog() -> rx.Component:
 def members_tab() -> rx.Component:
     """The Members tab."""
     table = rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in ("Member", "Source", "Role", "Joined", "")])),
+        rx.table.header(
+            rx.table.row(*[rx.table.column_header_cell(h) for h in ("Member", "Source", "Role", "Joined", "")])
+        ),
         rx.table.body(rx.foreach(MembersState.members, _member_row)),
         width="100%",
         variant="surface",
@@ -171,4 +200,3 @@ def members_tab() -> rx.Component:
         spacing="5",
         width="100%",
     )
-

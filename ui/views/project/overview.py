@@ -14,7 +14,9 @@ from ui.state.project import ProjectState
 def _server_line(server: rx.Var[Server]) -> rx.Component:
     return rx.hstack(
         status_dot(rx.cond(server.enabled, server.status, "disabled")),
-        rx.link(server.name, href="/projects/" + ProjectState.project.slug + "/servers/" + server.name, weight="medium"),
+        rx.link(
+            server.name, href="/projects/" + ProjectState.project.slug + "/servers/" + server.name, weight="medium"
+        ),
         rx.text(rx.cond(server.enabled, server.status, "disabled"), size="1", color_scheme="gray"),
         rx.spacer(),
         rx.text(server.tools_count.to_string() + " tools", size="1", color_scheme="gray"),
@@ -44,8 +46,12 @@ def _status_card() -> rx.Component:
                 rx.spacer(),
                 rx.foreach(
                     OverviewState.status_counts,
-                    lambda kv: rx.hstack(status_dot(kv[0]), rx.text(kv[0] + " " + kv[1].to_string(), size="1"),
-                                         align="center", spacing="1"),  # fmt: skip
+                    lambda kv: rx.hstack(
+                        status_dot(kv[0]),
+                        rx.text(kv[0] + " " + kv[1].to_string(), size="1"),
+                        align="center",
+                        spacing="1",
+                    ),
                 ),
                 width="100%",
                 align="center",
@@ -127,7 +133,9 @@ def connect_card() -> rx.Component:
                     ),
                     rx.callout(
                         rx.fragment(
-                            "Replace ", rx.code(cfg.placeholder), " with an API key from Settings → API keys. "
+                            "Replace ",
+                            rx.code(cfg.placeholder),
+                            " with an API key from Settings → API keys. "
                             "Keys are shown only once, when they are created.",
                         ),
                         icon="key-round",
@@ -163,8 +171,9 @@ def overview_tab() -> rx.Component:
         rx.cond(
             OverviewState.overview_loading,
             skeleton_rows(3, "80px"),
-            rx.grid(_status_card(), _recent_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4",
-                    width="100%"),  # fmt: skip
+            rx.grid(
+                _status_card(), _recent_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"
+            ),
         ),
         connect_card(),
         spacing="4",

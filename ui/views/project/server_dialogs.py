@@ -29,8 +29,11 @@ def _secrets(keys: rx.Var[list[str]], removed: rx.Var[list[str]], toggle: object
     return rx.cond(
         keys.length() > 0,  # type: ignore[attr-defined]
         rx.vstack(
-            rx.text(f"{what} already set (values are never shown; type a key below to replace it):", size="1",
-                    color_scheme="gray"),  # fmt: skip
+            rx.text(
+                f"{what} already set (values are never shown; type a key below to replace it):",
+                size="1",
+                color_scheme="gray",
+            ),
             rx.flex(rx.foreach(keys, lambda k: _secret_chip(k, removed, toggle(k))), wrap="wrap", gap="2"),  # type: ignore[operator]
             spacing="1",
             width="100%",
@@ -41,27 +44,59 @@ def _secrets(keys: rx.Var[list[str]], removed: rx.Var[list[str]], toggle: object
 def _stdio_fields() -> rx.Component:
     d = ServerFormState.draft
     return rx.vstack(
-        labelled("Command", rx.input(name="command", default_value=d.command.to(str), placeholder="npx, uvx, python…",
-                                     id="server-command", width="100%")),  # fmt: skip
-        labelled("Arguments (one per line)", rx.text_area(name="args", default_value=ServerFormState.draft_args,
-                                                           rows="3", id="server-args", width="100%")),  # fmt: skip
+        labelled(
+            "Command",
+            rx.input(
+                name="command",
+                default_value=d.command.to(str),
+                placeholder="npx, uvx, python…",
+                id="server-command",
+                width="100%",
+            ),
+        ),
+        labelled(
+            "Arguments (one per line)",
+            rx.text_area(
+                name="args", default_value=ServerFormState.draft_args, rows="3", id="server-args", width="100%"
+            ),
+        ),
         labelled("Working directory", rx.input(name="cwd", default_value=d.cwd.to(str), width="100%")),
-        _secrets(ServerFormState.secret_env_keys, ServerFormState.removed_env, ServerFormState.toggle_removed_env,
-                 "Environment variables"),  # fmt: skip
-        labelled("Environment (KEY=VALUE per line; stored encrypted)",
-                 rx.text_area(name="env", rows="3", placeholder="API_TOKEN=…", id="server-env", width="100%")),  # fmt: skip
+        _secrets(
+            ServerFormState.secret_env_keys,
+            ServerFormState.removed_env,
+            ServerFormState.toggle_removed_env,
+            "Environment variables",
+        ),
+        labelled(
+            "Environment (KEY=VALUE per line; stored encrypted)",
+            rx.text_area(name="env", rows="3", placeholder="API_TOKEN=…", id="server-env", width="100%"),
+        ),
         width="100%",
     )
 
 
 def _remote_fields() -> rx.Component:
     return rx.vstack(
-        labelled("URL", rx.input(name="url", default_value=ServerFormState.draft.url.to(str), type="url",
-                                 placeholder="https://example.com/mcp", width="100%")),  # fmt: skip
-        _secrets(ServerFormState.secret_header_keys, ServerFormState.removed_headers,
-                 ServerFormState.toggle_removed_header, "Headers"),  # fmt: skip
-        labelled("Headers (Name: value per line; stored encrypted)",
-                 rx.text_area(name="headers", rows="2", placeholder="Authorization: Bearer …", width="100%")),  # fmt: skip
+        labelled(
+            "URL",
+            rx.input(
+                name="url",
+                default_value=ServerFormState.draft.url.to(str),
+                type="url",
+                placeholder="https://example.com/mcp",
+                width="100%",
+            ),
+        ),
+        _secrets(
+            ServerFormState.secret_header_keys,
+            ServerFormState.removed_headers,
+            ServerFormState.toggle_removed_header,
+            "Headers",
+        ),
+        labelled(
+            "Headers (Name: value per line; stored encrypted)",
+            rx.text_area(name="headers", rows="2", placeholder="Authorization: Bearer …", width="100%"),
+        ),
         width="100%",
     )
 
@@ -70,21 +105,51 @@ def _form_mode() -> rx.Component:
     d = ServerFormState.draft
     return rx.vstack(
         rx.hstack(
-            labelled("Name", rx.input(name="name", default_value=d.name, required=True, pattern="[a-z0-9][a-z0-9_\\-]{0,47}",
-                                      title="lowercase letters, digits, - and _", id="server-name", width="100%")),  # fmt: skip
-            labelled("Transport", rx.select(["stdio", "streamable-http", "sse"], name="transport",
-                                            value=ServerFormState.form_transport,
-                                            on_change=ServerFormState.set_form_transport), width="auto"),  # fmt: skip
+            labelled(
+                "Name",
+                rx.input(
+                    name="name",
+                    default_value=d.name,
+                    required=True,
+                    pattern="[a-z0-9][a-z0-9_\\-]{0,47}",
+                    title="lowercase letters, digits, - and _",
+                    id="server-name",
+                    width="100%",
+                ),
+            ),
+            labelled(
+                "Transport",
+                rx.select(
+                    ["stdio", "streamable-http", "sse"],
+                    name="transport",
+                    value=ServerFormState.form_transport,
+                    on_change=ServerFormState.set_form_transport,
+                ),
+                width="auto",
+            ),
             width="100%",
             align="end",
         ),
         labelled("Description", rx.input(name="description", default_value=d.description, width="100%")),
         rx.cond(ServerFormState.form_transport == "stdio", _stdio_fields(), _remote_fields()),
         rx.hstack(
-            labelled("Timeout (s)", rx.input(name="timeout", type="number", min="1", max="3600",
-                                             default_value=d.timeout_seconds.to_string(), width="100px"), width="auto"),  # fmt: skip
-            labelled("Isolation", rx.select(["shared", "per_session"], name="isolation", default_value=d.isolation),
-                     width="auto"),  # fmt: skip
+            labelled(
+                "Timeout (s)",
+                rx.input(
+                    name="timeout",
+                    type="number",
+                    min="1",
+                    max="3600",
+                    default_value=d.timeout_seconds.to_string(),
+                    width="100px",
+                ),
+                width="auto",
+            ),
+            labelled(
+                "Isolation",
+                rx.select(["shared", "per_session"], name="isolation", default_value=d.isolation),
+                width="auto",
+            ),
             spacing="3",
         ),
         width="100%",
@@ -93,10 +158,20 @@ def _form_mode() -> rx.Component:
 
 def _json_mode() -> rx.Component:
     return rx.vstack(
-        rx.text("One server as JSON (the ServerCreate schema of the API). Secret values you include are stored "
-                "encrypted and never shown again.", size="1", color_scheme="gray"),  # fmt: skip
-        rx.text_area(name="json", default_value=ServerFormState.draft_json, rows="14", font_family="monospace",
-                     id="server-json", width="100%"),  # fmt: skip
+        rx.text(
+            "One server as JSON (the ServerCreate schema of the API). Secret values you include are stored "
+            "encrypted and never shown again.",
+            size="1",
+            color_scheme="gray",
+        ),
+        rx.text_area(
+            name="json",
+            default_value=ServerFormState.draft_json,
+            rows="14",
+            font_family="monospace",
+            id="server-json",
+            width="100%",
+        ),
         width="100%",
     )
 
@@ -119,8 +194,12 @@ def server_dialog() -> rx.Component:
                     rx.cond(ServerFormState.form_mode == "json", _json_mode(), _form_mode()),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
-                        rx.button(rx.cond(ServerFormState.editing, "Save", "Add server"), type="submit",
-                                  loading=ServerFormState.saving, id="server-save"),  # fmt: skip
+                        rx.button(
+                            rx.cond(ServerFormState.editing, "Save", "Add server"),
+                            type="submit",
+                            loading=ServerFormState.saving,
+                            id="server-save",
+                        ),
                         justify="end",
                         width="100%",
                     ),
@@ -144,8 +223,10 @@ def _result_row(r: rx.Var[ImportEntryResult]) -> rx.Component:
         rx.table.cell(
             rx.vstack(
                 rx.text(r.detail.to(str), size="1"),
-                rx.cond(r.needs_values.length() > 0,  # type: ignore[attr-defined]
-                        rx.text("Set values for: ", r.needs_values.join(", "), size="1", color_scheme="amber")),  # type: ignore[attr-defined]  # fmt: skip
+                rx.cond(
+                    r.needs_values.length() > 0,  # type: ignore[attr-defined]
+                    rx.text("Set values for: ", r.needs_values.join(", "), size="1", color_scheme="amber"),
+                ),  # type: ignore[attr-defined]
                 spacing="0",
             )
         ),
@@ -158,12 +239,16 @@ def import_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title("Import servers"),
-            rx.dialog.description('Paste a JSON file with "mcpServers" (Claude Desktop, Cursor, VS Code…) or upload it.',
-                                  size="2"),  # fmt: skip
+            rx.dialog.description(
+                'Paste a JSON file with "mcpServers" (Claude Desktop, Cursor, VS Code…) or upload it.', size="2"
+            ),
             rx.vstack(
                 rx.upload(
-                    rx.hstack(rx.icon("upload", size=16), rx.text("Drop a .json file here or click to choose", size="2"),
-                              align="center"),  # fmt: skip
+                    rx.hstack(
+                        rx.icon("upload", size=16),
+                        rx.text("Drop a .json file here or click to choose", size="2"),
+                        align="center",
+                    ),
                     id="import-upload",
                     accept={"application/json": [".json"]},
                     max_files=1,
@@ -174,22 +259,35 @@ def import_dialog() -> rx.Component:
                     width="100%",
                     cursor="pointer",
                 ),
-                rx.text_area(value=ServerImportState.import_text, on_change=ServerImportState.set_import_text,
-                             placeholder='{"mcpServers": {"name": {"command": "npx", "args": ["…"]}}}', rows="10",
-                             font_family="monospace", id="import-text", width="100%"),  # fmt: skip
+                rx.text_area(
+                    value=ServerImportState.import_text,
+                    on_change=ServerImportState.set_import_text,
+                    placeholder='{"mcpServers": {"name": {"command": "npx", "args": ["…"]}}}',
+                    rows="10",
+                    font_family="monospace",
+                    id="import-text",
+                    width="100%",
+                ),
                 rx.cond(
                     ServerImportState.import_results.length() > 0,  # type: ignore[attr-defined]
                     rx.vstack(
                         rx.text(ServerImportState.import_summary, weight="medium", id="import-summary"),
-                        rx.table.root(rx.table.body(rx.foreach(ServerImportState.import_results, _result_row)),
-                                      width="100%", size="1"),  # fmt: skip
+                        rx.table.root(
+                            rx.table.body(rx.foreach(ServerImportState.import_results, _result_row)),
+                            width="100%",
+                            size="1",
+                        ),
                         width="100%",
                     ),
                 ),
                 rx.hstack(
                     rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
-                    rx.button("Import", on_click=ServerImportState.run_import, loading=ServerImportState.importing,
-                              id="import-run"),  # fmt: skip
+                    rx.button(
+                        "Import",
+                        on_click=ServerImportState.run_import,
+                        loading=ServerImportState.importing,
+                        id="import-run",
+                    ),
                     justify="end",
                     width="100%",
                 ),
@@ -202,4 +300,3 @@ def import_dialog() -> rx.Component:
         open=ServerImportState.import_open,
         on_open_change=ServerImportState.set_import_open,
     )
-

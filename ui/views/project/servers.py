@@ -33,15 +33,36 @@ def _target(server: rx.Var[Server]) -> rx.Component:
 def _actions(server: rx.Var[Server]) -> rx.Component:
     busy = ServersState.busy == server.name
     return rx.hstack(
-        rx.icon_button(rx.icon("rotate-cw", size=14), variant="ghost", title="Restart", loading=busy,
-                       on_click=ServersState.restart(server.name), class_name="server-restart"),  # fmt: skip
-        rx.icon_button(rx.icon("refresh-ccw", size=14), variant="ghost", title="Refresh tools",
-                       on_click=ServersState.refresh(server.name), class_name="server-refresh"),  # fmt: skip
-        rx.icon_button(rx.icon("pencil", size=14), variant="ghost", title="Edit",
-                       on_click=ServerFormState.open_edit(server.name), class_name="server-edit"),  # fmt: skip
+        rx.icon_button(
+            rx.icon("rotate-cw", size=14),
+            variant="ghost",
+            title="Restart",
+            loading=busy,
+            on_click=ServersState.restart(server.name),
+            class_name="server-restart",
+        ),
+        rx.icon_button(
+            rx.icon("refresh-ccw", size=14),
+            variant="ghost",
+            title="Refresh tools",
+            on_click=ServersState.refresh(server.name),
+            class_name="server-refresh",
+        ),
+        rx.icon_button(
+            rx.icon("pencil", size=14),
+            variant="ghost",
+            title="Edit",
+            on_click=ServerFormState.open_edit(server.name),
+            class_name="server-edit",
+        ),
         confirm_button(
-            rx.icon_button(rx.icon("trash-2", size=14), variant="ghost", color_scheme="red", title="Delete",
-                           class_name="server-delete"),  # fmt: skip
+            rx.icon_button(
+                rx.icon("trash-2", size=14),
+                variant="ghost",
+                color_scheme="red",
+                title="Delete",
+                class_name="server-delete",
+            ),
             "Delete server " + server.name + "?",
             "Its tools disappear from every MCP client of this project. Tool-call history is kept.",
             ServersState.delete(server.name),
@@ -56,8 +77,12 @@ def _row(server: rx.Var[Server]) -> rx.Component:
             rx.hstack(
                 status_dot(_status(server)),
                 rx.vstack(
-                    rx.link(server.name, href="/projects/" + ProjectState.project.slug + "/servers/" + server.name,
-                            weight="medium", class_name="server-link"),  # fmt: skip
+                    rx.link(
+                        server.name,
+                        href="/projects/" + ProjectState.project.slug + "/servers/" + server.name,
+                        weight="medium",
+                        class_name="server-link",
+                    ),
                     _target(server),
                     spacing="0",
                 ),
@@ -79,8 +104,12 @@ def _row(server: rx.Var[Server]) -> rx.Component:
             )
         ),
         rx.table.cell(
-            rx.switch(checked=server.enabled, on_change=lambda _: ServersState.toggle(server.name),
-                      disabled=~ProjectState.can_write, class_name="server-toggle")  # fmt: skip
+            rx.switch(
+                checked=server.enabled,
+                on_change=lambda _: ServersState.toggle(server.name),
+                disabled=~ProjectState.can_write,
+                class_name="server-toggle",
+            )
         ),
         rx.cond(ProjectState.can_write, rx.table.cell(_actions(server))),
         align="center",
@@ -92,16 +121,35 @@ def _toolbar() -> rx.Component:
     return rx.hstack(
         rx.heading("Servers", size="4"),
         rx.spacer(),
-        rx.button(rx.icon("download", size=14), "Export", variant="soft", color_scheme="gray",
-                  on_click=ServersState.export, id="export-servers"),  # fmt: skip
+        rx.button(
+            rx.icon("download", size=14),
+            "Export",
+            variant="soft",
+            color_scheme="gray",
+            on_click=ServersState.export,
+            id="export-servers",
+        ),
         rx.cond(
             ProjectState.can_write,
             rx.hstack(
-                rx.button(rx.icon("refresh-cw", size=14), "Refresh all", variant="soft",
-                          on_click=ServersState.refresh_all, loading=ServersState.refresh_running, id="refresh-all"),  # fmt: skip
-                rx.button(rx.icon("file-up", size=14), "Import", variant="soft",
-                          on_click=ServerImportState.set_import_open(True), id="import-servers"),  # fmt: skip
-                rx.button(rx.icon("plus", size=14), "Add server", on_click=ServerFormState.open_create, id="add-server"),
+                rx.button(
+                    rx.icon("refresh-cw", size=14),
+                    "Refresh all",
+                    variant="soft",
+                    on_click=ServersState.refresh_all,
+                    loading=ServersState.refresh_running,
+                    id="refresh-all",
+                ),
+                rx.button(
+                    rx.icon("file-up", size=14),
+                    "Import",
+                    variant="soft",
+                    on_click=ServerImportState.set_import_open(True),
+                    id="import-servers",
+                ),
+                rx.button(
+                    rx.icon("plus", size=14), "Add server", on_click=ServerFormState.open_create, id="add-server"
+                ),
                 spacing="2",
             ),
         ),
@@ -129,11 +177,14 @@ def servers_tab() -> rx.Component:
     empty = empty_state(
         "server",
         "No servers in this project",
-        "Register a stdio command or a remote MCP URL, or import the mcpServers JSON of Claude Desktop, Cursor or VS Code.",
+        "Register a stdio command or a remote MCP URL, or import the mcpServers JSON of Claude Desktop, "
+        "Cursor or VS Code.",
         *[
             rx.cond(ProjectState.can_write, rx.button("Add server", on_click=ServerFormState.open_create)),
-            rx.cond(ProjectState.can_write, rx.button("Import JSON", variant="soft",
-                                                      on_click=ServerImportState.set_import_open(True))),  # fmt: skip
+            rx.cond(
+                ProjectState.can_write,
+                rx.button("Import JSON", variant="soft", on_click=ServerImportState.set_import_open(True)),
+            ),
         ],
     )
     return rx.vstack(

@@ -24,15 +24,25 @@ def _tool_row(tool: rx.Var[Tool]) -> rx.Component:
         rx.table.cell(rx.hstack(status_dot(tool.server_status), rx.text(tool.server_name, size="2"), align="center")),
         rx.table.cell(rx.text(tool.description, size="1", color_scheme="gray")),
         rx.table.cell(
-            rx.switch(checked=tool.enabled, disabled=~ProjectState.can_write, class_name="tool-enabled",
-                      on_change=lambda v: ToolsState.set_enabled(tool.server_name, tool.name, v))  # fmt: skip
+            rx.switch(
+                checked=tool.enabled,
+                disabled=~ProjectState.can_write,
+                class_name="tool-enabled",
+                on_change=lambda v: ToolsState.set_enabled(tool.server_name, tool.name, v),
+            )
         ),
         rx.cond(
             ProjectState.can_write,
             rx.table.cell(
-                rx.button(rx.icon("play", size=12), "Try", size="1", variant="soft", class_name="tool-try",
-                          on_click=ToolsState.open_try(tool.server_name, tool.name),
-                          disabled=~tool.enabled | ~tool.server_enabled)  # fmt: skip
+                rx.button(
+                    rx.icon("play", size=12),
+                    "Try",
+                    size="1",
+                    variant="soft",
+                    class_name="tool-try",
+                    on_click=ToolsState.open_try(tool.server_name, tool.name),
+                    disabled=~tool.enabled | ~tool.server_enabled,
+                )
             ),
         ),
         align="center",
@@ -46,15 +56,35 @@ def _field(f: rx.Var[FormField]) -> rx.Component:
         f.kind,
         ("boolean", rx.switch(checked=value == "true", on_change=lambda v: ToolsState.set_try_value(f.name, v))),
         ("enum", rx.select(f.options, value=value, on_change=lambda v: ToolsState.set_try_value(f.name, v))),
-        ("json", rx.text_area(value=value, on_change=lambda v: ToolsState.set_try_value(f.name, v),
-                              placeholder=f.placeholder, font_family="monospace", rows="3", width="100%")),  # fmt: skip
-        rx.input(value=value, on_change=lambda v: ToolsState.set_try_value(f.name, v), placeholder=f.placeholder,
-                 type=rx.cond((f.kind == "number") | (f.kind == "integer"), "number", "text"), width="100%",
-                 step="any", name=f.name),  # fmt: skip
+        (
+            "json",
+            rx.text_area(
+                value=value,
+                on_change=lambda v: ToolsState.set_try_value(f.name, v),
+                placeholder=f.placeholder,
+                font_family="monospace",
+                rows="3",
+                width="100%",
+            ),
+        ),
+        rx.input(
+            value=value,
+            on_change=lambda v: ToolsState.set_try_value(f.name, v),
+            placeholder=f.placeholder,
+            type=rx.cond((f.kind == "number") | (f.kind == "integer"), "number", "text"),
+            width="100%",
+            step="any",
+            name=f.name,
+        ),
     )
     return rx.vstack(
-        rx.hstack(rx.text(f.label, size="2", weight="medium"), rx.cond(f.required, rx.text("*", color="red")),
-                  rx.code(f.kind, size="1", variant="ghost"), spacing="1", align="center"),  # fmt: skip
+        rx.hstack(
+            rx.text(f.label, size="2", weight="medium"),
+            rx.cond(f.required, rx.text("*", color="red")),
+            rx.code(f.kind, size="1", variant="ghost"),
+            spacing="1",
+            align="center",
+        ),
         control,
         rx.cond(f.description, rx.text(f.description, size="1", color_scheme="gray")),
         spacing="1",
@@ -66,8 +96,14 @@ def _field(f: rx.Var[FormField]) -> rx.Component:
 def _try_form() -> rx.Component:
     return rx.cond(
         ToolsState.try_mode == "json",
-        rx.text_area(value=ToolsState.try_json, on_change=ToolsState.set_try_json, rows="8", font_family="monospace",
-                     width="100%", id="try-json"),  # fmt: skip
+        rx.text_area(
+            value=ToolsState.try_json,
+            on_change=ToolsState.set_try_json,
+            rows="8",
+            font_family="monospace",
+            width="100%",
+            id="try-json",
+        ),
         rx.cond(
             ToolsState.try_fields.length() > 0,  # type: ignore[attr-defined]
             rx.vstack(rx.foreach(ToolsState.try_fields, _field), width="100%", spacing="3"),
@@ -100,8 +136,13 @@ def try_dialog() -> rx.Component:
                 ),
                 rx.hstack(
                     rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
-                    rx.button(rx.icon("play", size=14), "Call tool", on_click=ToolsState.call, loading=ToolsState.calling,
-                              id="try-call"),  # fmt: skip
+                    rx.button(
+                        rx.icon("play", size=14),
+                        "Call tool",
+                        on_click=ToolsState.call,
+                        loading=ToolsState.calling,
+                        id="try-call",
+                    ),
                     justify="end",
                     width="100%",
                 ),
@@ -138,8 +179,14 @@ def tools_tab() -> rx.Component:
     )
     return rx.vstack(
         rx.hstack(
-            rx.input(rx.input.slot(rx.icon("search", size=14)), placeholder="Search tools", value=ToolsState.tool_search,
-                     on_change=ToolsState.set_tool_search, width="260px", id="tool-search"),  # fmt: skip
+            rx.input(
+                rx.input.slot(rx.icon("search", size=14)),
+                placeholder="Search tools",
+                value=ToolsState.tool_search,
+                on_change=ToolsState.set_tool_search,
+                width="260px",
+                id="tool-search",
+            ),
             rx.select.root(
                 rx.select.trigger(),
                 rx.select.content(

@@ -1,0 +1,1 @@
+"""Browser end-to-end tests: the real product driven through Chromium."""

@@ -1,0 +1,94 @@
+"""Servers and tools in the browser: form and JSON modes, secrets, upload import, logs, rich results."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PASSWORD, Product
+from tests.e2e.helpers import Driver
+
+ECHO = Path(__file__).resolve().parents[2] / "tests" / "mcp_servers" / "echo.py"
+
+
+def _owner_with_project(product: Product, email: str, name: str) -> str:
+    product.signup(email, email.split("@", maxsplit=1)[0].title())
+    token = product.token(email)
+    return str(product.call(token, "POST", "/api/projects", {"name": name})["slug"])
+
+
+def test_server_added_with_the_form_edited_with_secrets_and_deleted(driver: Driver, product: Product) -> None:
+    slug = _owner_with_project(product, "dana@e2e.test", "Form Servers")
+    driver.login("dana@e2e.test", PASSWORD)
+    driver.tab(slug, "servers")
+    driver.page.click("#add-server")
+    driver.page.fill("#server-name", "echo-form")
+    driver.page.fill("#server-command", "python")
+    driver.page.fill("#server-args", str(ECHO))
+    driver.page.fill("#server-env", "API_TOKEN=very-secret-value")
+    driver.page.click("#server-save")
+    driver.toast("Server echo-form added")
+    row = driver.page.locator(".server-row", has_text="echo-form")
+    row.locator(".server-edit").click()
+    expect(driver.page.get_by_text("API_TOKEN · set")).to_be_visible()
+    expect(driver.page.locator("#server-env")).to_have_value("")  # values are write-only
+    driver.page.fill("#server-env", "OTHER=1")
+    driver.shot("server-edit-secrets")
+    driver.page.click("#server-save")
+    driver.toast("Server echo-form saved")
+    token = product.token("dana@e2e.test")
+    server = product.call(token, "GET", f"/api/projects/{slug}/servers/echo-form")
+    assert server["env"] == {"API_TOKEN": {"set": True}, "OTHER": {"set": True}}
+
+    row.locator(".server-refresh").click()
+    driver.toast(re.compile(r"echo-form refreshed: 13 tools"))
+    driver.page.locator(".server-link", has_text="echo-form").click()
+    driver.page.click("#server-tab-logs")
+    expect(driver.page.locator("#server-logs")).to_be_visible()
+    driver.shot("server-logs")
+    driver.page.click("#server-tab-settings")
+    driver.page.get_by_role("button", name="Delete server").click()
+    driver.page.locator(".confirm-action").click()
+    driver.page.wait_for_url(re.compile(rf".*/projects/{slug}/servers"))
+    expect(driver.page.get_by_text("No servers in this project")).to_be_visible()
+
+
+def test_import_by_file_upload_and_try_rich_results(driver: Driver, product: Product, tmp_path: Path) -> None:
+    slug = _owner_with_project(product, "ivy@e2e.test", "Rich Results")
+    upload = tmp_path / "claude_desktop_config.json"
+    upload.write_text(json.dumps({"mcpServers": {"echo": {"command": "python", "args": [str(ECHO)]}}}))
+    driver.login("ivy@e2e.test", PASSWORD)
+    driver.tab(slug, "servers")
+    driver.page.click("#import-servers")
+    driver.page.locator("#import-upload input[type=file]").set_input_files(str(upload))
+    expect(driver.page.locator("#import-text")).to_have_value(re.compile("mcpServers"))
+    driver.page.click("#import-run")
+    expect(driver.page.locator("#import-summary")).to_contain_text("1 created")
+    driver.page.keyboard.press("Escape")
+    driver.page.locator(".server-row", has_text="echo").locator(".server-refresh").click()
+    driver.toast(re.compile("refreshed: 13 tools"))
+
+    driver.tab(slug, "tools")
+    driver.page.locator(".tool-row", has_text="An image content block").locator(".tool-try").click()
+    driver.page.click("#try-call")
+    expect(driver.page.locator("#tool-result .result-image")).to_be_visible()
+    driver.shot("tool-image-result")
+    driver.page.keyboard.press("Escape")
+
+    driver.page.locator(".tool-row", has_text="Arguments as structuredContent").locator(".tool-try").click()
+    driver.page.get_by_role("radio", name="JSON").click()
+    driver.page.fill("#try-json", '{"value": {"answer": 42}}')
+    driver.page.click("#try-call")
+    expect(driver.page.locator("#tool-result")).to_contain_text("Structured content")
+    expect(driver.page.locator("#tool-result")).to_contain_text('"answer": 42')
+    driver.page.keyboard.press("Escape")
+
+    driver.page.locator(".tool-row", has_text="A tool-level error").locator(".tool-try").click()
+    driver.page.locator(".try-field input").first.fill("it broke")
+    driver.page.click("#try-call")
+    expect(driver.page.locator("#result-error")).to_be_visible()
+    expect(driver.page.locator("#tool-result")).to_contain_text("it broke")
+    driver.shot("tool-error-result")

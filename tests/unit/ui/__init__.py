@@ -1,0 +1,1 @@
+"""Unit tests of the UI's pure helpers (no browser, no server)."""

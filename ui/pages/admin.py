@@ -1,0 +1,65 @@
+"""``/admin/[admin_section]``: users, projects, servers, worker (administrators only)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ui.components.common import skeleton_rows
+from ui.state.admin import AdminState
+from ui.state.auth import AuthState
+from ui.templates import page
+from ui.views.admin.sections import projects_section, servers_section, users_section
+from ui.views.admin.worker import worker_section
+
+SECTIONS = [
+    ("users", "Users", "user"),
+    ("projects", "Projects", "folder"),
+    ("servers", "Servers", "server"),
+    ("worker", "Worker", "cpu"),
+]
+
+
+def _content() -> rx.Component:
+    return rx.match(
+        AdminState.section,
+        ("projects", projects_section()),
+        ("servers", servers_section()),
+        ("worker", worker_section()),
+        users_section(),
+    )
+
+
+@page("/admin/[admin_section]", "Admin", on_load=AdminState.open)
+def admin() -> rx.Component:
+    """Administration."""
+    return rx.cond(
+        AuthState.is_admin,
+        rx.vstack(
+            rx.heading("Administration", size="7"),
+            rx.tabs.root(
+                rx.tabs.list(
+                    *[
+                        rx.tabs.trigger(
+                            rx.hstack(rx.icon(icon, size=14), label, align="center", spacing="1"),
+                            value=key,
+                            id=f"admin-tab-{key}",
+                        )
+                        for key, label, icon in SECTIONS
+                    ]
+                ),
+                value=AdminState.section,
+                on_change=AdminState.go_section,
+                width="100%",
+            ),
+            rx.cond(AdminState.admin_loading & (AdminState.users.length() == 0), skeleton_rows(4), _content()),  # type: ignore[attr-defined]
+            spacing="4",
+            width="100%",
+        ),
+        rx.callout("This page is for administrators.", icon="shield-alert", color_scheme="red"),
+    )
+
+
+@page("/admin", "Admin", on_load=rx.redirect("/admin/users"))
+def admin_root() -> rx.Component:
+    """Redirects to the users section."""
+    return rx.center(rx.spinner())

@@ -1,0 +1,170 @@
+"""Administration: users, all projects, every server, and the worker."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import reflex as rx
+
+from ui.api import ApiClient, ApiError
+from ui.api.types import AdminProject, AdminUser
+from ui.api.types_servers import JobRun, Server, WorkerOverview
+from ui.state.shell import ShellState
+
+SECTIONS = ("users", "projects", "servers", "worker")
+WORKER_FIELDS = {
+    "health_check_interval_seconds": "healthCheckIntervalSeconds",
+    "probe_concurrency": "probeConcurrency",
+    "retention_tool_calls_days": "retentionToolCallsDays",
+    "retention_server_logs_days": "retentionServerLogsDays",
+    "retention_client_sessions_days": "retentionClientSessionsDays",
+    "retention_activity_days": "retentionActivityDays",
+}
+
+
+@dataclass
+class GlobalServer:
+    """A server with the project it belongs to."""
+
+    project_slug: str = ""
+    project_name: str = ""
+    server: Server = field(default_factory=Server)
+
+
+async def _servers_of(api: ApiClient, project: AdminProject) -> list[GlobalServer]:
+    try:
+        servers = await api.list_servers(project.slug)
+    except ApiError:
+        return []
+    return [GlobalServer(project.slug, project.name, s) for s in servers]
+
+
+class AdminState(ShellState):
+    """State of ``/admin/[admin_section]``."""
+
+    users: list[AdminUser] = []
+    admin_projects: list[AdminProject] = []
+    global_servers: list[GlobalServer] = []
+    worker: WorkerOverview = WorkerOverview()
+    history: list[JobRun] = []
+    stats: dict[str, int] = {}
+    admin_search: str = ""
+    admin_loading: bool = True
+
+    @rx.var
+    def section(self) -> str:
+        """The admin section in the URL."""
+        return str(self.admin_section) if self.admin_section in SECTIONS else "users"  # type: ignore[attr-defined]
+
+    @rx.event
+    def set_admin_search(self, value: str):
+        """Search users or projects."""
+        self.admin_search = value
+
+    @rx.event
+    def go_section(self, value: str):
+        """Switch sections by URL."""
+        return rx.redirect(f"/admin/{value}")
+
+    @rx.event
+    def open(self):
+        """Entering the page: load the section (administrators only)."""
+        if not self.user.is_admin and self.auth_checked:
+            return [rx.toast.error("Administrators only"), rx.redirect("/projects")]
+        self.admin_search = ""
+        return AdminState.load
+
+    @rx.event(background=True)
+    async def load(self):
+        """Load the current section."""
+        async with self:
+            self.admin_loading = True
+            api, section, search = self._api(), self.section, self.admin_search.strip()
+        try:
+            if section == "users":
+                users, stats = await asyncio.gather(api.admin_users(search, page_size=100), api.admin_stats())
+                result: dict = {"users": users.items, "stats": stats}
+            elif section == "projects":
+                result = {"admin_projects": (await api.admin_projects(search, page_size=100)).items}
+            elif section == "servers":
+                projects = (await api.admin_projects(page_size=100)).items
+                groups = await asyncio.gather(*[_servers_of(api, p) for p in projects if not p.archived_at])
+                result = {"global_servers": [s for group in groups for s in group]}
+            else:
+                worker, history = await asyncio.gather(api.worker(), api.worker_history(page_size=20))
+                result = {"worker": worker, "history": history.items}
+        except ApiError as exc:
+            async with self:
+                self.admin_loading = False
+            yield await self._on_error(exc)
+            return
+        async with self:
+            for key, value in result.items():
+                setattr(self, key, value)
+            self.admin_loading = False
+
+    @rx.event(background=True)
+    async def update_user(self, user_id: str, field: str, value: bool):
+        """Activate/deactivate a user or change the admin flag."""
+        async with self:
+            api = self._api()
+        try:
+            user = await api.admin_update_user(user_id, **{field: value})
+        except ApiError as exc:
+            yield await self._on_error(exc)
+        else:
+            yield rx.toast.success(
+                f"{user.email}: {'active' if user.is_active else 'deactivated'}, "
+                f"{'administrator' if user.is_admin else 'user'}"
+            )
+        yield AdminState.load
+
+    @rx.event(background=True)
+    async def save_worker(self, form: dict[str, str]):
+        """Save worker intervals and retention."""
+        try:
+            body: dict[str, object] = {
+                api_name: int(form[name]) for name, api_name in WORKER_FIELDS.items() if form.get(name)
+            }
+        except ValueError:
+            yield rx.toast.error("Worker settings are whole numbers")
+            return
+        if form.get("retention_time"):
+            body["retentionTime"] = form["retention_time"]
+        async with self:
+            api = self._api()
+        try:
+            await api.update_worker(**body)
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        yield rx.toast.success("Worker settings saved")
+        yield AdminState.load
+
+    @rx.event(background=True)
+    async def set_paused(self, paused: bool):
+        """Pause or resume the periodic jobs."""
+        async with self:
+            api = self._api()
+        try:
+            await api.update_worker(paused=paused)
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        yield rx.toast.success("Worker paused" if paused else "Worker resumed")
+        yield AdminState.load
+
+    @rx.event(background=True)
+    async def run_now(self, job: str):
+        """Run a periodic job now."""
+        async with self:
+            api = self._api()
+        try:
+            await api.run_job(job)
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        yield rx.toast.success(f"{job} queued")
+        await asyncio.sleep(1.5)
+        yield AdminState.load

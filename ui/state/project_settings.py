@@ -1,0 +1,176 @@
+"""The Settings tab: project details, unified endpoint, API keys, archive/restore, delete."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import reflex as rx
+
+from ui.api import ApiError
+from ui.api.types import ApiKey
+from ui.api.types_servers import Server
+from ui.state.project import RANK, ProjectState
+
+EXPIRY_DAYS = {"never": 0, "7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
+
+
+class SettingsState(ProjectState):
+    """State of the Settings tab."""
+
+    keys: list[ApiKey] = []
+    key_servers: list[Server] = []
+    settings_loading: bool = True
+    saving_settings: bool = False
+    key_open: bool = False
+    key_scope: list[str] = []
+    creating_key: bool = False
+    new_key: str = ""
+    new_key_name: str = ""
+    delete_confirm: str = ""
+
+    @rx.event
+    def set_key_open(self, value: bool):
+        """Open or close the create-key dialog."""
+        self.key_open = value
+        if value:
+            self.key_scope = []
+
+    @rx.event
+    def toggle_key_scope(self, server_id: str, checked: bool):
+        """Limit the new key to a server (or not)."""
+        scope = [s for s in self.key_scope if s != server_id]
+        self.key_scope = [*scope, server_id] if checked else scope
+
+    @rx.event
+    def close_new_key(self, value: bool = False):
+        """The shown-once dialog was closed: forget the key."""
+        if not value:
+            self.new_key, self.new_key_name = "", ""
+
+    @rx.event
+    def set_delete_confirm(self, value: str):
+        """The name typed to confirm deletion."""
+        self.delete_confirm = value
+
+    @rx.event(background=True)
+    async def load(self):
+        """API keys and servers (for key scopes); reporters cannot see keys."""
+        async with self:
+            self.settings_loading = not self.keys
+            api, slug, can_keys = self._api(), self._slug(), RANK.get(self.role, 0) >= RANK["developer"]
+            self.delete_confirm = ""
+        try:
+            keys, servers = await asyncio.gather(
+                api.api_keys(slug) if can_keys else asyncio.sleep(0, []), api.list_servers(slug)
+            )
+        except ApiError as exc:
+            async with self:
+                self.settings_loading = False
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.keys, self.key_servers, self.settings_loading = keys, servers, False
+
+    @rx.event(background=True)
+    async def save(self, form: dict[str, str]):
+        """Save name, slug, description; a new slug moves the page."""
+        async with self:
+            self.saving_settings = True
+            api, slug = self._api(), self._slug()
+        fields = {
+            "name": form.get("name", "").strip(),
+            "slug": form.get("slug", "").strip(),
+            "description": form.get("description", "").strip(),
+        }
+        try:
+            project = await api.update_project(slug, **fields)
+        except ApiError as exc:
+            async with self:
+                self.saving_settings = False
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.project, self.saving_settings, self.switcher_loaded = project, False, False
+        yield rx.toast.success("Project settings saved")
+        if project.slug != slug:
+            yield rx.redirect(f"/projects/{project.slug}/settings")
+
+    @rx.event(background=True)
+    async def set_unified(self, enabled: bool):
+        """Turn the unified endpoint on or off."""
+        async with self:
+            api, slug = self._api(), self._slug()
+        try:
+            project = await api.update_project(slug, unifiedEnabled=enabled)
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.project = project
+        yield rx.toast.success(f"Unified endpoint {'on' if enabled else 'off'}")
+
+    @rx.event(background=True)
+    async def create_key(self, form: dict[str, str]):
+        """Create a key and show it once."""
+        days = EXPIRY_DAYS.get(form.get("expiry", "never"), 0)
+        expires = (datetime.now(UTC) + timedelta(days=days)).isoformat() if days else None
+        async with self:
+            self.creating_key = True
+            api, slug, scope = self._api(), self._slug(), list(self.key_scope)
+        try:
+            key = await api.create_api_key(slug, form.get("name", "").strip(), expires, scope or None)
+        except ApiError as exc:
+            async with self:
+                self.creating_key = False
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.creating_key, self.key_open = False, False
+            self.new_key, self.new_key_name = key.key, key.name
+        yield SettingsState.load
+
+    @rx.event(background=True)
+    async def revoke_key(self, key_id: str, name: str):
+        """Revoke a key."""
+        async with self:
+            api, slug = self._api(), self._slug()
+        try:
+            await api.revoke_api_key(slug, key_id)
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        yield rx.toast.success(f"Key {name} revoked")
+        yield SettingsState.load
+
+    @rx.event(background=True)
+    async def set_archived(self, archived: bool):
+        """Archive (read-only, endpoints off) or restore the project."""
+        async with self:
+            api, slug = self._api(), self._slug()
+        try:
+            project = await (api.archive_project(slug) if archived else api.restore_project(slug))
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.project, self.switcher_loaded = project, False
+        yield rx.toast.success("Project archived" if archived else "Project restored")
+
+    @rx.event(background=True)
+    async def delete_project(self):
+        """Delete the project after its name was typed."""
+        async with self:
+            api, slug, typed, name = self._api(), self._slug(), self.delete_confirm.strip(), self.project.name
+        if typed != name:
+            yield rx.toast.error("Type the project name exactly to delete it")
+            return
+        try:
+            await api.delete_project(slug)
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.switcher_loaded = False
+        yield rx.toast.success(f"Project {name} deleted")
+        yield rx.redirect("/projects")

@@ -1,0 +1,267 @@
+"""Settings tab: details, unified endpoint, API keys (shown once), archive/restore, delete."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ui.api.types import ApiKey
+from ui.api.types_servers import Server
+from ui.components.auth_card import labelled
+from ui.components.common import code_block, copy_button, loading_or, section, status_badge, time_ago
+from ui.components.dialogs import confirm_button, form_dialog
+from ui.state.project import ProjectState
+from ui.state.project_settings import EXPIRY_DAYS, SettingsState
+
+
+def _general() -> rx.Component:
+    p = ProjectState.project
+    disabled = ~ProjectState.can_manage
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading("General", size="3"),
+                rx.hstack(
+                    labelled(
+                        "Name",
+                        rx.input(
+                            name="name",
+                            default_value=p.name,
+                            required=True,
+                            disabled=disabled,
+                            width="100%",
+                            id="settings-name",
+                        ),
+                    ),
+                    labelled(
+                        "Slug",
+                        rx.input(name="slug", default_value=p.slug, required=True, disabled=disabled, width="100%"),
+                    ),
+                    width="100%",
+                ),
+                labelled(
+                    "Description",
+                    rx.text_area(name="description", default_value=p.description, disabled=disabled, width="100%"),
+                ),
+                rx.cond(
+                    ProjectState.can_manage, rx.button("Save", type="submit", loading=SettingsState.saving_settings)
+                ),
+                width="100%",
+                align="start",
+            ),
+            on_submit=SettingsState.save,
+            reset_on_submit=False,
+            key=p.updated_at,
+        ),
+        width="100%",
+    )
+
+
+def _unified() -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.heading("Unified endpoint", size="3"),
+                rx.text(
+                    "One MCP endpoint with the tools of every server, named server__tool.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.switch(
+                checked=ProjectState.project.unified_enabled,
+                on_change=SettingsState.set_unified,
+                disabled=~ProjectState.can_manage,
+                id="unified-switch",
+            ),
+            align="center",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _key_row(key: rx.Var[ApiKey]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.vstack(rx.text(key.name, weight="medium"), rx.code(key.prefix + "…", size="1"), spacing="0")),
+        rx.table.cell(status_badge(key.status)),
+        rx.table.cell(
+            rx.text(
+                rx.cond(
+                    key.server_ids.length() > 0,
+                    key.server_ids.length().to_string() + " servers",  # type: ignore[attr-defined]
+                    "all servers",
+                ),
+                size="1",
+            )
+        ),
+        rx.table.cell(rx.text(rx.cond(key.created_by, key.created_by.name, ""), size="1")),  # type: ignore[union-attr]
+        rx.table.cell(rx.text(time_ago(key.last_used_at), size="1")),
+        rx.table.cell(rx.text(time_ago(key.expires_at, "never"), size="1")),
+        rx.table.cell(
+            rx.cond(
+                key.status == "active",
+                confirm_button(
+                    rx.button("Revoke", size="1", variant="soft", color_scheme="red", class_name="key-revoke"),
+                    "Revoke key " + key.name + "?",
+                    "Clients using it lose access immediately.",
+                    SettingsState.revoke_key(key.id, key.name),
+                    confirm_label="Revoke",
+                ),
+            )
+        ),
+        class_name="key-row",
+        align="center",
+    )
+
+
+def _scope_option(server: rx.Var[Server]) -> rx.Component:
+    return rx.checkbox(
+        server.name,
+        checked=SettingsState.key_scope.contains(server.id),  # type: ignore[attr-defined]
+        on_change=lambda v: SettingsState.toggle_key_scope(server.id, v),
+    )
+
+
+def _create_key_dialog() -> rx.Component:
+    return form_dialog(
+        "New API key",
+        "MCP clients send it as a Bearer token. It opens this project only.",
+        rx.vstack(
+            labelled(
+                "Name",
+                rx.input(
+                    name="name", required=True, max_length=120, placeholder="laptop, ci…", id="key-name", width="100%"
+                ),
+            ),
+            labelled("Expires in", rx.select(list(EXPIRY_DAYS), name="expiry", default_value="90 days")),
+            rx.text("Servers (none checked = all servers)", size="2", weight="medium"),
+            rx.flex(rx.foreach(SettingsState.key_servers, _scope_option), wrap="wrap", gap="3"),
+            width="100%",
+        ),
+        open_=SettingsState.key_open,
+        on_open_change=SettingsState.set_key_open,
+        on_submit=SettingsState.create_key,
+        submit_label="Create key",
+        loading=SettingsState.creating_key,
+        trigger=rx.button(rx.icon("key-round", size=14), "New key", id="new-key"),
+    )
+
+
+def _new_key_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Key ", SettingsState.new_key_name, " created"),
+            rx.callout(
+                "Copy it now: it is shown only once and cannot be recovered.",
+                icon="triangle-alert",
+                color_scheme="amber",
+                size="1",
+            ),
+            code_block(SettingsState.new_key, id="new-key-value", margin_top="12px"),
+            rx.hstack(
+                copy_button(SettingsState.new_key, "Copy key", id="copy-key"),
+                rx.alert_dialog.cancel(rx.button("I have copied it", variant="soft", id="key-done")),
+                justify="end",
+                margin_top="12px",
+            ),
+        ),
+        open=SettingsState.new_key != "",
+        on_open_change=SettingsState.close_new_key,
+    )
+
+
+def _keys() -> rx.Component:
+    table = rx.table.root(
+        rx.table.header(
+            rx.table.row(
+                *[
+                    rx.table.column_header_cell(h)
+                    for h in ("Key", "Status", "Scope", "Created by", "Last used", "Expires", "")
+                ]
+            )
+        ),
+        rx.table.body(rx.foreach(SettingsState.keys, _key_row)),
+        width="100%",
+        size="1",
+        variant="surface",
+        id="keys-table",
+    )
+    body = rx.cond(
+        SettingsState.keys.length() > 0,  # type: ignore[attr-defined]
+        table,
+        rx.text("No API keys yet. Create one to connect an MCP client.", color_scheme="gray", size="2"),
+    )
+    return section(
+        "API keys",
+        loading_or(SettingsState.settings_loading, body),
+        _new_key_dialog(),
+        actions=rx.cond(ProjectState.can_write, _create_key_dialog()),
+    )
+
+
+def _danger() -> rx.Component:
+    p = ProjectState.project
+    archive = rx.cond(
+        ProjectState.archived,
+        rx.button("Restore project", variant="soft", on_click=SettingsState.set_archived(False), id="restore-project"),
+        confirm_button(
+            rx.button("Archive project", variant="soft", color_scheme="orange", id="archive-project"),
+            "Archive this project?",
+            "It becomes read-only and its MCP endpoints stop answering.",
+            SettingsState.set_archived(True),
+            confirm_label="Archive",
+            color_scheme="orange",
+        ),
+    )
+    delete = rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button("Delete project", color_scheme="red", id="delete-project")),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Delete ", p.name, "?"),
+            rx.alert_dialog.description(
+                "Servers, keys, logs and history are deleted. This cannot be undone. Type the project name to confirm.",
+                size="2",
+            ),
+            rx.input(
+                value=SettingsState.delete_confirm,
+                on_change=SettingsState.set_delete_confirm,
+                placeholder=p.name,
+                margin_top="12px",
+                id="delete-confirm",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.button(
+                    "Delete forever",
+                    color_scheme="red",
+                    on_click=SettingsState.delete_project,
+                    disabled=SettingsState.delete_confirm != p.name,
+                    id="delete-confirm-button",
+                ),
+                justify="end",
+                margin_top="12px",
+            ),
+        ),
+    )
+    return rx.card(
+        rx.vstack(rx.heading("Danger zone", size="3", color_scheme="red"), rx.hstack(archive, delete, spacing="3")),
+        width="100%",
+        border=f"1px solid {rx.color('red', 6)}",
+    )
+
+
+def settings_tab() -> rx.Component:
+    """The Settings tab."""
+    return rx.vstack(
+        _general(),
+        _unified(),
+        rx.cond(
+            ProjectState.can_write | ProjectState.is_owner,
+            _keys(),
+            rx.callout("API keys are managed by developers and owners.", icon="info", size="1"),
+        ),
+        rx.cond(ProjectState.is_owner, _danger()),
+        spacing="4",
+        width="100%",
+    )

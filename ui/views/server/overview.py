@@ -1,0 +1,124 @@
+"""Server page, Overview tab: status, command, env keys, transport, isolation, errors, stderr, history."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ui.api.types import ActivityItem
+from ui.components.common import code_block, stamp, status_badge, time_ago
+from ui.state.project import ProjectState
+from ui.state.server_detail import ServerDetailState
+from ui.state.servers import ServersState
+
+
+def _fact(label: str, value: rx.Component | rx.Var | str) -> rx.Component:
+    return rx.hstack(
+        rx.text(label, size="2", color_scheme="gray", min_width="140px"),
+        rx.text(value, size="2", as_="div"),
+        align="start",
+    )
+
+
+def _history_line(item: rx.Var[ActivityItem]) -> rx.Component:
+    return rx.hstack(
+        rx.text(stamp(item.created_at), size="1", color_scheme="gray", min_width="150px"),
+        rx.badge(item.type, variant="soft", font_family="monospace"),
+        rx.foreach(item.details, lambda kv: rx.text(kv[0], "=", kv[1].to_string(), size="1")),
+        spacing="2",
+        align="center",
+    )
+
+
+def _actions() -> rx.Component:
+    s = ServerDetailState.server
+    return rx.cond(
+        ProjectState.can_write,
+        rx.hstack(
+            rx.button(
+                rx.icon("rotate-cw", size=14),
+                "Restart",
+                variant="soft",
+                on_click=ServersState.restart(s.name),
+                loading=ServersState.busy == s.name,
+                id="server-restart",
+            ),
+            rx.button(
+                rx.icon("refresh-ccw", size=14), "Refresh tools", variant="soft", on_click=ServersState.refresh(s.name)
+            ),
+            rx.button(
+                rx.cond(s.enabled, "Disable", "Enable"),
+                variant="soft",
+                color_scheme=rx.cond(s.enabled, "orange", "green"),
+                on_click=ServersState.toggle(s.name),
+            ),
+            spacing="2",
+        ),
+    )
+
+
+def server_overview() -> rx.Component:
+    """The Overview tab of a server."""
+    s = ServerDetailState.server
+    facts = rx.card(
+        rx.vstack(
+            _fact(
+                "Status",
+                rx.hstack(
+                    status_badge(rx.cond(s.enabled, s.status, "disabled")),
+                    rx.cond(s.pid, rx.text("pid ", s.pid.to_string(), size="1")),
+                    align="center",
+                ),
+            ),  # type: ignore[union-attr]
+            _fact("Transport", s.transport),
+            rx.cond(
+                s.transport == "stdio",
+                _fact("Command", rx.code(s.command.to(str) + " " + s.args.join(" "), size="2")),  # type: ignore[attr-defined]
+                _fact("URL", rx.code(s.url.to(str), size="2")),
+            ),
+            rx.cond(s.cwd, _fact("Working directory", rx.code(s.cwd.to(str)))),
+            _fact(
+                "Environment",
+                rx.cond(
+                    ServerDetailState.env_keys.length() > 0,  # type: ignore[attr-defined]
+                    rx.flex(
+                        rx.foreach(ServerDetailState.env_keys, lambda k: rx.badge(k, " · set", variant="soft")),
+                        wrap="wrap",
+                        gap="1",
+                    ),
+                    rx.text("none", size="2"),
+                ),
+            ),
+            _fact("Isolation", s.isolation),
+            _fact("Timeout", s.timeout_seconds.to_string() + " s"),
+            _fact("Tools", s.tools_count.to_string()),
+            _fact("Last check", time_ago(s.last_checked_at)),
+            _fact("Response time", rx.cond(s.response_ms, s.response_ms.to_string() + " ms", "—")),  # type: ignore[union-attr]
+            _fact("Up since", time_ago(s.started_at, "not running")),
+            _fact("Restarts", s.restarts.to_string()),
+            spacing="2",
+        ),
+        width="100%",
+    )
+    return rx.vstack(
+        _actions(),
+        facts,
+        rx.cond(
+            s.last_error,
+            rx.callout(s.last_error, icon="triangle-alert", color_scheme="red", title="Last error", width="100%"),
+        ),
+        rx.cond(
+            s.stderr_tail.length() > 0,  # type: ignore[attr-defined]
+            rx.vstack(rx.heading("Recent stderr", size="3"), code_block(s.stderr_tail.join("\n")), width="100%"),  # type: ignore[attr-defined]
+        ),
+        rx.vstack(
+            rx.heading("History", size="3"),
+            rx.cond(
+                ServerDetailState.history.length() > 0,  # type: ignore[attr-defined]
+                rx.vstack(rx.foreach(ServerDetailState.history, _history_line), spacing="1"),
+                rx.text("No restarts or status changes recorded.", size="2", color_scheme="gray"),
+            ),
+            width="100%",
+        ),
+        width="100%",
+        spacing="4",
+    )
