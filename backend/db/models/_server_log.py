@@ -3,7 +3,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -19,8 +19,9 @@ class ServerLog(UUIDv7AuditBase):
         Index("ix_server_log_project_created", "project_id", "created_at"),
     )
 
-    project_id: Mapped[UUID] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
-    server_id: Mapped[UUID] = mapped_column(ForeignKey("mcp_server.id", ondelete="CASCADE"))
+    # No foreign keys (see ToolCall): server and project deletes remove these rows explicitly.
+    project_id: Mapped[UUID] = mapped_column()
+    server_id: Mapped[UUID] = mapped_column()
     level: Mapped[str] = mapped_column(String(16), default="info")
     category: Mapped[str] = mapped_column(String(32), default="lifecycle")
     message: Mapped[str] = mapped_column(Text, default="")

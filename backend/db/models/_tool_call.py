@@ -6,7 +6,7 @@ from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -25,7 +25,10 @@ class ToolCall(UUIDv7AuditBase):
         Index("ix_tool_call_project_status_started", "project_id", "status", "started_at"),
     )
 
-    project_id: Mapped[UUID] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    # No foreign keys on this append-only log: the background batch writer must not take key-share
+    # locks on project/server rows (that deadlocks against a cascading project delete). Deleting a
+    # project deletes its calls explicitly; retention removes stragglers written after a delete.
+    project_id: Mapped[UUID] = mapped_column()
     server_id: Mapped[UUID | None] = mapped_column(default=None)
     server_name: Mapped[str] = mapped_column(String(48), default="")
     tool: Mapped[str] = mapped_column(String(256))

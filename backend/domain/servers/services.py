@@ -12,7 +12,7 @@ from uuid import UUID
 import msgspec
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 
 from backend.db import models as m
 from backend.domain.activity.services import ActivityService
@@ -242,6 +242,8 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
             target_name=server.name,
         )
         server_id = server.id
+        # server_log has no foreign key (its writer must not lock server rows): delete it here.
+        await self.repository.session.execute(delete(m.ServerLog).where(m.ServerLog.server_id == server_id))
         await self.repository.session.delete(server)
         await self.repository.session.flush()
         if gateway is not None:

@@ -261,6 +261,9 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
             target_name=project.name,
             details={"slug": project.slug},
         )
+        # Log tables carry no foreign keys (their writer must not lock project rows): delete them here.
+        await session.execute(delete(m.ToolCall).where(m.ToolCall.project_id == project.id))
+        await session.execute(delete(m.ServerLog).where(m.ServerLog.project_id == project.id))
         await session.delete(project)
         await session.flush()
         logger.info("project deleted", extra={"project_id": str(project.id)})

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5aec56000942
+Revision ID: 72e0944589a5
 Revises:
-Create Date: 2026-11-22 02:46:35.509056+00:00
+Create Date: 2026-11-22 03:53:24.667841+00:00
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ sa.EncryptedText = EncryptedText  # type: ignore[attr-defined]
 # Encrypted columns render with their key callable and backend class; the DDL is plain TEXT.
 _ = (FernetBackend, encryption_key)
 
-revision = "5aec56000942"
+revision = "72e0944589a5"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -107,6 +107,71 @@ def upgrade() -> None:
         sa.Column("updated_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_schedule")),
         sa.UniqueConstraint("name", name=op.f("uq_job_schedule_name")),
+    )
+    op.create_table(
+        "server_log",
+        sa.Column("id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
+        sa.Column("project_id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
+        sa.Column("server_id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
+        sa.Column("level", sa.String(length=16), nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
+        sa.Column("created_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+        sa.Column("updated_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_server_log")),
+    )
+    op.create_index("ix_server_log_project_created", "server_log", ["project_id", "created_at"], unique=False)
+    op.create_index("ix_server_log_server_created", "server_log", ["server_id", "created_at"], unique=False)
+    op.create_table(
+        "tool_call",
+        sa.Column("id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
+        sa.Column("project_id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
+        sa.Column("server_id", advanced_alchemy.types.guid.GUID(length=16), nullable=True),
+        sa.Column("server_name", sa.String(length=48), nullable=False),
+        sa.Column("tool", sa.String(length=256), nullable=False),
+        sa.Column("user_id", advanced_alchemy.types.guid.GUID(length=16), nullable=True),
+        sa.Column("api_key_id", advanced_alchemy.types.guid.GUID(length=16), nullable=True),
+        sa.Column("session_id", sa.String(length=128), nullable=True),
+        sa.Column("transport", sa.String(length=32), nullable=True),
+        sa.Column("client_name", sa.String(length=256), nullable=True),
+        sa.Column("client_version", sa.String(length=64), nullable=True),
+        sa.Column(
+            "arguments",
+            sa.JSON()
+            .with_variant(postgresql.JSONB(astext_type=sa.Text()), "cockroachdb")
+            .with_variant(advanced_alchemy.types.json.ORA_JSONB(), "oracle")
+            .with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "result",
+            sa.JSON()
+            .with_variant(postgresql.JSONB(astext_type=sa.Text()), "cockroachdb")
+            .with_variant(advanced_alchemy.types.json.ORA_JSONB(), "oracle")
+            .with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("error_code", sa.Integer(), nullable=True),
+        sa.Column("error_message", sa.Text(), nullable=True),
+        sa.Column("duration_ms", sa.Float(), nullable=False),
+        sa.Column("started_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+        sa.Column("finished_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+        sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
+        sa.Column("created_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+        sa.Column("updated_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tool_call")),
+    )
+    op.create_index(
+        "ix_tool_call_project_server_started", "tool_call", ["project_id", "server_id", "started_at"], unique=False
+    )
+    op.create_index("ix_tool_call_project_started", "tool_call", ["project_id", "started_at"], unique=False)
+    op.create_index(
+        "ix_tool_call_project_status_started", "tool_call", ["project_id", "status", "started_at"], unique=False
+    )
+    op.create_index(
+        "ix_tool_call_project_tool_started", "tool_call", ["project_id", "tool", "started_at"], unique=False
     )
     op.create_table(
         "user_account",
@@ -424,59 +489,6 @@ def upgrade() -> None:
     op.create_index(op.f("ix_team_member_team_id"), "team_member", ["team_id"], unique=False)
     op.create_index(op.f("ix_team_member_user_id"), "team_member", ["user_id"], unique=False)
     op.create_table(
-        "tool_call",
-        sa.Column("id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
-        sa.Column("project_id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
-        sa.Column("server_id", advanced_alchemy.types.guid.GUID(length=16), nullable=True),
-        sa.Column("server_name", sa.String(length=48), nullable=False),
-        sa.Column("tool", sa.String(length=256), nullable=False),
-        sa.Column("user_id", advanced_alchemy.types.guid.GUID(length=16), nullable=True),
-        sa.Column("api_key_id", advanced_alchemy.types.guid.GUID(length=16), nullable=True),
-        sa.Column("session_id", sa.String(length=128), nullable=True),
-        sa.Column("transport", sa.String(length=32), nullable=True),
-        sa.Column("client_name", sa.String(length=256), nullable=True),
-        sa.Column("client_version", sa.String(length=64), nullable=True),
-        sa.Column(
-            "arguments",
-            sa.JSON()
-            .with_variant(postgresql.JSONB(astext_type=sa.Text()), "cockroachdb")
-            .with_variant(advanced_alchemy.types.json.ORA_JSONB(), "oracle")
-            .with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
-        ),
-        sa.Column(
-            "result",
-            sa.JSON()
-            .with_variant(postgresql.JSONB(astext_type=sa.Text()), "cockroachdb")
-            .with_variant(advanced_alchemy.types.json.ORA_JSONB(), "oracle")
-            .with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
-        ),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("error_code", sa.Integer(), nullable=True),
-        sa.Column("error_message", sa.Text(), nullable=True),
-        sa.Column("duration_ms", sa.Float(), nullable=False),
-        sa.Column("started_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
-        sa.Column("finished_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
-        sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
-        sa.Column("created_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
-        sa.Column("updated_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["project_id"], ["project.id"], name=op.f("fk_tool_call_project_id_project"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_tool_call")),
-    )
-    op.create_index(
-        "ix_tool_call_project_server_started", "tool_call", ["project_id", "server_id", "started_at"], unique=False
-    )
-    op.create_index("ix_tool_call_project_started", "tool_call", ["project_id", "started_at"], unique=False)
-    op.create_index(
-        "ix_tool_call_project_status_started", "tool_call", ["project_id", "status", "started_at"], unique=False
-    )
-    op.create_index(
-        "ix_tool_call_project_tool_started", "tool_call", ["project_id", "tool", "started_at"], unique=False
-    )
-    op.create_table(
         "api_key_usage",
         sa.Column("id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
         sa.Column("api_key_id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
@@ -583,47 +595,18 @@ def upgrade() -> None:
     op.create_index(
         "ix_client_session_project_activity", "client_session", ["project_id", "last_activity_at"], unique=False
     )
-    op.create_table(
-        "server_log",
-        sa.Column("id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
-        sa.Column("project_id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
-        sa.Column("server_id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
-        sa.Column("level", sa.String(length=16), nullable=False),
-        sa.Column("category", sa.String(length=32), nullable=False),
-        sa.Column("message", sa.Text(), nullable=False),
-        sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
-        sa.Column("created_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
-        sa.Column("updated_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["project_id"], ["project.id"], name=op.f("fk_server_log_project_id_project"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["server_id"], ["mcp_server.id"], name=op.f("fk_server_log_server_id_mcp_server"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_server_log")),
-    )
-    op.create_index("ix_server_log_project_created", "server_log", ["project_id", "created_at"], unique=False)
-    op.create_index("ix_server_log_server_created", "server_log", ["server_id", "created_at"], unique=False)
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     """Revert this revision."""
     # ### commands auto generated by Alembic - please adjust! ###
-    op.drop_index("ix_server_log_server_created", table_name="server_log")
-    op.drop_index("ix_server_log_project_created", table_name="server_log")
-    op.drop_table("server_log")
     op.drop_index("ix_client_session_project_activity", table_name="client_session")
     op.drop_table("client_session")
     op.drop_index("ix_catalogue_item_project_kind", table_name="catalogue_item")
     op.drop_table("catalogue_item")
     op.drop_index(op.f("ix_api_key_usage_window_start"), table_name="api_key_usage")
     op.drop_table("api_key_usage")
-    op.drop_index("ix_tool_call_project_tool_started", table_name="tool_call")
-    op.drop_index("ix_tool_call_project_status_started", table_name="tool_call")
-    op.drop_index("ix_tool_call_project_started", table_name="tool_call")
-    op.drop_index("ix_tool_call_project_server_started", table_name="tool_call")
-    op.drop_table("tool_call")
     op.drop_index(op.f("ix_team_member_user_id"), table_name="team_member")
     op.drop_index(op.f("ix_team_member_team_id"), table_name="team_member")
     op.drop_table("team_member")
@@ -653,6 +636,14 @@ def downgrade() -> None:
     op.drop_table("worker_settings")
     op.drop_index(op.f("ix_user_account_email"), table_name="user_account")
     op.drop_table("user_account")
+    op.drop_index("ix_tool_call_project_tool_started", table_name="tool_call")
+    op.drop_index("ix_tool_call_project_status_started", table_name="tool_call")
+    op.drop_index("ix_tool_call_project_started", table_name="tool_call")
+    op.drop_index("ix_tool_call_project_server_started", table_name="tool_call")
+    op.drop_table("tool_call")
+    op.drop_index("ix_server_log_server_created", table_name="server_log")
+    op.drop_index("ix_server_log_project_created", table_name="server_log")
+    op.drop_table("server_log")
     op.drop_table("job_schedule")
     op.drop_index("ix_job_run_status_created", table_name="job_run")
     op.drop_index(op.f("ix_job_run_project_id"), table_name="job_run")
