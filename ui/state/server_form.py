@@ -113,7 +113,12 @@ class ServerFormState(ServersState):
             return
         async with self:
             self.saving, self.form_open = False, False
+            path = self.router.url.path
         yield rx.toast.success(f"Server {server.name} {'saved' if editing else 'added'}")
+        if editing and server.name != editing and f"/servers/{editing}" in path:
+            # The server page is addressed by name: follow the rename instead of showing "not found".
+            yield rx.redirect(path.replace(f"/servers/{editing}", f"/servers/{server.name}", 1))
+            return
         yield ServersState.load
 
 
