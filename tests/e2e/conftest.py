@@ -129,7 +129,9 @@ def _stop(proc: subprocess.Popen[bytes], data_dir: Path) -> None:
                 postmaster.send_signal(signal.SIGINT)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in the main thread
+# while it is open, which would break every later test that runs its own loop (anyio.run).
+@pytest.fixture(scope="package")
 def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
     """The whole product, started once for the browser tests."""
     base = tmp_path_factory.mktemp("e2e")
@@ -159,7 +161,7 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
         print(f"--- mcp-orch serve log (tail) ---\n{tail}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     """Debian's Chromium through Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only when the tests run
