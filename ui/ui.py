@@ -13,8 +13,9 @@ import ui.pages.server
 import ui.pages.signup
 import ui.pages.team
 import ui.pages.teams  # noqa: F401 - registers the routes
+from backend.server.headers import ui_security_headers
 from ui.pages.index import PRODUCT_NAME, index
 from ui.state.system import SystemState
 
-app = rx.App()
+app = rx.App(api_transformer=ui_security_headers)
 app.add_page(index, route="/", title=PRODUCT_NAME, on_load=[SystemState.check_api, SystemState.go_home])

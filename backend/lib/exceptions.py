@@ -8,9 +8,10 @@ the JSON shape Litestar uses everywhere else.
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
-from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError
+from advanced_alchemy.exceptions import DuplicateKeyError, IntegrityError, RepositoryError
 from advanced_alchemy.exceptions import NotFoundError as RepositoryNotFoundError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -20,8 +21,10 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_429_TOO_MANY_REQUESTS,
+    HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import DBAPIError
 
 logger = logging.getLogger("mcp_orch.errors")
 
@@ -99,6 +102,35 @@ def integrity_error_handler(_: Request[Any, Any, Any], exc: IntegrityError) -> R
     return _json(HTTP_409_CONFLICT, detail)
 
 
+def _sqlstate(exc: BaseException | None) -> str:
+    """The PostgreSQL SQLSTATE behind ``exc`` (following the ``__cause__`` chain), or ``""``."""
+    seen = 0
+    while exc is not None and seen < 5:
+        orig = getattr(exc, "orig", None)
+        for source in (orig, exc):
+            code = getattr(source, "sqlstate", None) or getattr(source, "pgcode", None)
+            if isinstance(code, str) and code:
+                return code
+        exc, seen = exc.__cause__, seen + 1
+    return ""
+
+
+def database_error_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Input the database cannot store (a NUL character, a number out of range) is a 422.
+
+    SQLSTATE class 22 ("data exception") always comes from the values sent, so it is the
+    client's error; anything else stays a 500, logged.
+    """
+    code = _sqlstate(exc)
+    if code.startswith("22"):
+        logger.info("database data error mapped to 422", extra={"sqlstate": code})
+        return _json(HTTP_422_UNPROCESSABLE_ENTITY, "Invalid value: unsupported characters or out of range")
+    # The traceback without the message: SQLAlchemy's message carries the bound parameter values.
+    trace = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error("database error", extra={"error_type": type(exc).__name__, "sqlstate": code, "trace": trace})
+    return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error")
+
+
 def http_exception_passthrough(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     """Keep Litestar's own HTTP errors in the same shape (and their headers)."""
     return _json(exc.status_code, exc.detail, exc.extra, exc.headers)
@@ -109,4 +141,6 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ValidationException: validation_error_handler,  # type: ignore[dict-item]
     RepositoryNotFoundError: repository_not_found_handler,  # type: ignore[dict-item]
     IntegrityError: integrity_error_handler,  # type: ignore[dict-item]
+    RepositoryError: database_error_handler,
+    DBAPIError: database_error_handler,
 }

@@ -58,6 +58,8 @@ class AppSettings:
     debug: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_DEBUG", False))
     log_level: str = field(default_factory=lambda: _env("MCP_ORCH_LOG_LEVEL", "INFO").upper())
     max_body_bytes: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_BODY_BYTES", 2 * 1024 * 1024))
+    # Bearer token that lets non-loopback clients scrape ``/metrics`` (loopback clients always may).
+    metrics_token: str = field(default_factory=lambda: _env("MCP_ORCH_METRICS_TOKEN"))
 
     @property
     def base_url(self) -> str:
@@ -86,6 +88,7 @@ class AuthSettings:
     signup_enabled: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_SIGNUP_ENABLED", True))
     login_max_failures: int = field(default_factory=lambda: _env_int("MCP_ORCH_LOGIN_MAX_FAILURES", 5))
     login_window_seconds: int = field(default_factory=lambda: _env_int("MCP_ORCH_LOGIN_WINDOW_SECONDS", 900))
+    key_create_max_per_hour: int = field(default_factory=lambda: _env_int("MCP_ORCH_KEY_CREATE_MAX_PER_HOUR", 20))
     argon2_time_cost: int = field(default_factory=lambda: _env_int("MCP_ORCH_ARGON2_TIME_COST", 3))
     argon2_memory_kib: int = field(default_factory=lambda: _env_int("MCP_ORCH_ARGON2_MEMORY_KIB", 65536))
 

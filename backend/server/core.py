@@ -11,6 +11,7 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.app import AppConfig
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPluginProtocol
 
 from backend.config import openapi_config
@@ -21,9 +22,11 @@ from backend.domain.accounts.throttle import LoginThrottle
 from backend.domain.endpoints.runtime import endpoints_lifespan
 from backend.domain.projects.guards import provide_project_ctx
 from backend.domain.servers.runtime import gateway_runtime
+from backend.domain.system.metrics import HttpMetricsMiddleware, Metrics
 from backend.lib.context import AppContext
 from backend.lib.exceptions import EXCEPTION_HANDLERS
 from backend.lib.worker import worker_lifespan
+from backend.server.headers import SecurityHeaders
 from backend.server.routes import ROUTE_HANDLERS
 
 logger = logging.getLogger("mcp_orch.app")
@@ -49,9 +52,11 @@ class CorePlugin(InitPluginProtocol):
         app_config.plugins.append(SQLAlchemyPlugin(config=ctx.alchemy))
         app_config.route_handlers.extend(ROUTE_HANDLERS)
         app_config.middleware.insert(0, auth_middleware())
+        # Outermost route middleware: it also counts the 401s of the auth middleware.
+        metrics = ctx.extras.setdefault("metrics", Metrics(ctx))
+        app_config.middleware.insert(0, DefineMiddleware(HttpMetricsMiddleware, metrics=metrics))
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)
         app_config.openapi_config = openapi_config()
-        app_config.request_max_body_size = ctx.settings.app.max_body_bytes
         app_config.dependencies.update(
             {
                 "current_user": Provide(provide_current_user),
@@ -86,5 +91,12 @@ class CorePlugin(InitPluginProtocol):
 
 
 def build_app(ctx: AppContext, lifespans: list[Lifespan] | None = None, **kwargs: Any) -> Litestar:
-    """A Litestar app around ``ctx``."""
-    return Litestar(plugins=[CorePlugin(ctx, lifespans)], **kwargs)
+    """A Litestar app around ``ctx``, its responses wrapped in :class:`SecurityHeaders`."""
+    # The body limit must be a constructor argument: Litestar 2.25 builds its root router from the
+    # argument, not from ``AppConfig.request_max_body_size`` as changed by plugins.
+    kwargs.setdefault("request_max_body_size", ctx.settings.app.max_body_bytes)
+    app = Litestar(plugins=[CorePlugin(ctx, lifespans)], **kwargs)
+    # Around the whole handler (not the route middleware) so router 404s and mounts get them too.
+    hsts = ctx.settings.app.public_url.lower().startswith("https://")
+    app.asgi_handler = SecurityHeaders(app.asgi_handler, hsts=hsts)
+    return app

@@ -18,10 +18,12 @@ from backend.domain.servers.admin_controllers import AllowedCommandsController
 from backend.domain.servers.control_controllers import ServerControlController, ToolController
 from backend.domain.servers.controllers import ServerController, ServerTemplateController
 from backend.domain.system.controllers import SystemController
+from backend.domain.system.metrics_controllers import MetricsController
 from backend.domain.teams.controllers import TeamController, TeamMemberController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     SystemController,
+    MetricsController,
     AuthController,
     TeamController,
     TeamMemberController,

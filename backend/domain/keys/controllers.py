@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
@@ -14,8 +14,10 @@ from backend.domain.accounts.auth import CurrentUser
 from backend.domain.keys import schemas as s
 from backend.domain.keys.deps import provide_api_keys_service
 from backend.domain.keys.services import ApiKeyService
+from backend.domain.keys.throttle import key_throttle
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_developer, project_developer_read
+from backend.lib.exceptions import TooManyRequestsError
 
 KeyId = Annotated[UUID, PathParameter(description="The key's id")]
 
@@ -47,9 +49,19 @@ class ApiKeyController(Controller):
         api_keys_service: NamedDependency[ApiKeyService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
+        request: Request[Any, Any, Any],
     ) -> s.ApiKeyCreated:
-        """Create a key. The answer's ``key`` is the only time the full key is shown: store it now."""
-        return await api_keys_service.create_key(project_ctx, current_user, data)
+        """Create a key. The answer's ``key`` is the only time the full key is shown: store it now.
+
+        Each user may create ``MCP_ORCH_KEY_CREATE_MAX_PER_HOUR`` keys per hour; more → 429.
+        """
+        throttle = key_throttle(request.app.state.ctx)
+        wait = throttle.retry_after(current_user.id)
+        if wait:
+            raise TooManyRequestsError("Too many API keys created; try again later", headers={"Retry-After": str(wait)})
+        created = await api_keys_service.create_key(project_ctx, current_user, data)
+        throttle.created(current_user.id)
+        return created
 
     @delete(
         "/{key_id:uuid}",

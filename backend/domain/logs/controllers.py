@@ -24,7 +24,7 @@ Since = Annotated[datetime | None, QueryParameter(description="ISO 8601; without
 Until = Annotated[datetime | None, QueryParameter(description="ISO 8601, exclusive; without a zone, UTC")]
 ServerFilter = Annotated[str | None, QueryParameter(max_length=64, description="Server id or name")]
 Search = Annotated[str | None, QueryParameter(max_length=200)]
-Page = Annotated[int, QueryParameter(ge=1)]
+Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
 
 
 def _utc(value: datetime | None) -> datetime | None:

@@ -8,6 +8,7 @@ row by row so one bad row cannot lose its neighbours.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
@@ -65,9 +66,12 @@ class ToolCallRecorder:
         batch_size: int = 500,
         interval: float = 0.5,
         cap_bytes: int = DEFAULT_CAP_BYTES,
+        on_record: Callable[[CallRecord], None] | None = None,
     ) -> None:
         self.alchemy = alchemy
         self.cap_bytes = cap_bytes
+        # Sees every finished call before it is queued (the metrics); must be cheap and not raise.
+        self.on_record = on_record
         self.writer: BatchWriter[dict[str, Any]] = BatchWriter(
             "tool_calls", self._write, capacity=capacity, batch_size=batch_size, interval=interval
         )
@@ -79,6 +83,11 @@ class ToolCallRecorder:
 
     def record(self, call: CallRecord) -> None:
         """Queue one finished call (never blocks; drops and counts when the buffer is full)."""
+        if self.on_record is not None:
+            try:
+                self.on_record(call)
+            except Exception:
+                logger.exception("tool call observer failed")
         try:
             row = call_row(call, self.cap_bytes)
         except Exception:

@@ -51,7 +51,12 @@ def _remove_servers_of_deleted_project(_: Mapper[Any], connection: Connection, p
 async def gateway_runtime(ctx: AppContext) -> AsyncIterator[None]:
     """Run the gateway, the tool-call recorder and the event sink for the life of the app."""
     settings = ctx.settings.gateway
-    recorder = ToolCallRecorder(ctx.alchemy, capacity=settings.call_log_buffer)
+    metrics = ctx.extras.get("metrics")
+    recorder = ToolCallRecorder(
+        ctx.alchemy,
+        capacity=settings.call_log_buffer,
+        on_record=metrics.observe_call if metrics is not None else None,
+    )
     events = GatewayEventSink(ctx.alchemy, capacity=settings.call_log_buffer)
     recorder.start()
     events.start()
