@@ -14,6 +14,7 @@ from backend.domain.activity.schemas import ActivityItem, ActivityPage
 from backend.domain.activity.services import ActivityService
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_reader
+from backend.lib.params import Page, PageSize
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -38,8 +39,8 @@ class ProjectActivityController(Controller):
         actor: Annotated[str | None, QueryParameter(max_length=320)] = None,
         since: Annotated[datetime | None, QueryParameter()] = None,
         until: Annotated[datetime | None, QueryParameter()] = None,
-        page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
-        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=200)] = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> ActivityPage:
         """The project's activity, newest first (reporter or above).
 

@@ -14,9 +14,8 @@ from backend.domain.accounts.guards import requires_admin
 from backend.domain.admin import schemas as s
 from backend.domain.admin.deps import provide_admin_service
 from backend.domain.admin.services import AdminService
+from backend.lib.params import Page, PageSize
 
-Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
-PageSize = Annotated[int, QueryParameter(name="pageSize", ge=1, le=200)]
 Search = Annotated[str | None, QueryParameter(max_length=320)]
 
 

@@ -14,6 +14,7 @@ from backend.domain.accounts.guards import requires_admin
 from backend.domain.admin import worker_schemas as s
 from backend.domain.admin.worker_deps import provide_job_queue, provide_worker_admin_service
 from backend.domain.admin.worker_services import WorkerAdminService
+from backend.lib.params import Page, PageSize
 from backend.lib.worker import JobQueue
 
 RunStatus = Literal["queued", "running", "retrying", "complete", "failed"]
@@ -73,8 +74,8 @@ class WorkerAdminController(Controller):
         worker_admin_service: NamedDependency[WorkerAdminService],
         job: Annotated[str | None, QueryParameter(max_length=64)] = None,
         status: Annotated[RunStatus | None, QueryParameter()] = None,
-        page: Annotated[int, QueryParameter(ge=1, le=1_000_000)] = 1,
-        page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=200)] = 50,
+        page: Page = 1,
+        page_size: PageSize = 50,
     ) -> s.JobRunPage:
         """Recent runs, newest first: start, duration, status, summary or error."""
         rows, total = await worker_admin_service.history(job=job, status=status, page=page, page_size=page_size)

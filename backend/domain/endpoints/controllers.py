@@ -14,9 +14,7 @@ from backend.domain.endpoints.services import ClientConfigService, ClientSession
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_reader
 from backend.lib.context import AppContext
-
-Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
-PageSize = Annotated[int, QueryParameter(name="pageSize", ge=1, le=200)]
+from backend.lib.params import Page, PageSize
 
 
 class EndpointController(Controller):

@@ -17,6 +17,7 @@ from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_reader
 from backend.domain.servers.deps import provide_servers_service
 from backend.domain.servers.services import ServerService
+from backend.lib.params import Page
 
 Status = Literal["success", "error", "timeout", "cancelled"]
 Level = Literal["debug", "info", "warning", "error"]
@@ -24,7 +25,6 @@ Since = Annotated[datetime | None, QueryParameter(description="ISO 8601; without
 Until = Annotated[datetime | None, QueryParameter(description="ISO 8601, exclusive; without a zone, UTC")]
 ServerFilter = Annotated[str | None, QueryParameter(max_length=64, description="Server id or name")]
 Search = Annotated[str | None, QueryParameter(max_length=200)]
-Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
 
 
 def _utc(value: datetime | None) -> datetime | None:

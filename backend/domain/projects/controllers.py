@@ -24,10 +24,9 @@ from backend.domain.projects.deps import (
 )
 from backend.domain.projects.guards import project_owner, project_owner_any, project_reader
 from backend.domain.projects.services import ProjectMemberService, ProjectService, ProjectTeamService
+from backend.lib.params import Page, PageSize
 
 PROJECT = "/{project:str}"
-Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
-PageSize = Annotated[int, QueryParameter(name="pageSize", ge=1, le=200)]
 Search = Annotated[str | None, QueryParameter(max_length=120)]
 
 

@@ -25,9 +25,8 @@ from backend.domain.teams import schemas as s
 from backend.domain.teams.deps import provide_team_members_service, provide_teams_service
 from backend.domain.teams.guards import TeamContext, provide_team_ctx, team_owner, team_reader
 from backend.domain.teams.services import TeamMemberService, TeamService
+from backend.lib.params import Page, PageSize
 
-Page = Annotated[int, QueryParameter(ge=1, le=1_000_000)]
-PageSize = Annotated[int, QueryParameter(name="pageSize", ge=1, le=200)]
 Search = Annotated[str | None, QueryParameter(max_length=120)]
 MemberId = Annotated[UUID, PathParameter(description="The member's user id")]
 
