@@ -86,16 +86,35 @@ def list_servers(project: str, as_json: bool) -> None:
 @click.option("--server", "-s", default=None, help="Only this server's tools (name or id).")
 @json_option
 def list_tools(project: str, server: str | None, as_json: bool) -> None:
-    """List the cached tools of a project's servers (refresh a server to update its catalogue)."""
+    """List the cached tools of a project's servers and each endpoint's context budget.
+
+    The budget is the size of each endpoint's ``tools/list`` answer, in bytes and estimated tokens
+    (``ceil(bytes / 4)``): what a client's context pays for the tool list. Refresh a server to update it.
+    """
     params = {"server": server} if server else {}
-    tools = request("GET", project_path(project, "/tools"), params=params)
+    answer = request("GET", project_path(project, "/tools"), params=params)
     if as_json:
-        echo_json(tools)
+        echo_json(answer)
         return
     echo_table(
-        tools,
-        [("SERVER", "serverName"), ("TOOL", "name"), ("ENABLED", "enabled"), ("DESCRIPTION", "description")],
-    )
+        answer["items"],
+        [("SERVER", "serverName"), ("TOOL", "name"), ("ENABLED", "enabled"), ("TOKENS", "contextTokens"),
+         ("DESCRIPTION", "description")],
+    )  # fmt: skip
+    click.echo("")
+    click.echo("Context budget (tools/list size per endpoint; tokens estimated as bytes / 4):")
+    echo_table(_budget_rows(answer["contextBudget"], server, answer["items"]), _BUDGET_COLUMNS)
+
+
+_BUDGET_COLUMNS = [("ENDPOINT", "endpoint"), ("TOOLS", "tools"), ("BYTES", "bytes"), ("TOKENS", "tokens")]
+
+
+def _budget_rows(budget: dict[str, Any], server: str | None, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The unified endpoint first, then the server endpoints (only the asked one with ``--server``)."""
+    names = {server, *(item["serverName"] for item in items)} if server else set(budget["servers"])
+    rows = [{"endpoint": "(unified)", **budget["unified"]}]
+    rows += [{"endpoint": name, **entry} for name, entry in sorted(budget["servers"].items()) if name in names]
+    return rows
 
 
 def _arguments(raw: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from backend.domain.projects.controllers import ProjectController, ProjectMember
 from backend.domain.servers.admin_controllers import AllowedCommandsController
 from backend.domain.servers.control_controllers import ServerControlController, ToolController
 from backend.domain.servers.controllers import ServerController, ServerTemplateController
+from backend.domain.servers.summary import ServerSummaryController
 from backend.domain.system.controllers import SystemController
 from backend.domain.system.metrics_controllers import MetricsController
 from backend.domain.teams.controllers import TeamController, TeamMemberController
@@ -39,6 +40,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     JobController,
     ProjectRefreshController,
     ServerController,
+    ServerSummaryController,
     ServerTemplateController,
     ServerControlController,
     ToolController,

@@ -1,7 +1,7 @@
 """The product as a user meets it, in one browser journey (issue 6 "Tests").
 
 Sign up → create a project → import a stdio server → see it healthy with tools → try a tool →
-create an API key and see it once → copy the Claude Code snippet → invite a member and change
+see the context budget → create an API key and see it once → copy the Claude Code snippet → invite a member and change
 their role → find it all in Activity and the call in Tool calls → as the reporter, no write
 actions → as the administrator, change the worker interval. Every screen is saved under
 ``test-artifacts/e2e/``.
@@ -61,7 +61,7 @@ def _import_server_and_see_tools(d: Driver) -> None:
     d.shot("servers-import-report")
     d.page.keyboard.press("Escape")
     d.page.click("#refresh-all")
-    d.toast(re.compile(r"Checked 1 servers: 1 healthy"))
+    d.toast(re.compile(r"Checked 1 server: 1 healthy"))
     row = d.page.locator(".server-row", has_text="echo")
     expect(row.locator(".server-tools")).to_have_text("13")
     expect(row.locator(".server-status")).to_have_text(re.compile("running|healthy"))
@@ -71,6 +71,14 @@ def _import_server_and_see_tools(d: Driver) -> None:
     expect(d.page.get_by_text("ECHO_TOKEN · set")).to_be_visible()
     expect(d.page.get_by_text("s3cret")).to_have_count(0)  # secret values are never shown
     d.shot("server-detail")
+
+
+def _projects_list_shows_server_health(d: Driver) -> None:
+    d.goto("/projects")
+    card = d.page.locator(".project-card", has_text="E2E Journey")
+    expect(card).to_contain_text("1 healthy")  # one /api/server-summary call for every project
+    expect(card).to_contain_text(re.compile(r"13\s*tools"))
+    d.shot("projects-with-health")
 
 
 def _try_a_tool(d: Driver) -> None:
@@ -87,6 +95,24 @@ def _try_a_tool(d: Driver) -> None:
     expect(d.page.locator("#result-duration")).to_contain_text("ms")
     d.shot("tool-try-result")
     d.page.keyboard.press("Escape")
+
+
+def _see_context_budget(d: Driver, product: Product) -> None:
+    answer = product.call(product.token(OWNER), "GET", f"/api/projects/{SLUG}/tools")
+    unified, echo = answer["contextBudget"]["unified"], answer["contextBudget"]["servers"]["echo"]
+    d.tab(SLUG, "tools")
+    d.page.fill("#tool-search", "")
+    expect(d.page.locator(".tool-row")).to_have_count(13)
+    rows = d.page.locator("#context-budget .budget-row")
+    expect(rows).to_have_count(2)  # the unified endpoint, then the one server
+    expect(rows.nth(0)).to_contain_text(f"~{unified['tokens']:,}")
+    expect(rows.nth(0)).to_contain_text(str(unified["tools"]))
+    expect(rows.nth(1)).to_contain_text(f"~{echo['tokens']:,}")
+    d.page.locator("#tool-sort").get_by_role("radio", name="Costliest first").click()
+    costliest = max(tool["contextTokens"] for tool in answer["items"])
+    expect(d.page.locator(".tool-row .tool-tokens").first).to_have_text(f"~{costliest}")
+    d.shot("tools-context-budget")
+    d.page.locator("#tool-sort").get_by_role("radio", name="By server").click()
 
 
 def _create_key_once(d: Driver) -> None:
@@ -196,7 +222,9 @@ def _admin_changes_worker_interval(d: Driver, product: Product) -> None:
 def test_user_journey_through_every_main_screen(driver: Driver, product: Product) -> None:
     _sign_up_and_create_project(driver)
     _import_server_and_see_tools(driver)
+    _projects_list_shows_server_health(driver)
     _try_a_tool(driver)
+    _see_context_budget(driver, product)
     _create_key_once(driver)
     _copy_claude_code_snippet(driver)
     _invite_and_change_role(driver, product)

@@ -89,6 +89,7 @@ P = "/api/projects/{project}"
 ROUTES: list[Route] = [
     Route("GET", "/api/projects", None, None),
     Route("GET", "/api/server-templates", None, None),
+    Route("GET", "/api/server-summary", None, None),
     Route("POST", "/api/projects", lambda w: {"name": f"Matrix {next(_seq)}"}, None, ok=201),
     Route("GET", P, None, Role.REPORTER),
     Route("PATCH", P, lambda w: {"description": "changed"}, Role.OWNER),
@@ -124,7 +125,6 @@ ROUTES: list[Route] = [
     Route("PATCH", f"{P}/servers/matrix/tools/echo", lambda w: {"enabled": False}, Role.DEVELOPER, prepare=_refresh),
     Route("POST", f"{P}/servers/matrix/tools/echo/call", lambda w: {"arguments": {"x": 1}}, Role.DEVELOPER),
     Route("GET", f"{P}/tools", None, Role.REPORTER),
-    Route("GET", f"{P}/tools/context-budget", None, Role.REPORTER),
     Route("GET", f"{P}/tool-calls", None, Role.REPORTER),
     Route("GET", f"{P}/tool-calls/metrics", None, Role.REPORTER),
     Route("GET", f"{P}/logs", None, Role.REPORTER),

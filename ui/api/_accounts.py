@@ -18,7 +18,7 @@ from ui.api.types import (
     TeamProject,
     User,
 )
-from ui.api.types_servers import JobEnqueued, JobRunPage, WorkerOverview, WorkerSettings
+from ui.api.types_jobs import JobEnqueued, JobRunPage, WorkerOverview, WorkerSettings
 
 
 class AccountsApi(BaseClient):

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from ui.api._base import LONG_TIMEOUT, BaseClient, clean
+from ui.api.types_jobs import JobEnqueued, JobRun
 from ui.api.types_servers import (
     Catalogue,
     ImportReport,
-    JobEnqueued,
-    JobRun,
+    ProjectServerSummary,
     Server,
     ServerLogPage,
+    ServerTemplate,
     Tool,
     ToolCall,
     ToolCallMetrics,
     ToolCallPage,
+    ToolList,
 )
 
 
@@ -34,8 +36,12 @@ class ServersApi(BaseClient):
         return await self.call(Server, "GET", f"{self._p(project)}/servers/{server}")
 
     async def create_server(self, project: str, spec: dict[str, Any]) -> Server:
-        """Register a server (``ServerCreate`` JSON)."""
+        """Register a server (``ServerCreate`` JSON, or ``templateId`` plus values and overrides)."""
         return await self.call(Server, "POST", f"{self._p(project)}/servers", json=spec)
+
+    async def server_templates(self) -> list[ServerTemplate]:
+        """The curated server templates (create one with ``templateId`` in :meth:`create_server`)."""
+        return await self.call_list(ServerTemplate, "GET", "/api/server-templates")
 
     async def update_server(self, project: str, server: str, spec: dict[str, Any]) -> Server:
         """Change a server (``ServerUpdate`` JSON; omitted fields stay)."""
@@ -79,10 +85,10 @@ class ServersApi(BaseClient):
         """A server's cached tools, prompts and resources."""
         return await self.call(Catalogue, "GET", f"{self._p(project)}/servers/{server}/catalogue")
 
-    async def list_tools(self, project: str, server: str = "", search: str = "") -> list[Tool]:
-        """Tools of every server, optionally filtered."""
+    async def list_tools(self, project: str, server: str = "", search: str = "") -> ToolList:
+        """Tools of every server (optionally filtered) and the context budget of every endpoint."""
         params = clean({"server": server, "search": search})
-        return await self.call_list(Tool, "GET", f"{self._p(project)}/tools", params=params)
+        return await self.call(ToolList, "GET", f"{self._p(project)}/tools", params=params)
 
     async def set_tool_enabled(self, project: str, server: str, tool: str, enabled: bool) -> Tool:
         """Enable or disable one tool."""
@@ -113,3 +119,7 @@ class ServersApi(BaseClient):
         """A server's log lines, newest first."""
         params = clean({"level": level, "since": since, "page": page, "pageSize": page_size})
         return await self.call(ServerLogPage, "GET", f"{self._p(project)}/servers/{server}/logs", params=params)
+
+    async def server_summaries(self) -> list[ProjectServerSummary]:
+        """Servers, tools and states per visible project (projects without servers are left out)."""
+        return await self.call_list(ProjectServerSummary, "GET", "/api/server-summary")

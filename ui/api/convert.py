@@ -41,15 +41,24 @@ def from_api(tp: Any, value: Any) -> Any:
         }
         return tp(**kwargs)
     origin = get_origin(tp)
-    if origin is list:
-        (item,) = get_args(tp) or (Any,)
-        return [from_api(item, v) for v in value]
-    if origin in (Union, types.UnionType):
-        options = [a for a in get_args(tp) if a is not type(None)]
-        return from_api(options[0], value) if len(options) == 1 else value
+    if origin in (list, dict, Union, types.UnionType):
+        return _generic(tp, origin, value)
     if tp is float and isinstance(value, int):
         return float(value)
     return value
+
+
+def _generic(tp: Any, origin: Any, value: Any) -> Any:
+    """``list[X]``, ``dict[str, X]`` and ``X | None``."""
+    if origin is list:
+        (item,) = get_args(tp) or (Any,)
+        return [from_api(item, v) for v in value]
+    if origin is dict:
+        # Keys are data (server names, env keys), never renamed; only the values are typed.
+        _, item = get_args(tp) or (str, Any)
+        return {k: from_api(item, v) for k, v in value.items()} if isinstance(value, dict) else value
+    options = [a for a in get_args(tp) if a is not type(None)]
+    return from_api(options[0], value) if len(options) == 1 else value
 
 
 def decode(tp: type[T], value: Any) -> T:

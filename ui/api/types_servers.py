@@ -39,6 +39,31 @@ class Server:
 
 
 @dataclass
+class TemplateValue:
+    """An env key or header a server template asks for, with help on where to get its value."""
+
+    key: str = ""
+    help: str = ""
+    required: bool = True
+
+
+@dataclass
+class ServerTemplate:
+    """A curated server from ``GET /api/server-templates`` (create it with ``templateId``)."""
+
+    id: str = ""
+    name: str = ""
+    description: str = ""
+    transport: str = "stdio"
+    command: str | None = None
+    args: list[str] = field(default_factory=list)
+    url: str | None = None
+    env: list[TemplateValue] = field(default_factory=list)
+    headers: list[TemplateValue] = field(default_factory=list)
+    args_help: str | None = None
+
+
+@dataclass
 class Tool:
     """A cached tool of a server."""
 
@@ -53,6 +78,33 @@ class Tool:
     server_name: str = ""
     server_status: str = ""
     server_enabled: bool = True
+    context_bytes: int = 0
+    context_tokens: int = 0
+
+
+@dataclass
+class BudgetEntry:
+    """The size of one endpoint's ``tools/list`` answer."""
+
+    bytes: int = 0
+    tokens: int = 0
+    tools: int = 0
+
+
+@dataclass
+class ContextBudget:
+    """What each endpoint's tool list costs a client's context (``servers`` keyed by server name)."""
+
+    unified: BudgetEntry = field(default_factory=BudgetEntry)
+    servers: dict[str, BudgetEntry] = field(default_factory=dict)
+
+
+@dataclass
+class ToolList:
+    """``GET /tools``: the tools and the context budget of every endpoint."""
+
+    items: list[Tool] = field(default_factory=list)
+    context_budget: ContextBudget = field(default_factory=ContextBudget)
 
 
 @dataclass
@@ -199,94 +251,11 @@ class ServerLogPage:
 
 
 @dataclass
-class JobEnqueued:
-    """A job put on the queue."""
+class ProjectServerSummary:
+    """A project's servers at a glance (``states``: servers per state)."""
 
-    id: str = ""
-    job: str = ""
-    status: str = ""
-
-
-@dataclass
-class JobRun:
-    """A job's progress and result."""
-
-    id: str = ""
-    job: str = ""
-    trigger: str = ""
-    status: str = ""
-    progress: float = 0.0
-    queued_at: str = ""
-    started_at: str | None = None
-    finished_at: str | None = None
-    duration_ms: float | None = None
-    summary: dict[str, Any] | None = None
-    error: str | None = None
-
-
-@dataclass
-class JobRunPage:
-    """One page of job history."""
-
-    items: list[JobRun] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    page_size: int = 20
-
-
-@dataclass
-class WorkerSettings:
-    """Worker intervals and retention."""
-
-    health_check_interval_seconds: int = 300
-    probe_concurrency: int = 4
-    retention_tool_calls_days: int = 30
-    retention_server_logs_days: int = 14
-    retention_client_sessions_days: int = 30
-    retention_activity_days: int = 365
-    retention_time: str = "03:30"
-    paused: bool = False
-
-
-@dataclass
-class ScheduledJob:
-    """A periodic job with its next and last run."""
-
-    job: str = ""
-    interval_seconds: int | None = None
-    daily_at: str | None = None
-    next_run_at: str = ""
-    last_run: JobRun | None = None
-    paused: bool = False
-
-
-@dataclass
-class QueueState:
-    """Queue depth."""
-
-    name: str = ""
-    broker: str = ""
-    queued: int = 0
-    active: int = 0
-    scheduled: int = 0
-
-
-@dataclass
-class WorkerProcess:
-    """A running worker."""
-
-    id: str = ""
-    mode: str = ""
-    host: str = ""
-    pid: int | None = None
-
-
-@dataclass
-class WorkerOverview:
-    """Answer of ``GET /api/admin/worker``."""
-
-    paused: bool = False
-    settings: WorkerSettings = field(default_factory=WorkerSettings)
-    workers: list[WorkerProcess] = field(default_factory=list)
-    queue: QueueState = field(default_factory=QueueState)
-    jobs: list[ScheduledJob] = field(default_factory=list)
+    project_id: str = ""
+    servers: int = 0
+    enabled: int = 0
+    tools: int = 0
+    states: dict[str, int] = field(default_factory=dict)

@@ -23,11 +23,11 @@ def _star(row: rx.Var[ProjectRow]) -> rx.Component:
     )
 
 
-def _count(icon: str, value: rx.Var[int], label: str) -> rx.Component:
+def _count(icon: str, value: rx.Var[int], noun: str) -> rx.Component:
     return rx.hstack(
         rx.icon(icon, size=14),
         rx.text(value, weight="medium"),
-        rx.text(label, color_scheme="gray"),
+        rx.text(rx.cond(value == 1, noun, noun + "s"), color_scheme="gray"),
         spacing="1",
         align="center",
     )
@@ -60,9 +60,9 @@ def _card(row: rx.Var[ProjectRow]) -> rx.Component:
                 },
             ),
             rx.hstack(
-                _count("users", p.member_count, "members"),
-                _count("server", p.server_count, "servers"),
-                rx.cond(row.servers_known, _count("wrench", row.tools, "tools")),
+                _count("users", p.member_count, "member"),
+                _count("server", p.server_count, "server"),
+                rx.cond(row.servers_known, _count("wrench", row.tools, "tool")),
                 spacing="4",
                 size="1",
                 wrap="wrap",

@@ -9,7 +9,8 @@ import reflex as rx
 
 from ui.api import ApiClient, ApiError
 from ui.api.types import AdminProject, AdminUser
-from ui.api.types_servers import JobRun, Server, WorkerOverview
+from ui.api.types_jobs import JobRun, WorkerOverview
+from ui.api.types_servers import Server
 from ui.state.shell import ShellState
 
 SECTIONS = ("users", "projects", "servers", "worker")

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import reflex as rx
 
-from ui.api import ApiClient, ApiError
+from ui.api import ApiError
 from ui.api.types import Project
+from ui.api.types_servers import ProjectServerSummary
 from ui.state.shell import ShellState
 
 HEALTHY = {"running", "healthy"}
 FAILING = {"error", "unhealthy", "backoff"}
-MAX_SUMMARIES = 60
 
 
 @dataclass
@@ -27,19 +26,22 @@ class ProjectRow:
     servers_known: bool = False
 
 
-async def _summary(api: ApiClient, project: Project) -> ProjectRow:
-    """Tools and server health of one project (best effort: the list still renders without it)."""
-    try:
-        servers = await api.list_servers(project.slug)
-    except ApiError:
-        return ProjectRow(project=project)
-    return ProjectRow(
-        project=project,
-        tools=sum(s.tools_count for s in servers),
-        healthy=sum(1 for s in servers if s.status in HEALTHY),
-        failing=sum(1 for s in servers if s.status in FAILING),
-        servers_known=True,
-    )
+def _rows(projects: list[Project], summaries: list[ProjectServerSummary]) -> list[ProjectRow]:
+    """Projects with their server numbers (a project without servers has no summary: zeros)."""
+    by_id = {summary.project_id: summary for summary in summaries}
+    rows = []
+    for project in projects:
+        summary = by_id.get(project.id, ProjectServerSummary())
+        rows.append(
+            ProjectRow(
+                project=project,
+                tools=summary.tools,
+                healthy=sum(n for state, n in summary.states.items() if state in HEALTHY),
+                failing=sum(n for state, n in summary.states.items() if state in FAILING),
+                servers_known=True,
+            )
+        )
+    return rows
 
 
 class ProjectsState(ShellState):
@@ -75,7 +77,7 @@ class ProjectsState(ShellState):
 
     @rx.event(background=True)
     async def load(self):
-        """Load the projects, then their server summaries."""
+        """Load the projects, then the server summary of every project in one call."""
         async with self:
             self.loading = not self.rows
             api = self._api()
@@ -90,9 +92,12 @@ class ProjectsState(ShellState):
             self.rows = [ProjectRow(project=p) for p in page.items]
             self.switcher_projects = page.items
             self.loading = False
-        rows = await asyncio.gather(*[_summary(api, p) for p in page.items[:MAX_SUMMARIES]])
+        try:
+            summaries = await api.server_summaries()
+        except ApiError:
+            return  # best effort: the list renders without server numbers
         async with self:
-            self.rows = [*rows, *self.rows[len(rows) :]]
+            self.rows = _rows(page.items, summaries)
 
     @rx.event(background=True)
     async def toggle_favorite(self, slug: str, favorite: bool):

@@ -8,7 +8,8 @@ import time
 import reflex as rx
 
 from ui.api import ApiError
-from ui.api.types_servers import Tool
+from ui.api.types_servers import ContextBudget, Tool
+from ui.state.budget import BudgetRow, budget_rows, tokens_label
 from ui.state.project import ProjectState
 from ui.state.schema_form import (
     ArgumentError,
@@ -26,9 +27,11 @@ class ToolsState(ProjectState):
     """State of the Tools tab and its Try dialog."""
 
     tools: list[Tool] = []
+    budget: ContextBudget = ContextBudget()
     tools_loading: bool = True
     tool_search: str = ""
     server_filter: str = "all"
+    tool_sort: str = "server"
     try_open: bool = False
     try_tool: Tool = Tool()
     try_fields: list[FormField] = []
@@ -48,12 +51,26 @@ class ToolsState(ProjectState):
     def visible_tools(self) -> list[Tool]:
         """Tools matching the search and the server filter."""
         q = self.tool_search.strip().lower()
-        return [
+        shown = [
             t
             for t in self.tools
             if (self.server_filter in ("all", t.server_name))
             and (not q or q in t.name.lower() or q in t.description.lower() or q in (t.title or "").lower())
         ]
+        if self.tool_sort == "tokens":
+            shown.sort(key=lambda t: -t.context_tokens)
+        return shown
+
+    @rx.var
+    def budget_table(self) -> list[BudgetRow]:
+        """The context budget of the unified endpoint and of each server endpoint."""
+        return budget_rows(self.budget)
+
+    @rx.var
+    def visible_tokens(self) -> str:
+        """Estimated tokens of the enabled tools shown (what they add to their server's list)."""
+        size = sum(t.context_bytes for t in self.visible_tools if t.enabled)
+        return tokens_label(-(-size // 4))  # from bytes, as the budget does: per-tool rounding would add up
 
     @rx.var
     def try_schema(self) -> str:
@@ -70,21 +87,26 @@ class ToolsState(ProjectState):
         """Show one server's tools."""
         self.server_filter = value
 
+    @rx.event
+    def set_tool_sort(self, value: str | list[str]):
+        """Order tools by server and name, or costliest first."""
+        self.tool_sort = value if isinstance(value, str) else value[0]
+
     @rx.event(background=True)
     async def load(self):
-        """Load every tool of the project."""
+        """Load every tool of the project and the context budget."""
         async with self:
             self.tools_loading = not self.tools
             api, slug = self._api(), self._slug()
         try:
-            tools = await api.list_tools(slug)
+            answer = await api.list_tools(slug)
         except ApiError as exc:
             async with self:
                 self.tools_loading = False
             yield await self._on_error(exc)
             return
         async with self:
-            self.tools, self.tools_loading = tools, False
+            self.tools, self.budget, self.tools_loading = answer.items, answer.context_budget, False
 
     @rx.event(background=True)
     async def set_enabled(self, server: str, tool: str, enabled: bool):

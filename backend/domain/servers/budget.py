@@ -28,13 +28,19 @@ def estimate_tokens(size: int) -> int:
     return -(-size // BYTES_PER_TOKEN)
 
 
+def json_size(value: Any) -> int:
+    """UTF-8 length of ``value`` as compact JSON (what the endpoints send)."""
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
 def budget_of(tools: list[dict[str, Any]]) -> s.BudgetEntry:
     """The budget of a ``tools/list`` result holding ``tools``."""
-    size = len(json.dumps({"tools": tools}, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    size = json_size({"tools": tools})
     return s.BudgetEntry(bytes=size, tokens=estimate_tokens(size), tools=len(tools))
 
 
-def _definition(item: m.CatalogueItem) -> dict[str, Any]:
+def definition_of(item: m.CatalogueItem) -> dict[str, Any]:
+    """A cached tool as its server lists it."""
     return dict(item.definition) if item.definition else {"name": item.name, "inputSchema": item.input_schema}
 
 
@@ -50,7 +56,7 @@ def context_budget(servers: Iterable[m.Server], tools: Iterable[tuple[m.Catalogu
     for item, row in sorted(tools, key=lambda pair: (pair[1].name, pair[0].name)):
         if not item.enabled:
             continue
-        definition = _definition(item)
+        definition = definition_of(item)
         per_server.setdefault(row.name, []).append(definition)
         if row.enabled:
             exposed = unified_name(row.name, item.name)

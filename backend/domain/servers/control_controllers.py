@@ -32,7 +32,7 @@ from backend.domain.servers.deps import (
 from backend.domain.servers.errors import http_error
 from backend.domain.servers.services import ServerService
 from backend.domain.servers.validation import ServerConfig, validate_config
-from backend.domain.servers.views import entry_view, live_status, server_view, state_of, tool_view
+from backend.domain.servers.views import entry_view, live_status, server_view, state_of, tool_view, tool_views
 from backend.lib.exceptions import ConflictError
 from backend.mcp.types import GatewayError
 
@@ -163,7 +163,7 @@ class ToolController(Controller):
         "catalogue_service": Provide(provide_catalogue_service),
     }
 
-    @get("/tools", operation_id="listTools", summary="List tools of all servers", guards=[project_reader])
+    @get("/tools", operation_id="listTools", summary="List tools and the context budget", guards=[project_reader])
     async def list_tools(
         self,
         *,
@@ -173,35 +173,25 @@ class ToolController(Controller):
         request: Request[Any, Any, Any],
         server: Annotated[str | None, QueryParameter(max_length=64, description="Server id or name")] = None,
         search: Annotated[str | None, QueryParameter(max_length=200)] = None,
-    ) -> list[s.Tool]:
-        """Every cached tool of the project's servers, with server name, server status and enabled flag."""
-        gateway = gateway_or_none(request)
-        server_id = (await servers_service.resolve(project_ctx.project_id, server)).id if server else None
-        rows = await catalogue_service.tools(project_ctx.project_id, server_id=server_id, search=search)
-        states: dict[Any, str] = {}
-        for _, row in rows:
-            if row.id not in states:
-                live = live_status(gateway, row)
-                states[row.id] = state_of(row, live)
-        return [tool_view(item, row, states[row.id]) for item, row in rows]
+    ) -> s.ToolList:
+        """Every cached tool of the project's servers, and what each endpoint's tool list costs a client.
 
-    @get("/tools/context-budget", operation_id="getContextBudget", summary="Context budget of each endpoint",
-         guards=[project_reader])  # fmt: skip
-    async def get_context_budget(
-        self,
-        *,
-        catalogue_service: NamedDependency[CatalogueService],
-        servers_service: NamedDependency[ServerService],
-        project_ctx: NamedDependency[ProjectContext],
-    ) -> s.ContextBudget:
-        """Size of each endpoint's ``tools/list`` answer: bytes and estimated tokens (``ceil(bytes / 4)``).
-
-        ``servers`` has one entry per server endpoint (its enabled tools); ``unified`` is the unified
-        endpoint (enabled tools of enabled servers, under their unified names). From the cached
-        catalogue: refresh a server to update it.
+        ``items``: the tools (filtered by ``server`` and ``search``) with server name, server status, enabled
+        flag and the size of each definition. ``contextBudget``: the size of each endpoint's ``tools/list``
+        answer in bytes and estimated tokens (``ceil(bytes / 4)``), for every server endpoint (its enabled
+        tools) and the unified endpoint (enabled tools of enabled servers, under their unified names); the
+        filters never narrow it. From the cached catalogue: refresh a server to update it.
         """
-        servers = await servers_service.list_servers(project_ctx.project_id)
-        return context_budget(servers, await catalogue_service.tools(project_ctx.project_id))
+        project_id = project_ctx.project_id
+        servers = await servers_service.list_servers(project_id)
+        everything = await catalogue_service.tools(project_id)
+        rows = everything
+        if server or search:
+            server_id = (await servers_service.resolve(project_id, server)).id if server else None
+            rows = await catalogue_service.tools(project_id, server_id=server_id, search=search)
+        return s.ToolList(
+            items=tool_views(gateway_or_none(request), rows), context_budget=context_budget(servers, everything)
+        )
 
     @get("/servers" + SERVER + "/catalogue", operation_id="getServerCatalogue", summary="A server's catalogue",
          guards=[project_reader])  # fmt: skip

@@ -148,6 +148,10 @@ class Tool(CamelizedBaseStruct):
     server_name: str
     server_status: str
     server_enabled: bool
+    context_bytes: Annotated[
+        int, msgspec.Meta(description="Size of the tool's definition in its server's tools/list (bytes)")
+    ]
+    context_tokens: Annotated[int, msgspec.Meta(description="Estimated tokens of that definition: ceil(bytes / 4)")]
 
 
 class CatalogueEntry(CamelizedBaseStruct):
@@ -275,5 +279,24 @@ class BudgetEntry(CamelizedBaseStruct):
 class ContextBudget(CamelizedBaseStruct):
     """What each endpoint's tool list costs a client's context window (from the cached catalogue)."""
 
-    unified: BudgetEntry
-    servers: dict[str, BudgetEntry]
+    unified: Annotated[BudgetEntry, msgspec.Meta(description="Enabled tools of enabled servers, under unified names")]
+    servers: Annotated[
+        dict[str, BudgetEntry], msgspec.Meta(description="Per server endpoint (by name): its enabled tools")
+    ]
+
+
+class ToolList(CamelizedBaseStruct):
+    """The project's tools (filtered as asked) and the context budget of every endpoint (never filtered)."""
+
+    items: list[Tool]
+    context_budget: ContextBudget
+
+
+class ProjectServerSummary(CamelizedBaseStruct):
+    """A project's servers at a glance."""
+
+    project_id: UUID
+    servers: int
+    enabled: int
+    tools: int
+    states: Annotated[dict[str, int], msgspec.Meta(description="Servers per state, e.g. {'running': 2, 'error': 1}")]

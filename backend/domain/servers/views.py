@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from backend.db import models as m
 from backend.domain.servers import schemas as s
+from backend.domain.servers.budget import definition_of, estimate_tokens, json_size
 from backend.domain.servers.specs import decode_secrets
 from backend.mcp.types import UpstreamStatus
 
@@ -66,7 +67,8 @@ def server_view(row: m.Server, live: UpstreamStatus | None) -> s.Server:
 
 
 def tool_view(item: m.CatalogueItem, server: m.Server, state: str) -> s.Tool:
-    """A cached tool with its server's name and state."""
+    """A cached tool with its server's name and state, and what its definition costs a client's context."""
+    size = json_size(definition_of(item))
     return s.Tool(
         name=item.name,
         title=item.title,
@@ -79,9 +81,20 @@ def tool_view(item: m.CatalogueItem, server: m.Server, state: str) -> s.Tool:
         server_name=server.name,
         server_status=state,
         server_enabled=server.enabled,
+        context_bytes=size,
+        context_tokens=estimate_tokens(size),
     )
 
 
 def entry_view(item: m.CatalogueItem) -> s.CatalogueEntry:
     """A cached prompt, resource or template."""
     return s.CatalogueEntry(name=item.name, title=item.title, description=item.description, definition=item.definition)
+
+
+def tool_views(gateway: Gateway | None, rows: list[tuple[m.CatalogueItem, m.Server]]) -> list[s.Tool]:
+    """Cached tools with their servers' states (each server's state looked up once)."""
+    states: dict[object, str] = {}
+    for _, row in rows:
+        if row.id not in states:
+            states[row.id] = state_of(row, live_status(gateway, row))
+    return [tool_view(item, row, states[row.id]) for item, row in rows]

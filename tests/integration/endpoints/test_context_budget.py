@@ -1,4 +1,4 @@
-"""Context budget: the size of each endpoint's tools/list answer, checked against the real endpoints."""
+"""Context budget in ``GET /tools``: each endpoint's tools/list size, checked against the real endpoints."""
 
 from __future__ import annotations
 
@@ -17,10 +17,14 @@ def _size(tools: list[dict[str, Any]]) -> int:
     return len(json.dumps({"tools": tools}, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
-async def _budget(live: Live, slug: str, headers: dict[str, str]) -> dict[str, Any]:
-    r = await live.api.client.get(f"/api/projects/{slug}/tools/context-budget", headers=headers)
+async def _tools(live: Live, slug: str, headers: dict[str, str], **params: str) -> dict[str, Any]:
+    r = await live.api.client.get(f"/api/projects/{slug}/tools", headers=headers, params=params)
     assert r.status_code == 200, r.text
     return dict(r.json())
+
+
+async def _budget(live: Live, slug: str, headers: dict[str, str]) -> dict[str, Any]:
+    return dict((await _tools(live, slug, headers))["contextBudget"])
 
 
 async def _listed(url: str, headers: dict[str, str]) -> list[dict[str, Any]]:
@@ -86,5 +90,27 @@ async def test_reporter_reads_the_context_budget_and_non_member_gets_404(live: L
     reporter, stranger = await live.api.user(), await live.api.user()
     await live.api.add_member(world.owner, world.slug, reporter, role="reporter")
     await _budget(live, world.slug, reporter.headers)
-    r = await live.api.client.get(f"/api/projects/{world.slug}/tools/context-budget", headers=stranger.headers)
+    r = await live.api.client.get(f"/api/projects/{world.slug}/tools", headers=stranger.headers)
     assert r.status_code == 404
+
+
+async def test_each_tool_carries_its_share_and_filters_never_narrow_the_budget(live: Live) -> None:
+    world = await make_world(live, echo_body("alpha"), echo_body("beta"))
+    owner = world.owner
+    for server in ("alpha", "beta"):
+        r = await live.api.client.post(f"/api/projects/{world.slug}/servers/{server}/refresh", headers=owner.headers)
+        assert r.status_code == 200, r.text
+    whole = await _tools(live, world.slug, owner.headers)
+    listed = {tool["name"]: tool for tool in await _listed(world.url("alpha"), world.headers())}
+    alpha = [tool for tool in whole["items"] if tool["serverName"] == "alpha"]
+    assert {tool["name"] for tool in alpha} == set(listed)
+    for tool in alpha:
+        assert tool["contextBytes"] == _size([listed[tool["name"]]]) - len(b'{"tools":[]}')
+        assert tool["contextTokens"] == math.ceil(tool["contextBytes"] / 4)
+    # A server's list is its tools' definitions, comma-separated, inside {"tools":[...]}.
+    total = sum(tool["contextBytes"] for tool in alpha) + len(alpha) - 1 + len(b'{"tools":[]}')
+    assert whole["contextBudget"]["servers"]["alpha"]["bytes"] == total
+
+    narrowed = await _tools(live, world.slug, owner.headers, server="beta", search="echo")
+    assert [(t["serverName"], t["name"]) for t in narrowed["items"]] == [("beta", "echo")]
+    assert narrowed["contextBudget"] == whole["contextBudget"]

@@ -71,7 +71,7 @@ async def test_server_status_and_catalogue_are_cached_in_the_database(api: Api) 
     assert (await call(api, admin, slug, "echo", "echo")).status_code == 200
 
     async def cached() -> dict[str, Any] | None:
-        tools = (await api.client.get(f"/api/projects/{slug}/tools", headers=admin.headers)).json()
+        tools = (await api.client.get(f"/api/projects/{slug}/tools", headers=admin.headers)).json()["items"]
         server = (await api.client.get(f"/api/projects/{slug}/servers/echo", headers=admin.headers)).json()
         return server if tools and server["toolsCount"] == len(tools) and server["lastCheckedAt"] else None
 

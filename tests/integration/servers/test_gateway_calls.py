@@ -76,7 +76,7 @@ async def test_disabled_tool_is_refused_and_the_choice_survives_refresh(api: Api
     r = await api.client.post(f"/api/projects/{slug}/servers/echo/refresh", headers=admin.headers)
     assert next(t for t in r.json()["tools"] if t["name"] == "echo")["enabled"] is False
     r = await api.client.get(f"/api/projects/{slug}/tools", headers=admin.headers)
-    tools = {t["name"]: t for t in r.json()}
+    tools = {t["name"]: t for t in r.json()["items"]}
     assert tools["echo"]["enabled"] is False
     assert tools["add"]["enabled"] is True
     assert tools["add"]["serverName"] == "echo"

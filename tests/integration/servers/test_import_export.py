@@ -75,7 +75,7 @@ async def test_imported_time_and_everything_start_list_tools_answer_and_are_logg
     assert r.status_code == 200, r.text
     assert "hello from rest" in text_of(r.json())
 
-    tools = (await api.client.get(f"/api/projects/{slug}/tools", headers=admin.headers)).json()
+    tools = (await api.client.get(f"/api/projects/{slug}/tools", headers=admin.headers)).json()["items"]
     assert {"time", "everything"} <= {t["serverName"] for t in tools}
 
     async def logged() -> dict[str, Any] | None:

@@ -90,7 +90,13 @@ async def test_import_list_call_and_export_round_trip(live: Live, tmp_path: Path
     assert r.status_code == 200, r.text
     tools = await _cli(live, tmp_path, "list-tools", "--project", slug, "--server", "echo", token=token)
     assert tools.exit_code == 0, tools.output
-    assert any(line.split()[:2] == ["echo", "echo"] for line in tools.stdout.splitlines())
+    lines = [line.split() for line in tools.stdout.splitlines()]
+    assert any(cells[:2] == ["echo", "echo"] for cells in lines)
+    budget = (await live.api.client.get(f"/api/projects/{slug}/tools", headers=owner.headers)).json()["contextBudget"]
+    for endpoint, entry in (("(unified)", budget["unified"]), ("echo", budget["servers"]["echo"])):
+        assert [endpoint, str(entry["tools"]), str(entry["bytes"]), str(entry["tokens"])] in lines, tools.stdout
+    as_json = await _cli(live, tmp_path, "list-tools", "--project", slug, "--json", token=token)
+    assert json.loads(as_json.stdout)["contextBudget"] == budget
 
     out = tmp_path / "exported.json"
     exported = await _cli(live, tmp_path, "export", "--project", slug, "-o", str(out), token=token)

@@ -85,7 +85,7 @@ async def test_health_job_marks_a_working_server_healthy_and_a_broken_one_error_
     assert healthy["lastCheckedAt"]
     assert healthy["responseMs"] > 0
     r = await api.client.get(f"/api/projects/{project}/tools", headers=owner.headers)
-    assert "echo" in {t["name"] for t in r.json()}
+    assert "echo" in {t["name"] for t in r.json()["items"]}
 
     failed = await _server(api, owner, project, "broken")
     assert failed["status"] == "error"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ui.api.types_servers import JobRun, ScheduledJob
+from ui.api.types_jobs import JobRun, ScheduledJob
 from ui.components.auth_card import labelled
 from ui.components.common import stamp, status_badge, time_ago
+from ui.plural import counted_var
 from ui.state.admin import AdminState
 
 SETTINGS = [
@@ -108,8 +109,8 @@ def worker_section() -> rx.Component:
                 id="worker-state",
             ),
             rx.text(
-                w.workers.length().to_string()
-                + " worker(s) · queue "
+                counted_var(w.workers.length(), "worker")  # type: ignore[attr-defined]
+                + " · queue "
                 + w.queue.broker
                 + ": "  # type: ignore[attr-defined]
                 + w.queue.queued.to_string()

@@ -10,6 +10,7 @@ from ui.components.result_viewer import result_viewer
 from ui.state.project import ProjectState
 from ui.state.schema_form import FormField
 from ui.state.tools import ToolsState
+from ui.views.project.budget import budget_card
 
 
 def _tool_row(tool: rx.Var[Tool]) -> rx.Component:
@@ -23,6 +24,12 @@ def _tool_row(tool: rx.Var[Tool]) -> rx.Component:
         ),
         rx.table.cell(rx.hstack(status_dot(tool.server_status), rx.text(tool.server_name, size="2"), align="center")),
         rx.table.cell(rx.text(tool.description, size="1", color_scheme="gray")),
+        rx.table.cell(
+            rx.tooltip(
+                rx.text("~" + tool.context_tokens.to_string(), size="1", class_name="tool-tokens"),  # type: ignore[attr-defined]
+                content=tool.context_bytes.to_string() + " bytes in its server's tool list",  # type: ignore[attr-defined]
+            )
+        ),
         rx.table.cell(
             rx.switch(
                 checked=tool.enabled,
@@ -157,12 +164,18 @@ def try_dialog() -> rx.Component:
     )
 
 
+def _count_label() -> rx.Var[str]:
+    count = ToolsState.visible_tools.length()  # type: ignore[attr-defined]
+    noun = rx.cond(count == 1, " tool", " tools")
+    return count.to_string() + noun + " · " + ToolsState.visible_tokens + " tokens enabled"  # type: ignore[no-any-return]
+
+
 def tools_tab() -> rx.Component:
     """The Tools tab."""
     table = rx.table.root(
         rx.table.header(
             rx.table.row(
-                *[rx.table.column_header_cell(h) for h in ("Tool", "Server", "Description", "Enabled")],
+                *[rx.table.column_header_cell(h) for h in ("Tool", "Server", "Description", "Tokens", "Enabled")],
                 rx.cond(ProjectState.can_write, rx.table.column_header_cell("")),
             )
         ),
@@ -196,12 +209,27 @@ def tools_tab() -> rx.Component:
                 value=ToolsState.server_filter,
                 on_change=ToolsState.set_server_filter,
             ),
+            rx.segmented_control.root(
+                rx.segmented_control.item("By server", value="server"),
+                rx.segmented_control.item("Costliest first", value="tokens"),
+                value=ToolsState.tool_sort,
+                on_change=ToolsState.set_tool_sort,
+                size="1",
+                id="tool-sort",
+            ),
             rx.spacer(),
-            rx.text(ToolsState.visible_tools.length().to_string() + " tools", size="2", color_scheme="gray"),  # type: ignore[attr-defined]
+            rx.text(_count_label(), size="2", color_scheme="gray", id="tools-count"),
             width="100%",
             align="center",
         ),
-        loading_or(ToolsState.tools_loading, rx.cond(ToolsState.tools.length() > 0, table, empty)),  # type: ignore[attr-defined]
+        loading_or(
+            ToolsState.tools_loading,
+            rx.cond(
+                ToolsState.tools.length() > 0,  # type: ignore[attr-defined]
+                rx.vstack(budget_card(), table, spacing="4", width="100%"),
+                empty,
+            ),
+        ),
         try_dialog(),
         spacing="4",
         width="100%",

@@ -2,7 +2,7 @@
 
 from backend.domain.projects.services._members import ProjectMemberService
 from backend.domain.projects.services._projects import ProjectService
-from backend.domain.projects.services._queries import constraint_of, projects_left_without_owner
+from backend.domain.projects.services._queries import constraint_of, projects_left_without_owner, visible_project_ids
 from backend.domain.projects.services._teams import ProjectTeamService
 
 __all__ = [
@@ -11,4 +11,5 @@ __all__ = [
     "ProjectTeamService",
     "constraint_of",
     "projects_left_without_owner",
+    "visible_project_ids",
 ]
