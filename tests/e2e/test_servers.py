@@ -100,3 +100,41 @@ def test_import_by_file_upload_and_try_rich_results(driver: Driver, product: Pro
     expect(driver.page.locator("#result-error")).to_be_visible()
     expect(driver.page.locator("#tool-result")).to_contain_text("it broke")
     driver.shot("tool-error-result")
+
+
+def test_server_added_from_a_template_with_its_required_secret(driver: Driver, product: Product) -> None:
+    slug = _owner_with_project(product, "tess@e2e.test", "Templates")
+    token = product.token("tess@e2e.test")
+    # A server already called "github": the template's suggested name must not clash with it.
+    product.call(token, "POST", f"/api/projects/{slug}/servers", {"name": "github", "command": "python"})
+    driver.login("tess@e2e.test", PASSWORD)
+    driver.tab(slug, "servers")
+    driver.page.click("#add-server")
+    driver.page.click("#server-template")
+    driver.page.get_by_role("option", name="Time").click()
+    expect(driver.page.locator("#server-name")).to_have_value("time")
+    expect(driver.page.locator("#template-args-help")).to_contain_text("--local-timezone")
+    driver.page.click("#server-template")  # another template replaces the prefilled fields
+    driver.page.get_by_role("option", name="GitHub").click()
+    expect(driver.page.locator("#server-name")).to_have_value("github-2")
+    expect(driver.page.locator("#server-command")).to_have_value("npx")
+    expect(driver.page.locator("#server-args")).to_have_value("-y\n@modelcontextprotocol/server-github")
+    expect(driver.page.locator("#template-description")).to_contain_text("through the GitHub API")
+    values = driver.page.locator("#template-values")
+    expect(values).to_contain_text("GITHUB_PERSONAL_ACCESS_TOKEN")
+    expect(values).to_contain_text("personal access token")
+    driver.shot("server-from-template")
+
+    driver.page.click("#server-save")  # the required token is missing: the API's 422 names it
+    driver.toast(re.compile("GITHUB_PERSONAL_ACCESS_TOKEN"))
+    driver.page.fill("#template-env-GITHUB_PERSONAL_ACCESS_TOKEN", "ghp_e2e-never-shown")
+    driver.page.click("#server-save")
+    driver.toast("Server github-2 added")
+    expect(driver.page.locator(".server-row", has_text="github-2")).to_be_visible()
+    expect(driver.page.locator("body")).not_to_contain_text("ghp_e2e-never-shown")
+
+    server = product.call(token, "GET", f"/api/projects/{slug}/servers/github-2")
+    assert server["env"] == {"GITHUB_PERSONAL_ACCESS_TOKEN": {"set": True}}
+    assert (server["command"], server["args"]) == ("npx", ["-y", "@modelcontextprotocol/server-github"])
+    assert "ghp_e2e-never-shown" not in json.dumps(server)
+    product.call(token, "DELETE", f"/api/projects/{slug}/servers/github-2")  # never started: nothing to fetch

@@ -1,4 +1,4 @@
-"""Projects, members, attached teams, activity, API keys and client configurations."""
+"""Projects, members, attached teams, activity, API keys, client sessions and client configurations."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from ui.api._base import BaseClient, clean
 from ui.api.types import ActivityPage, ApiKey, ClientConfig, Member, MemberPage, Project, ProjectPage, ProjectTeam
+from ui.api.types_endpoints import ClientSessionPage
 
 
 class ProjectsApi(BaseClient):
@@ -107,3 +108,10 @@ class ProjectsApi(BaseClient):
         """A ready-to-paste configuration for an MCP client."""
         params = {"client": client, "transport": transport, "scope": scope}
         return await self.call(ClientConfig, "GET", f"/api/projects/{project}/client-config", params=params)
+
+    async def client_sessions(
+        self, project: str, *, state: str = "live", page: int = 1, page_size: int = 20
+    ) -> ClientSessionPage:
+        """MCP client sessions on the project's endpoints (``state``: live, ended or all), most recent first."""
+        params = {"state": state, "page": page, "pageSize": page_size}
+        return await self.call(ClientSessionPage, "GET", f"/api/projects/{project}/sessions", params=params)

@@ -8,6 +8,7 @@ from ui.api.types import Team
 from ui.components.auth_card import labelled
 from ui.components.common import empty_state, loading_or, role_badge
 from ui.components.dialogs import form_dialog
+from ui.plural import counted_var
 from ui.state.teams import TeamsState
 from ui.templates import page
 
@@ -23,7 +24,7 @@ def _team_card(team: rx.Var[Team]) -> rx.Component:
             ),
             rx.text(rx.cond(team.description, team.description, "No description"), size="2", color_scheme="gray"),
             rx.text(
-                team.member_count.to_string() + " members · " + team.project_count.to_string() + " projects", size="1"
+                counted_var(team.member_count, "member") + " · " + counted_var(team.project_count, "project"), size="1"
             ),
             spacing="2",
         ),

@@ -1,4 +1,4 @@
-"""The project Overview tab: counts, server status summary, recent activity, and the Connect card."""
+"""The project Overview tab: counts, server status summary, recent activity, connected clients, the Connect card."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import reflex as rx
 
 from ui.api import ApiError
 from ui.api.types import ActivityItem, ClientConfig
+from ui.api.types_endpoints import ClientSession
 from ui.api.types_servers import Server
 from ui.state.project import ProjectState
 
@@ -21,6 +22,8 @@ CLIENTS = {
 }
 TRANSPORTS = {"streamable-http": "Streamable HTTP", "sse": "SSE (legacy)"}
 SCOPES = {"unified": "Unified endpoint", "servers": "One entry per server"}
+# Live sessions shown on the card (the API pages; a busy project shows "and N more").
+SESSIONS_SHOWN = 10
 
 
 class OverviewState(ProjectState):
@@ -28,6 +31,9 @@ class OverviewState(ProjectState):
 
     servers: list[Server] = []
     recent: list[ActivityItem] = []
+    sessions: list[ClientSession] = []
+    sessions_total: int = 0
+    sessions_loading: bool = False
     overview_loading: bool = True
     client: str = "claude-code"
     transport: str = "streamable-http"
@@ -69,12 +75,16 @@ class OverviewState(ProjectState):
 
     @rx.event(background=True)
     async def load(self):
-        """Servers, the latest activity and the client snippet."""
+        """Servers, the latest activity, live client sessions and the client snippet."""
         async with self:
             self.overview_loading = not self.servers
             api, slug = self._api(), self._slug()
         try:
-            servers, activity = await asyncio.gather(api.list_servers(slug), api.activity(slug, page_size=8))
+            servers, activity, sessions = await asyncio.gather(
+                api.list_servers(slug),
+                api.activity(slug, page_size=8),
+                api.client_sessions(slug, state="live", page_size=SESSIONS_SHOWN),
+            )
         except ApiError as exc:
             async with self:
                 self.overview_loading = False
@@ -83,8 +93,31 @@ class OverviewState(ProjectState):
         async with self:
             self.servers = servers
             self.recent = activity.items
+            self.sessions, self.sessions_total = sessions.items, sessions.total
             self.overview_loading = False
         yield OverviewState.load_config
+
+    @rx.var
+    def more_sessions(self) -> int:
+        """Live sessions beyond the ones listed."""
+        return max(self.sessions_total - len(self.sessions), 0)
+
+    @rx.event(background=True)
+    async def load_sessions(self):
+        """Reload the live client sessions (the Connected clients card's refresh button)."""
+        async with self:
+            self.sessions_loading = True
+            api, slug = self._api(), self._slug()
+        try:
+            page = await api.client_sessions(slug, state="live", page_size=SESSIONS_SHOWN)
+        except ApiError as exc:
+            async with self:
+                self.sessions_loading = False
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.sessions, self.sessions_total = page.items, page.total
+            self.sessions_loading = False
 
     @rx.event(background=True)
     async def load_config(self):

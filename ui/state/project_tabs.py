@@ -26,7 +26,7 @@ TAB_LOADERS = {
 
 # What each tab shows, emptied when another project is opened (no flash of the previous one).
 EMPTY: dict[type[ProjectState], dict[str, Any]] = {
-    OverviewState: {"servers": [], "recent": [], "overview_loading": True},
+    OverviewState: {"servers": [], "recent": [], "sessions": [], "sessions_total": 0, "overview_loading": True},
     MembersState: {"members": [], "teams": [], "members_loading": True},
     ServersState: {"servers": [], "servers_loading": True},
     ToolsState: {"tools": [], "tools_loading": True, "tool_search": "", "server_filter": "all"},

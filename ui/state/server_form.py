@@ -5,8 +5,20 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api import ApiError
-from ui.api.types_servers import ImportEntryResult, Server
-from ui.state.server_spec import EXAMPLE_JSON, SpecError, json_of, parse_import, spec_from_form, spec_from_json
+from ui.api.types_servers import ImportEntryResult, Server, ServerTemplate
+from ui.state.server_spec import (
+    BLANK,
+    EXAMPLE_JSON,
+    SpecError,
+    draft_of_template,
+    json_of,
+    json_of_template,
+    parse_import,
+    spec_from_form,
+    spec_from_json,
+    spec_from_template_form,
+    unique_name,
+)
 from ui.state.servers import ServersState
 
 MAX_IMPORT_BYTES = 1_000_000
@@ -24,11 +36,18 @@ class ServerFormState(ServersState):
     removed_env: list[str] = []
     removed_headers: list[str] = []
     saving: bool = False
+    templates: list[ServerTemplate] = []
+    template_id: str = BLANK
 
     @rx.var
     def draft_args(self) -> str:
         """Arguments, one per line."""
         return "\n".join(self.draft.args)
+
+    @rx.var
+    def template(self) -> ServerTemplate:
+        """The template the new server starts from (an empty one for a blank server)."""
+        return next((t for t in self.templates if t.id == self.template_id), ServerTemplate())
 
     @rx.var
     def secret_env_keys(self) -> list[str]:
@@ -46,7 +65,34 @@ class ServerFormState(ServersState):
         self.editing, self.draft, self.draft_json = "", Server(), EXAMPLE_JSON
         self.form_transport, self.form_mode = "stdio", "form"
         self.removed_env, self.removed_headers = [], []
+        self.template_id = BLANK
         self.form_open = True
+        return None if self.templates else ServerFormState.load_templates
+
+    @rx.event(background=True)
+    async def load_templates(self):
+        """The curated server templates offered when adding a server."""
+        async with self:
+            api = self._api()
+        try:
+            templates = await api.server_templates()
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.templates = templates
+
+    @rx.event
+    def choose_template(self, template_id: str):
+        """Prefill the form from a template (or empty it again for a blank server)."""
+        template = next((t for t in self.templates if t.id == template_id), None)
+        self.template_id = template_id if template else BLANK
+        if template is None:
+            self.draft, self.draft_json, self.form_transport = Server(), EXAMPLE_JSON, "stdio"
+            return
+        name = unique_name(template.id, [s.name for s in self.servers])
+        self.draft, self.draft_json = draft_of_template(template, name), json_of_template(template, name)
+        self.form_transport = template.transport
 
     @rx.event
     def open_edit(self, name: str):
@@ -55,6 +101,7 @@ class ServerFormState(ServersState):
         if server is None:
             return rx.toast.error(f"Server {name} is not loaded")
         self.editing, self.draft, self.draft_json = name, server, json_of(server)
+        self.template_id = BLANK
         self.form_transport, self.form_mode = server.transport, "form"
         self.removed_env, self.removed_headers = [], []
         self.form_open = True
@@ -94,9 +141,12 @@ class ServerFormState(ServersState):
         async with self:
             api, slug, editing, mode = self._api(), self._slug(), self.editing, self.form_mode
             removed_env, removed_headers = list(self.removed_env), list(self.removed_headers)
+            template = None if editing else next((t for t in self.templates if t.id == self.template_id), None)
         try:
             if mode == "json":
                 spec = spec_from_json(form.get("json", ""))
+            elif template is not None:
+                spec = spec_from_template_form(form, template)
             else:
                 spec = spec_from_form(form, removed_env, removed_headers, editing=bool(editing))
         except SpecError as exc:

@@ -1,7 +1,8 @@
 """Server form ⇄ API JSON: parse the add/edit form and the JSON mode into ``ServerCreate``/``ServerUpdate``.
 
 Secret values (env and headers) are write-only: the edit form lists the keys that are set and
-only sends the keys the user typed (a new value) or removed (``null``).
+only sends the keys the user typed (a new value) or removed (``null``). A server started from a
+template is sent as ``templateId`` plus the values and overrides (the API fills in the rest).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ui.api.types_servers import Server
+from ui.api.types_servers import Server, ServerTemplate
 
 EXAMPLE_JSON = """{
   "name": "my-server",
@@ -17,6 +18,11 @@ EXAMPLE_JSON = """{
   "args": ["-y", "@modelcontextprotocol/server-everything"],
   "env": {}
 }"""
+
+# The "no template" choice of the template picker (a select item cannot have an empty value).
+BLANK = "blank"
+# Form field names of a template's env values and headers: ``template_env:KEY``, ``template_headers:Name``.
+TEMPLATE_FIELD = "template_{what}:"
 
 
 class SpecError(ValueError):
@@ -118,3 +124,56 @@ def parse_import(text: str) -> dict[str, Any]:
     if not isinstance(value, dict) or not value:
         raise SpecError('Expected {"mcpServers": {"name": {...}, ...}}')
     return value
+
+
+def unique_name(base: str, taken: list[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… when a server already has that name."""
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def draft_of_template(template: ServerTemplate, name: str) -> Server:
+    """The add form prefilled from a template."""
+    return Server(
+        name=name,
+        description=template.description,
+        transport=template.transport,
+        command=template.command,
+        args=list(template.args),
+        url=template.url,
+    )
+
+
+def json_of_template(template: ServerTemplate, name: str) -> str:
+    """JSON mode's body for a template: its id, the name, its arguments or URL, the values it needs."""
+    body: dict[str, Any] = {"templateId": template.id, "name": name}
+    if template.transport == "stdio":
+        body["args"] = template.args
+    else:
+        body["url"] = template.url
+    for what, values in (("env", template.env), ("headers", template.headers)):
+        if any(v.required for v in values):
+            body[what] = {v.key: "" for v in values if v.required}
+    return json.dumps(body, indent=2)
+
+
+def spec_from_template_form(form: dict[str, Any], template: ServerTemplate) -> dict[str, Any]:
+    """The ``createServer`` body for the add form started from ``template``.
+
+    Transport and command come from the template (the API refuses to change them); the values
+    typed in the template's own fields join those of the free-form env/headers fields.
+    """
+    spec = spec_from_form({**form, "transport": template.transport}, [], [], editing=False)
+    spec.pop("transport")
+    spec.pop("command", None)
+    spec["templateId"] = template.id
+    for what in ("env", "headers"):
+        prefix = TEMPLATE_FIELD.format(what=what)
+        values = {k.removeprefix(prefix): str(v).strip() for k, v in form.items() if k.startswith(prefix)}
+        values = {k: v for k, v in values.items() if v}
+        if values:
+            spec[what] = {**spec.get(what, {}), **values}
+    return spec

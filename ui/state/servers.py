@@ -10,6 +10,7 @@ import reflex as rx
 
 from ui.api import ApiError
 from ui.api.types_servers import Server
+from ui.plural import counted
 from ui.state.project import ProjectState
 
 JOB_POLL_SECONDS = 0.5
@@ -58,7 +59,7 @@ class ServersState(ProjectState):
                 message = f"{name} restarted ({server.status})"
             else:
                 catalogue = await api.refresh_server(slug, name)
-                message = f"{name} refreshed: {len(catalogue.tools)} tools"
+                message = f"{name} refreshed: {counted(len(catalogue.tools), 'tool')}"
         except ApiError as exc:
             async with self:
                 self.busy = ""
@@ -125,7 +126,8 @@ class ServersState(ProjectState):
             self.refresh_running, self.refresh_progress = False, 1.0
         summary = run.summary or {}
         if run.status == "complete":
-            yield rx.toast.success(f"Checked {summary.get('checked', 0)} servers: {summary.get('healthy', 0)} healthy")
+            checked = counted(int(summary.get("checked", 0)), "server")
+            yield rx.toast.success(f"Checked {checked}: {summary.get('healthy', 0)} healthy")
         else:
             yield rx.toast.error(run.error or f"Refresh did not finish ({run.status})")
         yield ServersState.load

@@ -6,6 +6,7 @@ import reflex as rx
 
 from ui.api.types import AdminProject, AdminUser
 from ui.components.common import status_dot, time_ago
+from ui.plural import counted_var
 from ui.state.admin import AdminState, GlobalServer
 
 
@@ -58,12 +59,11 @@ def users_section() -> rx.Component:
             _search("Search users"),
             rx.spacer(),
             rx.text(
-                stats.get("users", 0).to_string()
-                + " users · "
-                + stats.get("admins", 0).to_string()  # type: ignore[attr-defined]
-                + " admins · "
-                + stats.get("projects", 0).to_string()
-                + " projects",
+                counted_var(stats.get("users", 0), "user")
+                + " · "
+                + counted_var(stats.get("admins", 0), "admin")
+                + " · "
+                + counted_var(stats.get("projects", 0), "project"),
                 size="2",  # type: ignore[attr-defined]
                 color_scheme="gray",
             ),

@@ -8,6 +8,7 @@ from ui.api.types import Member, ProjectTeam, Team
 from ui.components.auth_card import labelled
 from ui.components.common import avatar, loading_or, role_badge, role_select, section, time_ago
 from ui.components.dialogs import confirm_button, form_dialog
+from ui.plural import counted_var
 from ui.state.members import MembersState
 from ui.state.project import ProjectState
 
@@ -121,7 +122,7 @@ def _invite_form() -> rx.Component:
 def _team_row(t: rx.Var[ProjectTeam]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link(t.name, href="/teams/" + t.slug, weight="medium")),
-        rx.table.cell(t.member_count.to_string() + " members"),
+        rx.table.cell(counted_var(t.member_count, "member")),
         rx.table.cell(
             rx.cond(
                 ProjectState.can_manage,

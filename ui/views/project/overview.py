@@ -1,4 +1,4 @@
-"""Overview tab: numbers, server status, recent activity, and the Connect card."""
+"""Overview tab: numbers, server status, recent activity, connected clients, and the Connect card."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import reflex as rx
 from ui.api.types import ActivityItem
 from ui.api.types_servers import Server
 from ui.components.common import code_block, copy_button, empty_state, skeleton_rows, stat_card, status_dot, time_ago
+from ui.plural import counted_var
 from ui.state.overview import CLIENTS, SCOPES, TRANSPORTS, OverviewState
 from ui.state.project import ProjectState
+from ui.views.project.sessions import clients_card
 
 
 def _server_line(server: rx.Var[Server]) -> rx.Component:
@@ -19,7 +21,7 @@ def _server_line(server: rx.Var[Server]) -> rx.Component:
         ),
         rx.text(rx.cond(server.enabled, server.status, "disabled"), size="1", color_scheme="gray"),
         rx.spacer(),
-        rx.text(server.tools_count.to_string() + " tools", size="1", color_scheme="gray"),
+        rx.text(counted_var(server.tools_count, "tool"), size="1", color_scheme="gray"),
         align="center",
         width="100%",
     )
@@ -175,6 +177,7 @@ def overview_tab() -> rx.Component:
                 _status_card(), _recent_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"
             ),
         ),
+        rx.cond(OverviewState.overview_loading, rx.fragment(), clients_card()),
         connect_card(),
         spacing="4",
         width="100%",

@@ -7,6 +7,8 @@ import reflex as rx
 from ui.api.types_servers import ImportEntryResult
 from ui.components.auth_card import labelled
 from ui.state.server_form import ServerFormState, ServerImportState
+from ui.state.server_spec import BLANK
+from ui.views.project.server_templates import template_picker, template_values
 
 OUTCOME_COLORS = {"created": "green", "skipped": "gray", "invalid": "red"}
 
@@ -51,6 +53,7 @@ def _stdio_fields() -> rx.Component:
                 default_value=d.command.to(str),
                 placeholder="npx, uvx, python…",
                 id="server-command",
+                read_only=ServerFormState.template_id != BLANK,
                 width="100%",
             ),
         ),
@@ -124,6 +127,7 @@ def _form_mode() -> rx.Component:
                     name="transport",
                     value=ServerFormState.form_transport,
                     on_change=ServerFormState.set_form_transport,
+                    disabled=ServerFormState.template_id != BLANK,
                 ),
                 width="auto",
             ),
@@ -131,6 +135,7 @@ def _form_mode() -> rx.Component:
             align="end",
         ),
         labelled("Description", rx.input(name="description", default_value=d.description, width="100%")),
+        template_values(),
         rx.cond(ServerFormState.form_transport == "stdio", _stdio_fields(), _remote_fields()),
         rx.hstack(
             labelled(
@@ -181,6 +186,7 @@ def server_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(rx.cond(ServerFormState.editing, "Edit " + ServerFormState.editing, "Add server")),
+            rx.cond(ServerFormState.editing, rx.fragment(), template_picker()),
             rx.segmented_control.root(
                 rx.segmented_control.item("Form", value="form"),
                 rx.segmented_control.item("JSON", value="json"),
@@ -205,6 +211,8 @@ def server_dialog() -> rx.Component:
                     ),
                     width="100%",
                     spacing="3",
+                    # Inputs are uncontrolled: choosing a template remounts them with its values.
+                    key=ServerFormState.template_id,
                 ),
                 on_submit=ServerFormState.save,
                 reset_on_submit=False,

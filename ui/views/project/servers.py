@@ -7,6 +7,7 @@ import reflex as rx
 from ui.api.types_servers import Server
 from ui.components.common import empty_state, loading_or, status_dot, time_ago
 from ui.components.dialogs import confirm_button
+from ui.plural import counted_var
 from ui.state.project import ProjectState
 from ui.state.server_form import ServerFormState, ServerImportState
 from ui.state.servers import ServersState
@@ -99,7 +100,7 @@ def _row(server: rx.Var[Server]) -> rx.Component:
                     rx.text("up ", rx.moment(server.started_at, from_now=True, ago=True), size="1"),
                     rx.text("—", size="1"),
                 ),
-                rx.text(server.restarts.to_string() + " restarts", size="1", color_scheme="gray"),
+                rx.text(counted_var(server.restarts, "restart"), size="1", color_scheme="gray"),
                 spacing="0",
             )
         ),

@@ -9,6 +9,7 @@ from ui.api.types_servers import Server
 from ui.components.auth_card import labelled
 from ui.components.common import code_block, copy_button, loading_or, section, status_badge, time_ago
 from ui.components.dialogs import confirm_button, form_dialog
+from ui.plural import counted_var
 from ui.state.project import ProjectState
 from ui.state.project_settings import EXPIRY_DAYS, SettingsState
 
@@ -90,7 +91,7 @@ def _key_row(key: rx.Var[ApiKey]) -> rx.Component:
             rx.text(
                 rx.cond(
                     key.server_ids.length() > 0,
-                    key.server_ids.length().to_string() + " servers",  # type: ignore[attr-defined]
+                    counted_var(key.server_ids.length(), "server"),  # type: ignore[attr-defined]
                     "all servers",
                 ),
                 size="1",

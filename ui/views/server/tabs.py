@@ -7,6 +7,7 @@ import reflex as rx
 from ui.api.types_servers import Tool, ToolCall
 from ui.components.common import code_block, stamp, stat_card, status_badge
 from ui.components.dialogs import confirm_button
+from ui.plural import counted_var
 from ui.state.project import ProjectState
 from ui.state.server_detail import ServerDetailState
 from ui.state.server_form import ServerFormState
@@ -54,7 +55,7 @@ def server_logs() -> rx.Component:
                 align="center",
             ),
             rx.spacer(),
-            rx.text(ServerDetailState.logs.length().to_string() + " lines", size="1", color_scheme="gray"),  # type: ignore[attr-defined]
+            rx.text(counted_var(ServerDetailState.logs.length(), "line"), size="1", color_scheme="gray"),  # type: ignore[attr-defined]
             width="100%",
             align="center",
         ),
