@@ -46,7 +46,7 @@ class CorePlugin(InitPluginProtocol):
         ctx = self.ctx
         ctx.extras.setdefault(
             "login_throttle",
-            LoginThrottle(ctx.settings.auth.login_max_failures, ctx.settings.auth.login_window_seconds),
+            LoginThrottle(ctx.alchemy, ctx.settings.auth.login_max_failures, ctx.settings.auth.login_window_seconds),
         )
         app_config.state["ctx"] = ctx
         app_config.plugins.append(SQLAlchemyPlugin(config=ctx.alchemy))

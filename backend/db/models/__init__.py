@@ -4,6 +4,7 @@ from backend.db.models._activity import Activity
 from backend.db.models._api_key import ApiKey, ApiKeyUsage, ClientSession
 from backend.db.models._catalogue import CatalogueItem
 from backend.db.models._enums import InvitedAs, Role
+from backend.db.models._login_failure import LoginFailure
 from backend.db.models._project import Project, ProjectFavorite, ProjectMember, ProjectTeam
 from backend.db.models._server import AppSetting, Server
 from backend.db.models._server_log import ServerLog
@@ -22,6 +23,7 @@ __all__ = [
     "InvitedAs",
     "JobRun",
     "JobSchedule",
+    "LoginFailure",
     "Project",
     "ProjectFavorite",
     "ProjectMember",

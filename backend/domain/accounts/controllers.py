@@ -58,14 +58,14 @@ class AuthController(Controller):
         ctx: AppContext = request.app.state.ctx
         throttle: LoginThrottle = ctx.extras["login_throttle"]
         email, address = normalise_email(data.email), _client_address(request)
-        wait = throttle.retry_after(email, address)
+        wait = await throttle.retry_after(email, address)
         if wait:
             raise TooManyRequestsError("Too many failed logins; try again later", headers={"Retry-After": str(wait)})
         user = await users_service.authenticate(email, data.password)
         if user is None:
-            throttle.failed(email, address)
+            await throttle.failed(email, address)
             raise NotAuthorizedException("Invalid email or password")
-        throttle.succeeded(email, address)
+        await throttle.succeeded(email, address)
         token, expires = create_access_token(user.id, ctx.jwt_secret, ctx.settings.auth.access_token_minutes)
         return s.AccessToken(
             access_token=token,

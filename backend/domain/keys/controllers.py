@@ -14,7 +14,6 @@ from backend.domain.accounts.auth import CurrentUser
 from backend.domain.keys import schemas as s
 from backend.domain.keys.deps import provide_api_keys_service
 from backend.domain.keys.services import ApiKeyService
-from backend.domain.keys.throttle import key_throttle
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_developer, project_developer_read
 from backend.lib.exceptions import TooManyRequestsError
@@ -55,13 +54,11 @@ class ApiKeyController(Controller):
 
         Each user may create ``MCP_ORCH_KEY_CREATE_MAX_PER_HOUR`` keys per hour; more → 429.
         """
-        throttle = key_throttle(request.app.state.ctx)
-        wait = throttle.retry_after(current_user.id)
+        limit = request.app.state.ctx.settings.auth.key_create_max_per_hour
+        wait = await api_keys_service.creation_retry_after(current_user.id, limit)
         if wait:
             raise TooManyRequestsError("Too many API keys created; try again later", headers={"Retry-After": str(wait)})
-        created = await api_keys_service.create_key(project_ctx, current_user, data)
-        throttle.created(current_user.id)
-        return created
+        return await api_keys_service.create_key(project_ctx, current_user, data)
 
     @delete(
         "/{key_id:uuid}",

@@ -15,6 +15,7 @@ from backend.db import models as m
 from backend.db.models import Role
 from backend.domain.activity.services import ActivityService
 from backend.domain.keys import schemas as s
+from backend.domain.keys.throttle import key_creation_retry_after
 from backend.domain.projects.access import ProjectContext
 from backend.lib.crypto import hash_api_key, new_api_key
 from backend.lib.exceptions import ForbiddenError, NotFoundError, UnprocessableError
@@ -111,6 +112,10 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[m.ApiKey]):
         creator = await self.repository.session.get(m.User, project.user_id) if project.user_id else None
         listed = to_schema(row, creator)
         return s.ApiKeyCreated(**{f: getattr(listed, f) for f in listed.__struct_fields__}, key=plain)
+
+    async def creation_retry_after(self, user_id: UUID, max_per_hour: int) -> int:
+        """Seconds until the user may mint another key (0 = now); holds the user's lock until commit."""
+        return await key_creation_retry_after(self.repository.session, user_id, max_per_hour)
 
     async def revoke(self, project: ProjectContext, actor: Any, key_id: UUID) -> None:
         """Revoke a key (idempotent). Developers may revoke only keys they created."""

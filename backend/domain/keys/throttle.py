@@ -1,55 +1,43 @@
-"""API-key creation throttling: at most N keys minted per user per hour, then 429."""
+"""API-key creation throttling: at most N keys minted per user per hour, then 429.
+
+The count comes from the audit trail (``key.created`` activity rows, written in the same
+transaction as each key), so every API process sees the same number. A transaction-scoped advisory
+lock per user makes check-then-create atomic: two simultaneous requests cannot both take the last
+slot.
+"""
 
 from __future__ import annotations
 
-import time
-from collections import deque
-from dataclasses import dataclass, field
-from typing import Any
+import math
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
-from backend.lib.context import AppContext
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-EXTRAS_KEY = "key_create_throttle"
-WINDOW_SECONDS = 3600
+from backend.db import models as m
+
+WINDOW = timedelta(hours=1)
+LOCK_NAMESPACE = "mcp-orch:key-create:"
 
 
-@dataclass
-class KeyCreationThrottle:
-    """Sliding one-hour window of key creations per user, kept in process memory.
+async def key_creation_retry_after(session: AsyncSession, user_id: UUID, max_per_window: int) -> int:
+    """Seconds until ``user_id`` may create another key (0 when allowed now).
 
-    Bounds how fast a stolen session can mint keys; with several API replicas each keeps its
-    own window (``replicas * max_per_window`` at worst).
+    Takes the user's advisory lock until the transaction ends, so call it in the transaction that
+    creates the key.
     """
-
-    max_per_window: int
-    window_seconds: int = WINDOW_SECONDS
-    _created: dict[Any, deque[float]] = field(default_factory=dict)
-
-    def _recent(self, user_id: Any, now: float) -> deque[float]:
-        window = self._created.setdefault(user_id, deque())
-        while window and window[0] <= now - self.window_seconds:
-            window.popleft()
-        return window
-
-    def retry_after(self, user_id: Any) -> int:
-        """Seconds until this user may create another key (0 when allowed now)."""
-        now = time.monotonic()
-        window = self._recent(user_id, now)
-        if len(window) < self.max_per_window:
-            return 0
-        return max(1, int(window[0] + self.window_seconds - now) + 1)
-
-    def created(self, user_id: Any) -> None:
-        """Count one created key."""
-        now = time.monotonic()
-        self._recent(user_id, now).append(now)
-        if len(self._created) > 100_000:  # bound memory; only ever loosens the limit
-            self._created.clear()
-
-
-def key_throttle(ctx: AppContext) -> KeyCreationThrottle:
-    """The app's throttle, created on first use from the settings."""
-    throttle = ctx.extras.get(EXTRAS_KEY)
-    if not isinstance(throttle, KeyCreationThrottle):
-        throttle = ctx.extras[EXTRAS_KEY] = KeyCreationThrottle(ctx.settings.auth.key_create_max_per_hour)
-    return throttle
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(LOCK_NAMESPACE + str(user_id)))))
+    now = datetime.now(tz=UTC)
+    recent = (
+        select(m.Activity.created_at)
+        .where(m.Activity.type == "key.created", m.Activity.actor_id == user_id, m.Activity.created_at > now - WINDOW)
+        .order_by(m.Activity.created_at.desc())
+        .limit(max_per_window)
+        .subquery()
+    )
+    count, oldest = (await session.execute(select(func.count(), func.min(recent.c.created_at)))).one()
+    if count < max_per_window or oldest is None:
+        return 0
+    wait: datetime = oldest + WINDOW
+    return max(1, math.ceil((wait - now).total_seconds()))

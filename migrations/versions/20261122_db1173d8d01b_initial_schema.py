@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 72e0944589a5
+Revision ID: db1173d8d01b
 Revises:
-Create Date: 2026-11-22 03:53:24.667841+00:00
+Create Date: 2026-11-22 05:51:25.520427+00:00
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ sa.EncryptedText = EncryptedText  # type: ignore[attr-defined]
 # Encrypted columns render with their key callable and backend class; the DDL is plain TEXT.
 _ = (FernetBackend, encryption_key)
 
-revision = "72e0944589a5"
+revision = "db1173d8d01b"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -108,6 +108,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_schedule")),
         sa.UniqueConstraint("name", name=op.f("uq_job_schedule_name")),
     )
+    op.create_table(
+        "login_failure",
+        sa.Column("id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
+        sa.Column("bucket", sa.String(length=64), nullable=False),
+        sa.Column("failed_at", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+        sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failure")),
+    )
+    op.create_index("ix_login_failure_bucket_failed_at", "login_failure", ["bucket", "failed_at"], unique=False)
+    op.create_index(op.f("ix_login_failure_failed_at"), "login_failure", ["failed_at"], unique=False)
     op.create_table(
         "server_log",
         sa.Column("id", advanced_alchemy.types.guid.GUID(length=16), nullable=False),
@@ -644,6 +654,9 @@ def downgrade() -> None:
     op.drop_index("ix_server_log_server_created", table_name="server_log")
     op.drop_index("ix_server_log_project_created", table_name="server_log")
     op.drop_table("server_log")
+    op.drop_index(op.f("ix_login_failure_failed_at"), table_name="login_failure")
+    op.drop_index("ix_login_failure_bucket_failed_at", table_name="login_failure")
+    op.drop_table("login_failure")
     op.drop_table("job_schedule")
     op.drop_index("ix_job_run_status_created", table_name="job_run")
     op.drop_index(op.f("ix_job_run_project_id"), table_name="job_run")
