@@ -2,7 +2,8 @@
 
 The SDK's ``stdio_client`` writes the child's stderr to a file object and hides the process, so we
 spawn it ourselves (``anyio.open_process(start_new_session=True)``) and adapt stdin/stdout into the
-SDK's ``SessionMessage`` streams the way the SDK does: one JSON-RPC message per line.
+SDK's ``SessionMessage`` streams the way the SDK does: one JSON-RPC message per line. Answers to
+fast-lane requests (:mod:`backend.mcp.fastlane`) are taken off stdout before the SDK sees them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mcp.os.posix.utilities import terminate_posix_process_tree
 from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 
+from backend.mcp.fastlane import FastLane
 from backend.mcp.types import UpstreamSpec
 
 logger = logging.getLogger("mcp_orch.gateway")
@@ -50,6 +52,7 @@ class StdioProcess:
     process: anyio.abc.Process
     read_stream: MemoryObjectReceiveStream[SessionMessage | Exception]
     write_stream: MemoryObjectSendStream[SessionMessage]
+    lane: FastLane
     stdout_closed: anyio.Event = field(default_factory=anyio.Event)
 
     @property
@@ -89,7 +92,10 @@ async def open_stdio(
     # No await between the spawn and the try: a cancellation there would leak the process.
     read_writer, read_stream = anyio.create_memory_object_stream[SessionMessage | Exception](0)
     write_stream, write_reader = anyio.create_memory_object_stream[SessionMessage](0)
-    handle = StdioProcess(process=process, read_stream=read_stream, write_stream=write_stream)
+    assert process.stdin is not None
+    handle = StdioProcess(
+        process=process, read_stream=read_stream, write_stream=write_stream, lane=FastLane(process.stdin.send)
+    )
     stderr_done = anyio.Event()
     try:
         async with anyio.create_task_group() as tg:
@@ -128,7 +134,7 @@ async def _pump_stdout(
     try:
         async with read_writer:
             async for line in _lines(stdout, MAX_MESSAGE_BYTES):
-                if not line.strip():
+                if not line.strip() or handle.lane.claim(line):
                     continue
                 try:
                     message = types.jsonrpc_message_adapter.validate_json(line, by_name=False)
@@ -146,6 +152,7 @@ async def _pump_stdout(
     except _LineTooLongError:
         on_noise(f"message over {MAX_MESSAGE_BYTES} bytes; closing the connection")
     finally:
+        handle.lane.close()
         handle.stdout_closed.set()
 
 
@@ -182,6 +189,7 @@ async def _watch_exit(handle: StdioProcess, read_writer: MemoryObjectSendStream[
         await anyio.sleep(_EXIT_POLL_SECONDS * 4)
     with anyio.move_on_after(_PIPE_LINGER_SECONDS):
         await handle.stdout_closed.wait()
+    handle.lane.close()
     read_writer.close()
 
 

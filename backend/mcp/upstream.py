@@ -1,8 +1,9 @@
 """One live MCP client connection to an upstream: transport, ``ClientSession``, handshake, raw requests.
 
 ``connect()`` is entered and exited by the one task that owns the connection (the supervisor's);
-any number of other tasks may call :meth:`Upstream.request` concurrently — the SDK's dispatcher
-correlates replies by JSON-RPC id.
+any number of other tasks may call :meth:`Upstream.request` concurrently. On stdio, requests without
+progress take the fast lane (:mod:`backend.mcp.fastlane`: raw JSON-RPC, answers matched by id);
+everything else goes through the SDK session, whose dispatcher correlates replies the same way.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import anyio
 import anyio.abc
@@ -27,6 +28,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from backend.mcp.catalogue import list_catalogue
 from backend.mcp.dispatch import RoutingDispatcher, ServerRequestRouter, WatchedReadStream
+from backend.mcp.fastlane import LaneClosedError
 from backend.mcp.stdio import StdioProcess, open_stdio, wait_exit
 from backend.mcp.types import (
     Catalogue,
@@ -123,7 +125,10 @@ class Upstream:
             self.last_used = anyio.current_time()
         # Same positional signature as the SDK's ProgressFnT protocol.
         progress = cast("ProgressFnT | None", on_progress)
+        lane = self.process.lane if self.process is not None and on_progress is None else None
         try:
+            if lane is not None:
+                return await lane.request(method, params, timeout=timeout)
             with anyio.move_on_after(timeout):
                 result = await self.session.send_request(
                     _GenericRequest(method=method, params=params), _RAW_RESULT_ANY, progress_callback=progress
@@ -132,10 +137,10 @@ class Upstream:
         except MCPError as exc:
             # The SDK's own "connection closed" outcome (an upstream may legitimately use -32000 otherwise).
             if exc.code == types.CONNECTION_CLOSED and (self.closed.is_set() or exc.message == "Connection closed"):
-                if self.process is not None:
-                    await wait_exit(self.process.process, 1.0)  # EOF comes before the exit status
-                raise UpstreamUnavailableError(f"upstream connection lost ({self.exit_description()})") from None
+                await self._lost()
             raise UpstreamRPCError(exc.code, exc.message, data=exc.data) from None
+        except LaneClosedError:
+            await self._lost()
         except ValidationError:
             raise UpstreamRPCError(types.INTERNAL_ERROR, f"upstream returned an invalid {method} result") from None
         finally:
@@ -144,6 +149,11 @@ class Upstream:
                 self.last_used = anyio.current_time()
         # The scope was cancelled: the dispatcher already sent notifications/cancelled upstream.
         raise UpstreamTimeoutError(f"{method} timed out after {timeout:g}s")
+
+    async def _lost(self) -> NoReturn:
+        if self.process is not None:
+            await wait_exit(self.process.process, 1.0)  # EOF comes before the exit status
+        raise UpstreamUnavailableError(f"upstream connection lost ({self.exit_description()})") from None
 
     async def ping(self, seconds: float) -> bool:
         """Liveness: does the upstream answer a ping within ``seconds``?"""

@@ -226,3 +226,23 @@ async def test_mcp_log_messages_land_in_the_server_log_and_reach_subscribers(sha
     unsubscribe()
     assert heard == [("notifications/message", {"level": "warning", "data": "disk almost full", "logger": "echo"})]
     assert (ECHO.server_id, "warning", "mcp-log", "echo: disk almost full") in events.logs
+
+
+async def test_answers_are_matched_by_id_even_when_results_quote_our_ids(shared_gateway: Shared) -> None:
+    """stdio requests without progress skip the SDK session (backend/mcp/fastlane.py); answers are routed
+    by JSON-RPC id, so results that contain our id prefix, interleaved calls and a slow call never mix."""
+    gateway, _ = shared_gateway
+    gateway.configure(ECHO)
+    gateway.configure(SLOW)
+    tricky = [{"n": n, "id": f"orch-{n + 1}", "text": f'"id":"orch-{n}"', "error": {"code": 1}} for n in range(40)]
+    results: dict[int, Any] = {}
+
+    async def call(n: int) -> None:
+        results[n] = json_of(await gateway.call_tool(ECHO.server_id, "echo", tricky[n]))
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(gateway.call_tool, SLOW.server_id, "sleep", {"seconds": 0.2, "steps": 0})
+        for n in range(40):
+            tg.start_soon(call, n)
+
+    assert results == dict(enumerate(tricky))
