@@ -16,7 +16,7 @@ import anyio
 
 from backend.mcp.hooks import SupervisorContext, UpstreamLog, describe_exception
 from backend.mcp.policy import CrashHistory
-from backend.mcp.types import Catalogue, UpstreamSpec, UpstreamState
+from backend.mcp.types import UPSTREAM_RESTARTED, Catalogue, UpstreamSpec, UpstreamState
 from backend.mcp.upstream import Upstream, UpstreamHooks, connect
 
 Outcome = Literal["stop", "idle", "restart", "crash"]
@@ -197,6 +197,9 @@ class UpstreamLifecycle:
         pid = f", pid {upstream.pid}" if upstream.pid else ""
         self.journal.event("info", f"ready in {took:.0f} ms{pid}: {len(catalogue.tools)} tools")
         self._adopt_catalogue(catalogue)
+        if self._generation > 1:
+            params = {"serverId": str(self.spec.server_id)}
+            self.ctx.spawn(lambda: self.ctx.on_notification(self, UPSTREAM_RESTARTED, params))
 
     def _adopt_catalogue(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue

@@ -18,6 +18,7 @@ from backend.mcp.dispatch import ServerRequestRouter
 from backend.mcp.lifecycle import LIST_CHANGED, UpstreamLifecycle
 from backend.mcp.supervisor import Supervisor
 from backend.mcp.types import (
+    UPSTREAM_RESTARTED,
     CapacityError,
     Catalogue,
     GatewayEvents,
@@ -143,7 +144,7 @@ class UpstreamRegistry:
         if session_key is None and supervisor.spec.isolation == "shared":
             return [cb for (sid, _), cbs in self.subscribers.items() if sid == server_id for cb in cbs]
         audience = list(self.subscribers.get((server_id, session_key), ()))
-        if session_key is not None and method in LIST_CHANGED:
+        if session_key is not None and (method in LIST_CHANGED or method == UPSTREAM_RESTARTED):
             audience += self.subscribers.get((server_id, None), ())
         return audience
 

@@ -118,6 +118,11 @@ class CallRecord:
     client_version: str | None = None
 
 
+# Internal notification to gateway subscribers (never sent to clients): an upstream that ran before is
+# ready again, so views re-announce what it offers now instead of at their next periodic recheck.
+UPSTREAM_RESTARTED = "orch/upstream_restarted"
+
+
 class GatewayEvents(Protocol):
     """Callbacks from the gateway. They must not block: implementations buffer and return."""
 

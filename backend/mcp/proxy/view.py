@@ -31,7 +31,14 @@ from backend.mcp.proxy.model import ClientInfo, Downstream, ProxySettings, ViewK
 from backend.mcp.proxy.ports import Caller, Directory, ProgressCallback, ServerEntry, Upstreams
 from backend.mcp.proxy.recording import Outcome, record_call, result_status
 from backend.mcp.proxy.tables import Route, Tables, build_tables
-from backend.mcp.types import CallRecorder, CallStatus, Catalogue, GatewayError, UpstreamTimeoutError
+from backend.mcp.types import (
+    UPSTREAM_RESTARTED,
+    CallRecorder,
+    CallStatus,
+    Catalogue,
+    GatewayError,
+    UpstreamTimeoutError,
+)
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel.server import Server
@@ -246,12 +253,29 @@ class ProxyView:
     async def _on_upstream(self, method: str, params: dict[str, Any]) -> None:
         if method in LIST_CHANGED:
             self.invalidate()
+        elif method == UPSTREAM_RESTARTED:
+            self._restarted(params)
         elif method == "notifications/resources/updated":
             uri = str((params or {}).get("uri", ""))
             for session in list(self.sessions):
                 if uri in session.subscriptions:
                     await session.notify(method, {"uri": uri})
             await self.bus.publish(ResourceUpdated(uri=uri))
+
+    def _restarted(self, params: dict[str, Any]) -> None:
+        """A member's upstream is ready again: re-announce now (and the periodic recheck need not)."""
+        try:
+            server_id = UUID(str(params.get("serverId")))
+        except ValueError:
+            return
+        started = self.upstreams.status(server_id).started_at
+        if server_id in self._starts and started is not None:
+            self._starts[server_id] = started
+        if self._tables is not None and self._spawn is not None:
+            self._spawn(self._refresh_restarted)
+
+    async def _refresh_restarted(self) -> None:
+        await self.refresh(restarted=True)
 
     def close(self) -> None:
         """Forget upstream subscriptions (the view is being dropped)."""

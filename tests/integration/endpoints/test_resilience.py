@@ -10,6 +10,8 @@ import mcp_types as types
 import pytest
 from mcp.shared.exceptions import MCPError
 
+from backend.mcp.proxy import registry as proxy_registry
+from backend.mcp.proxy.model import ProxySettings
 from tests.integration.endpoints._support import (
     Live,
     Notifications,
@@ -53,6 +55,31 @@ async def test_session_survives_an_upstream_restart_and_hears_list_changed(live:
         await notes.wait_for("notifications/tools/list_changed", timeout=20)
         after = texts(await client.call_tool("pid", {}))[0]
         assert after != before, "a new upstream process serves the same downstream session"
+
+
+@pytest.fixture
+def live_without_recheck(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Live:
+    """The live app with the views' periodic recheck pushed out to an hour (set before the app starts)."""
+    monkeypatch.setattr(proxy_registry, "ProxySettings", lambda: ProxySettings(recheck_seconds=3600))
+    live: Live = request.getfixturevalue("live")
+    return live
+
+
+async def test_a_restart_is_announced_at_once_not_at_the_next_recheck(live_without_recheck: Live) -> None:
+    live = live_without_recheck
+    world = await make_world(live)
+    per_server, unified = Notifications(), Notifications()
+    async with (
+        connect(world.url("echo"), world.headers(), message_handler=per_server) as client,  # type: ignore[arg-type]
+        connect(world.url(None), world.headers(), message_handler=unified) as merged,  # type: ignore[arg-type]
+    ):
+        before = texts(await client.call_tool("pid", {}))[0]
+        await merged.list_tools()
+        r = await live.api.client.post(f"/api/projects/{world.slug}/servers/echo/restart", headers=world.owner.headers)
+        assert r.status_code == 200, r.text
+        await per_server.wait_for("notifications/tools/list_changed", timeout=3)
+        await unified.wait_for("notifications/tools/list_changed", timeout=3)
+        assert texts(await client.call_tool("pid", {}))[0] != before
 
 
 async def test_server_to_client_requests_reach_the_session_that_owns_the_upstream(live: Live) -> None:
