@@ -24,7 +24,7 @@ from backend.db import models as m
 from backend.db.models import Role
 from backend.domain.accounts.auth import user_from_token
 from backend.domain.endpoints.ratelimit import RateLimiter
-from backend.domain.projects.access import find_project, member_role, parse_ref
+from backend.domain.projects.access import find_project_and_role, parse_ref
 from backend.lib.context import AppContext
 from backend.lib.crypto import API_KEY_PREFIX, hash_api_key
 from backend.mcp.transport.ports import Access, AccessDenied
@@ -147,10 +147,10 @@ class EndpointAuthenticator:
         if user is None:
             raise AccessDenied(401, "Invalid or expired credential")
         async with self.ctx.alchemy.get_session() as session:
-            project = await find_project(session, project_ref)
-            if project is None:
-                raise AccessDenied(404, "Project not found")
-            role = await member_role(session, project.id, user.id)
+            found = await find_project_and_role(session, project_ref, user.id)
+        if found is None:
+            raise AccessDenied(404, "Project not found")
+        project, role = found
         if role is None and not user.is_admin:
             raise AccessDenied(404, "Project not found")
         if not user.is_admin and not (role or Role.REPORTER).at_least(Role.DEVELOPER):

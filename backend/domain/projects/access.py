@@ -7,9 +7,10 @@ Non-members get 404 (a project's existence is not revealed); members below the n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select, union_all
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
@@ -47,11 +48,36 @@ def parse_ref(ref: str) -> UUID | None:
         return None
 
 
-async def find_project(session: AsyncSession, ref: str) -> m.Project | None:
-    """Find a project by UUID or slug."""
+def _ref_clause(ref: str) -> ColumnElement[bool]:
     as_uuid = parse_ref(ref)
-    clause = m.Project.slug == ref.lower() if as_uuid is None else or_(m.Project.id == as_uuid, m.Project.slug == ref)
-    return (await session.execute(select(m.Project).where(clause))).scalar_one_or_none()
+    return m.Project.slug == ref.lower() if as_uuid is None else or_(m.Project.id == as_uuid, m.Project.slug == ref)
+
+
+def _roles_column(user_id: UUID) -> ScalarSelect[Any]:
+    """The user's roles in the row's project (direct and through teams), as an array; NULL for none."""
+    direct = (
+        select(m.ProjectMember.role.label("role"))
+        .where(m.ProjectMember.project_id == m.Project.id, m.ProjectMember.user_id == user_id)
+        .correlate(m.Project)
+    )
+    via_team = (
+        select(m.ProjectTeam.role.label("role"))
+        .join(m.TeamMember, m.TeamMember.team_id == m.ProjectTeam.team_id)
+        .where(m.ProjectTeam.project_id == m.Project.id, m.TeamMember.user_id == user_id)
+        .correlate(m.Project)
+    )
+    roles = union_all(direct, via_team).subquery()
+    return select(func.array_agg(roles.c.role)).correlate(m.Project).scalar_subquery()
+
+
+async def find_project_and_role(session: AsyncSession, ref: str, user_id: UUID) -> tuple[m.Project, Role | None] | None:
+    """A project by UUID or slug and the user's strongest role in it, in one round trip."""
+    row = (await session.execute(select(m.Project, _roles_column(user_id)).where(_ref_clause(ref)))).one_or_none()
+    if row is None:
+        return None
+    project, raw = row
+    roles = [Role(r) for r in raw or ()]
+    return project, max(roles, key=lambda r: r.rank) if roles else None
 
 
 async def member_role(session: AsyncSession, project_id: UUID, user_id: UUID) -> Role | None:
@@ -78,10 +104,10 @@ async def resolve_project_access(
     write: bool = False,
 ) -> ProjectContext:
     """Resolve a project reference for a user and enforce ``needed`` (and not-archived for writes)."""
-    project = await find_project(session, ref)
-    if project is None:
+    found = await find_project_and_role(session, ref, user_id)
+    if found is None:
         raise NotFoundError("Project not found")
-    role = await member_role(session, project.id, user_id)
+    project, role = found
     if role is None and not is_admin:
         raise NotFoundError("Project not found")
     ctx = ProjectContext(
