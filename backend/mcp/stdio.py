@@ -51,7 +51,7 @@ class StdioProcess:
 
     process: anyio.abc.Process
     read_stream: MemoryObjectReceiveStream[SessionMessage | Exception]
-    write_stream: MemoryObjectSendStream[SessionMessage]
+    write_stream: StdinWriter
     lane: FastLane
     stdout_closed: anyio.Event = field(default_factory=anyio.Event)
 
@@ -91,16 +91,17 @@ async def open_stdio(
     )
     # No await between the spawn and the try: a cancellation there would leak the process.
     read_writer, read_stream = anyio.create_memory_object_stream[SessionMessage | Exception](0)
-    write_stream, write_reader = anyio.create_memory_object_stream[SessionMessage](0)
     assert process.stdin is not None
     handle = StdioProcess(
-        process=process, read_stream=read_stream, write_stream=write_stream, lane=FastLane(process.stdin.send)
+        process=process,
+        read_stream=read_stream,
+        write_stream=StdinWriter(process.stdin),
+        lane=FastLane(process.stdin.send),
     )
     stderr_done = anyio.Event()
     try:
         async with anyio.create_task_group() as tg:
             tg.start_soon(_pump_stdout, handle, read_writer, on_noise)
-            tg.start_soon(_pump_stdin, process, write_reader)
             tg.start_soon(_pump_stderr, process, on_stderr, stderr_done)
             tg.start_soon(_watch_exit, handle, read_writer)
             try:
@@ -115,7 +116,7 @@ async def open_stdio(
     finally:
         with anyio.CancelScope(shield=True):
             await _stop(process, stop_grace)
-            for stream in (read_writer, read_stream, write_stream, write_reader):
+            for stream in (read_writer, read_stream):
                 stream.close()
             for pipe in (process.stdin, process.stdout, process.stderr):
                 if pipe is not None:
@@ -156,14 +157,36 @@ async def _pump_stdout(
         handle.stdout_closed.set()
 
 
-async def _pump_stdin(process: anyio.abc.Process, write_reader: MemoryObjectReceiveStream[SessionMessage]) -> None:
-    stdin = process.stdin
-    assert stdin is not None
-    with suppress(anyio.ClosedResourceError, anyio.BrokenResourceError, OSError):
-        async with write_reader:
-            async for session_message in write_reader:
-                data = session_message.message.model_dump_json(by_alias=True, exclude_unset=True)
-                await stdin.send(data.encode() + b"\n")
+class StdinWriter:
+    """The SDK session's write stream: each message goes to stdin in the sending task.
+
+    No pump task in between, so the SDK's writes and the fast lane's keep the order in which they
+    were made (``notifications/initialized`` before the first listing, as servers expect).
+    """
+
+    def __init__(self, stdin: anyio.abc.ByteSendStream) -> None:
+        self._stdin = stdin
+        self._closed = False
+
+    async def send(self, item: SessionMessage) -> None:
+        """Write one message as a line."""
+        if self._closed:
+            raise anyio.ClosedResourceError
+        data = item.message.model_dump_json(by_alias=True, exclude_unset=True)
+        try:
+            await self._stdin.send(data.encode() + b"\n")
+        except OSError as exc:
+            raise anyio.BrokenResourceError from exc
+
+    async def aclose(self) -> None:
+        """Refuse further messages (stdin itself is closed when the process stops)."""
+        self._closed = True
+
+    async def __aenter__(self) -> StdinWriter:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
 
 async def _pump_stderr(process: anyio.abc.Process, on_stderr: Callable[[str], None], done: anyio.Event) -> None:

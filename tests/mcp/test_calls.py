@@ -246,3 +246,16 @@ async def test_answers_are_matched_by_id_even_when_results_quote_our_ids(shared_
             tg.start_soon(call, n)
 
     assert results == dict(enumerate(tricky))
+
+
+async def test_initialized_reaches_the_upstream_before_the_first_listing(gateway: Gateway) -> None:
+    """The SDK session's writes and the fast lane's share stdin in program order: a server that registers
+    tools when ``notifications/initialized`` arrives has them in the first catalogue."""
+    spec = stdio_spec("strict_order")
+    gateway.configure(spec)
+
+    catalogue = await gateway.catalogue(spec.server_id)
+    received = json_of(await gateway.call_tool(spec.server_id, "order", {}))
+
+    assert [tool["name"] for tool in catalogue.tools] == ["ready", "order"]
+    assert received[:3] == ["initialize", "notifications/initialized", "tools/list"]

@@ -20,6 +20,7 @@ NAMES = (
     "prompts_resources",
     "env_dump",
     "chatty_stderr",
+    "strict_order",
 )
 
 
