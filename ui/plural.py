@@ -16,7 +16,11 @@ def counted(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else _plural(singular, plural)}"
 
 
+def noun_var(count: rx.Var[int] | Any, singular: str, plural: str | None = None) -> rx.Var[str]:
+    """The noun alone, in the number ``count`` asks for (chosen in the browser)."""
+    return rx.cond(count == 1, singular, _plural(singular, plural))  # type: ignore[no-any-return]
+
+
 def counted_var(count: rx.Var[int] | Any, singular: str, plural: str | None = None) -> rx.Var[str]:
     """:func:`counted` for a state var (the noun is chosen in the browser)."""
-    word = rx.cond(count == 1, singular, _plural(singular, plural))
-    return count.to_string() + " " + word  # type: ignore[no-any-return]
+    return count.to_string() + " " + noun_var(count, singular, plural)  # type: ignore[no-any-return]

@@ -90,7 +90,7 @@ class FastLane:
         slot = self._pending[request_id] = _Slot()
         answered = False
         try:
-            await self._send(json.dumps(frame, separators=(",", ":")).encode() + b"\n")
+            await self._send(_line(frame))
             with anyio.move_on_after(timeout):
                 await slot.event.wait()
             answered = slot.event.is_set()
@@ -108,7 +108,12 @@ class FastLane:
         # An upstream that is gone has nothing left to cancel.
         gone = (anyio.ClosedResourceError, anyio.BrokenResourceError, OSError)
         with anyio.CancelScope(shield=True), anyio.move_on_after(1.0), suppress(*gone):
-            await self._send(json.dumps(note, separators=(",", ":")).encode() + b"\n")
+            await self._send(_line(note))
+
+
+def _line(message: dict[str, Any]) -> bytes:
+    """One JSON-RPC message as a compact stdio line."""
+    return json.dumps(message, separators=(",", ":")).encode() + b"\n"
 
 
 def _result_of(message: dict[str, Any], method: str) -> dict[str, Any]:

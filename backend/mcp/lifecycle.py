@@ -198,7 +198,7 @@ class UpstreamLifecycle:
         self.journal.event("info", f"ready in {took:.0f} ms{pid}: {len(catalogue.tools)} tools")
         self._adopt_catalogue(catalogue)
         if self._generation > 1:
-            params = {"serverId": str(self.spec.server_id)}
+            params = {"serverId": self.spec.server_id}
             self.ctx.spawn(lambda: self.ctx.on_notification(self, UPSTREAM_RESTARTED, params))
 
     def _adopt_catalogue(self, catalogue: Catalogue) -> None:

@@ -119,7 +119,7 @@ class CallRecord:
 
 
 # Internal notification to gateway subscribers (never sent to clients): an upstream that ran before is
-# ready again, so views re-announce what it offers now instead of at their next periodic recheck.
+# ready again (params: {"serverId": UUID}), so views re-announce what it offers now, not at their next recheck.
 UPSTREAM_RESTARTED = "orch/upstream_restarted"
 
 

@@ -7,6 +7,7 @@ import reflex as rx
 from ui.components.auth_card import labelled
 from ui.components.common import empty_state, loading_or, role_badge
 from ui.components.dialogs import form_dialog
+from ui.plural import noun_var
 from ui.state.projects import ProjectRow, ProjectsState
 from ui.templates import page
 
@@ -27,7 +28,7 @@ def _count(icon: str, value: rx.Var[int], noun: str) -> rx.Component:
     return rx.hstack(
         rx.icon(icon, size=14),
         rx.text(value, weight="medium"),
-        rx.text(rx.cond(value == 1, noun, noun + "s"), color_scheme="gray"),
+        rx.text(noun_var(value, noun), color_scheme="gray"),
         spacing="1",
         align="center",
     )

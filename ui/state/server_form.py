@@ -44,10 +44,13 @@ class ServerFormState(ServersState):
         """Arguments, one per line."""
         return "\n".join(self.draft.args)
 
+    def _template(self, template_id: str) -> ServerTemplate | None:
+        return next((t for t in self.templates if t.id == template_id), None)
+
     @rx.var
     def template(self) -> ServerTemplate:
         """The template the new server starts from (an empty one for a blank server)."""
-        return next((t for t in self.templates if t.id == self.template_id), ServerTemplate())
+        return self._template(self.template_id) or ServerTemplate()
 
     @rx.var
     def secret_env_keys(self) -> list[str]:
@@ -85,7 +88,7 @@ class ServerFormState(ServersState):
     @rx.event
     def choose_template(self, template_id: str):
         """Prefill the form from a template (or empty it again for a blank server)."""
-        template = next((t for t in self.templates if t.id == template_id), None)
+        template = self._template(template_id)
         self.template_id = template_id if template else BLANK
         if template is None:
             self.draft, self.draft_json, self.form_transport = Server(), EXAMPLE_JSON, "stdio"
@@ -141,7 +144,7 @@ class ServerFormState(ServersState):
         async with self:
             api, slug, editing, mode = self._api(), self._slug(), self.editing, self.form_mode
             removed_env, removed_headers = list(self.removed_env), list(self.removed_headers)
-            template = None if editing else next((t for t in self.templates if t.id == self.template_id), None)
+            template = None if editing else self._template(self.template_id)
         try:
             if mode == "json":
                 spec = spec_from_json(form.get("json", ""))

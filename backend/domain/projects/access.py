@@ -6,12 +6,13 @@ Non-members get 404 (a project's existence is not revealed); members below the n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, union_all
+from sqlalchemy import ColumnElement, CompoundSelect, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from backend.db import models as m
 from backend.db.models import Role
@@ -53,45 +54,44 @@ def _ref_clause(ref: str) -> ColumnElement[bool]:
     return m.Project.slug == ref.lower() if as_uuid is None else or_(m.Project.id == as_uuid, m.Project.slug == ref)
 
 
-def _roles_column(user_id: UUID) -> ScalarSelect[Any]:
-    """The user's roles in the row's project (direct and through teams), as an array; NULL for none."""
+def role_grants(user_id: UUID, project_id: UUID | InstrumentedAttribute[UUID]) -> CompoundSelect[tuple[str]]:
+    """The roles ``user_id`` holds in a project, directly and through attached teams (one row per grant).
+
+    ``project_id`` is a project id, or ``m.Project.id`` to correlate with an enclosing query.
+    """
     direct = (
         select(m.ProjectMember.role.label("role"))
-        .where(m.ProjectMember.project_id == m.Project.id, m.ProjectMember.user_id == user_id)
+        .where(m.ProjectMember.project_id == project_id, m.ProjectMember.user_id == user_id)
         .correlate(m.Project)
-    )
-    via_team = (
-        select(m.ProjectTeam.role.label("role"))
-        .join(m.TeamMember, m.TeamMember.team_id == m.ProjectTeam.team_id)
-        .where(m.ProjectTeam.project_id == m.Project.id, m.TeamMember.user_id == user_id)
-        .correlate(m.Project)
-    )
-    roles = union_all(direct, via_team).subquery()
-    return select(func.array_agg(roles.c.role)).correlate(m.Project).scalar_subquery()
-
-
-async def find_project_and_role(session: AsyncSession, ref: str, user_id: UUID) -> tuple[m.Project, Role | None] | None:
-    """A project by UUID or slug and the user's strongest role in it, in one round trip."""
-    row = (await session.execute(select(m.Project, _roles_column(user_id)).where(_ref_clause(ref)))).one_or_none()
-    if row is None:
-        return None
-    project, raw = row
-    roles = [Role(r) for r in raw or ()]
-    return project, max(roles, key=lambda r: r.rank) if roles else None
-
-
-async def member_role(session: AsyncSession, project_id: UUID, user_id: UUID) -> Role | None:
-    """The strongest role a user holds in a project, directly or through an attached team."""
-    direct = select(m.ProjectMember.role.label("role")).where(
-        m.ProjectMember.project_id == project_id, m.ProjectMember.user_id == user_id
     )
     via_team = (
         select(m.ProjectTeam.role.label("role"))
         .join(m.TeamMember, m.TeamMember.team_id == m.ProjectTeam.team_id)
         .where(m.ProjectTeam.project_id == project_id, m.TeamMember.user_id == user_id)
+        .correlate(m.Project)
     )
-    roles = [Role(r) for r in (await session.execute(union_all(direct, via_team))).scalars()]
+    return union_all(direct, via_team)
+
+
+def _strongest(raw: Iterable[str]) -> Role | None:
+    roles = [Role(r) for r in raw]
     return max(roles, key=lambda r: r.rank) if roles else None
+
+
+async def find_project_and_role(session: AsyncSession, ref: str, user_id: UUID) -> tuple[m.Project, Role | None] | None:
+    """A project by UUID or slug and the user's strongest role in it, in one round trip."""
+    grants = role_grants(user_id, m.Project.id).subquery()
+    roles = select(func.array_agg(grants.c.role)).correlate(m.Project).scalar_subquery()
+    row = (await session.execute(select(m.Project, roles).where(_ref_clause(ref)))).one_or_none()
+    if row is None:
+        return None
+    project, raw = row
+    return project, _strongest(raw or ())
+
+
+async def member_role(session: AsyncSession, project_id: UUID, user_id: UUID) -> Role | None:
+    """The strongest role a user holds in a project, directly or through an attached team."""
+    return _strongest((await session.execute(role_grants(user_id, project_id))).scalars())
 
 
 async def resolve_project_access(

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
-from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
@@ -19,6 +18,7 @@ from backend.domain.accounts.guards import requires_user
 from backend.domain.projects.services import visible_project_ids
 from backend.domain.servers import schemas as s
 from backend.domain.servers.deps import gateway_or_none
+from backend.domain.servers.services import ServerService
 from backend.domain.servers.views import live_status, state_of
 
 if TYPE_CHECKING:
@@ -26,14 +26,9 @@ if TYPE_CHECKING:
 
 
 class ServerSummaryService(SQLAlchemyAsyncRepositoryService[m.Server]):
-    """Reads servers across projects."""
+    """Reads servers across projects (the registry's repository, not a second one)."""
 
-    class Repo(SQLAlchemyAsyncRepository[m.Server]):
-        """Server repository."""
-
-        model_type = m.Server
-
-    repository_type = Repo
+    repository_type = ServerService.repository_type
 
     async def visible_servers(self, user: CurrentUser) -> list[m.Server]:
         """Servers of the projects ``user`` belongs to (every project for an administrator)."""

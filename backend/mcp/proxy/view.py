@@ -264,9 +264,8 @@ class ProxyView:
 
     def _restarted(self, params: dict[str, Any]) -> None:
         """A member's upstream is ready again: re-announce now (and the periodic recheck need not)."""
-        try:
-            server_id = UUID(str(params.get("serverId")))
-        except ValueError:
+        server_id = params.get("serverId")
+        if not isinstance(server_id, UUID):
             return
         started = self.upstreams.status(server_id).started_at
         if server_id in self._starts and started is not None:

@@ -7,6 +7,7 @@ import reflex as rx
 from ui.api.types_servers import Tool
 from ui.components.common import code_block, empty_state, loading_or, status_dot
 from ui.components.result_viewer import result_viewer
+from ui.plural import counted_var
 from ui.state.project import ProjectState
 from ui.state.schema_form import FormField
 from ui.state.tools import ToolsState
@@ -166,8 +167,7 @@ def try_dialog() -> rx.Component:
 
 def _count_label() -> rx.Var[str]:
     count = ToolsState.visible_tools.length()  # type: ignore[attr-defined]
-    noun = rx.cond(count == 1, " tool", " tools")
-    return count.to_string() + noun + " · " + ToolsState.visible_tokens + " tokens enabled"  # type: ignore[no-any-return]
+    return counted_var(count, "tool") + " · " + ToolsState.visible_tokens + " tokens enabled"  # type: ignore[no-any-return]
 
 
 def tools_tab() -> rx.Component:
