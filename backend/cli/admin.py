@@ -26,16 +26,16 @@ def admin() -> None:
 )
 def create(email: str, password: str) -> None:
     """Create an administrator, or promote an existing user and reset their password."""
-    from backend.domain.accounts.schemas import Email, Password  # noqa: PLC0415
+    from backend.domain.accounts.passwords import password_problem  # noqa: PLC0415
+    from backend.domain.accounts.schemas import Email  # noqa: PLC0415
 
     try:
         msgspec.convert(email, type=Email)
     except msgspec.ValidationError as exc:
         raise click.BadParameter("not a valid email address", param_hint="--email") from exc
-    try:
-        msgspec.convert(password, type=Password)
-    except msgspec.ValidationError as exc:
-        raise click.BadParameter("must be 8 to 256 characters", param_hint="--password") from exc
+    problem = password_problem(password, (email,))
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="--password")
     created = create_admin(get_settings(), email, password)
     click.echo(f"administrator {'created' if created else 'updated'}: {email.strip().lower()}")
 

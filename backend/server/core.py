@@ -11,6 +11,7 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.app import AppConfig
 from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPluginProtocol
 
@@ -25,6 +26,7 @@ from backend.domain.servers.runtime import gateway_runtime
 from backend.domain.system.metrics import HttpMetricsMiddleware, Metrics
 from backend.lib.context import AppContext
 from backend.lib.exceptions import EXCEPTION_HANDLERS
+from backend.lib.request import AppRequest
 from backend.lib.worker import worker_lifespan
 from backend.server.headers import SecurityHeaders
 from backend.server.routes import ROUTE_HANDLERS
@@ -49,6 +51,10 @@ class CorePlugin(InitPluginProtocol):
             LoginThrottle(ctx.alchemy, ctx.settings.auth.login_max_failures, ctx.settings.auth.login_window_seconds),
         )
         app_config.state["ctx"] = ctx
+        app_config.request_class = AppRequest
+        # The root logger keeps the process's key=value formatter (backend.lib.log); Litestar only
+        # configures its own logger.
+        app_config.logging_config = LoggingConfig(configure_root_logger=False)
         app_config.plugins.append(SQLAlchemyPlugin(config=ctx.alchemy))
         app_config.route_handlers.extend(ROUTE_HANDLERS)
         app_config.middleware.insert(0, auth_middleware())

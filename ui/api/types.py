@@ -29,6 +29,7 @@ class AccessToken:
     access_token: str = ""
     expires_at: str = ""
     user: User = field(default_factory=User)
+    password_change_required: bool = False
 
 
 @dataclass

@@ -45,7 +45,9 @@ def _password_card() -> rx.Component:
                 ),
                 labelled(
                     "New password",
-                    rx.input(name="new", type="password", required=True, min_length=8, id="password-new", width="100%"),
+                    rx.input(
+                        name="new", type="password", required=True, min_length=12, id="password-new", width="100%"
+                    ),
                 ),
                 labelled(
                     "Repeat new password",

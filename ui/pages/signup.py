@@ -20,7 +20,7 @@ def signup() -> rx.Component:
                 labelled("Name", rx.input(name="name", auto_focus=True, width="100%")),
                 labelled("Email", rx.input(name="email", type="email", required=True, width="100%")),
                 labelled(
-                    "Password", rx.input(name="password", type="password", required=True, min_length=8, width="100%")
+                    "Password", rx.input(name="password", type="password", required=True, min_length=12, width="100%")
                 ),
                 labelled("Repeat password", rx.input(name="confirm", type="password", required=True, width="100%")),
                 rx.button("Create account", type="submit", width="100%", loading=AuthState.submitting),

@@ -99,6 +99,13 @@ class AuthState(rx.State):
             self.auth_checked = True
             self.login_message = ""
             self.submitting = False
+        if answer.password_change_required:
+            yield rx.toast.warning(
+                "Your password no longer meets the password rule (12+ characters, not easy to guess). "
+                "Please choose a new one on your profile page.",
+                duration=15000,
+                close_button=True,
+            )
         yield rx.redirect(target)
 
     @rx.event(background=True)

@@ -14,6 +14,7 @@ from backend.domain.accounts import schemas as s
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.accounts.deps import provide_users_service
 from backend.domain.accounts.guards import requires_user
+from backend.domain.accounts.passwords import password_problem
 from backend.domain.accounts.services import UserService, normalise_email
 from backend.domain.accounts.throttle import LoginThrottle
 from backend.lib.context import AppContext
@@ -72,6 +73,7 @@ class AuthController(Controller):
             token_type="bearer",  # noqa: S106 - the scheme name, not a secret
             expires_at=expires,
             user=s.User.of(user),
+            password_change_required=password_problem(data.password, (user.email, user.name)) is not None,
         )
 
     @get("/me", operation_id="getMe", summary="Current user", guards=[requires_user])

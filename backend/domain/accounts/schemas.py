@@ -12,7 +12,15 @@ from backend.db import models as m
 from backend.lib.schema import CamelizedBaseStruct, InputStruct
 
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=320, pattern=r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$")]
-Password = Annotated[str, msgspec.Meta(min_length=8, max_length=256)]
+# The rule itself (12+ characters, not easy to guess) is checked by the service, with a message in words.
+Password = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=256,
+        description="At least 12 characters and not easy to guess (common passwords, patterns, your own name).",
+    ),
+]
 Name = Annotated[str, msgspec.Meta(max_length=120)]
 
 
@@ -61,6 +69,8 @@ class AccessToken(CamelizedBaseStruct):
     token_type: str
     expires_at: datetime
     user: User
+    # The password just used no longer meets the password rule: the UI asks the user to change it.
+    password_change_required: bool = False
 
 
 class ProfileUpdate(InputStruct):

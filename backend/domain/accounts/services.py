@@ -10,10 +10,9 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import func, select
 
 from backend.db import models as m
+from backend.domain.accounts.passwords import check_password
 from backend.lib.crypto import hash_password, verify_password
-from backend.lib.exceptions import ConflictError, ForbiddenError, NotFoundError, UnprocessableError
-
-MIN_PASSWORD = 8
+from backend.lib.exceptions import ConflictError, ForbiddenError, NotFoundError
 
 
 def normalise_email(email: str) -> str:
@@ -45,8 +44,7 @@ class UserService(SQLAlchemyAsyncRepositoryService[m.User]):
     async def signup(self, *, email: str, password: str, name: str, force_admin: bool = False) -> m.User:
         """Create a user; the very first user becomes an administrator."""
         email = normalise_email(email)
-        if len(password) < MIN_PASSWORD:
-            raise UnprocessableError(f"Password must be at least {MIN_PASSWORD} characters")
+        check_password(password, field="password", user_inputs=(email, name))
         if await self.get_by_email(email) is not None:
             raise ConflictError("An account with this email already exists")
         session = self.repository.session
@@ -77,8 +75,7 @@ class UserService(SQLAlchemyAsyncRepositoryService[m.User]):
         user = await self.require(user_id)
         if not verify_password(user.hashed_password, current):
             raise ForbiddenError("Current password is incorrect")
-        if len(new) < MIN_PASSWORD:
-            raise UnprocessableError(f"Password must be at least {MIN_PASSWORD} characters")
+        check_password(new, field="newPassword", user_inputs=(user.email, user.name))
         user.hashed_password = hash_password(new)
 
     async def ensure_admin(self, email: str, password: str, *, reset_password: bool) -> m.User:
@@ -93,5 +90,6 @@ class UserService(SQLAlchemyAsyncRepositoryService[m.User]):
         user.is_admin = True
         user.is_active = True
         if reset_password:
+            check_password(password, field="password", user_inputs=(user.email, user.name))
             user.hashed_password = hash_password(password)
         return user

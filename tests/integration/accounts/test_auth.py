@@ -57,17 +57,19 @@ async def test_me_profile_and_password_change(api: Api) -> None:
     assert r.json()["name"] == "Ada L."
     r = await api.client.post(
         "/api/auth/password",
-        json={"currentPassword": "wrong-password", "newPassword": "another-pass"},
+        json={"currentPassword": "wrong-password", "newPassword": "another-pass-phrase"},
         headers=user.headers,
     )
     assert r.status_code == 403
     r = await api.client.post(
-        "/api/auth/password", json={"currentPassword": PASSWORD, "newPassword": "another-pass"}, headers=user.headers
+        "/api/auth/password",
+        json={"currentPassword": PASSWORD, "newPassword": "another-pass-phrase"},
+        headers=user.headers,
     )
     assert r.status_code == 200
     r = await api.client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
     assert r.status_code == 401
-    r = await api.client.post("/api/auth/login", json={"email": user.email, "password": "another-pass"})
+    r = await api.client.post("/api/auth/login", json={"email": user.email, "password": "another-pass-phrase"})
     assert r.status_code == 200
 
 

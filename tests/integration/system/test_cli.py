@@ -43,13 +43,13 @@ async def test_version_prints_the_package_version() -> None:
 
 async def test_admin_create_makes_a_new_administrator(api: Api, database: DatabaseHandle, data_dir: Path) -> None:
     result = await _mcp_orch(
-        "admin", "create", "--email", " Root@Example.com ", "--password", "s3cret-pass",
+        "admin", "create", "--email", " Root@Example.com ", "--password", "s3cret-root-passphrase",
         database_url=database.url, data_dir=data_dir,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "administrator created: root@example.com" in result.stdout
 
-    status, body = await _login(api, "root@example.com", "s3cret-pass")
+    status, body = await _login(api, "root@example.com", "s3cret-root-passphrase")
     assert status == 200
     assert body["user"]["isAdmin"] is True  # type: ignore[index]
 

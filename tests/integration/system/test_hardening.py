@@ -179,3 +179,16 @@ async def test_huge_page_numbers_are_rejected(api: Api) -> None:
         f"/api/projects/{project['slug']}/servers/x/logs", params={"page": 10**17}, headers=owner.headers
     )
     assert r.status_code == 422, r.text
+
+
+@pytest.mark.parametrize("depth", [200, 1_000, 20_000])
+async def test_deeply_nested_json_is_a_400_on_any_route(api: Api, depth: int) -> None:
+    body = "[" * depth + "]" * depth
+    headers = {"Content-Type": "application/json"}
+    r = await api.client.post("/api/auth/login", content=body, headers=headers)
+    assert r.status_code == 400, r.text
+    assert "nest" in r.json()["detail"].lower()
+    admin = await api.user()
+    nested = '{"name": "p", "description": ' + "[" * depth + "]" * depth + "}"
+    r = await api.client.post("/api/projects", content=nested, headers={**headers, **admin.headers})
+    assert r.status_code == 400, r.text
