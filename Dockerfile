@@ -7,14 +7,16 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm build-essential \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY pyproject.toml README.md alembic.ini rxconfig.py ./
+COPY pyproject.toml requirements.lock README.md alembic.ini rxconfig.py ./
 COPY backend ./backend
 COPY ui ./ui
 COPY migrations ./migrations
 COPY reflex.lock ./reflex.lock
 COPY tools/package.json tools/package-lock.json ./tools/
-# Editable install, as scripts/setup does: the UI runner finds rxconfig.py next to the package.
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install -q -e . \
+# Pinned versions (requirements.lock), then an editable install as scripts/setup does: the UI runner
+# finds rxconfig.py next to the package.
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install -q -r requirements.lock \
+    && /opt/venv/bin/pip install -q --no-deps -e . \
     && npm ci --prefix tools --no-audit --no-fund --loglevel=error
 # Build the Reflex frontend now (bun from tools/, same env as backend/ui_process.py sets), into the
 # web folder the runtime uses (REFLEX_WEB_WORKDIR), so the container starts without fetching
@@ -27,10 +29,11 @@ ENV PATH="/opt/venv/bin:/app/tools/node_modules/.bin:$PATH" \
 RUN reflex export --frontend-only --no-zip --env prod --loglevel warning
 
 FROM python:3.11-slim-bookworm AS runtime
-# tini reaps zombies and forwards signals; node/npm run npx-based MCP servers; uv gives uvx.
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends tini nodejs npm curl \
+# tini reaps zombies and forwards signals; node/npm run npx-based MCP servers; uv gives uvx;
+# bubblewrap is the sandbox every stdio MCP server runs in (prlimit comes with util-linux).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends tini nodejs npm curl bubblewrap \
     && rm -rf /var/lib/apt/lists/* \
-    && pip install --no-cache-dir -q uv \
+    && pip install --no-cache-dir -q "uv==0.13.9" \
     && useradd --create-home --uid 10001 mcporch
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build --chown=mcporch:mcporch /app /app

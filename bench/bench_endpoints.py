@@ -64,7 +64,7 @@ def serve(db_url: str, port: int, data_dir: str) -> None:
 
     import uvicorn  # noqa: PLC0415
 
-    from backend.lib.settings import AuthSettings, DatabaseSettings, Settings  # noqa: PLC0415
+    from backend.lib.settings import AuthSettings, DatabaseSettings, SandboxSettings, Settings  # noqa: PLC0415
     from backend.server.asgi import create_app  # noqa: PLC0415
 
     base = Settings()
@@ -73,7 +73,16 @@ def serve(db_url: str, port: int, data_dir: str) -> None:
         app=dataclasses.replace(base.app, data_dir=Path(data_dir), host="127.0.0.1", port=port, log_level="WARNING"),
         db=dataclasses.replace(DatabaseSettings(), url=db_url, pool_size=20),
         auth=dataclasses.replace(AuthSettings(), jwt_secret="bench-" + "x" * 40, signup_enabled=True),
-        gateway=dataclasses.replace(base.gateway, allowed_commands=[sys.executable]),
+        # The upstream runs sandboxed, as in production: it sees bench/ read-only.
+        gateway=dataclasses.replace(
+            base.gateway,
+            allowed_commands=[sys.executable],
+            sandbox=SandboxSettings(
+                readonly_paths=(str(Path(UPSTREAM).parent),),
+                root_dir=Path(data_dir) / "sandbox",
+                data_dir=Path(data_dir),
+            ),
+        ),
         queue=dataclasses.replace(base.queue, run_in_api=False),
     )
     app = create_app(settings, db_url)
@@ -391,7 +400,9 @@ async def run(args: argparse.Namespace) -> None:
     try:
         await asyncio.to_thread(upgrade, handle.url)
         port = free_port()
-        env = {**os.environ, "MCP_ORCH_LOG_LEVEL": "WARNING"}
+        # The memory runs open up to 1000 sessions with one key: lift the per-key/per-project session caps.
+        caps = {"MCP_ORCH_MAX_SESSIONS_PER_KEY": "100000", "MCP_ORCH_MAX_SESSIONS_PER_PROJECT": "100000"}
+        env = {**os.environ, "MCP_ORCH_LOG_LEVEL": "WARNING", **caps}
         command = [sys.executable, __file__, "--serve", handle.url, str(port), str(tmp / "data")]
         api = subprocess.Popen(command, env=env)
         base = f"http://127.0.0.1:{port}"

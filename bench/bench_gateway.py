@@ -11,8 +11,11 @@ gateway/direct ratios.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +29,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backend.lib.settings import GatewaySettings  # noqa: E402
+from backend.lib.settings import GatewaySettings, SandboxSettings  # noqa: E402
 from backend.mcp.gateway import Gateway  # noqa: E402
 from backend.mcp.types import Catalogue, UpstreamSpec, UpstreamStatus  # noqa: E402
 
@@ -88,10 +91,13 @@ async def main(calls: int, levels: list[int]) -> None:
     """Measure both paths at every level and print the table."""
     params = StdioServerParameters(command=sys.executable, args=[str(ECHO)])
     spec = UpstreamSpec(uuid4(), uuid4(), "echo", "stdio", command=sys.executable, args=(str(ECHO),))
+    # The gateway's upstream runs sandboxed, as in production (bench/bench_sandbox.py measures that cost).
+    data_dir = Path(tempfile.mkdtemp(prefix="mcp-orch-bench-"))
+    sandbox = SandboxSettings(readonly_paths=(str(ECHO.parent),), root_dir=data_dir / "sandbox", data_dir=data_dir)
     async with (
         stdio_client(params) as (read, write),
         ClientSession(read, write) as session,
-        Gateway(GatewaySettings(), _QuietEvents()) as gateway,
+        Gateway(dataclasses.replace(GatewaySettings(), sandbox=sandbox), _QuietEvents()) as gateway,
     ):
         await session.initialize()
         gateway.configure(spec)
@@ -115,6 +121,7 @@ async def main(calls: int, levels: list[int]) -> None:
                     side.elapsed += part.elapsed
             rows.append((level, *sides))
 
+    shutil.rmtree(data_dir, ignore_errors=True)
     columns = f"{'p50':>10} {'p99':>8} {'calls/s':>8}"
     header = f"{'conc':>4} | direct {columns} | gateway {columns}"
     print(header + f" | {'p50 x':>6} {'p99 x':>6} {'rate x':>6}")

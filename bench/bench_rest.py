@@ -34,7 +34,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402
 
 from backend.db.migrate import upgrade  # noqa: E402
 from backend.lib.database import start_embedded  # noqa: E402
-from backend.lib.settings import AuthSettings, DatabaseSettings, Settings  # noqa: E402
+from backend.lib.settings import AuthSettings, DatabaseSettings, SandboxSettings, Settings  # noqa: E402
 from backend.server.asgi import create_app  # noqa: E402
 
 ECHO = str(ROOT / "tests" / "mcp_servers" / "echo.py")
@@ -93,7 +93,14 @@ def settings_for(data_dir: Path, url: str, port: int) -> Settings:
         app=dataclasses.replace(base.app, data_dir=data_dir, host="127.0.0.1", port=port, log_level="WARNING"),
         db=dataclasses.replace(DatabaseSettings(), url=url, pool_size=20),
         auth=dataclasses.replace(AuthSettings(), jwt_secret="bench-" + "x" * 40, signup_enabled=True),
-        gateway=dataclasses.replace(base.gateway, allowed_commands=[sys.executable]),
+        # The upstream runs sandboxed, as in production: it sees the test servers read-only.
+        gateway=dataclasses.replace(
+            base.gateway,
+            allowed_commands=[sys.executable],
+            sandbox=SandboxSettings(
+                readonly_paths=(str(Path(ECHO).parent),), root_dir=data_dir / "sandbox", data_dir=data_dir
+            ),
+        ),
         queue=dataclasses.replace(base.queue, run_in_api=False),
     )
 

@@ -29,6 +29,10 @@ from backend.lib.database import DatabaseHandle, normalise_url, start_embedded
 from backend.lib.settings import AuthSettings, DatabaseSettings, Settings
 from backend.server.asgi import create_app
 from tests.factories import Api
+from tests.sandboxing import sandbox_settings
+
+# Allowed to remote upstreams in tests (MCP_ORCH_ALLOWED_PRIVATE_NETWORKS): the test servers' loopback.
+LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -126,6 +130,11 @@ def settings(database: DatabaseHandle, data_dir: Path) -> Settings:
         ),
         # The in-process worker starts only in tests that ask for it (tests/integration/worker).
         queue=dataclasses.replace(base.queue, run_in_api=False),
+        # Test upstreams listen on loopback, which the remote URL policy refuses unless allowed.
+        # Every stdio upstream runs sandboxed, its home in the test's data folder.
+        gateway=dataclasses.replace(
+            base.gateway, allowed_private_networks=LOOPBACK_NETWORKS, sandbox=sandbox_settings(data_dir)
+        ),
     )
 
 

@@ -20,11 +20,12 @@ logger = logging.getLogger("mcp_orch.worker")
 async def probe_gateway(ctx: AppContext) -> AsyncIterator[None]:
     """A gateway of its own for probes (this process runs no upstreams for clients)."""
     from backend.domain.logs.events import GatewayEventSink  # noqa: PLC0415
+    from backend.domain.servers.runtime import instance_secrets  # noqa: PLC0415
     from backend.mcp.gateway import Gateway  # noqa: PLC0415
 
     sink = GatewayEventSink(ctx.alchemy)
     sink.start()
-    gateway = Gateway(ctx.settings.gateway, sink)
+    gateway = Gateway(ctx.settings.gateway, sink, instance_secrets=instance_secrets(ctx))
     await gateway.start()
     ctx.extras["gateway"] = gateway
     try:

@@ -18,4 +18,6 @@ class AppContext:
     database_url: str
     jwt_secret: str
     alchemy: SQLAlchemyAsyncConfig
+    # Bearer token every ``/metrics`` scraper presents (configured or generated into the data folder).
+    metrics_token: str = ""
     extras: dict[str, Any] = field(default_factory=dict)

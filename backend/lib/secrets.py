@@ -23,7 +23,7 @@ def _read_or_create(path: Path, make: str) -> str:
         if not value:
             raise SecretFileError(f"{path} is empty; restore it from backup or set the variable explicitly")
         return value
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     # O_EXCL: two processes starting at once must not write two different keys.
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -39,6 +39,28 @@ def jwt_secret(configured: str, data_dir: Path) -> str:
     if configured:
         return configured
     return _read_or_create(data_dir / "secrets" / "jwt.key", secrets.token_urlsafe(48))
+
+
+def metrics_token(configured: str, data_dir: Path) -> str:
+    """The bearer token for ``/metrics``: ``MCP_ORCH_METRICS_TOKEN`` or ``<data>/secrets/metrics.token``."""
+    if configured:
+        return configured
+    return _read_or_create(data_dir / "secrets" / "metrics.token", secrets.token_urlsafe(32))
+
+
+def postgres_password_file(data_dir: Path) -> Path:
+    """Where the embedded PostgreSQL's generated password lives (mode 0600)."""
+    return data_dir / "secrets" / "postgres.password"
+
+
+def postgres_password(data_dir: Path, *, create: bool) -> str:
+    """The embedded PostgreSQL password; generated once when ``create`` (a fresh cluster), else it must exist."""
+    path = postgres_password_file(data_dir)
+    if not create and not path.exists():
+        raise SecretFileError(
+            f"{path} is missing but the embedded database already requires a password; restore it from backup"
+        )
+    return _read_or_create(path, secrets.token_hex(24))
 
 
 def encryption_key(configured: str, data_dir: Path) -> str:

@@ -6,6 +6,7 @@ through :func:`get_settings`; tests build their own :class:`Settings` explicitly
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,8 +59,12 @@ class AppSettings:
     debug: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_DEBUG", False))
     log_level: str = field(default_factory=lambda: _env("MCP_ORCH_LOG_LEVEL", "INFO").upper())
     max_body_bytes: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_BODY_BYTES", 2 * 1024 * 1024))
-    # Bearer token that lets non-loopback clients scrape ``/metrics`` (loopback clients always may).
+    # Projects a non-administrator may create (0: no limit).
+    max_projects_per_user: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_PROJECTS_PER_USER", 20))
+    # Bearer token for ``/metrics`` (generated into the data folder when empty).
     metrics_token: str = field(default_factory=lambda: _env("MCP_ORCH_METRICS_TOKEN"))
+    # Loopback clients may scrape ``/metrics`` without the token (off: sandboxed servers share loopback).
+    metrics_allow_loopback: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_METRICS_ALLOW_LOOPBACK", False))
 
     @property
     def base_url(self) -> str:
@@ -100,6 +105,45 @@ class CryptoSettings:
     encryption_key: str = field(default_factory=lambda: _env("MCP_ORCH_ENCRYPTION_KEY"))
 
 
+def _private_networks(values: list[str]) -> tuple[str, ...]:
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ValueError(f"MCP_ORCH_ALLOWED_PRIVATE_NETWORKS: {value!r} is not a CIDR (e.g. 10.0.0.0/8)") from None
+    return tuple(values)
+
+
+def _data_dir() -> Path:
+    return Path(_env("MCP_ORCH_DATA_DIR", ".mcp-orch")).resolve()
+
+
+def _sandbox_enabled() -> bool:
+    return _env("MCP_ORCH_SANDBOX", "on").lower() not in {"off", "0", "false", "no"}
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """The bubblewrap sandbox every stdio upstream runs in (README, "Security: the sandbox")."""
+
+    # ``MCP_ORCH_SANDBOX=off`` runs upstreams unsandboxed (logged at every start): the only way around.
+    enabled: bool = field(default_factory=_sandbox_enabled)
+    # Host paths every sandbox sees read-only (a shared tools folder), besides the system and the command.
+    readonly_paths: tuple[str, ...] = field(
+        default_factory=lambda: tuple(p for p in _env("MCP_ORCH_SANDBOX_READONLY_PATHS").split(":") if p.strip())
+    )
+    # Instance defaults of the per-server limits.
+    memory_mb: int = field(default_factory=lambda: _env_int("MCP_ORCH_SANDBOX_MEMORY_MB", 1024))
+    max_processes: int = field(default_factory=lambda: _env_int("MCP_ORCH_SANDBOX_MAX_PROCESSES", 256))
+    max_open_files: int = field(default_factory=lambda: _env_int("MCP_ORCH_SANDBOX_MAX_OPEN_FILES", 1024))
+    # Per-server state: ``root_dir/servers/<server_id>/{home,tmp}``.
+    root_dir: Path = field(default_factory=lambda: _data_dir() / "sandbox")
+    # Never visible to a sandbox, nor any folder containing it (the instance's secrets and database).
+    data_dir: Path = field(default_factory=_data_dir)
+    # The bubblewrap executable (a name looked up on PATH, or a path).
+    bwrap: str = "bwrap"
+
+
 @dataclass(frozen=True)
 class GatewaySettings:
     """Upstream MCP servers: what may run and for how long."""
@@ -107,10 +151,20 @@ class GatewaySettings:
     allowed_commands: list[str] = field(
         default_factory=lambda: _env_list("MCP_ORCH_ALLOWED_COMMANDS", "npx,uvx,node,python,python3,deno,docker")
     )
+    # CIDRs of loopback/private/reserved networks remote servers may reach (link-local and metadata: never).
+    allowed_private_networks: tuple[str, ...] = field(
+        default_factory=lambda: _private_networks(_env_list("MCP_ORCH_ALLOWED_PRIVATE_NETWORKS", ""))
+    )
     idle_stop_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_IDLE_STOP_SECONDS", 600))
     start_timeout_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_START_TIMEOUT_SECONDS", 30))
     max_upstreams: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_UPSTREAMS", 100))
     max_upstreams_per_project: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_UPSTREAMS_PER_PROJECT", 25))
+    # Test runs (``POST …/servers/test``) at once; each also holds an upstream slot while it runs.
+    max_test_runs_per_user: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_TEST_RUNS_PER_USER", 2))
+    max_test_runs_per_project: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_TEST_RUNS_PER_PROJECT", 2))
+    # Open MCP client sessions (both transports) per project and per credential, counted in this process.
+    max_sessions_per_project: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_SESSIONS_PER_PROJECT", 200))
+    max_sessions_per_key: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_SESSIONS_PER_KEY", 50))
     call_log_buffer: int = field(default_factory=lambda: _env_int("MCP_ORCH_CALL_LOG_BUFFER", 10_000))
     # Restart after a crash: base * 2**(crashes in the window - 1), capped.
     backoff_base_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_BACKOFF_BASE_SECONDS", 1.0))
@@ -127,6 +181,10 @@ class GatewaySettings:
     stop_grace_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_STOP_GRACE_SECONDS", 3.0))
     # Last stderr lines kept per upstream (status, lastError).
     stderr_tail_lines: int = field(default_factory=lambda: _env_int("MCP_ORCH_STDERR_TAIL_LINES", 50))
+    # Fair sharing of the server log: lines per second (and burst) each server's upstreams may log; 0 = no limit.
+    server_log_rate: float = field(default_factory=lambda: _env_float("MCP_ORCH_SERVER_LOG_RATE", 50.0))
+    server_log_burst: int = field(default_factory=lambda: _env_int("MCP_ORCH_SERVER_LOG_BURST", 200))
+    sandbox: SandboxSettings = field(default_factory=SandboxSettings)
 
 
 @dataclass(frozen=True)

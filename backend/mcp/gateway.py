@@ -18,9 +18,12 @@ import anyio
 
 from backend.lib.settings import GatewaySettings
 from backend.mcp.hooks import describe_exception
+from backend.mcp.netpolicy import NetworkPolicy
 from backend.mcp.registry import NotificationCallback, SessionHandler, UpstreamRegistry
+from backend.mcp.scrub import InstanceSecrets, Scrubber
 from backend.mcp.types import (
     Catalogue,
+    GatewayError,
     GatewayEvents,
     ProbeResult,
     ToolDisabledError,
@@ -33,10 +36,13 @@ from backend.mcp.upstream import ProgressCallback, UpstreamHooks, clean_params, 
 class Gateway:
     """Supervises upstream MCP servers; the only way the rest of the product talks to them."""
 
-    def __init__(self, settings: GatewaySettings, events: GatewayEvents) -> None:
+    def __init__(
+        self, settings: GatewaySettings, events: GatewayEvents, *, instance_secrets: InstanceSecrets | None = None
+    ) -> None:
+        """``instance_secrets``: the instance's keys, scrubbed (like each server's own secrets) from all output."""
         self.settings = settings
         self.events = events
-        self._reg = UpstreamRegistry(settings, events)
+        self._reg = UpstreamRegistry(settings, events, instance_secrets)
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
@@ -50,6 +56,8 @@ class Gateway:
         sups = list(self._reg.sups.values())
         self._reg.forget(sups)
         await self._reg.close_all(sups)
+        for spec in self._reg.specs.values():
+            self._reg.report_dropped(spec)
         tg, self._reg.tg = self._reg.tg, None
         if tg is not None:
             tg.cancel_scope.cancel()
@@ -90,6 +98,7 @@ class Gateway:
         reg = self._reg
         reg.specs.pop(server_id, None)
         reg.catalogues.pop(server_id, None)
+        reg.log_limit.forget(server_id)
         for key in [k for k in reg.subscribers if k[0] == server_id]:
             del reg.subscribers[key]
         sups = reg.supervisors_of(server_id)
@@ -117,13 +126,20 @@ class Gateway:
             UpstreamRPCError: the upstream answered with a JSON-RPC error.
         """
         spec = self._reg.enabled_spec(server_id)
-        upstream = await self._reg.supervisor(spec, session_key).acquire()
-        return await upstream.request(
-            method,
-            clean_params(params),
-            timeout=spec.timeout_seconds if timeout is None else timeout,
-            on_progress=on_progress,
-        )
+        scrubber = self._reg.scrubber(spec)
+        try:
+            upstream = await self._reg.supervisor(spec, session_key).acquire()
+            result = await upstream.request(
+                method,
+                clean_params(params),
+                timeout=spec.timeout_seconds if timeout is None else timeout,
+                on_progress=on_progress,
+            )
+        except GatewayError as exc:
+            _scrub_error(exc, scrubber)
+            raise
+        # What the upstream answers never carries its own secrets to a caller (or the call log).
+        return scrubber.value(result)  # type: ignore[no-any-return]
 
     async def call_tool(
         self,
@@ -176,24 +192,50 @@ class Gateway:
         """The server's state (its most alive upstream, with ``per_session`` isolation)."""
         return self._reg.status(server_id)
 
+    def scrubber(self, server_id: UUID) -> Scrubber:
+        """The secret scrubber of a server (the instance's keys only, for an unknown server)."""
+        spec = self._reg.specs.get(server_id)
+        return self._reg.scrubber(spec) if spec is not None else self._reg.scrubbers.instance_only
+
+    @property
+    def log_lines_dropped(self) -> int:
+        """Upstream log lines dropped by the per-server rate limit since start."""
+        return self._reg.log_limit.dropped_total
+
     def running(self) -> list[UUID]:
         """Servers with an upstream starting, running or waiting to restart."""
         return list(dict.fromkeys(server_id for (server_id, _), sup in self._reg.sups.items() if sup.active))
 
     async def probe(self, spec: UpstreamSpec, timeout: float) -> ProbeResult:  # noqa: ASYNC109 - contract name
-        """Start a throw-away upstream for ``spec``, list its catalogue, stop it. Never touches the registry."""
+        """Start a throw-away upstream for ``spec``, list its catalogue, stop it (a test run).
+
+        It spawns like any upstream (``connect`` → ``open_stdio``) and holds one upstream slot of its
+        project while it runs: ``CapacityError`` when the global or per-project cap is reached. It
+        never registers the server.
+        """
+        token = self._reg.admit_probe(spec)
+        try:
+            return await self._probe(spec, timeout)
+        finally:
+            self._reg.release_probe(token)
+
+    async def _probe(self, spec: UpstreamSpec, timeout: float) -> ProbeResult:  # noqa: ASYNC109 - contract name
         tail: deque[str] = deque(maxlen=max(1, self.settings.stderr_tail_lines))
+        scrub = self._reg.scrubber(spec).text
 
         async def ignore(method: str, params: dict[str, Any]) -> None:
             return None
 
         hooks = UpstreamHooks(
-            on_stderr=tail.append,
-            on_noise=lambda line: tail.append(f"(stdout) {line}"),
+            on_stderr=lambda line: tail.append(scrub(line)),
+            on_noise=lambda line: tail.append(f"(stdout) {scrub(line)}"),
             on_notification=ignore,
             on_closed=lambda: None,
             stop_grace=self.settings.stop_grace_seconds,
             http_timeout=timeout,
+            network=NetworkPolicy.from_settings(self.settings),
+            sandbox=self.settings.sandbox,
+            ephemeral=True,
         )
         began = anyio.current_time()
         catalogue: Catalogue | None = None
@@ -201,9 +243,9 @@ class Gateway:
         with anyio.move_on_after(timeout) as scope:
             try:
                 async with connect(spec, hooks) as upstream:
-                    catalogue = await upstream.catalogue(timeout, tail.append)
+                    catalogue = await upstream.catalogue(timeout, lambda line: tail.append(scrub(line)))
             except Exception as exc:
-                error = describe_exception(exc)
+                error = scrub(describe_exception(exc))
         elapsed = (anyio.current_time() - began) * 1000
         if catalogue is None and error is None and scope.cancelled_caught:
             error = f"no answer within {timeout:g}s"
@@ -247,3 +289,11 @@ class Gateway:
                 callbacks.remove(callback)
 
         return unsubscribe
+
+
+def _scrub_error(exc: GatewayError, scrubber: Scrubber) -> None:
+    """Scrub ``exc``'s message and data in place (an upstream's error may quote its secrets)."""
+    if scrubber.active:
+        exc.message = scrubber.text(exc.message)
+        exc.args = (exc.message,)
+        exc.data = scrubber.value(exc.data)

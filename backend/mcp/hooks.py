@@ -8,11 +8,12 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
 from backend.lib.settings import GatewaySettings
-from backend.mcp.types import Catalogue, LogLevel
+from backend.mcp.types import Catalogue, LogLevel, UpstreamSpec
 
 if TYPE_CHECKING:
     from backend.mcp.dispatch import ServerRequestRouter
     from backend.mcp.lifecycle import UpstreamLifecycle
+    from backend.mcp.scrub import Scrubber
 
 
 class SupervisorContext(Protocol):
@@ -44,6 +45,9 @@ class SupervisorContext(Protocol):
     def session_label(self, session_key: str) -> str:
         """A short, non-secret label for a downstream session."""
 
+    def scrubber(self, spec: UpstreamSpec) -> Scrubber:
+        """The secret scrubber for this spec (its env and header values, the instance's keys)."""
+
 
 def describe_exception(exc: BaseException) -> str:
     """A one-line description, unwrapping exception groups to their first leaf."""
@@ -73,22 +77,42 @@ def stderr_level(line: str) -> LogLevel:
     return "info"
 
 
-class UpstreamLog:
-    """Lifecycle events and stderr lines of one upstream, plus its bounded stderr tail."""
+def _keep(text: str) -> str:
+    return text
 
-    def __init__(self, emit: Callable[[LogLevel, str, str], None], prefix: str, tail_lines: int) -> None:
-        self._emit = emit
+
+class UpstreamLog:
+    """Lifecycle events and stderr lines of one upstream, plus its bounded stderr tail.
+
+    Everything passes ``scrub`` (the server's secret values become ``[redacted:NAME]``) before it is
+    kept in the tail or emitted.
+    """
+
+    def __init__(
+        self,
+        emit: Callable[[LogLevel, str, str], None],
+        prefix: str,
+        tail_lines: int,
+        scrub: Callable[[str], str] = _keep,
+    ) -> None:
+        self._emit_raw = emit
         self._prefix = prefix
+        self._scrub = scrub
         self.tail: deque[str] = deque(maxlen=max(1, tail_lines))
+
+    def _emit(self, level: LogLevel, category: str, message: str) -> None:
+        self._emit_raw(level, category, self._scrub(message))
 
     def stderr(self, line: str) -> None:
         """One stderr line: into the tail and the server log."""
+        line = self._scrub(line)
         self.tail.append(line)
-        self._emit(stderr_level(line), "stderr", self._prefix + line)
+        self._emit_raw(stderr_level(line), "stderr", self._prefix + line)
 
     def noise(self, line: str) -> None:
         """A stdout line that is not JSON-RPC."""
-        self._emit("warning", "stdout", f"{self._prefix}non-JSON line on stdout ignored: {line[:500]}")
+        line = self._scrub(line)  # before cutting: a cut must not leave half a secret
+        self._emit_raw("warning", "stdout", f"{self._prefix}non-JSON line on stdout ignored: {line[:500]}")
 
     def problem(self, message: str) -> None:
         """A lifecycle warning."""
@@ -104,9 +128,10 @@ class UpstreamLog:
         data = params.get("data")
         text = data if isinstance(data, str) else json.dumps(data, default=str)
         origin = f"{params['logger']}: " if isinstance(params.get("logger"), str) else ""
-        self._emit(level, "mcp-log", f"{self._prefix}{origin}{text[:MAX_LOG_MESSAGE]}")
+        text = self._scrub(origin + text)  # before cutting: a cut must not leave half a secret
+        self._emit_raw(level, "mcp-log", f"{self._prefix}{text[:MAX_LOG_MESSAGE]}")
 
     def with_tail(self, reason: str, lines: int = 20) -> str:
-        """``reason`` followed by the last stderr lines (for ``last_error``)."""
+        """``reason`` (scrubbed) followed by the last stderr lines (for ``last_error``)."""
         tail = list(self.tail)[-lines:]
-        return reason + ("\n" + "\n".join(tail) if tail else "")
+        return self._scrub(reason) + ("\n" + "\n".join(tail) if tail else "")

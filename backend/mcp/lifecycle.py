@@ -15,7 +15,9 @@ from typing import Any, Literal
 import anyio
 
 from backend.mcp.hooks import SupervisorContext, UpstreamLog, describe_exception
+from backend.mcp.netpolicy import NetworkPolicy
 from backend.mcp.policy import CrashHistory
+from backend.mcp.sandbox import is_sandbox_error
 from backend.mcp.types import UPSTREAM_RESTARTED, Catalogue, UpstreamSpec, UpstreamState
 from backend.mcp.upstream import Upstream, UpstreamHooks, connect
 
@@ -37,7 +39,9 @@ class UpstreamLifecycle:
         self.started_at: datetime | None = None
         self.catalogue: Catalogue | None = None
         prefix = f"[session {ctx.session_label(session_key)}] " if session_key else ""
-        self.journal = UpstreamLog(lambda *event: ctx.log(self, *event), prefix, ctx.settings.stderr_tail_lines)
+        self.journal = UpstreamLog(
+            lambda *event: ctx.log(self, *event), prefix, ctx.settings.stderr_tail_lines, scrub=self._scrub
+        )
         self._upstream: Upstream | None = None
         self._owner_done: anyio.Event | None = None
         self._control: Control | None = None
@@ -47,7 +51,9 @@ class UpstreamLifecycle:
         self._crashes = CrashHistory(ctx.settings)
         self._crash_reason = ""
         self._failed_starts = 0
-        self._stops = 0
+        self._fatal = False
+        # Stop requests so far: a call waiting for the upstream fails when one arrives after it began.
+        self._stop_requests = 0
         self._generation = 0
         self._closed = False
         self._refresh_lock = anyio.Lock()
@@ -69,6 +75,10 @@ class UpstreamLifecycle:
         try:
             while True:
                 outcome = await self._run_once()
+                if outcome == "crash" and self._fatal:
+                    # The sandbox cannot start: retrying cannot help; the reason is in last_error.
+                    self._set_state("error")
+                    break
                 if outcome == "crash" and self._crashes.record():
                     self._give_up()
                     break
@@ -79,7 +89,6 @@ class UpstreamLifecycle:
                     await self._sleep_unless_commanded(delay)
                     outcome = "stop" if self._control == "stop" else outcome
                 if outcome in ("stop", "idle"):
-                    self._stops += outcome == "stop"
                     self.journal.event("info", "stopped (idle)" if outcome == "idle" else "stopped")
                     break
                 self.restarts += 1
@@ -99,6 +108,7 @@ class UpstreamLifecycle:
         spec, settings = self.spec, self.ctx.settings
         self._set_state("starting")
         self.journal.tail.clear()
+        self._fatal = False
         # The command's name only: arguments may carry secrets.
         what = PurePath(spec.command).name if spec.transport == "stdio" and spec.command else spec.transport
         self.journal.event("info", f"starting {what} ({spec.transport})")
@@ -118,6 +128,7 @@ class UpstreamLifecycle:
                     outcome = await self._serve(upstream)
             except Exception as exc:
                 error = describe_exception(exc)
+                self._fatal = is_sandbox_error(exc)
             finally:
                 self._interrupt = None
                 self._upstream = None
@@ -186,6 +197,8 @@ class UpstreamLifecycle:
             route_request=self.ctx.router(self.session_key) if self.spec.isolation == "per_session" else None,
             stop_grace=settings.stop_grace_seconds,
             http_timeout=settings.start_timeout_seconds,
+            sandbox=settings.sandbox,
+            network=NetworkPolicy.from_settings(settings),
         )
 
     def _ready(self, upstream: Upstream, catalogue: Catalogue, began: float) -> None:
@@ -205,8 +218,13 @@ class UpstreamLifecycle:
         self.catalogue = catalogue
         self.ctx.on_catalogue(self, catalogue)
 
+    def _scrub(self, text: str) -> str:
+        # The current spec's scrubber: an edited env takes effect at once.
+        return self.ctx.scrubber(self.spec).text(text)
+
     async def _notification(self, method: str, params: dict[str, Any]) -> None:
         if method == "notifications/message":
+            params = self.ctx.scrubber(self.spec).value(params)  # subscribers get it scrubbed too
             self.journal.mcp_log(params)
         if method in LIST_CHANGED:
             try:

@@ -16,6 +16,8 @@ from mcp.shared.exceptions import MCPError
 from backend.lib.settings import GatewaySettings
 from backend.mcp.dispatch import ServerRequestRouter
 from backend.mcp.lifecycle import LIST_CHANGED, UpstreamLifecycle
+from backend.mcp.lograte import MARKER_INTERVAL_SECONDS, LogRateLimiter
+from backend.mcp.scrub import InstanceSecrets, Scrubber, ScrubberCache
 from backend.mcp.supervisor import Supervisor
 from backend.mcp.types import (
     UPSTREAM_RESTARTED,
@@ -39,14 +41,20 @@ _RANK = {"running": 4, "starting": 3, "backoff": 2, "error": 1, "stopped": 0}
 class UpstreamRegistry:
     """Everything the gateway knows; implements ``SupervisorContext`` for its supervisors."""
 
-    def __init__(self, settings: GatewaySettings, events: GatewayEvents) -> None:
+    def __init__(
+        self, settings: GatewaySettings, events: GatewayEvents, instance_secrets: InstanceSecrets | None = None
+    ) -> None:
         self.settings = settings
         self.events = events
+        self.scrubbers = ScrubberCache(instance_secrets)
+        self.log_limit = LogRateLimiter(settings.server_log_rate, settings.server_log_burst)
         self.specs: dict[UUID, UpstreamSpec] = {}
         self.sups: dict[Key, Supervisor] = {}
         self.catalogues: dict[UUID, Catalogue] = {}
         self.subscribers: dict[Key, list[NotificationCallback]] = {}
         self.session_handlers: dict[str, SessionHandler] = {}
+        # Running test runs (``Gateway.probe``): each holds an upstream slot of its project.
+        self.probes: dict[object, UUID] = {}
         self.tg: anyio.abc.TaskGroup | None = None
 
     # ------------------------------------------------------------------ lookups
@@ -106,11 +114,25 @@ class UpstreamRegistry:
         self.tg.start_soon(fn)
 
     def admit(self, supervisor: UpstreamLifecycle) -> None:
-        """Enforce the global and per-project caps on running upstreams."""
-        active = [s for s in self.sups.values() if s.active and s is not supervisor]
-        project = supervisor.spec.project_id
+        """Enforce the global and per-project caps on running upstreams (test runs included)."""
+        self._check_caps(supervisor.spec.project_id, exclude=supervisor)
+
+    def admit_probe(self, spec: UpstreamSpec) -> object:
+        """Take an upstream slot for a test run (``CapacityError`` when full); hand the token to ``release_probe``."""
+        self._check_caps(spec.project_id, exclude=None)
+        token = object()
+        self.probes[token] = spec.project_id
+        return token
+
+    def release_probe(self, token: object) -> None:
+        """The test run ended: its slot is free."""
+        self.probes.pop(token, None)
+
+    def _check_caps(self, project: UUID, *, exclude: object) -> None:
+        active = [s.spec.project_id for s in self.sups.values() if s.active and s is not exclude]
+        active += self.probes.values()
         limit = self.settings.max_upstreams_per_project
-        if sum(1 for s in active if s.spec.project_id == project) >= limit:
+        if sum(1 for p in active if p == project) >= limit:
             raise CapacityError(f"this project already runs its maximum of {limit} upstreams")
         if len(active) >= self.settings.max_upstreams:
             raise CapacityError(f"the gateway already runs its maximum of {self.settings.max_upstreams} upstreams")
@@ -161,10 +183,32 @@ class UpstreamRegistry:
 
         return route
 
+    def scrubber(self, spec: UpstreamSpec) -> Scrubber:
+        """The secret scrubber for a server's spec (its env and header values, the instance's keys)."""
+        return self.scrubbers.for_spec(spec)
+
     def log(self, supervisor: UpstreamLifecycle, level: LogLevel, category: str, message: str) -> None:
-        """Hand a lifecycle event or stderr line to the events sink."""
+        """Hand a lifecycle event or an upstream's line to the events sink (upstream lines are rate-limited)."""
         spec = supervisor.spec
+        if category != "lifecycle":
+            server_id = spec.server_id
+            if not self.log_limit.admit(server_id):
+                if self.log_limit.pending(server_id) == 1 and self.tg is not None:
+                    self.tg.start_soon(self._report_dropped_later, spec)
+                return
         _safely(self.events.on_log, spec.server_id, spec.project_id, level, category, message)
+
+    def report_dropped(self, spec: UpstreamSpec) -> None:
+        """One server-log line telling how many lines the rate limit dropped (if any)."""
+        dropped = self.log_limit.take_dropped(spec.server_id)
+        if dropped:
+            marker = self.log_limit.marker(dropped)
+            _safely(self.events.on_log, spec.server_id, spec.project_id, "warning", "lifecycle", marker)
+
+    async def _report_dropped_later(self, spec: UpstreamSpec) -> None:
+        # A flood that stops is still reported; while it goes on, once per interval.
+        await anyio.sleep(MARKER_INTERVAL_SECONDS)
+        self.report_dropped(spec)
 
     def session_label(self, session_key: str) -> str:
         """Session keys may be bearer-like: logs carry a short hash only."""

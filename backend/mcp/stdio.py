@@ -4,11 +4,13 @@ The SDK's ``stdio_client`` writes the child's stderr to a file object and hides 
 spawn it ourselves (``anyio.open_process(start_new_session=True)``) and adapt stdin/stdout into the
 SDK's ``SessionMessage`` streams the way the SDK does: one JSON-RPC message per line. Answers to
 fast-lane requests (:mod:`backend.mcp.fastlane`) are taken off stdout before the SDK sees them.
+The process is the sandbox of :mod:`backend.mcp.sandbox` around the command (unless the sandbox is off).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
@@ -23,7 +25,10 @@ from mcp.os.posix.utilities import terminate_posix_process_tree
 from mcp.shared.message import SessionMessage
 from pydantic import ValidationError
 
+from backend.lib.settings import SandboxSettings
 from backend.mcp.fastlane import FastLane
+from backend.mcp.sandbox import SANDBOX_HOME, Launch, SandboxError, prepare_launch, remove_tree, server_home
+from backend.mcp.sandbox_watch import LimitReport, watch_memory
 from backend.mcp.types import UpstreamSpec
 
 logger = logging.getLogger("mcp_orch.gateway")
@@ -54,6 +59,8 @@ class StdioProcess:
     write_stream: StdinWriter
     lane: FastLane
     stdout_closed: anyio.Event = field(default_factory=anyio.Event)
+    # The sandbox's limits, to name the one that ended the process (None when unsandboxed).
+    limits: LimitReport | None = None
 
     @property
     def pid(self) -> int:
@@ -65,6 +72,10 @@ class StdioProcess:
         """Exit status once the process has exited."""
         return self.process.returncode
 
+    def limit_reason(self) -> str | None:
+        """The sandbox limit that ended the process (``killed: memory limit 1024 MiB exceeded``), if any."""
+        return self.limits.reason(self.returncode) if self.limits is not None else None
+
 
 @asynccontextmanager
 async def open_stdio(
@@ -73,22 +84,25 @@ async def open_stdio(
     on_stderr: Callable[[str], None],
     on_noise: Callable[[str], None],
     stop_grace: float,
+    sandbox: SandboxSettings,
+    ephemeral: bool = False,
 ) -> AsyncIterator[StdioProcess]:
-    """Spawn ``spec.command`` and pump its pipes until the context exits, then reap its process group.
+    """Spawn ``spec.command`` in its sandbox and pump its pipes until the context exits, then reap it.
 
     ``on_stderr`` receives every stderr line; ``on_noise`` every stdout line that is not JSON-RPC.
+    ``ephemeral`` (probes): a random uid and a throw-away home, removed afterwards.
+
+    Raises:
+        SandboxError: the sandbox cannot start (unavailable, forbidden path); nothing was spawned.
     """
     if not spec.command:
         raise ValueError("stdio server without a command")
-    process = await anyio.open_process(
-        [spec.command, *spec.args],
-        env=child_environment(spec),
-        cwd=spec.cwd or None,
-        start_new_session=True,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    launch = await _prepare(spec, sandbox, ephemeral=ephemeral)
+    try:
+        process = await _spawn(spec, sandbox, launch)
+    except BaseException:
+        _discard(launch)
+        raise
     # No await between the spawn and the try: a cancellation there would leak the process.
     read_writer, read_stream = anyio.create_memory_object_stream[SessionMessage | Exception](0)
     assert process.stdin is not None
@@ -97,13 +111,16 @@ async def open_stdio(
         read_stream=read_stream,
         write_stream=StdinWriter(process.stdin),
         lane=FastLane(process.stdin.send),
+        limits=LimitReport(launch.memory_mb) if launch is not None else None,
     )
     stderr_done = anyio.Event()
     try:
         async with anyio.create_task_group() as tg:
             tg.start_soon(_pump_stdout, handle, read_writer, on_noise)
-            tg.start_soon(_pump_stderr, process, on_stderr, stderr_done)
+            tg.start_soon(_pump_stderr, process, _observed(handle, on_stderr), stderr_done)
             tg.start_soon(_watch_exit, handle, read_writer)
+            if handle.limits is not None:
+                tg.start_soon(watch_memory, process.pid, handle.limits, on_stderr)
             try:
                 yield handle
             finally:
@@ -122,6 +139,78 @@ async def open_stdio(
                 if pipe is not None:
                     with suppress(Exception):
                         await pipe.aclose()
+            _discard(launch)
+
+
+async def _prepare(spec: UpstreamSpec, sandbox: SandboxSettings, *, ephemeral: bool) -> Launch | None:
+    """The sandboxed launch, or None (with a warning, every start) when the sandbox is off."""
+    if not sandbox.enabled:
+        logger.warning(
+            "upstream runs unsandboxed (MCP_ORCH_SANDBOX=off)",
+            extra={"server_id": str(spec.server_id), "project_id": str(spec.project_id)},
+        )
+        return None
+    base_env = get_default_environment()
+    try:
+        return await anyio.to_thread.run_sync(lambda: prepare_launch(spec, sandbox, base_env, ephemeral=ephemeral))
+    except ValueError as exc:  # the command does not resolve
+        raise SandboxError(str(exc)) from exc
+
+
+async def _spawn(spec: UpstreamSpec, sandbox: SandboxSettings, launch: Launch | None) -> anyio.abc.Process:
+    pipe = subprocess.PIPE
+    if launch is not None:
+        try:
+            return await anyio.open_process(
+                launch.argv,
+                env=launch.env,
+                start_new_session=True,
+                pass_fds=(launch.args_fd,),
+                stdin=pipe,
+                stdout=pipe,
+                stderr=pipe,
+            )
+        finally:
+            os.close(launch.args_fd)
+    assert spec.command is not None
+    return await anyio.open_process(
+        [spec.command, *spec.args],
+        env=child_environment(spec),
+        cwd=_unsandboxed_cwd(spec, sandbox),
+        start_new_session=True,
+        stdin=pipe,
+        stdout=pipe,
+        stderr=pipe,
+    )
+
+
+def _unsandboxed_cwd(spec: UpstreamSpec, sandbox: SandboxSettings) -> str | None:
+    """Without the sandbox, a cwd inside the sandbox home means the same folder of the server's host home."""
+    if not spec.cwd:
+        return None
+    if spec.cwd != SANDBOX_HOME and not spec.cwd.startswith(SANDBOX_HOME + "/"):
+        return spec.cwd
+    folder = server_home(sandbox, spec.server_id) / os.path.relpath(spec.cwd, SANDBOX_HOME)
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
+def _discard(launch: Launch | None) -> None:
+    """Remove a probe's throw-away home (a saved server's home persists)."""
+    if launch is not None and launch.scratch is not None:
+        remove_tree(launch.scratch)
+
+
+def _observed(handle: StdioProcess, on_stderr: Callable[[str], None]) -> Callable[[str], None]:
+    limits = handle.limits
+    if limits is None:
+        return on_stderr
+
+    def observe(line: str) -> None:
+        limits.observe(line)
+        on_stderr(line)
+
+    return observe
 
 
 async def _pump_stdout(

@@ -37,11 +37,12 @@ class Supervisor(UpstreamLifecycle):
 
     async def acquire(self) -> Upstream:
         """The live upstream, starting it lazily; raises ``UpstreamUnavailableError`` if it cannot start."""
-        failed, stops = self._failed_starts, self._stops
+        # A stop requested before this call began (still finishing) does not fail it: the call starts anew.
+        failed, stops = self._failed_starts, self._stop_requests
         while True:
             if self._closed:
                 raise UpstreamUnavailableError(f"server {self.spec.name} was removed")
-            if self._stops > stops:
+            if self._stop_requests > stops:
                 raise UpstreamUnavailableError(f"server {self.spec.name} was stopped")
             upstream = self._upstream
             # A pending restart (new configuration) means: wait for the new process, not the old one.
@@ -67,8 +68,9 @@ class Supervisor(UpstreamLifecycle):
                 self._set_state("stopped")
 
     def request_stop(self) -> None:
-        """Ask the owner to stop (returns at once)."""
+        """Ask the owner to stop (returns at once); calls waiting for this upstream then fail."""
         if self._owner_done is not None:
+            self._stop_requests += 1
             self._command("stop")
         elif self.state == "error":
             self._set_state("stopped")

@@ -43,6 +43,11 @@ class UpstreamSpec:
     timeout_seconds: float = 60.0
     isolation: Isolation = "shared"
     enabled: bool = True
+    # Sandbox (stdio only): network access and limits; None = the instance default.
+    network: Literal["outbound", "none"] = "outbound"
+    memory_mb: int | None = None
+    max_processes: int | None = None
+    max_open_files: int | None = None
     # Not part of the fingerprint: toggling a tool must not restart the upstream.
     disabled_tools: frozenset[str] = frozenset()
 
@@ -50,7 +55,20 @@ class UpstreamSpec:
     def fingerprint(self) -> str:
         """Hash of what requires a restart when it changes (command, env, URL, headers, ...)."""
         material = json.dumps(
-            [self.transport, self.command, self.args, self.env, self.cwd, self.url, self.headers, self.isolation],
+            [
+                self.transport,
+                self.command,
+                self.args,
+                self.env,
+                self.cwd,
+                self.url,
+                self.headers,
+                self.isolation,
+                self.network,
+                self.memory_mb,
+                self.max_processes,
+                self.max_open_files,
+            ],
             sort_keys=True,
         )
         return hashlib.sha256(material.encode()).hexdigest()

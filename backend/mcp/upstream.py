@@ -12,23 +12,23 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn, cast
 
 import anyio
 import anyio.abc
-import httpx2
 import mcp_types as types
 from mcp.client.session import ClientRequestContext, ClientSession
-from mcp.client.sse import sse_client
-from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.dispatcher import ProgressFnT
 from mcp.shared.exceptions import MCPError
 from pydantic import TypeAdapter, ValidationError
 
+from backend.lib.settings import SandboxSettings
 from backend.mcp.catalogue import list_catalogue
 from backend.mcp.dispatch import RoutingDispatcher, ServerRequestRouter, WatchedReadStream
 from backend.mcp.fastlane import LaneClosedError
+from backend.mcp.netpolicy import NetworkPolicy
+from backend.mcp.remote import ResponseStatus, describe_remote_failure, open_remote
 from backend.mcp.stdio import StdioProcess, open_stdio, wait_exit
 from backend.mcp.types import (
     Catalogue,
@@ -62,6 +62,12 @@ class UpstreamHooks:
     route_request: ServerRequestRouter | None = None
     stop_grace: float = 3.0
     http_timeout: float = 30.0
+    # Where remote upstreams may connect (strict unless the caller passes the instance's policy).
+    network: NetworkPolicy = field(default_factory=NetworkPolicy)
+    # The sandbox stdio upstreams run in (on unless the caller passes settings that turn it off).
+    sandbox: SandboxSettings = field(default_factory=SandboxSettings)
+    # A throw-away upstream (probe): random sandbox uid, temporary home.
+    ephemeral: bool = False
 
 
 def clean_params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -177,6 +183,13 @@ def _exit_description(process: StdioProcess | None) -> str:
     code = process.returncode if process is not None else None
     if code is None:
         return "connection closed"
+    limit = process.limit_reason() if process is not None else None
+    if limit is not None:
+        return f"{limit} ({_exit_status(code)})"
+    return _exit_status(code)
+
+
+def _exit_status(code: int) -> str:
     if code < 0:
         try:
             return f"process killed by {signal.Signals(-code).name}"
@@ -195,23 +208,21 @@ async def _refuse_roots(context: ClientRequestContext) -> types.ErrorData:
 
 
 async def _open_transport(
-    stack: AsyncExitStack, spec: UpstreamSpec, hooks: UpstreamHooks
+    stack: AsyncExitStack, spec: UpstreamSpec, hooks: UpstreamHooks, status: ResponseStatus
 ) -> tuple[Any, Any, StdioProcess | None]:
     if spec.transport == "stdio":
         process = await stack.enter_async_context(
-            open_stdio(spec, on_stderr=hooks.on_stderr, on_noise=hooks.on_noise, stop_grace=hooks.stop_grace)
+            open_stdio(
+                spec,
+                on_stderr=hooks.on_stderr,
+                on_noise=hooks.on_noise,
+                stop_grace=hooks.stop_grace,
+                sandbox=hooks.sandbox,
+                ephemeral=hooks.ephemeral,
+            )
         )
         return process.read_stream, process.write_stream, process
-    if not spec.url:
-        raise ValueError(f"{spec.transport} server without a URL")
-    headers = dict(spec.headers)
-    if spec.transport == "sse":
-        read, write = await stack.enter_async_context(sse_client(spec.url, headers=headers, timeout=hooks.http_timeout))
-        return read, write, None
-    # The SDK's transport takes an httpx2 client; reads stay open long for server-sent event streams.
-    client = httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(hooks.http_timeout, read=300.0))
-    await stack.enter_async_context(client)
-    read, write = await stack.enter_async_context(streamable_http_client(spec.url, http_client=client))
+    read, write = await open_remote(stack, spec, network=hooks.network, http_timeout=hooks.http_timeout, status=status)
     return read, write, None
 
 
@@ -228,25 +239,34 @@ async def connect(spec: UpstreamSpec, hooks: UpstreamHooks) -> AsyncIterator[Ups
             closed.set()
             hooks.on_closed()
 
-    async with AsyncExitStack() as stack:
-        read, write, process = await _open_transport(stack, spec, hooks)
-        watched = WatchedReadStream(read, on_end)
-        dispatcher = RoutingDispatcher(watched, write, hooks.on_notification, hooks.route_request)
-        routed = hooks.route_request is not None
-        session = ClientSession(
-            dispatcher=dispatcher,
-            client_info=CLIENT_INFO,
-            sampling_callback=_refuse_sampling if routed else None,
-            elicitation_callback=_refuse_sampling if routed else None,
-            list_roots_callback=_refuse_roots if routed else None,
-        )
-        await stack.enter_async_context(session)
-        try:
-            init = await session.initialize()
-        except MCPError as exc:
-            if exc.code != types.CONNECTION_CLOSED or process is None:
-                raise
-            # Say why: the process died during the handshake (its exit status arrives a moment later).
-            await wait_exit(process.process, 1.0)
-            raise UpstreamUnavailableError(f"{_exit_description(process)} during the MCP handshake") from None
-        yield Upstream(session, init, process, closed)
+    status = ResponseStatus()
+    ready = False
+    try:
+        async with AsyncExitStack() as stack:
+            read, write, process = await _open_transport(stack, spec, hooks, status)
+            watched = WatchedReadStream(read, on_end)
+            dispatcher = RoutingDispatcher(watched, write, hooks.on_notification, hooks.route_request)
+            routed = hooks.route_request is not None
+            session = ClientSession(
+                dispatcher=dispatcher,
+                client_info=CLIENT_INFO,
+                sampling_callback=_refuse_sampling if routed else None,
+                elicitation_callback=_refuse_sampling if routed else None,
+                list_roots_callback=_refuse_roots if routed else None,
+            )
+            await stack.enter_async_context(session)
+            try:
+                init = await session.initialize()
+            except MCPError as exc:
+                if exc.code != types.CONNECTION_CLOSED or process is None:
+                    raise
+                # Say why: the process died during the handshake (its exit status arrives a moment later).
+                await wait_exit(process.process, 1.0)
+                raise UpstreamUnavailableError(f"{_exit_description(process)} during the MCP handshake") from None
+            ready = True
+            yield Upstream(session, init, process, closed)
+    except Exception as exc:
+        if ready or spec.transport == "stdio" or isinstance(exc, GatewayError):
+            raise
+        # Say what failed without quoting what the remote end answered.
+        raise UpstreamUnavailableError(describe_remote_failure(exc, status)) from None

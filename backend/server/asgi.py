@@ -28,6 +28,7 @@ def make_context(settings: Settings, database_url: str) -> AppContext:
         database_url=database_url,
         jwt_secret=secrets.jwt_secret(settings.auth.jwt_secret, data_dir),
         alchemy=alchemy_config(settings, database_url),
+        metrics_token=secrets.metrics_token(settings.app.metrics_token, data_dir),
     )
 
 

@@ -24,7 +24,9 @@ import httpx
 import psutil
 import pytest
 
+from tests.conftest import LOOPBACK_NETWORKS
 from tests.e2e.helpers import Driver
+from tests.sandboxing import READONLY_PATHS
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,6 +97,9 @@ def _env(data_dir: Path, api_port: int, ui_port: int) -> dict[str, str]:
         # The administrator exists from the start, so the tests do not depend on who signs up first.
         "INITIAL_ADMIN_EMAIL": ADMIN_EMAIL,
         "INITIAL_ADMIN_PASSWORD": PASSWORD,
+        # Sandboxed test servers read their scripts from the checkout; the remote ones listen on loopback.
+        "MCP_ORCH_SANDBOX_READONLY_PATHS": ":".join(READONLY_PATHS),
+        "MCP_ORCH_ALLOWED_PRIVATE_NETWORKS": ",".join(LOOPBACK_NETWORKS),
     }
     return env
 

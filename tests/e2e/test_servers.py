@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -135,6 +136,7 @@ def test_server_added_from_a_template_with_its_required_secret(driver: Driver, p
 
     server = product.call(token, "GET", f"/api/projects/{slug}/servers/github-2")
     assert server["env"] == {"GITHUB_PERSONAL_ACCESS_TOKEN": {"set": True}}
-    assert (server["command"], server["args"]) == ("npx", ["-y", "@modelcontextprotocol/server-github"])
+    # The command is resolved when saved: the absolute path of npx on the API's PATH.
+    assert (server["command"], server["args"]) == (shutil.which("npx"), ["-y", "@modelcontextprotocol/server-github"])
     assert "ghp_e2e-never-shown" not in json.dumps(server)
     product.call(token, "DELETE", f"/api/projects/{slug}/servers/github-2")  # never started: nothing to fetch

@@ -14,6 +14,7 @@ writes gets a fresh project, so destructive rows (delete, remove member) cannot 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import sys
 from collections.abc import Awaitable, Callable
@@ -21,12 +22,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from backend.db.models import Role
+from backend.lib.settings import Settings
 from tests.factories import PASSWORD, Actor, Api
 
 ECHO = Path(__file__).resolve().parents[1] / "mcp_servers" / "echo.py"
 
 _seq = itertools.count(1)
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """No project quota: the matrix gives every allowed write a fresh project of one owner."""
+    return dataclasses.replace(settings, app=dataclasses.replace(settings.app, max_projects_per_user=0))
 
 
 @dataclass

@@ -20,6 +20,7 @@ import pytest
 from backend.lib.settings import GatewaySettings
 from backend.mcp.gateway import Gateway
 from tests.mcp.helpers import RecordingEvents
+from tests.sandboxing import sandbox_settings
 
 _PR_SET_CHILD_SUBREAPER = 36
 _guards = 0  # nested guards (module + test): stay a subreaper until the outermost one ends
@@ -106,6 +107,10 @@ def fast_settings() -> GatewaySettings:
         ping_timeout_seconds=2,
         stop_grace_seconds=1,
         stderr_tail_lines=50,
+        # The test servers listen on loopback, which the remote URL policy refuses unless allowed.
+        allowed_private_networks=("127.0.0.0/8", "::1/128"),
+        # Every upstream of the suite runs sandboxed.
+        sandbox=sandbox_settings(),
     )
 
 

@@ -79,6 +79,19 @@ async def eventually(check: Callable[[], bool | Awaitable[bool]], seconds: float
         await anyio.sleep(0.05)
 
 
+def sandboxed_process(host_pid: int | None) -> psutil.Process:
+    """The server process inside the sandbox whose host-side leader (``status.pid``) is ``host_pid``."""
+    assert host_pid is not None
+    wrappers = {"bwrap", "prlimit", "setpriv"}
+    return next(p for p in psutil.Process(host_pid).children(recursive=True) if p.name() not in wrappers)
+
+
+def host_pid(process_id: int | str) -> int | None:
+    """The host pid of the test server whose ``pid`` tool answered ``process_id`` (None once it is gone)."""
+    name = f"python{process_id}"
+    return next((p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == name), None)
+
+
 def gone(pid: int | None) -> bool:
     """The process no longer runs (a zombie awaiting its reaper counts as gone)."""
     if pid is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
-import sys
 
 import anyio
 import psutil
@@ -14,7 +13,7 @@ import pytest
 from backend.mcp.gateway import Gateway
 from backend.mcp.types import UpstreamUnavailableError
 from tests.mcp.conftest import fast_settings
-from tests.mcp.helpers import RecordingEvents, eventually, gone, json_of, stdio_spec, text_of
+from tests.mcp.helpers import RecordingEvents, eventually, gone, json_of, sandboxed_process, stdio_spec, text_of
 from tests.mcp_servers import SERVERS
 
 
@@ -26,7 +25,8 @@ def _running_with_new_pid(gateway: Gateway, server_id: object, old_pid: int | No
 async def test_crash_is_restarted_with_backoff_as_a_new_process(gateway: Gateway, events: RecordingEvents) -> None:
     spec = stdio_spec("crash")
     gateway.configure(spec)
-    first_pid = int(text_of(await gateway.call_tool(spec.server_id, "pid", {})))
+    first_id = text_of(await gateway.call_tool(spec.server_id, "pid", {}))
+    first_pid = gateway.status(spec.server_id).pid
 
     with pytest.raises(UpstreamUnavailableError, match="process exited with code 5"):
         await gateway.call_tool(spec.server_id, "crash", {"code": 5})
@@ -39,7 +39,8 @@ async def test_crash_is_restarted_with_backoff_as_a_new_process(gateway: Gateway
     assert gone(first_pid)
     assert events.states(spec.server_id)[-3:] == ["backoff", "starting", "running"]
     assert any(line.startswith("restarting in") for line in events.lines(spec.server_id, "lifecycle"))
-    assert text_of(await gateway.call_tool(spec.server_id, "pid", {})) == str(status.pid)
+    assert text_of(await gateway.call_tool(spec.server_id, "pid", {})) != first_id
+    assert sandboxed_process(status.pid).is_running()
 
 
 async def test_crash_loop_ends_in_error_with_the_stderr_tail(events: RecordingEvents) -> None:
@@ -212,7 +213,7 @@ async def test_upstream_that_stops_answering_pings_is_replaced(events: Recording
         await gateway.call_tool(spec.server_id, "echo", {})
         frozen = gateway.status(spec.server_id).pid
         assert frozen is not None
-        os.kill(frozen, signal.SIGSTOP)  # alive but unresponsive
+        os.kill(sandboxed_process(frozen).pid, signal.SIGSTOP)  # alive but unresponsive
 
         await eventually(lambda: _running_with_new_pid(gateway, spec.server_id, frozen), 15, "ping-driven restart")
         assert any("no answer to ping" in line for line in events.lines(spec.server_id, "lifecycle"))
@@ -220,12 +221,18 @@ async def test_upstream_that_stops_answering_pings_is_replaced(events: Recording
 
 
 async def test_whole_process_group_is_reaped_even_when_the_leader_dies_first(gateway: Gateway) -> None:
-    # The shell leaves a grandchild holding the pipes, then execs the server (which later crashes).
-    script = f"sleep 300 & exec {sys.executable} {SERVERS / 'crash.py'}"
-    spec = dataclasses.replace(stdio_spec("crash"), command="/bin/sh", args=("-c", script))
+    # The interpreter leaves a grandchild holding the pipes, then execs the server (which later crashes).
+    crash = SERVERS / "crash.py"
+    script = (
+        "import os, subprocess, sys; subprocess.Popen(['sleep', '300']); "
+        f"os.execv(sys.executable, [sys.executable, {str(crash)!r}])"
+    )
+    spec = dataclasses.replace(stdio_spec("crash"), args=("-c", script))
     gateway.configure(spec)
-    leader = int(text_of(await gateway.call_tool(spec.server_id, "pid", {})))
-    sleeper = next(p.pid for p in psutil.Process(leader).children() if p.name() == "sleep")
+    await gateway.call_tool(spec.server_id, "pid", {})
+    leader = gateway.status(spec.server_id).pid
+    assert leader is not None
+    sleeper = next(p.pid for p in psutil.Process(leader).children(recursive=True) if p.name() == "sleep")
 
     with pytest.raises(UpstreamUnavailableError):
         await gateway.call_tool(spec.server_id, "crash", {"code": 1})
@@ -235,7 +242,7 @@ async def test_whole_process_group_is_reaped_even_when_the_leader_dies_first(gat
     await eventually(lambda: gone(sleeper), 5, "grandchild reaped")
     second = gateway.status(spec.server_id).pid
     assert second is not None
-    second_sleeper = next(p.pid for p in psutil.Process(second).children() if p.name() == "sleep")
+    second_sleeper = next(p.pid for p in psutil.Process(second).children(recursive=True) if p.name() == "sleep")
 
     await gateway.stop(spec.server_id)
 

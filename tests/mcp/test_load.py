@@ -89,6 +89,7 @@ async def test_a_flood_of_stderr_does_not_stall_calls(shared_gateway: Shared) ->
     stderr = events.lines(CHATTY.server_id, "stderr")
     status = gateway.status(CHATTY.server_id)
     assert len(echoes) == 20
-    assert len(stderr) == 256 * 1024 // 100 + 1024 * 1024 // 100  # every line, none lost
+    # Every line is either logged or counted by the per-server rate limit: none lost silently.
+    assert len(stderr) + gateway.log_lines_dropped == 256 * 1024 // 100 + 1024 * 1024 // 100
     assert len(status.stderr_tail) == 50  # bounded
-    assert status.stderr_tail[-1] == stderr[-1]
+    assert status.stderr_tail[-1].startswith(f"{1024 * 1024 // 100 - 1:08d} chatty"), "the tail sees every line"

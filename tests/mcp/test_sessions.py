@@ -13,7 +13,7 @@ import pytest
 from backend.mcp.gateway import Gateway
 from backend.mcp.types import CapacityError, UpstreamRPCError
 from tests.mcp.conftest import fast_settings
-from tests.mcp.helpers import RecordingEvents, eventually, gone, json_of, stdio_spec, text_of
+from tests.mcp.helpers import RecordingEvents, eventually, gone, host_pid, json_of, stdio_spec, text_of
 
 
 async def test_global_and_per_project_caps_refuse_new_upstreams(events: RecordingEvents) -> None:
@@ -60,13 +60,13 @@ async def test_per_session_isolation_gives_each_session_its_own_process(gateway:
 
     await gateway.release_session("session-1")
 
-    assert gone(first)
-    assert not gone(second)
+    assert gone(host_pid(first))
+    assert not gone(host_pid(second))
     assert gateway.status(spec.server_id).state == "running"
     assert await pid("session-1") != first  # a new session with the same key starts afresh
     await gateway.release_session("session-1")
     await gateway.release_session("session-2")
-    assert gone(second)
+    assert gone(host_pid(second))
 
 
 async def test_server_to_client_requests_reach_the_session_handler(gateway: Gateway) -> None:

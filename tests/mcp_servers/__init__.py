@@ -18,9 +18,11 @@ NAMES = (
     "huge",
     "garbage",
     "prompts_resources",
+    "leaky",
     "env_dump",
     "chatty_stderr",
     "strict_order",
+    "hostile",
 )
 
 

@@ -6,9 +6,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import secrets
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -20,6 +23,14 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
+
+# What the ``pid`` tools answer: an id unique to this process. Not ``os.getpid()``: sandboxed, every
+# server is the same small pid of its own PID namespace. Tests that need the host pid use the status.
+PROCESS_ID = 10**7 + secrets.randbelow(9 * 10**7)
+
+# ... and its name (``/proc/<pid>/comm``, still "python…"), so a test finds the process on the host by that id.
+with contextlib.suppress(OSError):
+    Path("/proc/self/comm").write_text(f"python{PROCESS_ID}")
 
 
 def text(value: Any) -> types.TextContent:

@@ -16,12 +16,12 @@ import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel.server import Server
 
-from tests.mcp_servers._base import log, parse_args, serve, text, tool
+from tests.mcp_servers._base import PROCESS_ID, log, parse_args, serve, text, tool
 
 TOOLS = [
     tool("crash", "Exit the process", {"code": {"type": "integer"}}),
     tool("echo", "Arguments as JSON text"),
-    tool("pid", "The server's process id"),
+    tool("pid", "An id unique to this server process"),
 ]
 
 
@@ -31,7 +31,7 @@ async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolReques
         log(f"crash server: exiting on request (pid {os.getpid()})")
         os._exit(int(args.get("code", 3)))
     if params.name == "pid":
-        return types.CallToolResult(content=[text(str(os.getpid()))])
+        return types.CallToolResult(content=[text(str(PROCESS_ID))])
     return types.CallToolResult(content=[text(args)])
 
 

@@ -9,7 +9,6 @@ to the client, result returned as JSON text), ``log_message`` (an MCP ``notifica
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel.server import Server
 from mcp.shared.exceptions import MCPError
 
-from tests.mcp_servers._base import parse_args, serve, text, tool
+from tests.mcp_servers._base import PROCESS_ID, parse_args, serve, text, tool
 
 # 1x1 transparent PNG and a 44-byte silent WAV header, base64.
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
@@ -31,7 +30,7 @@ WAV = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA="
 TOOLS = [
     tool("echo", "Return the arguments as JSON text"),
     tool("add", "Add two numbers", {"a": {"type": "number"}, "b": {"type": "number"}}),
-    tool("pid", "The server's process id"),
+    tool("pid", "An id unique to this server process"),
     tool("whoami", "Process id and HTTP request headers"),
     tool("image", "An image content block"),
     tool("audio", "An audio content block"),
@@ -75,11 +74,11 @@ def _simple(name: str, args: dict[str, Any], ctx: ServerRequestContext[Any]) -> 
     elif name == "add":
         content = [text(str(args.get("a", 0) + args.get("b", 0)))]
     elif name == "pid":
-        content = [text(str(os.getpid()))]
+        content = [text(str(PROCESS_ID))]
     elif name == "whoami":
         request = ctx.request
         headers = dict(request.headers) if request is not None and hasattr(request, "headers") else {}
-        content = [text({"pid": os.getpid(), "headers": headers})]
+        content = [text({"pid": PROCESS_ID, "headers": headers})]
     elif name == "image":
         content = [types.ImageContent(data=PNG, mime_type="image/png")]
     elif name == "audio":

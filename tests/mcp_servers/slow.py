@@ -1,9 +1,13 @@
-"""Slow server: ``sleep`` waits ``seconds`` while sending ``steps`` progress notifications; ``pid``."""
+"""Slow server: ``sleep`` waits ``seconds`` while sending ``steps`` progress notifications; ``pid``.
+
+``--start-delay S`` waits S seconds before it serves (a slow start, e.g. for test runs).
+"""
 
 from __future__ import annotations
 
-import os
+import argparse
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +19,18 @@ import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel.server import Server
 
-from tests.mcp_servers._base import parse_args, serve, text, tool
+from tests.mcp_servers._base import PROCESS_ID, parse_args, serve, text, tool
 
 TOOLS = [
     tool("sleep", "Sleep, reporting progress", {"seconds": {"type": "number"}, "steps": {"type": "integer"}}),
-    tool("pid", "The server's process id"),
+    tool("pid", "An id unique to this server process"),
 ]
 
 
 async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolRequestParams) -> types.CallToolResult:
     args = params.arguments or {}
     if params.name == "pid":
-        return types.CallToolResult(content=[text(str(os.getpid()))])
+        return types.CallToolResult(content=[text(str(PROCESS_ID))])
     seconds = float(args.get("seconds", 1))
     steps = max(1, int(args.get("steps", 1)))
     for step in range(1, steps + 1):
@@ -39,5 +43,11 @@ async def list_tools(ctx: ServerRequestContext[Any], params: types.PaginatedRequ
     return types.ListToolsResult(tools=TOOLS)
 
 
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--start-delay", type=float, default=0.0, help="seconds to wait before serving")
+
+
 if __name__ == "__main__":
-    serve(Server("slow", on_list_tools=list_tools, on_call_tool=call_tool), parse_args())
+    options = parse_args(add=_options)
+    time.sleep(options.start_delay)
+    serve(Server("slow", on_list_tools=list_tools, on_call_tool=call_tool), options)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,7 @@ def test_runtime_has_tini_node_npx_uvx_and_serve_command(dockerfile: list[Instru
     runtime_runs = _run_commands(dockerfile, "runtime")
     for package in ("tini", "nodejs", "npm", "curl"):
         assert package in runtime_runs.split()
-    assert "pip install --no-cache-dir -q uv" in runtime_runs  # uvx comes with uv
+    assert 'pip install --no-cache-dir -q "uv==' in runtime_runs  # uvx comes with uv, pinned
     (entrypoint,) = _in_stage(dockerfile, "runtime", "ENTRYPOINT")
     assert json.loads(entrypoint)[0].endswith("/tini")
     (cmd,) = _in_stage(dockerfile, "runtime", "CMD")
@@ -137,11 +138,14 @@ def test_commands_referenced_exist_in_the_cli(dockerfile: list[Instruction], com
 def test_install_steps_match_scripts_setup(dockerfile: list[Instruction]) -> None:
     setup = SETUP.read_text()
     build_runs = _run_commands(dockerfile, "build")
-    # Python: an editable install of this pyproject (the UI runner needs the source tree).
-    assert re.search(r'pip install -q -e "\.\[dev\]"', setup)
-    assert re.search(r"pip install -q -e \.(\s|$)", build_runs)
+    # Python: pinned versions from the lock files, then an editable install without dependencies
+    # (the UI runner needs the source tree).
+    assert "pip install -q -r requirements-dev.lock" in setup
+    assert "pip install -q --no-deps -e ." in setup
+    assert "pip install -q -r requirements.lock" in build_runs
+    assert re.search(r"pip install -q --no-deps -e \.(\s|$)", build_runs)
     copied = " ".join(_in_stage(dockerfile, "build", "COPY"))
-    assert "pyproject.toml" in copied.split()
+    assert {"pyproject.toml", "requirements.lock"} <= set(copied.split())
     # Node tools: the same lock file, installed with the same npm ci line.
     npm_ci = "npm ci --prefix tools --no-audit --no-fund --loglevel=error"
     assert npm_ci in setup
@@ -212,3 +216,23 @@ def test_env_example_names_only_settings_the_backend_reads() -> None:
     compose_only = {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}
     assert named - compose_only <= read, f"not read by the backend: {sorted(named - compose_only - read)}"
     assert compose_only <= set(re.findall(r"\$\{([A-Z_]+):-", COMPOSE.read_text()))
+
+
+def test_lock_files_pin_every_dependency_of_the_pyproject() -> None:
+    """Both lock files exist, pin exact versions, and cover every direct dependency (dev tools in the dev lock)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+    def pinned(name: str) -> dict[str, str]:
+        lines = (ROOT / name).read_text().splitlines()
+        pins = [line.split(" ")[0] for line in lines if line and not line.startswith((" ", "#"))]
+        assert pins, f"{name} is empty"
+        assert all("==" in pin for pin in pins), f"{name} has unpinned lines"
+        return {pin.split("==")[0].split("[")[0].lower().replace("_", "-"): pin.split("==")[1] for pin in pins}
+
+    def names(requirements: list[str]) -> set[str]:
+        return {re.split(r"[<>=!~\[; ]", req, maxsplit=1)[0].lower().replace("_", "-") for req in requirements}
+
+    product, dev = pinned("requirements.lock"), pinned("requirements-dev.lock")
+    assert names(project["dependencies"]) <= set(product)
+    assert names(project["dependencies"]) | names(project["optional-dependencies"]["dev"]) <= set(dev)
+    assert all(dev[name] == version for name, version in product.items() if name in dev), "the two locks disagree"

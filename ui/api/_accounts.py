@@ -107,6 +107,11 @@ class AccountsApi(BaseClient):
         params = clean({"search": search, "page": page, "pageSize": page_size})
         return await self.call(AdminProjectPage, "GET", "/api/admin/projects", params=params)
 
+    async def admin_sandbox_warning(self) -> str:
+        """What administrators must be told about the sandbox (off, or unavailable here); empty when all is well."""
+        status = await self.raw("GET", "/api/admin/sandbox")
+        return str((status or {}).get("warning") or "")
+
     async def admin_stats(self) -> dict[str, int]:
         """Counts of users, teams and projects."""
         return dict(await self.raw("GET", "/api/admin/stats"))

@@ -6,6 +6,7 @@ import reflex as rx
 
 from ui.components.switcher import SHORTCUTS_JS, project_switcher
 from ui.state.auth import AuthState
+from ui.state.shell import ShellState
 
 PRODUCT_NAME = "MCP Orchestrator"
 
@@ -75,6 +76,12 @@ def shell(content: rx.Component) -> rx.Component:
         AuthState.auth_checked,
         rx.box(
             top_bar(),
+            rx.cond(
+                AuthState.is_admin & (ShellState.sandbox_warning != ""),
+                rx.callout(
+                    ShellState.sandbox_warning, icon="shield-alert", color_scheme="orange", id="sandbox-warning"
+                ),
+            ),
             rx.box(content, padding=["16px", "24px 32px"], max_width="1280px", margin="0 auto", width="100%"),
             min_height="100vh",
         ),

@@ -18,6 +18,8 @@ class ShellState(AuthState):
     switcher_query: str = ""
     switcher_projects: list[Project] = []
     switcher_loaded: bool = False
+    # Administrators only: the sandbox is off or cannot start (``GET /api/admin/sandbox``).
+    sandbox_warning: str = ""
 
     @rx.var
     def switcher_matches(self) -> list[Project]:
@@ -57,15 +59,17 @@ class ShellState(AuthState):
         async with self:
             if not self.token:
                 return
-            api = self._api()
+            api, is_admin = self._api(), self.user.is_admin
         try:
             page = await api.list_projects(page_size=100)
+            warning = await api.admin_sandbox_warning() if is_admin else ""
         except ApiError as exc:
             yield await self._on_error(exc)
             return
         async with self:
             self.switcher_projects = page.items
             self.switcher_loaded = True
+            self.sandbox_warning = warning
 
     @rx.event
     def ensure_switcher(self):

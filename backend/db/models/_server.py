@@ -36,6 +36,11 @@ class Server(UUIDv7AuditBase):
     timeout_seconds: Mapped[float] = mapped_column(Float, default=60.0)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     isolation: Mapped[str] = mapped_column(String(16), default="shared")
+    # Sandbox: "outbound" (host network) or "none"; limits None = the instance default (administrators set them).
+    network: Mapped[str] = mapped_column(String(16), default="outbound", server_default="outbound")
+    memory_mb: Mapped[int | None] = mapped_column(Integer, default=None)
+    max_processes: Mapped[int | None] = mapped_column(Integer, default=None)
+    max_open_files: Mapped[int | None] = mapped_column(Integer, default=None)
     status: Mapped[str] = mapped_column(String(16), default="stopped")
     last_checked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, get, patch
+from litestar import Controller, Request, get, patch
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
@@ -13,6 +13,7 @@ from backend.domain.accounts.auth import CurrentUser
 from backend.domain.accounts.guards import requires_admin
 from backend.domain.admin import schemas as s
 from backend.domain.admin.deps import provide_admin_service
+from backend.domain.admin.sandbox import sandbox_report
 from backend.domain.admin.services import AdminService
 from backend.lib.params import Page, PageSize
 
@@ -74,3 +75,13 @@ class AdminController(Controller):
     async def stats(self, admin_service: NamedDependency[AdminService]) -> dict[str, int]:
         """Counters across the instance: users, activeUsers, admins, teams, projects, archivedProjects."""
         return await admin_service.stats()
+
+    @get("/sandbox", operation_id="adminSandboxStatus", summary="Sandbox status", guards=[requires_admin])
+    async def sandbox_status(self, request: Request[Any, Any, Any]) -> s.SandboxStatus:
+        """Whether stdio servers run sandboxed here, and if not, why.
+
+        ``enabled`` follows ``MCP_ORCH_SANDBOX``; ``available`` says whether bubblewrap and user
+        namespaces work on this host (``problem`` says what to fix); ``defaults`` are the limits of
+        servers without their own; ``warning`` is set when servers run unsandboxed or cannot start.
+        """
+        return await sandbox_report(request.app.state.ctx.settings.gateway.sandbox)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
@@ -82,3 +83,22 @@ class AdminProjectPage(CamelizedBaseStruct):
     total: int
     page: int
     page_size: int
+
+
+class SandboxDefaults(CamelizedBaseStruct):
+    """The limits every server gets unless an administrator sets its own."""
+
+    memory_mb: int
+    max_processes: int
+    max_open_files: int
+    readonly_paths: list[str]
+
+
+class SandboxStatus(CamelizedBaseStruct):
+    """Whether stdio servers run sandboxed here, and if not, why."""
+
+    enabled: Annotated[bool, msgspec.Meta(description="false: MCP_ORCH_SANDBOX=off, servers run unsandboxed")]
+    available: Annotated[bool, msgspec.Meta(description="The sandbox can start on this host (bubblewrap, namespaces)")]
+    problem: Annotated[str | None, msgspec.Meta(description="Why the sandbox cannot start here, and how to fix it")]
+    warning: Annotated[str | None, msgspec.Meta(description="What administrators should be told, if anything")]
+    defaults: SandboxDefaults

@@ -37,7 +37,13 @@ def build_endpoints(ctx: AppContext, upstreams: Any) -> tuple[McpEndpoints, DbSe
     journal = DbSessionJournal(ctx.alchemy, usage=authenticator.take_usage)
     registry = ViewRegistry(upstreams, DbDirectory(ctx.alchemy), recorder=ctx.extras.get("call_recorder"))
     policy = OriginPolicy.build(app.public_url, app.host, app.port)
-    settings = EndpointSettings(base_url=app.base_url, max_body_bytes=app.max_body_bytes)
+    gateway = ctx.settings.gateway
+    settings = EndpointSettings(
+        base_url=app.base_url,
+        max_body_bytes=app.max_body_bytes,
+        max_sessions_per_project=gateway.max_sessions_per_project,
+        max_sessions_per_key=gateway.max_sessions_per_key,
+    )
     return McpEndpoints(registry, authenticator, policy, settings, journal), journal, authenticator
 
 

@@ -2,11 +2,17 @@
 
 Callbacks return at once. Log lines are queued (bounded, dropped and counted when full); status
 and catalogue updates are coalesced per server — only the latest of each is written.
+
+Fair sharing: one project may hold at most :data:`PROJECT_SHARE` of the log queue, so a flooding
+tenant loses its own lines, not another project's. Every dropped line is counted (``dropped``, the
+``mcp_orch_server_logs_dropped_total{reason="buffer"}`` metric) and each server that lost lines gets a
+"N lines dropped" row with the next write.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -25,6 +31,8 @@ logger = logging.getLogger("mcp_orch.logs")
 
 MAX_LOG_CHARS = 4000
 _LEVELS = {"debug", "info", "warning", "error"}
+# The part of the log queue one project may fill.
+PROJECT_SHARE = 0.25
 
 
 class GatewayEventSink:
@@ -40,24 +48,47 @@ class GatewayEventSink:
         )
         self._status: dict[UUID, tuple[UpstreamStatus, datetime]] = {}
         self._catalogues: dict[UUID, Catalogue] = {}
+        self._project_cap = max(1, int(self.logs.capacity * PROJECT_SHARE))
+        self._queued: Counter[UUID] = Counter()  # queued log lines per project
+        self._lost: dict[UUID, tuple[UUID, int]] = {}  # server → (project, lines dropped since the last marker)
+
+    @property
+    def dropped(self) -> int:
+        """Log lines dropped because the queue (or the project's share of it) was full."""
+        return self.logs.dropped
 
     # --- GatewayEvents -------------------------------------------------------------------------
 
     def on_log(self, server_id: UUID, project_id: UUID, level: LogLevel, category: str, message: str) -> None:
-        """Queue a lifecycle event or a stderr line."""
-        now = datetime.now(tz=UTC)
-        self.logs.put(
-            {
-                "id": uuid7(),
-                "project_id": project_id,
-                "server_id": server_id,
-                "level": level if level in _LEVELS else "info",
-                "category": clip(category, 32) or "lifecycle",
-                "message": clip(message, MAX_LOG_CHARS) or "",
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+        """Queue a lifecycle event or a stderr line (dropped and counted when its project's share is full)."""
+        if self._queued[project_id] >= self._project_cap:
+            self.logs.dropped += 1
+            self._count_lost(server_id, project_id)
+            return
+        row = _log_row(server_id, project_id, level if level in _LEVELS else "info", category, message)
+        if self.logs.put(row):
+            self._queued[project_id] += 1
+        else:
+            self._count_lost(server_id, project_id)
+
+    def _count_lost(self, server_id: UUID, project_id: UUID) -> None:
+        _, lost = self._lost.get(server_id, (project_id, 0))
+        self._lost[server_id] = (project_id, lost + 1)
+
+    def _loss_markers(self) -> list[dict[str, Any]]:
+        """One warning row per server that lost lines since the last write."""
+        lost, self._lost = self._lost, {}
+        return [
+            _log_row(
+                server_id,
+                project_id,
+                "warning",
+                "lifecycle",
+                f"{n} log {'line' if n == 1 else 'lines'} dropped: "
+                "the server log queue was full (too many lines from this project)",
+            )
+            for server_id, (project_id, n) in lost.items()
+        ]
 
     def on_status(self, server_id: UUID, project_id: UUID, status: UpstreamStatus) -> None:
         """Remember the latest status of a server; it is written with the next batch."""
@@ -89,6 +120,12 @@ class GatewayEventSink:
     # --- writers -------------------------------------------------------------------------------
 
     async def _write_logs(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:  # out of the queue now, written or not
+            project_id = row["project_id"]
+            self._queued[project_id] -= 1
+            if self._queued[project_id] <= 0:
+                del self._queued[project_id]
+        rows = rows + self._loss_markers()
         async with self.alchemy.get_session() as session:
             ids = {row["server_id"] for row in rows}
             existing = set((await session.execute(select(m.Server.id).where(m.Server.id.in_(ids)))).scalars())
@@ -133,3 +170,17 @@ class GatewayEventSink:
         async with self.alchemy.get_session() as session:
             await store_catalogue(session, server_id, catalogue)
             await session.commit()
+
+
+def _log_row(server_id: UUID, project_id: UUID, level: str, category: str, message: str) -> dict[str, Any]:
+    now = datetime.now(tz=UTC)
+    return {
+        "id": uuid7(),
+        "project_id": project_id,
+        "server_id": server_id,
+        "level": level,
+        "category": clip(category, 32) or "lifecycle",
+        "message": clip(message, MAX_LOG_CHARS) or "",
+        "created_at": now,
+        "updated_at": now,
+    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from sqlalchemy import insert, select
@@ -18,18 +19,22 @@ from uuid_utils.compat import uuid7
 from backend.db import models as m
 from backend.domain.logs.buffer import BatchWriter
 from backend.domain.logs.redact import DEFAULT_CAP_BYTES, capped, clip, sanitize, secret_values
+from backend.mcp.scrub import NO_SCRUBBING, Scrubber
 from backend.mcp.types import CallRecord
 
 logger = logging.getLogger("mcp_orch.logs")
 
 
-def call_row(call: CallRecord, cap_bytes: int = DEFAULT_CAP_BYTES) -> dict[str, Any]:
+def call_row(call: CallRecord, cap_bytes: int = DEFAULT_CAP_BYTES, scrubber: Scrubber = NO_SCRUBBING) -> dict[str, Any]:
     """The ``tool_call`` row for ``call`` (arguments and result redacted and capped).
 
-    Secret argument values are also blanked inside the result and the error message.
+    Secret argument values are also blanked inside the result and the error message. ``scrubber``
+    (the server's) replaces its env/header values and the instance's keys in the arguments (under
+    any key) and the error message; the gateway already scrubbed the result.
     """
     secrets = secret_values(call.arguments)
-    message = clip(call.error_message, 4000)
+    arguments = scrubber.value(call.arguments)
+    message = clip(scrubber.optional(call.error_message), 4000)
     return {
         "id": uuid7(),
         "project_id": call.project_id,
@@ -42,7 +47,7 @@ def call_row(call: CallRecord, cap_bytes: int = DEFAULT_CAP_BYTES) -> dict[str, 
         "transport": clip(call.transport, 32),
         "client_name": clip(call.client_name, 256),
         "client_version": clip(call.client_version, 64),
-        "arguments": capped(call.arguments, cap_bytes),
+        "arguments": capped(arguments, cap_bytes),
         "result": capped(call.result, cap_bytes, scrub=secrets),
         "status": call.status,
         "error_code": call.error_code,
@@ -67,9 +72,12 @@ class ToolCallRecorder:
         interval: float = 0.5,
         cap_bytes: int = DEFAULT_CAP_BYTES,
         on_record: Callable[[CallRecord], None] | None = None,
+        scrubber_of: Callable[[UUID], Scrubber] | None = None,
     ) -> None:
         self.alchemy = alchemy
         self.cap_bytes = cap_bytes
+        # The server's secret scrubber (``Gateway.scrubber``); set once the gateway exists.
+        self.scrubber_of = scrubber_of
         # Sees every finished call before it is queued (the metrics); must be cheap and not raise.
         self.on_record = on_record
         self.writer: BatchWriter[dict[str, Any]] = BatchWriter(
@@ -89,7 +97,8 @@ class ToolCallRecorder:
             except Exception:
                 logger.exception("tool call observer failed")
         try:
-            row = call_row(call, self.cap_bytes)
+            scrubber = self.scrubber_of(call.server_id) if self.scrubber_of is not None else NO_SCRUBBING
+            row = call_row(call, self.cap_bytes, scrubber)
         except Exception:
             logger.exception("tool call could not be prepared for the log")
             self.writer.dropped += 1

@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -24,6 +24,7 @@ from backend.domain.projects.deps import (
 )
 from backend.domain.projects.guards import project_owner, project_owner_any, project_reader
 from backend.domain.projects.services import ProjectMemberService, ProjectService, ProjectTeamService
+from backend.lib.context import AppContext
 from backend.lib.params import Page, PageSize
 
 PROJECT = "/{project:str}"
@@ -64,12 +65,17 @@ class ProjectController(Controller):
         data: JSONBody[s.ProjectCreate],
         projects_service: NamedDependency[ProjectService],
         current_user: NamedDependency[CurrentUser],
+        request: Request[Any, Any, Any],
     ) -> s.Project:
         """Create a project; the caller becomes its owner. The slug is generated from the name unless given.
 
-        Names are unique ignoring case and surrounding blanks; a taken name or slug → 409.
+        Names are unique ignoring case and surrounding blanks; a taken name or slug → 409. A user who is
+        not an administrator may create at most ``MCP_ORCH_MAX_PROJECTS_PER_USER`` projects (archived ones
+        count): past that → 403 "Project quota reached (N)".
         """
-        project = await projects_service.create_project(data, current_user)
+        ctx: AppContext = request.app.state.ctx
+        quota = ctx.settings.app.max_projects_per_user
+        project = await projects_service.create_project(data, current_user, quota=quota)
         return await projects_service.view(project.id, current_user.id)
 
     @get(PROJECT, operation_id="getProject", summary="Get a project", guards=[project_reader])

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
+from backend.domain.activity.services import ActivityService
 from backend.domain.servers import schemas as s
 from backend.domain.servers.catalogue import store_catalogue
 from backend.domain.servers.errors import http_error
-from backend.mcp.types import Catalogue, GatewayError, UpstreamSpec
+from backend.mcp.types import CapacityError, Catalogue, GatewayError, UpstreamSpec
 
 if TYPE_CHECKING:
     from backend.mcp.gateway import Gateway
 
 REFRESH_CONCURRENCY = 4
+# Characters of a failed test run's error kept in its activity row.
+PROBE_REASON_CHARS = 300
 
 
 async def refresh_server(session: AsyncSession, gateway: Gateway, server: m.Server) -> Catalogue:
@@ -83,9 +86,15 @@ def probe_spec(project_id: UUID, data: s.ServerCreate) -> UpstreamSpec:
 
 
 async def probe(gateway: Gateway, spec: UpstreamSpec, start_seconds: float) -> s.ProbeReport:
-    """Start ``spec``, list its catalogue, stop it; the error and stderr tail when it fails."""
+    """Start ``spec``, list its catalogue, stop it; the error and stderr tail when it fails.
+
+    Raises:
+        CapacityError: the upstream caps are reached (the test run did not start).
+    """
     try:
         result = await gateway.probe(spec, start_seconds)
+    except CapacityError:
+        raise
     except GatewayError as exc:
         return s.ProbeReport(
             ok=False,
@@ -109,4 +118,27 @@ async def probe(gateway: Gateway, spec: UpstreamSpec, start_seconds: float) -> s
         resources=list(catalogue.resources),
         resource_templates=list(catalogue.resource_templates),
         server_info=dict(catalogue.server_info),
+    )
+
+
+async def record_probe(
+    session: AsyncSession, *, actor: Any, project_id: UUID, data: s.ServerCreate, report: s.ProbeReport
+) -> None:
+    """Audit a finished test run (``server.tested``): the server name, who, and the outcome.
+
+    The error is the probe's own (already scrubbed of the configuration's secrets), first line only.
+    """
+    reason = (report.error or "").strip().splitlines()[0][:PROBE_REASON_CHARS] if report.error else None
+    await ActivityService(session=session).record(
+        "server.tested",
+        actor=actor,
+        project_id=project_id,
+        target_type="server",
+        target_name=data.name,
+        details={
+            "outcome": "ok" if report.ok else "error",
+            "error": reason,
+            "transport": data.transport,
+            "responseMs": report.response_ms,
+        },
     )

@@ -20,7 +20,7 @@ from backend.domain.projects.guards import project_developer, project_reader
 from backend.domain.servers import schemas as s
 from backend.domain.servers.budget import context_budget
 from backend.domain.servers.catalogue import CatalogueService
-from backend.domain.servers.control import probe, probe_spec
+from backend.domain.servers.control import probe, probe_spec, record_probe
 from backend.domain.servers.deps import (
     app_context,
     call_recorder,
@@ -28,12 +28,15 @@ from backend.domain.servers.deps import (
     provide_catalogue_service,
     provide_servers_service,
     require_gateway,
+    sandbox_settings,
 )
 from backend.domain.servers.errors import http_error
+from backend.domain.servers.probes import probe_limiter
 from backend.domain.servers.services import ServerService
-from backend.domain.servers.validation import ServerConfig, validate_config
+from backend.domain.servers.validation import ServerConfig, check_destination, validate_config
 from backend.domain.servers.views import entry_view, live_status, server_view, state_of, tool_view, tool_views
 from backend.lib.exceptions import ConflictError
+from backend.mcp.netpolicy import NetworkPolicy
 from backend.mcp.types import GatewayError
 
 SERVER = "/{server:str}"
@@ -60,11 +63,15 @@ class ServerControlController(Controller):
         data: JSONBody[s.ServerCreate],
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
+        current_user: NamedDependency[CurrentUser],
         request: Request[Any, Any, Any],
     ) -> s.ProbeReport:
         """Start a configuration without saving it, list its catalogue, stop it (developer).
 
-        Answers 200 with ``ok: false``, the error and the stderr tail when the server fails.
+        Answers 200 with ``ok: false``, the error and the stderr tail when the server fails, and records
+        a ``server.tested`` activity row. A test run spawns like a saved server (sandboxed) and holds an
+        upstream slot while it runs: 503 with ``Retry-After`` when the upstream caps are reached. At most
+        ``MCP_ORCH_MAX_TEST_RUNS_PER_USER`` / ``_PER_PROJECT`` run at once: 429 with ``Retry-After``.
         """
         settings = app_context(request).settings.gateway
         policy = await servers_service.command_policy(settings)
@@ -73,8 +80,26 @@ class ServerControlController(Controller):
             url=data.url, env=dict(data.env), headers=dict(data.headers),
         )  # fmt: skip
         validate_config(config, policy)
+        # No database use from here to the activity row: a test run can take the whole start timeout (and
+        # the destination check a DNS lookup) without holding a pooled connection.
+        await servers_service.release_connection()
+        await check_destination(config, NetworkPolicy.from_settings(settings))
         spec = probe_spec(project_ctx.project_id, data)
-        return await probe(require_gateway(request), spec, float(settings.start_timeout_seconds))
+        gateway = require_gateway(request)
+        with probe_limiter(request).slot(current_user.id, project_ctx.project_id):
+            try:
+                report = await probe(gateway, spec, float(settings.start_timeout_seconds))
+            except GatewayError as exc:
+                raise http_error(exc, server=data.name) from None
+        # Added after the probe; the request's commit (a fresh, short checkout) writes it.
+        await record_probe(
+            servers_service.repository.session,
+            actor=current_user,
+            project_id=project_ctx.project_id,
+            data=data,
+            report=report,
+        )
+        return report
 
     @post(SERVER + "/toggle", operation_id="toggleServer", summary="Enable or disable a server",
           status_code=HTTP_200_OK, guards=[project_developer])  # fmt: skip
@@ -91,7 +116,7 @@ class ServerControlController(Controller):
         gateway = gateway_or_none(request)
         row = await servers_service.resolve(project_ctx.project_id, server)
         row = await servers_service.toggle(row, actor=current_user, gateway=gateway)
-        return server_view(row, None)
+        return server_view(row, None, sandbox_settings(request))
 
     @post(SERVER + "/restart", operation_id="restartServer", summary="Restart a server", status_code=HTTP_200_OK,
           guards=[project_developer])  # fmt: skip
@@ -114,7 +139,7 @@ class ServerControlController(Controller):
             await gateway.restart(row.id)
         except GatewayError as exc:
             raise http_error(exc, server=row.name) from None
-        return server_view(row, live_status(gateway, row))
+        return server_view(row, live_status(gateway, row), sandbox_settings(request))
 
     @post(SERVER + "/refresh", operation_id="refreshServer", summary="Refresh a server's catalogue",
           status_code=HTTP_200_OK, guards=[project_developer])  # fmt: skip

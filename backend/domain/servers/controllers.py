@@ -18,12 +18,13 @@ from backend.domain.accounts.guards import requires_user
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_developer, project_reader
 from backend.domain.servers import schemas as s
-from backend.domain.servers.deps import app_context, gateway_or_none, provide_servers_service
+from backend.domain.servers.deps import app_context, gateway_or_none, provide_servers_service, sandbox_settings
 from backend.domain.servers.importer import import_servers
 from backend.domain.servers.portability import ImportRequest, export_document
 from backend.domain.servers.services import ServerService
 from backend.domain.servers.templates import list_templates, resolve_create
 from backend.domain.servers.views import live_status, server_view
+from backend.mcp.netpolicy import NetworkPolicy
 
 SERVER = "/{server:str}"
 ServerRef = Annotated[str, PathParameter(max_length=64, description="Server id or name")]
@@ -47,7 +48,8 @@ class ServerController(Controller):
         """The project's servers with status (live from the gateway, else cached). No secret values."""
         gateway = gateway_or_none(request)
         rows = await servers_service.list_servers(project_ctx.project_id)
-        return [server_view(row, live_status(gateway, row)) for row in rows]
+        sandbox = sandbox_settings(request)
+        return [server_view(row, live_status(gateway, row), sandbox) for row in rows]
 
     @post(
         "", operation_id="createServer", summary="Register a server", status_code=HTTP_201_CREATED,
@@ -70,11 +72,17 @@ class ServerController(Controller):
         """
         gateway = gateway_or_none(request)
         create = resolve_create(data)
-        policy = await servers_service.command_policy(app_context(request).settings.gateway)
+        settings = app_context(request).settings.gateway
+        policy = await servers_service.command_policy(settings)
         row = await servers_service.create_server(
-            project_ctx.project_id, create, actor=current_user, policy=policy, gateway=gateway
+            project_ctx.project_id,
+            create,
+            actor=current_user,
+            policy=policy,
+            gateway=gateway,
+            network=NetworkPolicy.from_settings(settings),
         )
-        return server_view(row, None)
+        return server_view(row, None, sandbox_settings(request))
 
     @get("/export", operation_id="exportServers", summary="Export servers as mcpServers JSON", guards=[project_reader])
     async def export_servers(
@@ -104,7 +112,8 @@ class ServerController(Controller):
         Each entry is created, skipped (name taken) or invalid (with the reason), independently of
         the others. ``needsValues`` lists env/header keys imported as ``${NAME}`` placeholders.
         """
-        policy = await servers_service.command_policy(app_context(request).settings.gateway)
+        settings = app_context(request).settings.gateway
+        policy = await servers_service.command_policy(settings)
         return await import_servers(
             servers_service,
             project_ctx.project_id,
@@ -112,6 +121,7 @@ class ServerController(Controller):
             actor=current_user,
             policy=policy,
             gateway=gateway_or_none(request),
+            network=NetworkPolicy.from_settings(settings),
         )
 
     @get(SERVER, operation_id="getServer", summary="Get a server", guards=[project_reader])
@@ -125,7 +135,7 @@ class ServerController(Controller):
     ) -> s.Server:
         """One server with status, pid and stderr tail while running. Env/headers show keys only."""
         row = await servers_service.resolve(project_ctx.project_id, server)
-        return server_view(row, live_status(gateway_or_none(request), row))
+        return server_view(row, live_status(gateway_or_none(request), row), sandbox_settings(request))
 
     @patch(SERVER, operation_id="updateServer", summary="Update a server", guards=[project_developer])
     async def update_server(
@@ -144,9 +154,13 @@ class ServerController(Controller):
         """
         gateway = gateway_or_none(request)
         row = await servers_service.resolve(project_ctx.project_id, server)
-        policy = await servers_service.command_policy(app_context(request).settings.gateway)
-        row = await servers_service.update_server(row, data, actor=current_user, policy=policy, gateway=gateway)
-        return server_view(row, live_status(gateway, row))
+        settings = app_context(request).settings.gateway
+        policy = await servers_service.command_policy(settings)
+        network = NetworkPolicy.from_settings(settings)
+        row = await servers_service.update_server(
+            row, data, actor=current_user, policy=policy, gateway=gateway, network=network
+        )
+        return server_view(row, live_status(gateway, row), sandbox_settings(request))
 
     @delete(SERVER, operation_id="deleteServer", summary="Delete a server", guards=[project_developer],
             status_code=HTTP_204_NO_CONTENT)  # fmt: skip
@@ -159,9 +173,11 @@ class ServerController(Controller):
         current_user: NamedDependency[CurrentUser],
         request: Request[Any, Any, Any],
     ) -> None:
-        """Delete a server (developer): its upstream stops, its catalogue and logs go; tool calls stay."""
+        """Delete a server (developer): its upstream stops, its catalogue, logs and sandbox home go; tool calls stay."""
         row = await servers_service.resolve(project_ctx.project_id, server)
-        await servers_service.delete_server(row, actor=current_user, gateway=gateway_or_none(request))
+        await servers_service.delete_server(
+            row, actor=current_user, gateway=gateway_or_none(request), sandbox=sandbox_settings(request)
+        )
 
 
 class ServerTemplateController(Controller):

@@ -13,6 +13,7 @@ from backend.domain.servers.services import ServerService
 from backend.lib.context import AppContext
 
 if TYPE_CHECKING:
+    from backend.lib.settings import SandboxSettings
     from backend.mcp.gateway import Gateway
     from backend.mcp.types import CallRecorder
 
@@ -24,6 +25,11 @@ def app_context(request: Request[Any, Any, Any]) -> AppContext:
     """The process context."""
     ctx: AppContext = request.app.state.ctx
     return ctx
+
+
+def sandbox_settings(request: Request[Any, Any, Any]) -> SandboxSettings:
+    """The instance's sandbox settings (defaults for limits, where homes live)."""
+    return app_context(request).settings.gateway.sandbox
 
 
 def gateway_or_none(request: Request[Any, Any, Any]) -> Gateway | None:

@@ -13,6 +13,7 @@ from backend.domain.servers.policy import CommandPolicy
 from backend.domain.servers.portability import ImportEntryError, entry_to_create, normalise_name, placeholders
 from backend.domain.servers.services import ServerService
 from backend.lib.exceptions import ConflictError, UnprocessableError
+from backend.mcp.netpolicy import NetworkPolicy
 
 if TYPE_CHECKING:
     from backend.mcp.gateway import Gateway
@@ -27,6 +28,7 @@ async def _import_one(
     actor: Any,
     policy: CommandPolicy,
     gateway: Gateway | None,
+    network: NetworkPolicy,
 ) -> s.ImportEntryResult:
     try:
         data = entry_to_create(key, entry)
@@ -36,7 +38,9 @@ async def _import_one(
         return s.ImportEntryResult(key=key, name=data.name, outcome="skipped", detail="A server with this name exists")
     try:
         async with service.repository.session.begin_nested():
-            server = await service.create_server(project_id, data, actor=actor, policy=policy, gateway=gateway)
+            server = await service.create_server(
+                project_id, data, actor=actor, policy=policy, gateway=gateway, network=network
+            )
     except UnprocessableError as exc:
         return s.ImportEntryResult(key=key, name=data.name, outcome="invalid", detail=exc.detail)
     except ConflictError as exc:
@@ -58,10 +62,12 @@ async def import_servers(
     actor: Any,
     policy: CommandPolicy,
     gateway: Gateway | None,
+    network: NetworkPolicy | None = None,
 ) -> s.ImportReport:
     """Import every entry of an ``mcpServers`` object; see the module docstring for the rules."""
+    network = network or NetworkPolicy()
     results = [
-        await _import_one(service, project_id, key, entry, actor=actor, policy=policy, gateway=gateway)
+        await _import_one(service, project_id, key, entry, actor=actor, policy=policy, gateway=gateway, network=network)
         for key, entry in entries.items()
     ]
     return s.ImportReport(

@@ -3,6 +3,10 @@
 A command matches an entry exactly: a bare name (``python``) allows only the bare name, resolved
 through ``PATH``; a path (``/opt/tools/bin/server``) must be listed as that path. Matching
 basenames would let ``/tmp/evil/python`` pass as ``python``.
+
+Commands are stored resolved (``npx`` is saved as ``/usr/bin/npx``), so an absolute path is also
+allowed when it is exactly what an allowed bare name resolves to here: the stored form of an
+allowed command stays allowed, and ``/tmp/evil/python`` still is not ``python``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
 from backend.lib.settings import GatewaySettings
+from backend.mcp.sandbox import CommandNotFoundError, resolve_command
 
 SETTING_KEY = "allowed_commands"
 
@@ -32,8 +37,12 @@ class CommandPolicy:
         return tuple(dict.fromkeys((*self.built_in, *self.added)))
 
     def allows(self, command: str) -> bool:
-        """True when ``command`` is on the allowlist (exact match)."""
-        return command in self.effective
+        """True when ``command`` is on the allowlist, or is the resolution of an allowed bare name."""
+        if command in self.effective:
+            return True
+        if not command.startswith("/"):
+            return False
+        return any(_resolves_to(name, command) for name in self.effective if "/" not in name)
 
     def refusal(self, command: str) -> str:
         """The 422 message for a command that is not allowed."""
@@ -41,6 +50,13 @@ class CommandPolicy:
             f"Command {command!r} is not allowed. Allowed commands: {', '.join(self.effective) or '(none)'}. "
             "An administrator can add commands (PUT /api/admin/allowed-commands)."
         )
+
+
+def _resolves_to(name: str, command: str) -> bool:
+    try:
+        return resolve_command(name) == command
+    except CommandNotFoundError:
+        return False
 
 
 async def _setting(session: AsyncSession) -> m.AppSetting | None:

@@ -1,9 +1,11 @@
 """The ``{"mcpServers": {...}}`` format of Claude Desktop, Cline and Cursor: import and export.
 
-Import maps ``command/args/env/cwd/disabled/timeout`` (stdio) and ``url/type/headers`` (remote)
-onto :class:`ServerCreate`; names are lower-cased and other characters become ``-``. Cline's
-``timeout`` is in seconds; values above an hour are taken as milliseconds. Export writes the same
-shape with every secret value replaced by a ``${NAME}`` placeholder.
+Import maps ``command/args/env/cwd/network/disabled/timeout`` (stdio) and ``url/type/headers``
+(remote) onto :class:`ServerCreate`; names are lower-cased and other characters become ``-``.
+Cline's ``timeout`` is in seconds; values above an hour are taken as milliseconds. Export writes
+the same shape with every secret value replaced by a ``${NAME}`` placeholder, and ``network`` only
+when it is not the default. Sandbox limits are an administrator's per-server decision: they are
+never exported, and ignored when a document carries them.
 """
 
 from __future__ import annotations
@@ -27,8 +29,14 @@ _TYPES = {
     "streamablehttp": "streamable-http",
 }
 _PLACEHOLDER = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
-_IGNORED = {"autoApprove", "alwaysAllow", "disabledTools", "transportType"}
-_KNOWN = {"command", "args", "env", "cwd", "url", "type", "transport", "headers", "disabled", "timeout", "description"}
+_IGNORED = {
+    "autoApprove", "alwaysAllow", "disabledTools", "transportType",
+    "memoryMb", "maxProcesses", "maxOpenFiles",  # limits are not the document's to set
+}  # fmt: skip
+_KNOWN = {
+    "command", "args", "env", "cwd", "url", "type", "transport", "headers", "disabled", "timeout", "description",
+    "network",
+}  # fmt: skip
 
 
 class ImportEntryError(ValueError):
@@ -90,6 +98,7 @@ def entry_to_create(key: str, entry: Any) -> s.ServerCreate:
         "url": entry.get("url"),
         "headers": entry.get("headers"),
         "description": entry.get("description"),
+        "network": entry.get("network"),
         "timeoutSeconds": _timeout(entry.get("timeout")),
         "enabled": not bool(entry.get("disabled", False)),
     }
@@ -113,6 +122,8 @@ def export_entry(server: m.Server) -> dict[str, Any]:
             entry["env"] = {key: "${" + key + "}" for key in sorted(env)}
         if server.cwd:
             entry["cwd"] = server.cwd
+        if server.network != "outbound":
+            entry["network"] = server.network
     else:
         entry = {"type": "sse" if server.transport == "sse" else "http", "url": server.url}
         headers = decode_secrets(server.headers)

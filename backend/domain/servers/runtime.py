@@ -9,20 +9,22 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 from typing import Any
 
 from sqlalchemy import event, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Mapper, object_session
 
 from backend.db import models as m
 from backend.domain.logs.events import GatewayEventSink
 from backend.domain.logs.recorder import ToolCallRecorder
+from backend.domain.servers.sandboxing import forget_after_commit
 from backend.domain.servers.specs import load_all_specs
-from backend.lib.after_commit import after_commit_task, drain_after_commit_tasks
+from backend.lib.after_commit import drain_after_commit_tasks
 from backend.lib.context import AppContext
+from backend.lib.keys import encryption_key
 from backend.mcp.gateway import Gateway
+from backend.mcp.scrub import InstanceSecrets
 
 # States that only make sense while this process runs the upstream.
 _LIVE_STATES = ("starting", "running", "backoff")
@@ -37,14 +39,43 @@ _RUNNING: set[Gateway] = set()
 
 @event.listens_for(m.Project, "before_delete")
 def _remove_servers_of_deleted_project(_: Mapper[Any], connection: Connection, project: m.Project) -> None:
-    """When a project row is deleted, stop and forget its servers' upstreams after the commit."""
+    """When a project row is deleted, stop its servers' upstreams and remove their sandbox homes after the commit.
+
+    Issue 12 (typed change events) replaces this hook; until then it is the only place that sees
+    servers deleted by the project's cascade.
+    """
     session = object_session(project)
     if session is None or not _RUNNING:
         return
     server_ids = list(connection.execute(select(m.Server.id).where(m.Server.project_id == project.id)).scalars())
     for gateway in list(_RUNNING):
-        for server_id in server_ids:
-            after_commit_task(session, partial(gateway.remove, server_id))
+        forget_after_commit(session, gateway, gateway.settings.sandbox, server_ids)
+
+
+def _url_password(url: str) -> str:
+    if not url:
+        return ""
+    try:
+        password = make_url(url).password
+    except Exception:  # an unparsable URL has no password we could know of
+        return ""
+    return str(password or "")
+
+
+def instance_secrets(ctx: AppContext) -> InstanceSecrets:
+    """The instance's keys, for the gateway to scrub from everything upstreams say."""
+    try:
+        key = encryption_key()
+    except RuntimeError:  # not mounted (a process that never touches encrypted columns)
+        key = ""
+    settings = ctx.settings
+    return InstanceSecrets(
+        jwt_secret=ctx.jwt_secret,
+        encryption_key=key,
+        metrics_token=getattr(ctx, "metrics_token", "") or settings.app.metrics_token,
+        database_password=_url_password(ctx.database_url),
+        queue_password=_url_password(settings.queue.url),
+    )
 
 
 @asynccontextmanager
@@ -60,7 +91,8 @@ async def gateway_runtime(ctx: AppContext) -> AsyncIterator[None]:
     events = GatewayEventSink(ctx.alchemy, capacity=settings.call_log_buffer)
     recorder.start()
     events.start()
-    gateway = Gateway(settings, events)
+    gateway = Gateway(settings, events, instance_secrets=instance_secrets(ctx))
+    recorder.scrubber_of = gateway.scrubber
     await gateway.start()
     ctx.extras.update(gateway=gateway, call_recorder=recorder, gateway_events=events)
     _RUNNING.add(gateway)

@@ -37,6 +37,15 @@ HeadersPatch = Annotated[dict[HeaderName, HeaderValue | None], msgspec.Meta(max_
 Timeout = Annotated[float, msgspec.Meta(gt=0, le=3600)]
 ToolName = Annotated[str, msgspec.Meta(max_length=256)]
 TemplateId = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,47}$", max_length=48)]
+Network = Annotated[
+    Literal["outbound", "none"],
+    msgspec.Meta(description="Sandbox network: 'outbound' (the host's network) or 'none' (no network at all)"),
+]
+# Sandbox limits: administrators only; null = the instance default (MCP_ORCH_SANDBOX_*).
+MemoryMb = Annotated[int, msgspec.Meta(ge=64, le=65536, description="Memory limit in MiB (administrators only)")]
+MaxProcesses = Annotated[int, msgspec.Meta(ge=8, le=4096, description="Process limit (administrators only)")]
+MaxOpenFiles = Annotated[int, msgspec.Meta(ge=64, le=65536, description="Open-file limit (administrators only)")]
+LIMIT_FIELDS = ("memory_mb", "max_processes", "max_open_files")
 
 
 class ServerCreate(InputStruct):
@@ -54,6 +63,10 @@ class ServerCreate(InputStruct):
     timeout_seconds: Timeout = 60.0
     enabled: bool = True
     isolation: Isolation = "shared"
+    network: Network = "outbound"
+    memory_mb: MemoryMb | None = None
+    max_processes: MaxProcesses | None = None
+    max_open_files: MaxOpenFiles | None = None
 
 
 class ServerCreateRequest(InputStruct):
@@ -77,6 +90,10 @@ class ServerCreateRequest(InputStruct):
     timeout_seconds: Timeout = 60.0
     enabled: bool = True
     isolation: Isolation = "shared"
+    network: Network = "outbound"
+    memory_mb: MemoryMb | None = None
+    max_processes: MaxProcesses | None = None
+    max_open_files: MaxOpenFiles | None = None
 
 
 class ServerUpdate(InputStruct):
@@ -94,12 +111,31 @@ class ServerUpdate(InputStruct):
     timeout_seconds: Timeout | msgspec.UnsetType = msgspec.UNSET
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
     isolation: Isolation | msgspec.UnsetType = msgspec.UNSET
+    network: Network | msgspec.UnsetType = msgspec.UNSET
+    memory_mb: MemoryMb | msgspec.UnsetType | None = msgspec.UNSET
+    max_processes: MaxProcesses | msgspec.UnsetType | None = msgspec.UNSET
+    max_open_files: MaxOpenFiles | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class SecretFlag(CamelizedBaseStruct):
     """A write-only value: only whether it is set is ever shown."""
 
     is_set: bool = msgspec.field(default=True, name="set")
+
+
+class EffectiveLimit(CamelizedBaseStruct):
+    """A sandbox limit in force: the server's own value, or the instance default."""
+
+    value: int
+    source: Literal["server", "default"]
+
+
+class SandboxLimits(CamelizedBaseStruct):
+    """The limits a server's sandbox runs with."""
+
+    memory_mb: EffectiveLimit
+    max_processes: EffectiveLimit
+    max_open_files: EffectiveLimit
 
 
 class Server(CamelizedBaseStruct):
@@ -119,6 +155,11 @@ class Server(CamelizedBaseStruct):
     timeout_seconds: float
     enabled: bool
     isolation: str
+    network: str
+    memory_mb: Annotated[int | None, msgspec.Meta(description="The server's own limit; null: instance default")]
+    max_processes: int | None
+    max_open_files: int | None
+    limits: Annotated[SandboxLimits, msgspec.Meta(description="Effective limits and where each comes from")]
     status: str
     pid: int | None
     last_checked_at: datetime | None

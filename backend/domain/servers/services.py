@@ -20,18 +20,22 @@ from backend.domain.servers import schemas as s
 from backend.domain.servers.catalogue import CatalogueService
 from backend.domain.servers.control import refresh_all, refresh_server
 from backend.domain.servers.policy import CommandPolicy, load_policy, save_added_commands
+from backend.domain.servers.sandboxing import check_limits_allowed, forget_after_commit, stored_limits
 from backend.domain.servers.specs import decode_secrets, encode_secrets, load_spec
-from backend.domain.servers.validation import REMOTE_TRANSPORTS, ServerConfig, validate_config
-from backend.lib.after_commit import after_commit, after_commit_task
+from backend.domain.servers.validation import REMOTE_TRANSPORTS, ServerConfig, check_destination, validate_config
+from backend.lib.after_commit import after_commit
 from backend.lib.exceptions import ConflictError, NotFoundError
 from backend.lib.settings import GatewaySettings
+from backend.mcp.netpolicy import NetworkPolicy
 from backend.mcp.types import Catalogue
 
 if TYPE_CHECKING:
+    from backend.lib.settings import SandboxSettings
     from backend.mcp.gateway import Gateway
 
-# Fields copied as-is from a create/update body onto the row.
-_PLAIN_FIELDS = ("name", "description", "transport", "command", "cwd", "url", "timeout_seconds", "enabled", "isolation")
+# Fields copied as-is from a create/update body onto the row (command and cwd come resolved from the config).
+_PLAIN_FIELDS = ("name", "description", "transport", "url", "timeout_seconds", "enabled", "isolation", "network")
+_UPDATE_FIELDS = ("description", "timeout_seconds", "enabled", "isolation", "network", *s.LIMIT_FIELDS)
 
 
 def _as_uuid(ref: str) -> UUID | None:
@@ -118,7 +122,14 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         return (await self.repository.session.execute(stmt.limit(1))).first() is not None
 
     async def create_server(
-        self, project_id: UUID, data: s.ServerCreate, *, actor: Any, policy: CommandPolicy, gateway: Gateway | None
+        self,
+        project_id: UUID,
+        data: s.ServerCreate,
+        *,
+        actor: Any,
+        policy: CommandPolicy,
+        gateway: Gateway | None,
+        network: NetworkPolicy | None = None,
     ) -> m.Server:
         """Validate and register a server; the gateway learns about it after commit."""
         config = ServerConfig(
@@ -132,11 +143,17 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
             headers=dict(data.headers),
         )
         validate_config(config, policy)
+        await check_destination(config, network or NetworkPolicy())
+        limits = {name: getattr(data, name) for name in s.LIMIT_FIELDS}
+        check_limits_allowed(actor, limits, dict.fromkeys(limits))
         if await self.name_taken(project_id, data.name):
             raise ConflictError(f"A server named {data.name!r} already exists in this project")
         server = m.Server(
             project_id=project_id,
+            command=config.command,
+            cwd=config.cwd,
             args=config.args,
+            **limits,
             env=encode_secrets(config.env),
             headers=encode_secrets(config.headers),
             created_by_id=getattr(actor, "id", None),
@@ -180,13 +197,29 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         return config
 
     async def update_server(
-        self, server: m.Server, data: s.ServerUpdate, *, actor: Any, policy: CommandPolicy, gateway: Gateway | None
+        self,
+        server: m.Server,
+        data: s.ServerUpdate,
+        *,
+        actor: Any,
+        policy: CommandPolicy,
+        gateway: Gateway | None,
+        network: NetworkPolicy | None = None,
     ) -> m.Server:
         """Apply a partial update; changed launch settings restart the upstream after commit."""
         config = self._merged_config(server, data)
         launch_changed = (config.command, config.transport) != (server.command, server.transport)
-        # An unchanged command stays accepted even if the allowlist shrank since it was saved.
-        validate_config(config, policy if launch_changed else None)
+        # An unchanged command stays accepted even if the allowlist shrank since it was saved, and
+        # an unchanged cwd stays as stored (servers saved before the sandbox keep working).
+        validate_config(
+            config,
+            policy if launch_changed else None,
+            check_cwd=launch_changed or config.cwd != server.cwd,
+        )
+        if (config.url, config.transport) != (server.url, server.transport):
+            await check_destination(config, network or NetworkPolicy())
+        requested = {name: getattr(data, name) for name in s.LIMIT_FIELDS if getattr(data, name) is not msgspec.UNSET}
+        check_limits_allowed(actor, requested, stored_limits(server))
         if config.name != server.name and await self.name_taken(server.project_id, config.name, exclude=server.id):
             raise ConflictError(f"A server named {config.name!r} already exists in this project")
         changed = self._apply(server, data, config)
@@ -217,7 +250,7 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
             "cwd": config.cwd,
             "url": config.url,
         }
-        for name in ("description", "timeout_seconds", "enabled", "isolation"):
+        for name in _UPDATE_FIELDS:
             value = getattr(data, name)
             if value is not msgspec.UNSET:
                 values[name] = value
@@ -231,8 +264,13 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
                 changed.append(name)
         return changed
 
-    async def delete_server(self, server: m.Server, *, actor: Any, gateway: Gateway | None) -> None:
-        """Delete a server (its catalogue and logs go with it; tool calls stay); its upstream stops."""
+    async def delete_server(
+        self, server: m.Server, *, actor: Any, gateway: Gateway | None, sandbox: SandboxSettings
+    ) -> None:
+        """Delete a server (its catalogue and logs go with it; tool calls stay).
+
+        After commit its upstream stops and its sandbox home (files, caches, ``/tmp``) is removed.
+        """
         await self._activity.record(
             "server.deleted",
             actor=actor,
@@ -246,8 +284,8 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         await self.repository.session.execute(delete(m.ServerLog).where(m.ServerLog.server_id == server_id))
         await self.repository.session.delete(server)
         await self.repository.session.flush()
-        if gateway is not None:
-            after_commit_task(self.repository.session, lambda: gateway.remove(server_id))
+        # Explicit until changes travel as typed events (issue 12): stop, then remove the home.
+        forget_after_commit(self.repository.session, gateway, sandbox, [server_id])
 
     async def toggle(self, server: m.Server, *, actor: Any, gateway: Gateway | None) -> m.Server:
         """Flip ``enabled``; disabling stops the upstream, enabling makes it startable again."""

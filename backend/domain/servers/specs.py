@@ -1,8 +1,13 @@
-"""From database rows to the gateway's :class:`UpstreamSpec` (secrets decrypted here, in memory only)."""
+"""From database rows to the gateway's :class:`UpstreamSpec` (secrets decrypted here, in memory only).
+
+Servers saved before the sandbox may hold a bare command or a cwd outside the sandbox home; their
+specs resolve the command now and drop such a cwd (with a warning) so that they still start.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from typing import cast
 from uuid import UUID
@@ -11,7 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
+from backend.mcp.sandbox import CommandNotFoundError, normalise_cwd, resolve_command
 from backend.mcp.types import Isolation, Transport, UpstreamSpec
+
+logger = logging.getLogger("mcp_orch.servers")
 
 
 def decode_secrets(text: str | None) -> dict[str, str]:
@@ -30,6 +38,31 @@ def encode_secrets(values: dict[str, str]) -> str:
     return json.dumps(values, sort_keys=True)
 
 
+def sandbox_command(server: m.Server) -> str | None:
+    """The stored command; a bare one (saved before commands were resolved) resolved now when it can be."""
+    command = server.command
+    if not command or command.startswith("/"):
+        return command
+    try:
+        return resolve_command(command)
+    except CommandNotFoundError:
+        return command  # the spawn fails and says why
+
+
+def sandbox_cwd(server: m.Server) -> str | None:
+    """The stored cwd inside the sandbox home; one from before the sandbox that is not is dropped."""
+    if server.cwd is None or server.transport != "stdio":
+        return server.cwd
+    try:
+        return normalise_cwd(server.cwd)
+    except ValueError as exc:
+        logger.warning(
+            "stored cwd is outside the sandbox home; starting in the home instead",
+            extra={"server_id": str(server.id), "reason": str(exc)},
+        )
+        return None
+
+
 def spec_of(server: m.Server, disabled_tools: Iterable[str] = ()) -> UpstreamSpec:
     """The gateway's view of ``server``."""
     return UpstreamSpec(
@@ -37,16 +70,20 @@ def spec_of(server: m.Server, disabled_tools: Iterable[str] = ()) -> UpstreamSpe
         project_id=server.project_id,
         name=server.name,
         transport=cast("Transport", server.transport),
-        command=server.command,
+        command=sandbox_command(server),
         args=tuple(server.args or ()),
         env=tuple(sorted(decode_secrets(server.env).items())),
-        cwd=server.cwd,
+        cwd=sandbox_cwd(server),
         url=server.url,
         headers=tuple(sorted(decode_secrets(server.headers).items())),
         timeout_seconds=float(server.timeout_seconds),
         isolation=cast("Isolation", server.isolation),
         enabled=server.enabled,
         disabled_tools=frozenset(disabled_tools),
+        network="none" if server.network == "none" else "outbound",
+        memory_mb=server.memory_mb,
+        max_processes=server.max_processes,
+        max_open_files=server.max_open_files,
     )
 
 

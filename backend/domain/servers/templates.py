@@ -176,6 +176,10 @@ def from_template(template: s.ServerTemplate, data: s.ServerCreateRequest) -> s.
         timeout_seconds=data.timeout_seconds,
         enabled=data.enabled,
         isolation=data.isolation,
+        network=data.network,
+        memory_mb=data.memory_mb,
+        max_processes=data.max_processes,
+        max_open_files=data.max_open_files,
     )
 
 
@@ -198,4 +202,8 @@ def resolve_create(data: s.ServerCreateRequest) -> s.ServerCreate:
         timeout_seconds=data.timeout_seconds,
         enabled=data.enabled,
         isolation=data.isolation,
+        network=data.network,
+        memory_mb=data.memory_mb,
+        max_processes=data.max_processes,
+        max_open_files=data.max_open_files,
     )

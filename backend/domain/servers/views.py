@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 from backend.db import models as m
 from backend.domain.servers import schemas as s
 from backend.domain.servers.budget import definition_of, estimate_tokens, json_size
+from backend.domain.servers.sandboxing import effective_limits
 from backend.domain.servers.specs import decode_secrets
 from backend.mcp.types import UpstreamStatus
 
 if TYPE_CHECKING:
+    from backend.lib.settings import SandboxSettings
     from backend.mcp.gateway import Gateway
 
 logger = logging.getLogger("mcp_orch.servers")
@@ -32,8 +34,11 @@ def state_of(row: m.Server, live: UpstreamStatus | None) -> str:
     return live.state if live is not None and live.state != "stopped" else row.status
 
 
-def server_view(row: m.Server, live: UpstreamStatus | None) -> s.Server:
-    """A server with live status from the gateway, falling back to the cached columns."""
+def server_view(row: m.Server, live: UpstreamStatus | None, sandbox: SandboxSettings) -> s.Server:
+    """A server with live status from the gateway, falling back to the cached columns.
+
+    ``sandbox`` gives the instance defaults shown for limits the server does not set.
+    """
     flag = s.SecretFlag()
     return s.Server(
         id=row.id,
@@ -50,6 +55,11 @@ def server_view(row: m.Server, live: UpstreamStatus | None) -> s.Server:
         timeout_seconds=row.timeout_seconds,
         enabled=row.enabled,
         isolation=row.isolation,
+        network=row.network,
+        memory_mb=row.memory_mb,
+        max_processes=row.max_processes,
+        max_open_files=row.max_open_files,
+        limits=effective_limits(row, sandbox),
         status=state_of(row, live),
         pid=live.pid if live else None,
         last_checked_at=row.last_checked_at,

@@ -5,8 +5,8 @@ Two kinds of values:
 * events counted as they happen: HTTP requests (:class:`HttpMetricsMiddleware`) and tool calls
   (:meth:`Metrics.observe_call`, fed by the tool-call recorder, which sees every REST and MCP call);
 * state read at scrape time by :class:`RuntimeCollector`: live MCP sessions, running upstreams and
-  their restarts, the tool-call log buffer, and job runs (counted in the database just before the
-  scrape, see :meth:`Metrics.refresh_jobs`).
+  their restarts, the tool-call log buffer, dropped server-log lines, and job runs (counted in the
+  database just before the scrape, see :meth:`Metrics.refresh_jobs`).
 """
 
 from __future__ import annotations
@@ -109,6 +109,7 @@ class RuntimeCollector(Collector):
         yield from self._sessions()
         yield from self._upstreams()
         yield from self._call_log()
+        yield self._server_logs_dropped()
         jobs = GaugeMetricFamily(
             f"{PREFIX}_job_runs", "Job runs in the history by job and status.", labels=["job", "status"]
         )
@@ -160,6 +161,18 @@ class RuntimeCollector(Collector):
             "Tool calls whose log row could not be written.",
             value=writer.failed if writer else 0,
         )
+
+    def _server_logs_dropped(self) -> Metric:
+        gateway: Gateway | None = self.ctx.extras.get("gateway")
+        events = self.ctx.extras.get("gateway_events")
+        family = CounterMetricFamily(
+            f"{PREFIX}_server_logs_dropped",
+            "Server log lines dropped: over a server's rate limit (rate) or with the log queue full (buffer).",
+            labels=["reason"],
+        )
+        family.add_metric(["rate"], gateway.log_lines_dropped if gateway is not None else 0)
+        family.add_metric(["buffer"], events.dropped if events is not None else 0)
+        return family
 
 
 def _mount_path(scope: Scope) -> str:

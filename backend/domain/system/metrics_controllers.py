@@ -1,8 +1,9 @@
 """``GET /metrics``: the Prometheus scrape endpoint.
 
-Who may scrape: clients on the loopback interface, and any client presenting
-``Authorization: Bearer <MCP_ORCH_METRICS_TOKEN>`` when that variable is set. Behind a reverse
-proxy on the same host every client looks local: do not route ``/metrics`` through it, or set a token.
+Who may scrape: any client presenting ``Authorization: Bearer <token>`` (``MCP_ORCH_METRICS_TOKEN``,
+or the token generated into ``<data>/secrets/metrics.token``). Loopback clients without the token only
+when an administrator opts in (``MCP_ORCH_METRICS_ALLOW_LOOPBACK``): stdio servers with outbound network
+share the host's loopback, so loopback proves nothing by default.
 """
 
 from __future__ import annotations
@@ -37,13 +38,15 @@ def _has_token(connection: ASGIConnection[Any, Any, Any, Any], token: str) -> bo
     )
 
 
-def metrics_scraper(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: loopback clients, or the bearer ``MCP_ORCH_METRICS_TOKEN`` when it is set."""
+async def metrics_scraper(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: the metrics bearer token; loopback clients without it only when allowed by configuration."""
     ctx: AppContext = connection.app.state.ctx
-    host = connection.client.host if connection.client else None
-    if _is_loopback(host) or _has_token(connection, ctx.settings.app.metrics_token):
+    if _has_token(connection, ctx.metrics_token):
         return
-    raise ForbiddenError("Metrics are only served to local clients or with the metrics token")
+    host = connection.client.host if connection.client else None
+    if ctx.settings.app.metrics_allow_loopback and _is_loopback(host):
+        return
+    raise ForbiddenError("Metrics need the metrics token (Authorization: Bearer <token>)")
 
 
 class MetricsController(Controller):

@@ -2,7 +2,8 @@
 
 Order per request: parse the path → Host/Origin allow-lists (421/403) → CORS preflight → the
 credential (401 with ``WWW-Authenticate: Bearer``, 403, or 404 that reveals nothing) → per-key rate
-limit on tool calls (429) → the transport.
+limit on tool calls (429) → the transport. A new session (``initialize`` or ``GET …/sse``) is
+refused with 429 and ``Retry-After`` past the per-project or per-key cap on open sessions.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from backend.mcp.transport.streamable import StreamableHub, is_modern, new_sessi
 logger = logging.getLogger("mcp_orch.transport")
 
 WWW_AUTHENTICATE = (b"www-authenticate", b'Bearer realm="mcp-orch"')
+# A session slot frees when a client closes one or it idles out: try again in a little while.
+SESSION_RETRY_AFTER = b"30"
 
 
 @dataclass
@@ -43,6 +46,8 @@ class EndpointSettings:
     max_body_bytes: int = 4 * 1024 * 1024
     session_idle_seconds: float = 30 * 60
     max_sessions: int = 10_000
+    max_sessions_per_project: int = 200
+    max_sessions_per_key: int = 50
 
 
 @dataclass(frozen=True)
@@ -251,11 +256,34 @@ class McpEndpoints:
             user_agent=wire.header(scope, b"user-agent"),
         )
 
+    async def _session_refused(self, access: Access, send: Send, code: int) -> bool:
+        """Answer 503 (the process is full) or 429 (the project's or the key's cap) when no session may open.
+
+        Checked right before the session is added, without an ``await`` in between, so concurrent
+        opens cannot overshoot a cap. Counts are this process's (a cap per replica).
+        """
+        settings = self.settings
+        if len(self.table) >= settings.max_sessions:
+            await wire.respond_error(send, 503, "Too many open sessions", code=code)
+            return True
+        in_project, of_key = self.table.open_for(access)
+        if in_project >= settings.max_sessions_per_project:
+            message = f"This project already has {settings.max_sessions_per_project} open MCP sessions (the limit)"
+        elif of_key >= settings.max_sessions_per_key:
+            holder = "This API key" if access.api_key_id is not None else "Your account"
+            message = f"{holder} already has {settings.max_sessions_per_key} open MCP sessions (the limit)"
+        else:
+            return False
+        logger.info("session refused", extra={"project": str(access.project_id), "reason": message})
+        await wire.respond_error(
+            send, 429, message + "; close one and try again", [(b"retry-after", SESSION_RETRY_AFTER)], code=code
+        )
+        return True
+
     async def _open_sse(self, target: Target, scope: Scope, receive: Receive, send: Send) -> None:
-        if len(self.table) >= self.settings.max_sessions:
-            await wire.respond_error(send, 503, "Too many open sessions")
-            return
         server = await target.view.server()
+        if await self._session_refused(target.access, send, -32600):
+            return
         live = self._new_session("sse", target.access, target.view, scope)
         await sse.open_stream(
             live, server, receive, send, table=self.table, messages_path=f"{target.path.base}/messages"
@@ -292,10 +320,9 @@ class McpEndpoints:
             await self.streamable.handle(live, scope, receive, send)
             return
         if isinstance(parsed, dict) and parsed.get("method") == "initialize":
-            if len(self.table) >= self.settings.max_sessions:
-                await wire.respond_error(send, 503, "Too many open sessions", code=-32603)
-                return
             server = await view.server()
+            if await self._session_refused(access, send, -32603):
+                return
             live = self._new_session("streamable-http", access, view, scope)
             scope[CALLER_SCOPE_KEY] = live.caller
             await self.streamable.open(live, server, scope, receive, send)

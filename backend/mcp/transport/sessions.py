@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,12 +51,22 @@ class LiveSession:
         )
 
 
+def credential_of(access: Access) -> tuple[str, UUID | None]:
+    """Who a session counts against for the per-key cap: its API key, else the member's own token."""
+    return ("key", access.api_key_id) if access.api_key_id is not None else ("user", access.user_id)
+
+
 class SessionTable:
-    """Sessions by id, with the journal that persists them."""
+    """Sessions by id, with the journal that persists them, and open-session counts for the caps.
+
+    Counts are of this process's sessions only (no cross-replica view).
+    """
 
     def __init__(self, journal: SessionJournal | None) -> None:
         self.journal = journal
         self._sessions: dict[str, LiveSession] = {}
+        self._per_project: Counter[UUID] = Counter()
+        self._per_credential: Counter[tuple[str, UUID | None]] = Counter()
 
     def __len__(self) -> int:
         return len(self._sessions)
@@ -68,9 +79,15 @@ class SessionTable:
         """Every live session."""
         return list(self._sessions.values())
 
+    def open_for(self, access: Access) -> tuple[int, int]:
+        """Open sessions of the credential's project and of the credential itself."""
+        return self._per_project[access.project_id], self._per_credential[credential_of(access)]
+
     def add(self, session: LiveSession) -> None:
         """Register a new session."""
         self._sessions[session.id] = session
+        self._per_project[session.access.project_id] += 1
+        self._per_credential[credential_of(session.access)] += 1
         if self.journal is not None:
             self.journal.opened(session.record)
         logger.info(
@@ -89,6 +106,8 @@ class SessionTable:
         """Forget a session; True the first time."""
         if self._sessions.pop(session.id, None) is None:
             return False
+        _drop(self._per_project, session.access.project_id)
+        _drop(self._per_credential, credential_of(session.access))
         session.record.ended_at = datetime.now(tz=UTC)
         if self.journal is not None:
             self.journal.closed(session.record)
@@ -103,3 +122,9 @@ class SessionTable:
     def of_key(self, api_key_id: UUID) -> list[LiveSession]:
         """Sessions opened with one API key."""
         return [s for s in self._sessions.values() if s.access.api_key_id == api_key_id]
+
+
+def _drop(counter: Counter[Any], key: Any) -> None:
+    counter[key] -= 1
+    if counter[key] <= 0:
+        del counter[key]

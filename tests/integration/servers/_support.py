@@ -76,3 +76,20 @@ def children_running(marker: str) -> list[int]:
         except psutil.Error:
             continue
     return pids
+
+
+def interpreters_running(marker: str) -> int:
+    """Live Python interpreters among this process's descendants with ``marker`` in their arguments.
+
+    Unlike :func:`children_running`, this counts each sandboxed server once, not the sandbox
+    processes around it.
+    """
+    count = 0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            alive = child.status() != psutil.STATUS_ZOMBIE
+            if alive and child.name().startswith("python") and marker in child.cmdline():
+                count += 1
+        except psutil.Error:
+            continue
+    return count

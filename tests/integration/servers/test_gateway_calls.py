@@ -6,6 +6,14 @@ import psutil
 
 from tests.factories import Actor, Api
 from tests.integration.servers._support import call, children_running, create_server, echo_body, eventually, text_of
+from tests.mcp.helpers import host_pid, sandboxed_process
+
+
+async def _server_pid(api: Api, admin: Actor, slug: str) -> int:
+    """The host pid of the echo server process (its ``pid`` tool answers an id; sandboxed pids are namespaced)."""
+    pid = host_pid(text_of((await call(api, admin, slug, "echo", "pid")).json()))
+    assert pid is not None
+    return pid
 
 
 async def _project_with_echo(api: Api, **extra: object) -> tuple[Actor, str]:
@@ -96,30 +104,30 @@ async def test_disabled_tool_is_refused_and_the_choice_survives_refresh(api: Api
 
 async def test_edited_env_restarts_the_process(api: Api) -> None:
     admin, slug = await _project_with_echo(api, env={"MODE": "one"})
-    first = int(text_of((await call(api, admin, slug, "echo", "pid")).json()))
+    first = await _server_pid(api, admin, slug)
     r = await api.client.patch(f"/api/projects/{slug}/servers/echo", json={"description": "x"}, headers=admin.headers)
     assert r.status_code == 200
-    assert int(text_of((await call(api, admin, slug, "echo", "pid")).json())) == first, "no restart for metadata"
+    assert await _server_pid(api, admin, slug) == first, "no restart for metadata"
     r = await api.client.patch(
         f"/api/projects/{slug}/servers/echo", json={"env": {"MODE": "two"}}, headers=admin.headers
     )
     assert r.status_code == 200
     await eventually(lambda: _gone(first))
-    second = int(text_of((await call(api, admin, slug, "echo", "pid")).json()))
+    second = await _server_pid(api, admin, slug)
     assert second != first
 
 
 async def test_call_right_after_an_edit_reaches_the_new_process(api: Api) -> None:
     """No 503 from the process being replaced: the edit's restart happens before the next call is served."""
     admin, slug = await _project_with_echo(api, env={"MODE": "one"})
-    first = int(text_of((await call(api, admin, slug, "echo", "pid")).json()))
+    first = text_of((await call(api, admin, slug, "echo", "pid")).json())
     r = await api.client.patch(
         f"/api/projects/{slug}/servers/echo", json={"env": {"MODE": "two"}}, headers=admin.headers
     )
     assert r.status_code == 200
     r = await call(api, admin, slug, "echo", "pid")
     assert r.status_code == 200, r.text
-    assert int(text_of(r.json())) != first
+    assert text_of(r.json()) != first
 
 
 async def _gone(pid: int) -> bool:
@@ -131,7 +139,7 @@ async def _gone(pid: int) -> bool:
 
 async def test_deleted_server_leaves_no_process(api: Api) -> None:
     admin, slug = await _project_with_echo(api)
-    pid = int(text_of((await call(api, admin, slug, "echo", "pid")).json()))
+    pid = await _server_pid(api, admin, slug)
     assert psutil.pid_exists(pid)
     r = await api.client.delete(f"/api/projects/{slug}/servers/echo", headers=admin.headers)
     assert r.status_code == 204
@@ -141,7 +149,7 @@ async def test_deleted_server_leaves_no_process(api: Api) -> None:
 
 async def test_toggle_stops_the_server_and_refuses_calls_until_enabled(api: Api) -> None:
     admin, slug = await _project_with_echo(api)
-    pid = int(text_of((await call(api, admin, slug, "echo", "pid")).json()))
+    pid = await _server_pid(api, admin, slug)
     r = await api.client.post(f"/api/projects/{slug}/servers/echo/toggle", headers=admin.headers)
     assert r.status_code == 200
     assert r.json()["enabled"] is False
@@ -152,18 +160,20 @@ async def test_toggle_stops_the_server_and_refuses_calls_until_enabled(api: Api)
     assert r.status_code == 409
     r = await api.client.post(f"/api/projects/{slug}/servers/echo/toggle", headers=admin.headers)
     assert r.json()["enabled"] is True
-    assert (await call(api, admin, slug, "echo", "echo")).status_code == 200
+    r = await call(api, admin, slug, "echo", "echo")
+    assert r.status_code == 200, r.text
     r = await api.client.get(f"/api/projects/{slug}/activity", headers=admin.headers)
     assert [i["details"].get("enabled") for i in r.json()["items"] if i["type"] == "server.toggled"] == [True, False]
 
 
 async def test_restart_replaces_the_process_and_is_audited(api: Api) -> None:
     admin, slug = await _project_with_echo(api)
-    first = int(text_of((await call(api, admin, slug, "echo", "pid")).json()))
+    first = await _server_pid(api, admin, slug)
     r = await api.client.post(f"/api/projects/{slug}/servers/echo/restart", headers=admin.headers)
     assert r.status_code == 200, r.text
     assert r.json()["pid"] not in (None, first)
-    assert int(text_of((await call(api, admin, slug, "echo", "pid")).json())) == r.json()["pid"]
+    # The status's pid is the sandbox's leader; the server process runs inside it.
+    assert await _server_pid(api, admin, slug) == sandboxed_process(r.json()["pid"]).pid
     await eventually(lambda: _gone(first))
     r = await api.client.get(f"/api/projects/{slug}/activity", headers=admin.headers)
     assert "server.restarted" in {i["type"] for i in r.json()["items"]}
@@ -171,7 +181,7 @@ async def test_restart_replaces_the_process_and_is_audited(api: Api) -> None:
 
 async def test_deleting_the_project_stops_its_servers(api: Api) -> None:
     admin, slug = await _project_with_echo(api)
-    pid = int(text_of((await call(api, admin, slug, "echo", "pid")).json()))
+    pid = await _server_pid(api, admin, slug)
     r = await api.client.delete(f"/api/projects/{slug}", headers=admin.headers)
     assert r.status_code == 204, r.text
     await eventually(lambda: _gone(pid))

@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 
 from tests.factories import Api
-from tests.integration.servers._support import EVERYTHING, PYTHON, ROOT, call, children_running, eventually, text_of
-
-TOOLS_DIR = str(ROOT / "tools")
+from tests.integration.servers._support import EVERYTHING, PYTHON, call, children_running, eventually, text_of
 
 
 def _document() -> dict[str, Any]:
@@ -21,7 +19,6 @@ def _document() -> dict[str, Any]:
             "everything": {
                 "command": "npx",
                 "args": ["-y", "@modelcontextprotocol/server-everything"],
-                "cwd": TOOLS_DIR,
                 "env": {"EVERYTHING_TOKEN": "${EVERYTHING_TOKEN}"},
                 "timeout": 30,
             },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -220,30 +221,30 @@ async def test_delete_removes_server_and_is_audited(api: Api) -> None:
     assert {"server.created", "server.deleted"} <= {i["type"] for i in r.json()["items"]}
 
 
-async def test_admin_extends_the_command_allowlist(api: Api) -> None:
+async def test_admin_extends_the_command_allowlist(api: Api, tmp_path: Path) -> None:
     admin = await api.user()
     owner = await api.user()
     slug = (await api.project(owner))["slug"]
-    body = {"name": "custom", "command": "/opt/tools/custom-mcp"}
+    custom = tmp_path / "tools" / "custom-mcp"
+    custom.parent.mkdir()
+    custom.write_text("#!/bin/sh\n")
+    custom.chmod(0o755)
+    body = {"name": "custom", "command": str(custom)}
     r = await api.client.post(f"/api/projects/{slug}/servers", json=body, headers=owner.headers)
     assert r.status_code == 422
     assert "not allowed" in r.json()["detail"]
     r = await api.client.get("/api/admin/allowed-commands", headers=owner.headers)
     assert r.status_code == 403
-    r = await api.client.put(
-        "/api/admin/allowed-commands", json={"added": ["/opt/tools/custom-mcp"]}, headers=owner.headers
-    )
+    r = await api.client.put("/api/admin/allowed-commands", json={"added": [str(custom)]}, headers=owner.headers)
     assert r.status_code == 403
     r = await api.client.get("/api/admin/allowed-commands", headers=admin.headers)
     assert r.status_code == 200
     assert {"npx", "uvx", "node", "python", "python3", "deno", "docker"} <= set(r.json()["builtIn"])
     assert r.json()["added"] == []
-    r = await api.client.put(
-        "/api/admin/allowed-commands", json={"added": ["/opt/tools/custom-mcp", "bun"]}, headers=admin.headers
-    )
+    r = await api.client.put("/api/admin/allowed-commands", json={"added": [str(custom), "bun"]}, headers=admin.headers)
     assert r.status_code == 200
-    assert r.json()["added"] == ["/opt/tools/custom-mcp", "bun"]
-    assert "/opt/tools/custom-mcp" in r.json()["effective"]
+    assert r.json()["added"] == [str(custom), "bun"]
+    assert str(custom) in r.json()["effective"]
     r = await api.client.post(f"/api/projects/{slug}/servers", json=body, headers=owner.headers)
     assert r.status_code == 201, r.text
     r = await api.client.post(

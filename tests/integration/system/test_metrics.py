@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,12 +37,17 @@ class _LoopbackTransport(litestar_transport.TestClientTransport[AsyncTestClient[
         return scope
 
 
-@pytest.fixture
-def local(client: AsyncTestClient[Litestar]) -> httpx.AsyncClient:
-    """A loopback client of the running app (same portal and event loop as ``client``)."""
+def _loopback(client: AsyncTestClient[Litestar], headers: dict[str, str] | None = None) -> httpx.AsyncClient:
     transport: Any = _LoopbackTransport(client=client)
     # Not entered as a context manager: the borrowed transport has no life of its own to manage.
-    return httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000")
+    return httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000", headers=headers)
+
+
+@pytest.fixture
+def local(client: AsyncTestClient[Litestar], app: Litestar) -> httpx.AsyncClient:
+    """A loopback scraper of the running app with the instance's metrics token (same portal and loop as ``client``)."""
+    ctx: AppContext = app.state.ctx
+    return _loopback(client, {"Authorization": f"Bearer {ctx.metrics_token}"})
 
 
 def _samples(text: str) -> dict[str, list[tuple[dict[str, str], float]]]:
@@ -128,14 +134,33 @@ async def test_mcp_session_and_stream_are_counted_under_the_mount(
     assert _value(samples, "mcp_orch_http_requests_total", method="POST", route="/projects", status="200") >= 1
 
 
+async def test_loopback_needs_the_token_unless_an_administrator_allows_it(
+    app: Litestar, client: AsyncTestClient[Litestar], data_dir: Path
+) -> None:
+    ctx: AppContext = app.state.ctx
+    generated = (data_dir / "secrets" / "metrics.token").read_text().strip()
+    assert ctx.metrics_token == generated, "without MCP_ORCH_METRICS_TOKEN a token is generated into the data folder"
+    assert oct((data_dir / "secrets" / "metrics.token").stat().st_mode & 0o777) == "0o600"
+    bare = _loopback(client)
+    assert (await bare.get("/metrics")).status_code == 403, "loopback is not trusted by default"
+    assert (await _loopback(client, {"Authorization": f"Bearer {generated}"}).get("/metrics")).status_code == 200
+    ctx.settings = dataclasses.replace(
+        ctx.settings, app=dataclasses.replace(ctx.settings.app, metrics_allow_loopback=True)
+    )
+    assert (await bare.get("/metrics")).status_code == 200, "opted in: loopback without the token"
+
+
 async def test_non_local_client_needs_the_metrics_token(api: Api, app: Litestar) -> None:
     # The test client's host is "testclient": not loopback.
+    ctx: AppContext = app.state.ctx
+    ctx.settings = dataclasses.replace(
+        ctx.settings, app=dataclasses.replace(ctx.settings.app, metrics_allow_loopback=True)
+    )
     r = await api.client.get("/metrics")
     assert r.status_code == 403
-    ctx: AppContext = app.state.ctx
     r = await api.client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
-    assert r.status_code == 403, "a token is refused while none is configured"
-    ctx.settings = dataclasses.replace(ctx.settings, app=dataclasses.replace(ctx.settings.app, metrics_token=TOKEN))
+    assert r.status_code == 403, "a token other than the instance's is refused"
+    ctx.metrics_token = TOKEN
     r = await api.client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 200, r.text
     assert "mcp_orch_http_requests_total" in r.text

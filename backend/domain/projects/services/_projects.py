@@ -34,7 +34,7 @@ from backend.domain.projects.services._queries import (
     unique_slug,
     visible_project_ids,
 )
-from backend.lib.exceptions import ConflictError, NotFoundError
+from backend.lib.exceptions import ConflictError, ForbiddenError, NotFoundError
 
 logger = logging.getLogger("mcp_orch.projects")
 
@@ -154,12 +154,15 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
             raise NotFoundError("Project not found")
         return project
 
-    async def create_project(self, data: s.ProjectCreate, actor: CurrentUser) -> m.Project:
+    async def create_project(self, data: s.ProjectCreate, actor: CurrentUser, *, quota: int = 0) -> m.Project:
         """Create a project; the creator becomes its owner (a direct, individual member).
 
-        Names are unique (case-insensitively) and slugs too: a taken one is a 409.
+        Names are unique (case-insensitively) and slugs too: a taken one is a 409. A non-administrator
+        who already created ``quota`` projects (archived ones included) gets a 403; 0 means no quota.
         """
         session = self.repository.session
+        if quota > 0 and not actor.is_admin:
+            await self._check_quota(actor, quota)
         await ensure_name_free(session, data.name)
         if data.slug is None:
             slug = await unique_slug(session, slugify(data.name))
@@ -197,6 +200,20 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
         await session.flush()
         logger.info("project created", extra={"project_id": str(project.id), "slug": project.slug})
         return project
+
+    async def _check_quota(self, actor: CurrentUser, quota: int) -> None:
+        """403 when ``actor`` already created ``quota`` projects.
+
+        The user's row is locked first, so two concurrent creates by one user cannot both pass.
+        """
+        session = self.repository.session
+        await session.execute(select(m.User.id).where(m.User.id == actor.id).with_for_update())
+        created = await session.scalar(select(func.count()).where(m.Project.created_by_id == actor.id))
+        if (created or 0) >= quota:
+            raise ForbiddenError(
+                f"Project quota reached ({quota}): delete a project you created or ask an administrator",
+                extra={"quota": quota},
+            )
 
     async def update_project(self, ctx: ProjectContext, data: s.ProjectUpdate, actor: CurrentUser) -> m.Project:
         """Apply the given settings; records which fields changed (description only as changed)."""

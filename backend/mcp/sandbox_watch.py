@@ -1,0 +1,76 @@
+"""Limits a sandbox enforces from the outside: the memory watchdog and the reason a limit ended it."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+
+import anyio
+import psutil
+
+_WATCH_SECONDS = 0.5
+# What programs print when an allocation fails at RLIMIT_DATA (Python, V8, glibc, Go, Rust).
+_OOM_MARKERS = (
+    "MemoryError",
+    "JavaScript heap out of memory",
+    "Fatal process out of memory",
+    "Cannot allocate memory",
+    "out of memory",
+    "memory allocation of",
+)
+
+
+@dataclass
+class LimitReport:
+    """Why a sandbox ended at one of its limits (None while nothing says so)."""
+
+    memory_mb: int
+    killed: str | None = None
+    oom_seen: bool = False
+
+    def observe(self, line: str) -> None:
+        """Watch stderr for a failed allocation (the memory limit, enforced by ``RLIMIT_DATA``)."""
+        if not self.oom_seen and any(marker in line for marker in _OOM_MARKERS):
+            self.oom_seen = True
+
+    def reason(self, returncode: int | None) -> str | None:
+        """The limit to name in ``last_error`` and the logs, if one explains the exit."""
+        if self.killed:
+            return self.killed
+        if self.oom_seen and returncode not in (None, 0):
+            return f"memory limit {self.memory_mb} MiB reached"
+        return None
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (0 once it is gone)."""
+    try:
+        root = psutil.Process(pid)
+        members = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for member in members:
+        with suppress(psutil.Error):
+            total += member.memory_info().rss
+    return total
+
+
+async def watch_memory(pid: int, report: LimitReport, on_kill: Callable[[str], None]) -> None:
+    """Kill the sandbox (its process group; the pid namespace takes the rest) once its tree's RSS exceeds the limit.
+
+    ``on_kill`` receives the reason before the kill.
+    """
+    limit = report.memory_mb * 1024 * 1024
+    while True:
+        await anyio.sleep(_WATCH_SECONDS)
+        used = await anyio.to_thread.run_sync(tree_rss, pid)
+        if used > limit:
+            report.killed = f"killed: memory limit {report.memory_mb} MiB exceeded"
+            on_kill(report.killed)
+            with suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+            return
