@@ -273,7 +273,9 @@ def prepare_launch(
 
     binds = _readonly_binds(command, settings)
     private = ["--bind", str(home), SANDBOX_HOME, "--bind", str(tmp), "/tmp"]  # noqa: S108 - its own /tmp
-    mounts = _system_mounts(etc) + _ro_binds(binds) + private
+    # The private home and /tmp first: an installation under /tmp (a checkout there) is then mounted
+    # on top of them instead of being hidden by them.
+    mounts = _system_mounts(etc) + private + _ro_binds(binds)
     if spec.network == "none":
         mounts.append("--unshare-net")
     memory_mb = spec.memory_mb or settings.memory_mb
@@ -367,7 +369,7 @@ def _in_system(path: str) -> bool:
 
 def _ro_binds(paths: list[str]) -> list[str]:
     args: list[str] = []
-    made = {"/", "/etc", "/etc/ssl", "/home", "/usr"}
+    made = {"/", "/etc", "/etc/ssl", "/home", "/usr", "/tmp", SANDBOX_HOME}  # noqa: S108 - mount points
     for path in paths:
         for parent in reversed(PurePosixPath(path).parents):
             if str(parent) not in made:

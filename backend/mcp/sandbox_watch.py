@@ -7,9 +7,9 @@ import signal
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
 
 import anyio
-import psutil
 
 _WATCH_SECONDS = 0.5
 # What programs print when an allocation fails at RLIMIT_DATA (Python, V8, glibc, Go, Rust).
@@ -45,17 +45,43 @@ class LimitReport:
         return None
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (0 once it is gone)."""
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children(pid: int) -> list[int]:
+    """Direct children of ``pid`` from ``/proc/<pid>/task/*/children`` (no scan of every process)."""
     try:
-        root = psutil.Process(pid)
-        members = [root, *root.children(recursive=True)]
-    except psutil.Error:
+        tasks = [entry.name for entry in Path(f"/proc/{pid}/task").iterdir()]
+    except OSError:
+        return []
+    found: list[int] = []
+    for tid in tasks:
+        with suppress(OSError, ValueError):
+            found.extend(int(child) for child in Path(f"/proc/{pid}/task/{tid}/children").read_text().split())
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE_BYTES
+    except (OSError, ValueError, IndexError):
         return 0
-    total = 0
-    for member in members:
-        with suppress(psutil.Error):
-            total += member.memory_info().rss
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (0 once it is gone).
+
+    Walks the tree through the kernel's per-task children lists, so the cost grows with the
+    sandbox's own processes, not with every process on the machine (as ``psutil.children`` does).
+    """
+    total, stack, seen = 0, [pid], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        total += _rss(current)
+        stack.extend(_children(current))
     return total
 
 
@@ -67,7 +93,7 @@ async def watch_memory(pid: int, report: LimitReport, on_kill: Callable[[str], N
     limit = report.memory_mb * 1024 * 1024
     while True:
         await anyio.sleep(_WATCH_SECONDS)
-        used = await anyio.to_thread.run_sync(tree_rss, pid)
+        used = tree_rss(pid)  # a few small /proc reads: cheaper than a thread hop
         if used > limit:
             report.killed = f"killed: memory limit {report.memory_mb} MiB exceeded"
             on_kill(report.killed)

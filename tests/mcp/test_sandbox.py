@@ -283,6 +283,23 @@ async def test_a_cwd_inside_the_home_is_created_on_first_start(
     await gateway.remove(spec.server_id)
 
 
+async def test_a_read_only_path_under_tmp_is_visible_above_the_private_tmp(
+    events: RecordingEvents, data_dir: Path, tmp_path: Path
+) -> None:
+    """A checkout or tools folder under /tmp (as in a CI clone) is mounted over the server's own /tmp."""
+    shared = tmp_path / "shared-tools"
+    shared.mkdir()
+    (shared / "tool.txt").write_text("from the host")
+    assert str(shared).startswith("/tmp/")
+    sandbox = sandbox_settings(data_dir, readonly_paths=(*sandbox_settings(data_dir).readonly_paths, str(shared)))
+    async with Gateway(dataclasses.replace(fast_settings(), sandbox=sandbox), events) as gateway:
+        spec = hostile()
+        gateway.configure(spec)
+        code = f"print(open({str(shared / 'tool.txt')!r}).read()); open('/tmp/mine', 'w').write('x'); print('ok')"
+        assert await run(gateway, spec, code) == "from the host\nok\n"
+        await gateway.remove(spec.server_id)
+
+
 async def test_unavailable_sandbox_is_an_error_at_once_with_the_fix(events: RecordingEvents, data_dir: Path) -> None:
     broken = sandbox_settings(data_dir, bwrap="/nonexistent/bwrap")
     spec = hostile()

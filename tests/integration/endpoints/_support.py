@@ -22,6 +22,14 @@ ROOT = Path(__file__).resolve().parents[3]
 PYTHON = sys.executable
 EVERYTHING_BIN = str(ROOT / "tools" / "node_modules" / ".bin" / "mcp-server-everything")
 INSPECTOR_CLI = ROOT / "tools" / "node_modules" / "@modelcontextprotocol" / "inspector"
+# A raw handshake-era initialize, for tests that speak HTTP without an SDK client.
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "tests", "version": "1"}},
+}
+ACCEPT = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 Transport = Literal["streamable-http", "sse"]
 Era = Literal["legacy", "modern"]

@@ -10,17 +10,9 @@ import httpx
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from tests.integration.endpoints._support import Live, World, connect, echo_body, make_world, texts
+from tests.integration.endpoints._support import ACCEPT, INIT, Live, World, connect, echo_body, make_world, texts
 
 pytestmark = pytest.mark.anyio
-
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "matrix", "version": "1"}},
-}
-ACCEPT = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
 async def _init(world: World, token: str | None, server: str | None = "echo", **headers: str) -> httpx.Response:

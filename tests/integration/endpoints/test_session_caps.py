@@ -10,17 +10,10 @@ import pytest
 from mcp.shared.exceptions import MCPError
 
 from backend.lib.settings import Settings
-from tests.integration.endpoints._support import Live, World, connect, eventually, make_world, texts
+from tests.integration.endpoints._support import ACCEPT, INIT, Live, World, connect, eventually, make_world, texts
 
 pytestmark = pytest.mark.anyio
 
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "caps", "version": "1"}},
-}
-ACCEPT = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 PER_PROJECT = 3
 PER_KEY = 2
 
