@@ -85,6 +85,9 @@ def _serve(settings: Settings, ui: UIProcess | None = None) -> None:
             log_level="warning",
             lifespan="on",
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+            # The TCP peer stays the client: forwarded headers are read only from MCP_ORCH_TRUSTED_PROXIES
+            # (backend/domain/accounts/addresses.py); uvicorn would trust any loopback peer's header.
+            proxy_headers=False,
         )
     finally:
         _ignore_further_signals()

@@ -7,17 +7,21 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import click
 
 from backend.lib.context import AppContext
 from backend.lib.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from backend.mcp.gateway import Gateway
+
 logger = logging.getLogger("mcp_orch.worker")
 
 
 @contextlib.asynccontextmanager
-async def probe_gateway(ctx: AppContext) -> AsyncIterator[None]:
+async def probe_gateway(ctx: AppContext) -> AsyncIterator[Gateway]:
     """A gateway of its own for probes (this process runs no upstreams for clients)."""
     from backend.domain.logs.events import GatewayEventSink  # noqa: PLC0415
     from backend.domain.servers.runtime import instance_secrets  # noqa: PLC0415
@@ -27,23 +31,21 @@ async def probe_gateway(ctx: AppContext) -> AsyncIterator[None]:
     sink.start()
     gateway = Gateway(ctx.settings.gateway, sink, instance_secrets=instance_secrets(ctx))
     await gateway.start()
-    ctx.extras["gateway"] = gateway
     try:
-        yield
+        yield gateway
     finally:
-        ctx.extras.pop("gateway", None)
         await gateway.close()
         await sink.close()
 
 
 async def serve_worker(ctx: AppContext, stop: asyncio.Event) -> None:
     """Run a worker (and its gateway) until ``stop`` is set; interrupted jobs go back on the queue."""
-    from backend.lib.worker import WorkerRuntime, install  # noqa: PLC0415
+    from backend.lib.worker import WorkerRuntime, make_queue  # noqa: PLC0415
 
-    queue = install(ctx)
+    queue = make_queue(ctx.settings, ctx.database_url)
     try:
-        async with probe_gateway(ctx):
-            runtime = WorkerRuntime(ctx, queue=queue, mode="standalone")
+        async with probe_gateway(ctx) as gateway:
+            runtime = WorkerRuntime(ctx, gateway=gateway, queue=queue, mode="standalone")
             await runtime.start()
             try:
                 await stop.wait()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 
@@ -12,7 +11,11 @@ from backend.lib.settings import Settings
 
 @dataclass
 class AppContext:
-    """What handlers, guards, jobs and the gateway share: settings, secrets, the DB config."""
+    """What handlers, guards, jobs and the gateway share: settings, secrets, the DB config.
+
+    The running parts of the process (gateway, MCP endpoints, queue...) live apart, on the app's
+    :class:`~backend.lib.runtime.Runtime`.
+    """
 
     settings: Settings
     database_url: str
@@ -20,4 +23,5 @@ class AppContext:
     alchemy: SQLAlchemyAsyncConfig
     # Bearer token every ``/metrics`` scraper presents (configured or generated into the data folder).
     metrics_token: str = ""
-    extras: dict[str, Any] = field(default_factory=dict)
+    # Presented by the UI's server side when it forwards the browser's address (configured or generated).
+    ui_token: str = ""

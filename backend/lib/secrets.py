@@ -48,6 +48,13 @@ def metrics_token(configured: str, data_dir: Path) -> str:
     return _read_or_create(data_dir / "secrets" / "metrics.token", secrets.token_urlsafe(32))
 
 
+def ui_token(configured: str, data_dir: Path) -> str:
+    """The token the UI's server side presents to forward the browser's address (``MCP_ORCH_UI_TOKEN``)."""
+    if configured:
+        return configured
+    return _read_or_create(data_dir / "secrets" / "ui.token", secrets.token_urlsafe(32))
+
+
 def postgres_password_file(data_dir: Path) -> Path:
     """Where the embedded PostgreSQL's generated password lives (mode 0600)."""
     return data_dir / "secrets" / "postgres.password"

@@ -48,6 +48,17 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in _env(name, default).split(",") if item.strip()]
 
 
+def _cidrs(name: str, values: list[str]) -> tuple[str, ...]:
+    """Validated networks (``10.0.0.0/8``, ``::1``): a typo must stop the start, not silently trust nobody."""
+    checked = []
+    for value in values:
+        try:
+            checked.append(str(ipaddress.ip_network(value, strict=False)))
+        except ValueError as exc:
+            raise ValueError(f"{name}: {value!r} is not an IP network (CIDR)") from exc
+    return tuple(checked)
+
+
 @dataclass(frozen=True)
 class AppSettings:
     """Process-wide facts: where data lives, how we are reached."""
@@ -91,8 +102,21 @@ class AuthSettings:
     initial_admin_email: str = field(default_factory=lambda: _env("INITIAL_ADMIN_EMAIL"))
     initial_admin_password: str = field(default_factory=lambda: _env("INITIAL_ADMIN_PASSWORD"))
     signup_enabled: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_SIGNUP_ENABLED", True))
+    # Failed logins within the window: per account and address (then 429 for that pair), per address
+    # across accounts (then 429 for that address), and per account from anywhere (then a slow-down:
+    # a growing pause between attempts, capped, never a lock-out of the real owner).
     login_max_failures: int = field(default_factory=lambda: _env_int("MCP_ORCH_LOGIN_MAX_FAILURES", 5))
+    login_address_max_failures: int = field(default_factory=lambda: _env_int("MCP_ORCH_LOGIN_ADDRESS_MAX_FAILURES", 20))
+    login_account_slowdown_after: int = field(
+        default_factory=lambda: _env_int("MCP_ORCH_LOGIN_ACCOUNT_SLOWDOWN_AFTER", 10)
+    )
     login_window_seconds: int = field(default_factory=lambda: _env_int("MCP_ORCH_LOGIN_WINDOW_SECONDS", 900))
+    # Peers whose X-Forwarded-For is believed (CIDRs); empty: the TCP peer is the client, always.
+    trusted_proxies: tuple[str, ...] = field(
+        default_factory=lambda: _cidrs("MCP_ORCH_TRUSTED_PROXIES", _env_list("MCP_ORCH_TRUSTED_PROXIES", ""))
+    )
+    # Shared by the API and the UI's server side, which forwards the browser's address with it.
+    ui_token: str = field(default_factory=lambda: _env("MCP_ORCH_UI_TOKEN"))
     key_create_max_per_hour: int = field(default_factory=lambda: _env_int("MCP_ORCH_KEY_CREATE_MAX_PER_HOUR", 20))
     argon2_time_cost: int = field(default_factory=lambda: _env_int("MCP_ORCH_ARGON2_TIME_COST", 3))
     argon2_memory_kib: int = field(default_factory=lambda: _env_int("MCP_ORCH_ARGON2_MEMORY_KIB", 65536))

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import os
 import socket
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from litestar import Litestar
@@ -27,7 +26,12 @@ from backend.domain.system import jobs
 from backend.domain.system.job_runs import JobSpec, recorded
 from backend.domain.system.scheduler import Schedule, tick
 from backend.lib.context import AppContext
+from backend.lib.runtime import runtime_of
 from backend.lib.settings import Settings
+
+if TYPE_CHECKING:
+    from backend.lib.runtime import Runtime
+    from backend.mcp.gateway import Gateway
 
 logger = logging.getLogger("mcp_orch.worker")
 
@@ -96,12 +100,17 @@ def job_spec(name: str) -> JobSpec | None:
 
 
 class WorkerRuntime:
-    """One SAQ worker plus the scheduler tick, started and stopped from a lifespan or the CLI."""
+    """One SAQ worker plus the scheduler tick, started and stopped from a lifespan or the CLI.
+
+    Jobs find the :class:`AppContext` under ``"app"`` in their context and the process's gateway
+    (``None`` when it runs none) under ``"gateway"``.
+    """
 
     def __init__(
         self,
         app: AppContext,
         *,
+        gateway: Gateway | None = None,
         queue: Queue | None = None,
         mode: str = "api",
         extra_tasks: tuple[JobSpec, ...] = (),
@@ -127,6 +136,7 @@ class WorkerRuntime:
         )
         self.worker.SIGNALS = []  # the host process (uvicorn, the CLI) owns the signals
         self.worker.context["app"] = app  # type: ignore[typeddict-unknown-key]
+        self.worker.context["gateway"] = gateway  # type: ignore[typeddict-unknown-key]
         self._tasks: list[asyncio.Task[Any]] = []
 
     @property
@@ -196,15 +206,11 @@ class JobQueue:
         self.queue = queue
 
 
-def install(app: AppContext) -> Queue:
-    """Create the process's queue client and its readiness probe (``/ready``) on the context."""
-    queue: Queue | None = app.extras.get("queue")
-    if queue is None:
-        queue = make_queue(app.settings, app.database_url)
-        app.extras["queue"] = queue
-    probes = app.extras.setdefault("readiness_probes", {})
-    probes["queue"] = functools.partial(queue_ready, queue)
-    return queue
+def install(app: AppContext, runtime: Runtime) -> Queue:
+    """The app's queue client, created on first use (``/ready`` checks it once it exists)."""
+    if runtime.queue is None:
+        runtime.queue = make_queue(app.settings, app.database_url)
+    return runtime.queue
 
 
 @contextlib.asynccontextmanager
@@ -215,16 +221,17 @@ async def worker_lifespan(litestar_app: Litestar) -> AsyncIterator[None]:
     runs against a closed gateway, and interrupted jobs go back on the queue.
     """
     app: AppContext = litestar_app.state.ctx
-    queue = install(app)
-    runtime: WorkerRuntime | None = None
+    runtime = runtime_of(litestar_app)
+    queue = install(app, runtime)
+    worker: WorkerRuntime | None = None
     if app.settings.queue.run_in_api:
-        runtime = WorkerRuntime(app, queue=queue, mode="api")
-        await runtime.start()
-        app.extras["worker"] = runtime
+        worker = WorkerRuntime(app, gateway=runtime.gateway, queue=queue, mode="api")
+        await worker.start()
+        runtime.worker = worker
     try:
         yield
     finally:
-        if runtime is not None:
-            await runtime.stop()
-            app.extras.pop("worker", None)
+        if worker is not None:
+            await worker.stop()
+            runtime.worker = None
         await queue.disconnect()

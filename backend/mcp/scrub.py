@@ -126,6 +126,7 @@ class InstanceSecrets:
         metrics_token: the ``/metrics`` bearer token.
         database_password: the PostgreSQL password (embedded or external).
         queue_password: the queue's Redis password, if any.
+        ui_token: the token the UI's server side presents to the API.
     """
 
     jwt_secret: str = ""
@@ -133,6 +134,7 @@ class InstanceSecrets:
     metrics_token: str = ""
     database_password: str = ""
     queue_password: str = ""
+    ui_token: str = ""
 
     def named(self) -> tuple[tuple[str, str], ...]:
         """``(name, value)`` pairs, names as in the markers (``instance:jwt`` ...)."""
@@ -142,6 +144,7 @@ class InstanceSecrets:
             ("instance:metrics", self.metrics_token),
             ("instance:database", self.database_password),
             ("instance:queue", self.queue_password),
+            ("instance:ui", self.ui_token),
         )
         return tuple((name, value) for name, value in pairs if value)
 

@@ -29,6 +29,7 @@ def make_context(settings: Settings, database_url: str) -> AppContext:
         jwt_secret=secrets.jwt_secret(settings.auth.jwt_secret, data_dir),
         alchemy=alchemy_config(settings, database_url),
         metrics_token=secrets.metrics_token(settings.app.metrics_token, data_dir),
+        ui_token=secrets.ui_token(settings.auth.ui_token, data_dir),
     )
 
 

@@ -16,17 +16,20 @@ from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPluginProtocol
 
 from backend.config import openapi_config
+from backend.domain.accounts.addresses import ClientAddresses
 from backend.domain.accounts.auth import auth_middleware
 from backend.domain.accounts.deps import provide_current_user
 from backend.domain.accounts.services import UserService
-from backend.domain.accounts.throttle import LoginThrottle
+from backend.domain.accounts.throttle import LoginThrottle, ThrottleLimits
 from backend.domain.endpoints.runtime import endpoints_lifespan
 from backend.domain.projects.guards import provide_project_ctx
+from backend.domain.servers.probes import ProbeLimiter
 from backend.domain.servers.runtime import gateway_runtime
 from backend.domain.system.metrics import HttpMetricsMiddleware, Metrics
 from backend.lib.context import AppContext
 from backend.lib.exceptions import EXCEPTION_HANDLERS
 from backend.lib.request import AppRequest
+from backend.lib.runtime import Runtime, provide_gateway, provide_runtime
 from backend.lib.worker import worker_lifespan
 from backend.server.headers import SecurityHeaders
 from backend.server.routes import ROUTE_HANDLERS
@@ -36,21 +39,40 @@ logger = logging.getLogger("mcp_orch.app")
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
 
 
+def build_runtime(ctx: AppContext) -> Runtime:
+    """The app's :class:`Runtime`: metrics, login throttle and test-run limits now; the lifespans add the rest."""
+    auth, gateway = ctx.settings.auth, ctx.settings.gateway
+    runtime = Runtime(
+        metrics=Metrics(ctx.alchemy),
+        login_throttle=LoginThrottle(
+            ctx.alchemy,
+            ThrottleLimits(
+                max_failures=auth.login_max_failures,
+                address_max_failures=auth.login_address_max_failures,
+                account_slowdown_after=auth.login_account_slowdown_after,
+                window_seconds=auth.login_window_seconds,
+            ),
+        ),
+        client_addresses=ClientAddresses.of(auth.trusted_proxies, ctx.ui_token),
+        test_runs=ProbeLimiter(gateway.max_test_runs_per_user, gateway.max_test_runs_per_project),
+    )
+    runtime.metrics.track(runtime)
+    return runtime
+
+
 class CorePlugin(InitPluginProtocol):
-    """Wires routes, auth, errors and start-up tasks around an :class:`AppContext`."""
+    """Wires routes, auth, errors and start-up tasks around an :class:`AppContext` and the app's :class:`Runtime`."""
 
     def __init__(self, ctx: AppContext, lifespans: list[Lifespan] | None = None) -> None:
         self.ctx = ctx
         self.lifespans = lifespans or []
+        self.runtime = build_runtime(ctx)
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         """Register everything on the app config."""
         ctx = self.ctx
-        ctx.extras.setdefault(
-            "login_throttle",
-            LoginThrottle(ctx.alchemy, ctx.settings.auth.login_max_failures, ctx.settings.auth.login_window_seconds),
-        )
         app_config.state["ctx"] = ctx
+        self.runtime.install(app_config.state)
         app_config.request_class = AppRequest
         # The root logger keeps the process's key=value formatter (backend.lib.log); Litestar only
         # configures its own logger.
@@ -59,14 +81,15 @@ class CorePlugin(InitPluginProtocol):
         app_config.route_handlers.extend(ROUTE_HANDLERS)
         app_config.middleware.insert(0, auth_middleware())
         # Outermost route middleware: it also counts the 401s of the auth middleware.
-        metrics = ctx.extras.setdefault("metrics", Metrics(ctx))
-        app_config.middleware.insert(0, DefineMiddleware(HttpMetricsMiddleware, metrics=metrics))
+        app_config.middleware.insert(0, DefineMiddleware(HttpMetricsMiddleware, metrics=self.runtime.metrics))
         app_config.exception_handlers.update(EXCEPTION_HANDLERS)
         app_config.openapi_config = openapi_config()
         app_config.dependencies.update(
             {
                 "current_user": Provide(provide_current_user),
                 "project_ctx": Provide(provide_project_ctx),
+                "runtime": Provide(provide_runtime, sync_to_thread=False),
+                "gateway": Provide(provide_gateway, sync_to_thread=False),
             }
         )
         app_config.lifespan.append(self._bootstrap)
@@ -92,8 +115,8 @@ class CorePlugin(InitPluginProtocol):
         yield
 
     def _gateway(self, _: Litestar) -> AbstractAsyncContextManager[None]:
-        """The MCP gateway, tool-call recorder and event sink (``ctx.extras``) for the life of the app."""
-        return gateway_runtime(self.ctx)
+        """The MCP gateway, tool-call recorder and event sink (on the :class:`Runtime`) for the life of the app."""
+        return gateway_runtime(self.ctx, self.runtime)
 
 
 def build_app(ctx: AppContext, lifespans: list[Lifespan] | None = None, **kwargs: Any) -> Litestar:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ui.api._base import BaseClient, clean
+from ui.api._base import BaseClient, clean, ui_forwarding_headers
 from ui.api.types import (
     AccessToken,
     ActivityPage,
@@ -24,9 +24,15 @@ from ui.api.types_jobs import JobEnqueued, JobRunPage, WorkerOverview, WorkerSet
 class AccountsApi(BaseClient):
     """``/api/auth``, ``/api/teams`` and ``/api/admin``."""
 
-    async def login(self, email: str, password: str) -> AccessToken:
-        """Exchange credentials for an access token."""
-        return await self.call(AccessToken, "POST", "/api/auth/login", json={"email": email, "password": password})
+    async def login(self, email: str, password: str, *, browser_address: str = "") -> AccessToken:
+        """Exchange credentials for an access token.
+
+        ``browser_address`` (the address the UI sees the browser at) is forwarded with the UI token, so
+        the API's login throttle counts the person's address, not the UI server's.
+        """
+        body = {"email": email, "password": password}
+        headers = ui_forwarding_headers(browser_address) if browser_address else {}
+        return await self.call(AccessToken, "POST", "/api/auth/login", json=body, headers=headers)
 
     async def signup(self, email: str, password: str, name: str) -> User:
         """Create an account (the first one becomes an administrator)."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import httpx
 import msgspec
 
+from backend.domain.accounts.addresses import UI_CLIENT_HEADER, UI_TOKEN_HEADER
+from backend.lib import secrets
+from backend.lib.settings import get_settings
 from ui.api.convert import decode
 
 T = TypeVar("T")
@@ -41,6 +45,17 @@ def _detail(response: httpx.Response) -> str:
     return detail
 
 
+@lru_cache(maxsize=1)
+def _ui_token() -> str:
+    settings = get_settings()
+    return secrets.ui_token(settings.auth.ui_token, settings.app.data_dir)
+
+
+def ui_forwarding_headers(browser_address: str) -> dict[str, str]:
+    """Headers that make the API count ``browser_address`` as the client (only the UI holds the token)."""
+    return {UI_TOKEN_HEADER: _ui_token(), UI_CLIENT_HEADER: browser_address}
+
+
 def clean(params: dict[str, Any]) -> dict[str, Any]:
     """Query parameters without the empty ones."""
     return {k: v for k, v in params.items() if v not in (None, "")}
@@ -57,6 +72,7 @@ class BaseClient:
     async def raw(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:  # noqa: ASYNC109 - passed to httpx
         """Send a request; the decoded JSON body (``None`` for 204)."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers |= kwargs.pop("headers", None) or {}
         try:
             async with httpx.AsyncClient(base_url=self.base_url, timeout=timeout or self.timeout) as http:
                 response = await http.request(method, path, headers=headers, **kwargs)

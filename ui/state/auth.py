@@ -86,8 +86,11 @@ class AuthState(rx.State):
         async with self:
             self.submitting = True
             target = _safe_next(self.router.url.query_parameters.get("next", HOME_ROUTE))
+            browser = self.router.session.client_ip
         try:
-            answer = await api_client().login(form.get("email", "").strip(), form.get("password", ""))
+            answer = await api_client().login(
+                form.get("email", "").strip(), form.get("password", ""), browser_address=browser
+            )
         except ApiError as exc:
             async with self:
                 self.submitting = False

@@ -16,15 +16,11 @@ from backend.domain.accounts.deps import provide_users_service
 from backend.domain.accounts.guards import requires_user
 from backend.domain.accounts.passwords import password_problem
 from backend.domain.accounts.services import UserService, normalise_email
-from backend.domain.accounts.throttle import LoginThrottle
 from backend.lib.context import AppContext
 from backend.lib.crypto import create_access_token
 from backend.lib.exceptions import ForbiddenError, TooManyRequestsError
+from backend.lib.runtime import Runtime
 from backend.lib.schema import Message
-
-
-def _client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 class AuthController(Controller):
@@ -53,12 +49,20 @@ class AuthController(Controller):
 
     @post("/login", operation_id="login", summary="Log in", status_code=HTTP_200_OK, exclude_from_auth=True)
     async def login(
-        self, data: JSONBody[s.Login], users_service: NamedDependency[UserService], request: Request[Any, Any, Any]
+        self,
+        data: JSONBody[s.Login],
+        users_service: NamedDependency[UserService],
+        runtime: NamedDependency[Runtime],
+        request: Request[Any, Any, Any],
     ) -> s.AccessToken:
-        """Exchange email and password for an access token (HS256 JWT). Repeated failures → 429."""
+        """Exchange email and password for an access token (HS256 JWT).
+
+        Repeated failures → 429 with ``Retry-After``: per account and address, per address, and a
+        growing pause per account (README, "Security model").
+        """
         ctx: AppContext = request.app.state.ctx
-        throttle: LoginThrottle = ctx.extras["login_throttle"]
-        email, address = normalise_email(data.email), _client_address(request)
+        throttle = runtime.login_throttle
+        email, address = normalise_email(data.email), runtime.client_addresses.client(request)
         wait = await throttle.retry_after(email, address)
         if wait:
             raise TooManyRequestsError("Too many failed logins; try again later", headers={"Retry-After": str(wait)})

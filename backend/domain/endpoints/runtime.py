@@ -1,7 +1,7 @@
 """The MCP endpoints inside the API process: built in the lifespan, mounted at ``/projects``.
 
-``AppContext.extras["mcp_endpoints"]`` holds the :class:`McpEndpoints` while the app runs. It
-needs the gateway (``extras["gateway"]``), so its lifespan runs after the gateway's.
+The app's :class:`~backend.lib.runtime.Runtime` holds the :class:`McpEndpoints` (``mcp_endpoints``)
+while the app runs. It needs the gateway (``Runtime.gateway``), so its lifespan runs after the gateway's.
 """
 
 from __future__ import annotations
@@ -20,22 +20,24 @@ from backend.domain.endpoints.changes import watch_changes
 from backend.domain.endpoints.directory import DbDirectory
 from backend.domain.endpoints.journal import DbSessionJournal
 from backend.lib.context import AppContext
+from backend.lib.runtime import Runtime, runtime_of
 from backend.mcp.proxy.registry import ViewRegistry
 from backend.mcp.transport import wire
 from backend.mcp.transport.app import EndpointSettings, McpEndpoints
 from backend.mcp.transport.security import OriginPolicy
+from backend.mcp.types import CallRecorder
 
 logger = logging.getLogger("mcp_orch.endpoints")
 
-EXTRAS_KEY = "mcp_endpoints"
 
-
-def build_endpoints(ctx: AppContext, upstreams: Any) -> tuple[McpEndpoints, DbSessionJournal, EndpointAuthenticator]:
+def build_endpoints(
+    ctx: AppContext, upstreams: Any, recorder: CallRecorder | None
+) -> tuple[McpEndpoints, DbSessionJournal, EndpointAuthenticator]:
     """Wire the proxy core and the transports to the database-backed domain pieces."""
     app = ctx.settings.app
     authenticator = EndpointAuthenticator(ctx)
     journal = DbSessionJournal(ctx.alchemy, usage=authenticator.take_usage)
-    registry = ViewRegistry(upstreams, DbDirectory(ctx.alchemy), recorder=ctx.extras.get("call_recorder"))
+    registry = ViewRegistry(upstreams, DbDirectory(ctx.alchemy), recorder=recorder)
     policy = OriginPolicy.build(app.public_url, app.host, app.port)
     gateway = ctx.settings.gateway
     settings = EndpointSettings(
@@ -48,14 +50,14 @@ def build_endpoints(ctx: AppContext, upstreams: Any) -> tuple[McpEndpoints, DbSe
 
 
 @asynccontextmanager
-async def endpoints_runtime(ctx: AppContext) -> AsyncIterator[None]:
-    """Run the MCP endpoints for the life of the app (session tasks, view upkeep, journal)."""
-    gateway = ctx.extras.get("gateway")
+async def endpoints_runtime(ctx: AppContext, runtime: Runtime) -> AsyncIterator[None]:
+    """Run the MCP endpoints for the life of the app (session tasks, view upkeep, journal), on ``runtime``."""
+    gateway = runtime.gateway
     if gateway is None:
         logger.warning("no gateway: MCP endpoints disabled")
         yield
         return
-    endpoints, journal, authenticator = build_endpoints(ctx, gateway)
+    endpoints, journal, authenticator = build_endpoints(ctx, gateway, runtime.call_recorder)
 
     def access_changed(revoked: set[Any]) -> None:
         authenticator.forget()
@@ -66,13 +68,11 @@ async def endpoints_runtime(ctx: AppContext) -> AsyncIterator[None]:
     try:
         async with endpoints.running(), anyio.create_task_group() as tg:
             tg.start_soon(journal.run)
-            ctx.extras[EXTRAS_KEY] = endpoints
-            ctx.extras["mcp_authenticator"] = authenticator
+            runtime.mcp_endpoints = endpoints
             try:
                 yield
             finally:
-                ctx.extras.pop(EXTRAS_KEY, None)
-                ctx.extras.pop("mcp_authenticator", None)
+                runtime.mcp_endpoints = None
                 tg.cancel_scope.cancel()
     finally:
         stop_watching()
@@ -82,14 +82,13 @@ async def endpoints_runtime(ctx: AppContext) -> AsyncIterator[None]:
 
 def endpoints_lifespan(app: Litestar) -> Any:
     """Litestar lifespan hook."""
-    return endpoints_runtime(app.state.ctx)
+    return endpoints_runtime(app.state.ctx, runtime_of(app))
 
 
 @asgi("/projects", is_mount=True, copy_scope=True, exclude_from_auth=True)
 async def mcp_endpoints(scope: Scope, receive: Receive, send: Send) -> None:
     """MCP transports (SSE and Streamable HTTP) for every project, server and unified view."""
-    ctx: AppContext = scope["app"].state.ctx
-    endpoints: McpEndpoints | None = ctx.extras.get(EXTRAS_KEY)
+    endpoints = runtime_of(scope["app"]).mcp_endpoints
     if endpoints is None:
         await wire.respond_error(send, 503, "The MCP endpoints are not running")  # type: ignore[arg-type]
         return

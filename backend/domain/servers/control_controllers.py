@@ -23,19 +23,18 @@ from backend.domain.servers.catalogue import CatalogueService
 from backend.domain.servers.control import probe, probe_spec, record_probe
 from backend.domain.servers.deps import (
     app_context,
-    call_recorder,
-    gateway_or_none,
     provide_catalogue_service,
     provide_servers_service,
     require_gateway,
     sandbox_settings,
 )
 from backend.domain.servers.errors import http_error
-from backend.domain.servers.probes import probe_limiter
 from backend.domain.servers.services import ServerService
 from backend.domain.servers.validation import ServerConfig, check_destination, validate_config
 from backend.domain.servers.views import entry_view, live_status, server_view, state_of, tool_view, tool_views
 from backend.lib.exceptions import ConflictError
+from backend.lib.runtime import Runtime
+from backend.mcp.gateway import Gateway
 from backend.mcp.netpolicy import NetworkPolicy
 from backend.mcp.types import GatewayError
 
@@ -64,6 +63,8 @@ class ServerControlController(Controller):
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
+        gateway: NamedDependency[Gateway | None],
+        runtime: NamedDependency[Runtime],
         request: Request[Any, Any, Any],
     ) -> s.ProbeReport:
         """Start a configuration without saving it, list its catalogue, stop it (developer).
@@ -85,8 +86,8 @@ class ServerControlController(Controller):
         await servers_service.release_connection()
         await check_destination(config, NetworkPolicy.from_settings(settings))
         spec = probe_spec(project_ctx.project_id, data)
-        gateway = require_gateway(request)
-        with probe_limiter(request).slot(current_user.id, project_ctx.project_id):
+        gateway = require_gateway(gateway)
+        with runtime.test_runs.slot(current_user.id, project_ctx.project_id):
             try:
                 report = await probe(gateway, spec, float(settings.start_timeout_seconds))
             except GatewayError as exc:
@@ -110,10 +111,10 @@ class ServerControlController(Controller):
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> s.Server:
         """Flip ``enabled`` (developer). Disabling stops the upstream at once."""
-        gateway = gateway_or_none(request)
         row = await servers_service.resolve(project_ctx.project_id, server)
         row = await servers_service.toggle(row, actor=current_user, gateway=gateway)
         return server_view(row, None, sandbox_settings(request))
@@ -127,10 +128,11 @@ class ServerControlController(Controller):
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> s.Server:
         """Restart the upstream now (developer). 409 when the server is disabled."""
-        gateway = require_gateway(request)
+        gateway = require_gateway(gateway)
         row = await servers_service.resolve(project_ctx.project_id, server)
         if not row.enabled:
             raise ConflictError(f"Server {row.name!r} is disabled; enable it first")
@@ -149,10 +151,11 @@ class ServerControlController(Controller):
         server: ServerRef,
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> s.Catalogue:
         """Re-list tools, prompts, resources and templates now (starting the server if needed; developer)."""
-        gateway = require_gateway(request)
+        gateway = require_gateway(gateway)
         row = await servers_service.resolve(project_ctx.project_id, server)
         if not row.enabled:
             raise ConflictError(f"Server {row.name!r} is disabled; enable it first")
@@ -195,6 +198,7 @@ class ToolController(Controller):
         catalogue_service: NamedDependency[CatalogueService],
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
         server: Annotated[str | None, QueryParameter(max_length=64, description="Server id or name")] = None,
         search: Annotated[str | None, QueryParameter(max_length=200)] = None,
@@ -214,9 +218,7 @@ class ToolController(Controller):
         if server or search:
             server_id = (await servers_service.resolve(project_id, server)).id if server else None
             rows = await catalogue_service.tools(project_id, server_id=server_id, search=search)
-        return s.ToolList(
-            items=tool_views(gateway_or_none(request), rows), context_budget=context_budget(servers, everything)
-        )
+        return s.ToolList(items=tool_views(gateway, rows), context_budget=context_budget(servers, everything))
 
     @get("/servers" + SERVER + "/catalogue", operation_id="getServerCatalogue", summary="A server's catalogue",
          guards=[project_reader])  # fmt: skip
@@ -227,11 +229,12 @@ class ToolController(Controller):
         catalogue_service: NamedDependency[CatalogueService],
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> s.Catalogue:
         """The cached tools, prompts, resources and resource templates of one server."""
         row = await servers_service.resolve(project_ctx.project_id, server)
-        return await _catalogue_view(catalogue_service, row, live_status(gateway_or_none(request), row))
+        return await _catalogue_view(catalogue_service, row, live_status(gateway, row))
 
     @patch("/servers" + SERVER + "/tools/{tool:str}", operation_id="updateTool", summary="Enable or disable a tool",
            guards=[project_developer])  # fmt: skip
@@ -244,10 +247,10 @@ class ToolController(Controller):
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> s.Tool:
         """Enable or disable one tool (developer). Disabled tools are hidden from MCP lists and refused on call."""
-        gateway = gateway_or_none(request)
         row = await servers_service.resolve(project_ctx.project_id, server)
         item = await servers_service.set_tool_enabled(row, tool, data.enabled, actor=current_user, gateway=gateway)
         live = live_status(gateway, row)
@@ -264,6 +267,8 @@ class ToolController(Controller):
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
+        gateway: NamedDependency[Gateway | None],
+        runtime: NamedDependency[Runtime],
         request: Request[Any, Any, Any],
     ) -> Response[dict[str, Any]]:
         """Call a tool and return the MCP ``CallToolResult`` JSON unchanged (developer or owner).
@@ -271,7 +276,7 @@ class ToolController(Controller):
         The server's ``timeoutSeconds`` applies. Timeout → 504, unavailable → 503, upstream error → 502,
         disabled server or tool → 409. The call is recorded in the tool-call log.
         """
-        gateway = require_gateway(request)
+        gateway = require_gateway(gateway)
         row = await servers_service.resolve(project_ctx.project_id, server)
         if not row.enabled:
             raise ConflictError(f"Server {row.name!r} is disabled")
@@ -280,7 +285,7 @@ class ToolController(Controller):
         try:
             result = await recorded_tool_call(
                 gateway,
-                call_recorder(request),
+                runtime.call_recorder,
                 project_id=row.project_id,
                 server_id=row.id,
                 server_name=row.name,

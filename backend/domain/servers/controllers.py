@@ -18,12 +18,13 @@ from backend.domain.accounts.guards import requires_user
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_developer, project_reader
 from backend.domain.servers import schemas as s
-from backend.domain.servers.deps import app_context, gateway_or_none, provide_servers_service, sandbox_settings
+from backend.domain.servers.deps import app_context, provide_servers_service, sandbox_settings
 from backend.domain.servers.importer import import_servers
 from backend.domain.servers.portability import ImportRequest, export_document
 from backend.domain.servers.services import ServerService
 from backend.domain.servers.templates import list_templates, resolve_create
 from backend.domain.servers.views import live_status, server_view
+from backend.mcp.gateway import Gateway
 from backend.mcp.netpolicy import NetworkPolicy
 
 SERVER = "/{server:str}"
@@ -43,10 +44,10 @@ class ServerController(Controller):
         *,
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> list[s.Server]:
         """The project's servers with status (live from the gateway, else cached). No secret values."""
-        gateway = gateway_or_none(request)
         rows = await servers_service.list_servers(project_ctx.project_id)
         sandbox = sandbox_settings(request)
         return [server_view(row, live_status(gateway, row), sandbox) for row in rows]
@@ -62,6 +63,7 @@ class ServerController(Controller):
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> s.Server:
         """Register a stdio or remote server (developer). Bad specs → 422 naming the field; taken name → 409.
@@ -70,7 +72,6 @@ class ServerController(Controller):
         /api/server-templates``); missing required env values or headers → 422 naming them. The
         upstream starts lazily, on first use.
         """
-        gateway = gateway_or_none(request)
         create = resolve_create(data)
         settings = app_context(request).settings.gateway
         policy = await servers_service.command_policy(settings)
@@ -105,6 +106,7 @@ class ServerController(Controller):
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> s.ImportReport:
         """Import a ``{"mcpServers": {...}}`` document (developer).
@@ -120,7 +122,7 @@ class ServerController(Controller):
             data.mcp_servers,
             actor=current_user,
             policy=policy,
-            gateway=gateway_or_none(request),
+            gateway=gateway,
             network=NetworkPolicy.from_settings(settings),
         )
 
@@ -131,11 +133,12 @@ class ServerController(Controller):
         server: ServerRef,
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> s.Server:
         """One server with status, pid and stderr tail while running. Env/headers show keys only."""
         row = await servers_service.resolve(project_ctx.project_id, server)
-        return server_view(row, live_status(gateway_or_none(request), row), sandbox_settings(request))
+        return server_view(row, live_status(gateway, row), sandbox_settings(request))
 
     @patch(SERVER, operation_id="updateServer", summary="Update a server", guards=[project_developer])
     async def update_server(
@@ -146,13 +149,13 @@ class ServerController(Controller):
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> s.Server:
         """Change a server (developer). ``env``/``headers`` merge per key; ``null`` removes a key.
 
         A changed command, args, env, cwd, URL, headers or isolation restarts a running upstream.
         """
-        gateway = gateway_or_none(request)
         row = await servers_service.resolve(project_ctx.project_id, server)
         settings = app_context(request).settings.gateway
         policy = await servers_service.command_policy(settings)
@@ -171,13 +174,12 @@ class ServerController(Controller):
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
+        gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> None:
         """Delete a server (developer): its upstream stops, its catalogue, logs and sandbox home go; tool calls stay."""
         row = await servers_service.resolve(project_ctx.project_id, server)
-        await servers_service.delete_server(
-            row, actor=current_user, gateway=gateway_or_none(request), sandbox=sandbox_settings(request)
-        )
+        await servers_service.delete_server(row, actor=current_user, gateway=gateway, sandbox=sandbox_settings(request))
 
 
 class ServerTemplateController(Controller):

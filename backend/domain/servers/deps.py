@@ -15,7 +15,6 @@ from backend.lib.context import AppContext
 if TYPE_CHECKING:
     from backend.lib.settings import SandboxSettings
     from backend.mcp.gateway import Gateway
-    from backend.mcp.types import CallRecorder
 
 provide_servers_service = create_service_provider(ServerService)
 provide_catalogue_service = create_service_provider(CatalogueService)
@@ -32,21 +31,8 @@ def sandbox_settings(request: Request[Any, Any, Any]) -> SandboxSettings:
     return app_context(request).settings.gateway.sandbox
 
 
-def gateway_or_none(request: Request[Any, Any, Any]) -> Gateway | None:
-    """The running gateway, if this process has one (registry edits work without it)."""
-    gateway: Gateway | None = app_context(request).extras.get("gateway")
-    return gateway
-
-
-def require_gateway(request: Request[Any, Any, Any]) -> Gateway:
-    """The running gateway, or 503."""
-    gateway = gateway_or_none(request)
+def require_gateway(gateway: Gateway | None) -> Gateway:
+    """The running gateway (the ``gateway`` dependency), or 503 when this process runs none."""
     if gateway is None:
         raise ServiceUnavailableError("The MCP gateway is not running in this process")
     return gateway
-
-
-def call_recorder(request: Request[Any, Any, Any]) -> CallRecorder | None:
-    """The tool-call recorder, if running."""
-    recorder: CallRecorder | None = app_context(request).extras.get("call_recorder")
-    return recorder

@@ -12,23 +12,21 @@ import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 from uuid import UUID
 
-from litestar import Request
-
-from backend.lib.context import AppContext
 from backend.lib.exceptions import TooManyRequestsError
 
 logger = logging.getLogger("mcp_orch.servers")
 
 # A test run lasts seconds (at most the start timeout): clients may try again soon.
 RETRY_AFTER_SECONDS = 5
-EXTRAS_KEY = "probe_limiter"
 
 
 class ProbeLimiter:
-    """Counts running test runs per user and per project; refuses one past either limit (429)."""
+    """Counts running test runs per user and per project; refuses one past either limit (429).
+
+    One per app, on its :class:`~backend.lib.runtime.Runtime` (``test_runs``).
+    """
 
     def __init__(self, per_user: int, per_project: int) -> None:
         self.per_user = per_user
@@ -63,15 +61,3 @@ def _drop(counter: Counter[UUID], key: UUID) -> None:
 def _refusal(message: str) -> TooManyRequestsError:
     logger.info("test run refused", extra={"reason": message})
     return TooManyRequestsError(message, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
-
-
-def probe_limiter(request: Request[Any, Any, Any]) -> ProbeLimiter:
-    """The process's limiter (created on first use from the gateway settings)."""
-    ctx: AppContext = request.app.state.ctx
-    limiter: ProbeLimiter | None = ctx.extras.get(EXTRAS_KEY)
-    if limiter is None:
-        settings = ctx.settings.gateway
-        limiter = ctx.extras[EXTRAS_KEY] = ProbeLimiter(
-            settings.max_test_runs_per_user, settings.max_test_runs_per_project
-        )
-    return limiter

@@ -1,7 +1,8 @@
 """The gateway inside the API process: created in the app lifespan, configured from the registry.
 
-``AppContext.extras`` holds ``gateway``, ``call_recorder`` and ``gateway_events`` while the app
-runs. Every registered server is configured at start (upstreams still start lazily, on first use).
+The app's :class:`~backend.lib.runtime.Runtime` holds ``gateway``, ``call_recorder`` and
+``gateway_events`` while the app runs. Every registered server is configured at start (upstreams
+still start lazily, on first use).
 """
 
 from __future__ import annotations
@@ -9,16 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import event, select, update
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.orm import Mapper, object_session
+from sqlalchemy import update
+from sqlalchemy.engine import make_url
 
 from backend.db import models as m
 from backend.domain.logs.events import GatewayEventSink
 from backend.domain.logs.recorder import ToolCallRecorder
-from backend.domain.servers.sandboxing import forget_after_commit
 from backend.domain.servers.specs import load_all_specs
 from backend.lib.after_commit import drain_after_commit_tasks
 from backend.lib.context import AppContext
@@ -26,30 +25,13 @@ from backend.lib.keys import encryption_key
 from backend.mcp.gateway import Gateway
 from backend.mcp.scrub import InstanceSecrets
 
+if TYPE_CHECKING:
+    from backend.lib.runtime import Runtime
+
 # States that only make sense while this process runs the upstream.
 _LIVE_STATES = ("starting", "running", "backoff")
 
 logger = logging.getLogger("mcp_orch.gateway")
-
-# The gateways of the apps running in this process (one in production; several in tests). Only the
-# project-deletion hook below uses it: a project's servers vanish by database cascade, not through
-# the registry service, so their upstreams must be removed here.
-_RUNNING: set[Gateway] = set()
-
-
-@event.listens_for(m.Project, "before_delete")
-def _remove_servers_of_deleted_project(_: Mapper[Any], connection: Connection, project: m.Project) -> None:
-    """When a project row is deleted, stop its servers' upstreams and remove their sandbox homes after the commit.
-
-    Issue 12 (typed change events) replaces this hook; until then it is the only place that sees
-    servers deleted by the project's cascade.
-    """
-    session = object_session(project)
-    if session is None or not _RUNNING:
-        return
-    server_ids = list(connection.execute(select(m.Server.id).where(m.Server.project_id == project.id)).scalars())
-    for gateway in list(_RUNNING):
-        forget_after_commit(session, gateway, gateway.settings.sandbox, server_ids)
 
 
 def _url_password(url: str) -> str:
@@ -72,30 +54,25 @@ def instance_secrets(ctx: AppContext) -> InstanceSecrets:
     return InstanceSecrets(
         jwt_secret=ctx.jwt_secret,
         encryption_key=key,
-        metrics_token=getattr(ctx, "metrics_token", "") or settings.app.metrics_token,
+        metrics_token=ctx.metrics_token or settings.app.metrics_token,
         database_password=_url_password(ctx.database_url),
         queue_password=_url_password(settings.queue.url),
+        ui_token=ctx.ui_token,
     )
 
 
 @asynccontextmanager
-async def gateway_runtime(ctx: AppContext) -> AsyncIterator[None]:
-    """Run the gateway, the tool-call recorder and the event sink for the life of the app."""
+async def gateway_runtime(ctx: AppContext, runtime: Runtime) -> AsyncIterator[None]:
+    """Run the gateway, the tool-call recorder and the event sink for the life of the app (on ``runtime``)."""
     settings = ctx.settings.gateway
-    metrics = ctx.extras.get("metrics")
-    recorder = ToolCallRecorder(
-        ctx.alchemy,
-        capacity=settings.call_log_buffer,
-        on_record=metrics.observe_call if metrics is not None else None,
-    )
+    recorder = ToolCallRecorder(ctx.alchemy, capacity=settings.call_log_buffer, on_record=runtime.metrics.observe_call)
     events = GatewayEventSink(ctx.alchemy, capacity=settings.call_log_buffer)
     recorder.start()
     events.start()
     gateway = Gateway(settings, events, instance_secrets=instance_secrets(ctx))
     recorder.scrubber_of = gateway.scrubber
     await gateway.start()
-    ctx.extras.update(gateway=gateway, call_recorder=recorder, gateway_events=events)
-    _RUNNING.add(gateway)
+    runtime.gateway, runtime.call_recorder, runtime.gateway_events = gateway, recorder, events
     try:
         async with ctx.alchemy.get_session() as session:
             # Nothing runs yet in this process: cached "running" states from a previous run are stale.
@@ -107,9 +84,7 @@ async def gateway_runtime(ctx: AppContext) -> AsyncIterator[None]:
         logger.info("gateway started", extra={"servers": len(specs)})
         yield
     finally:
-        _RUNNING.discard(gateway)
-        for key in ("gateway", "call_recorder", "gateway_events"):
-            ctx.extras.pop(key, None)
+        runtime.gateway = runtime.call_recorder = runtime.gateway_events = None
         await drain_after_commit_tasks()
         await gateway.close()
         await recorder.close()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from litestar import Controller, Request, get
+from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
 from sqlalchemy import select
 
@@ -17,12 +16,9 @@ from backend.domain.accounts.auth import CurrentUser
 from backend.domain.accounts.guards import requires_user
 from backend.domain.projects.services import visible_project_ids
 from backend.domain.servers import schemas as s
-from backend.domain.servers.deps import gateway_or_none
 from backend.domain.servers.services import ServerService
 from backend.domain.servers.views import live_status, state_of
-
-if TYPE_CHECKING:
-    from backend.mcp.gateway import Gateway
+from backend.mcp.gateway import Gateway
 
 
 class ServerSummaryService(SQLAlchemyAsyncRepositoryService[m.Server]):
@@ -68,7 +64,7 @@ class ServerSummaryController(Controller):
         *,
         server_summary_service: NamedDependency[ServerSummaryService],
         current_user: NamedDependency[CurrentUser],
-        request: Request[Any, Any, Any],
+        gateway: NamedDependency[Gateway | None],
     ) -> list[s.ProjectServerSummary]:
         """For each project you belong to that has servers (every project for an administrator): servers,
         enabled servers, cached tools, and servers per state (live from the gateway, else the last check).
@@ -76,4 +72,4 @@ class ServerSummaryController(Controller):
         One call instead of one ``listServers`` per project.
         """
         rows = await server_summary_service.visible_servers(current_user)
-        return summarize(gateway_or_none(request), rows)
+        return summarize(gateway, rows)

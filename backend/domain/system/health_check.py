@@ -158,7 +158,7 @@ async def run_health_check(ctx: dict[str, Any], *, project_id: UUID | None, conc
     app: AppContext = ctx["app"]
     async with app.alchemy.get_session() as session:
         targets = await load_targets(session, project_id)
-    gateway: HealthGateway | None = app.extras.get("gateway")
+    gateway: HealthGateway | None = ctx.get("gateway")
     if gateway is None and targets:
         raise RuntimeError("no gateway in this process: health checks need one")
     timeout = float(app.settings.gateway.start_timeout_seconds)

@@ -25,15 +25,14 @@ from sqlalchemy import func, select
 from backend.db import models as m
 
 if TYPE_CHECKING:
+    from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
     from prometheus_client.metrics_core import Metric
 
-    from backend.lib.context import AppContext
-    from backend.mcp.gateway import Gateway
+    from backend.lib.runtime import Runtime
     from backend.mcp.types import CallRecord
 
 PREFIX = "mcp_orch"
-EXTRAS_KEY = "metrics"
 
 # Tool calls last from milliseconds to minutes; HTTP requests mostly well under a second.
 CALL_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
@@ -43,7 +42,10 @@ HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 3
 class Metrics:
     """The app's registry and the metrics counted as events happen."""
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, alchemy: SQLAlchemyAsyncConfig) -> None:
+        self.alchemy = alchemy
+        # Job runs by (job, status), counted in the database just before each scrape.
+        self.job_runs: dict[tuple[str, str], int] = {}
         self.registry = CollectorRegistry(auto_describe=True)
         self.http_requests = Counter(
             f"{PREFIX}_http_requests",
@@ -71,8 +73,10 @@ class Metrics:
             buckets=CALL_BUCKETS,
             registry=self.registry,
         )
-        self.runtime = RuntimeCollector(ctx)
-        self.registry.register(self.runtime)
+
+    def track(self, runtime: Runtime) -> None:
+        """Read the scrape-time metrics from ``runtime`` (the runtime that holds this registry)."""
+        self.registry.register(RuntimeCollector(runtime))
 
     def observe_call(self, call: CallRecord) -> None:
         """Count one finished tool call (called by the recorder for every call; must stay cheap)."""
@@ -88,9 +92,9 @@ class Metrics:
     async def refresh_jobs(self) -> None:
         """Count ``job_run`` rows by job and status for the next scrape (the table is shared by all workers)."""
         query = select(m.JobRun.job, m.JobRun.status, func.count()).group_by(m.JobRun.job, m.JobRun.status)
-        async with self.runtime.ctx.alchemy.get_session() as session:
+        async with self.alchemy.get_session() as session:
             rows = (await session.execute(query)).all()
-        self.runtime.job_runs = {(job, status): int(count) for job, status, count in rows}
+        self.job_runs = {(job, status): int(count) for job, status, count in rows}
 
     def exposition(self) -> bytes:
         """The registry in the Prometheus text format."""
@@ -98,11 +102,10 @@ class Metrics:
 
 
 class RuntimeCollector(Collector):
-    """Reads live state from the app's runtime objects (``ctx.extras``) when scraped."""
+    """Reads live state from the app's :class:`~backend.lib.runtime.Runtime` when scraped."""
 
-    def __init__(self, ctx: AppContext) -> None:
-        self.ctx = ctx
-        self.job_runs: dict[tuple[str, str], int] = {}
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
 
     def collect(self) -> Iterator[Metric]:
         """Yield the scrape-time metric families."""
@@ -113,13 +116,13 @@ class RuntimeCollector(Collector):
         jobs = GaugeMetricFamily(
             f"{PREFIX}_job_runs", "Job runs in the history by job and status.", labels=["job", "status"]
         )
-        for (job, status), count in sorted(self.job_runs.items()):
+        for (job, status), count in sorted(self.runtime.metrics.job_runs.items()):
             jobs.add_metric([job, status], count)
         yield jobs
 
     def _sessions(self) -> Iterator[Metric]:
         family = GaugeMetricFamily(f"{PREFIX}_mcp_sessions", "Live MCP sessions by transport.", labels=["transport"])
-        endpoints = self.ctx.extras.get("mcp_endpoints")
+        endpoints = self.runtime.mcp_endpoints
         tally: Tally[str] = Tally()
         if endpoints is not None:
             tally.update(str(live.transport) for live in endpoints.table.all())
@@ -128,7 +131,7 @@ class RuntimeCollector(Collector):
         yield family
 
     def _upstreams(self) -> Iterator[Metric]:
-        gateway: Gateway | None = self.ctx.extras.get("gateway")
+        gateway = self.runtime.gateway
         running = gateway.running() if gateway is not None else []
         restarts_of = {server_id: gateway.status(server_id).restarts for server_id in running} if gateway else {}
         yield GaugeMetricFamily(
@@ -146,7 +149,7 @@ class RuntimeCollector(Collector):
         yield restarts
 
     def _call_log(self) -> Iterator[Metric]:
-        recorder = self.ctx.extras.get("call_recorder")
+        recorder = self.runtime.call_recorder
         writer = recorder.writer if recorder is not None else None
         yield GaugeMetricFamily(
             f"{PREFIX}_call_log_pending", "Tool calls waiting in the log buffer.", value=writer.pending if writer else 0
@@ -163,8 +166,7 @@ class RuntimeCollector(Collector):
         )
 
     def _server_logs_dropped(self) -> Metric:
-        gateway: Gateway | None = self.ctx.extras.get("gateway")
-        events = self.ctx.extras.get("gateway_events")
+        gateway, events = self.runtime.gateway, self.runtime.gateway_events
         family = CounterMetricFamily(
             f"{PREFIX}_server_logs_dropped",
             "Server log lines dropped: over a server's rate limit (rate) or with the log queue full (buffer).",

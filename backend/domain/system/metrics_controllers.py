@@ -12,14 +12,15 @@ import hmac
 import ipaddress
 from typing import Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from backend.domain.system.metrics import EXTRAS_KEY, Metrics
 from backend.lib.context import AppContext
 from backend.lib.exceptions import ForbiddenError
+from backend.lib.runtime import Runtime
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -63,9 +64,8 @@ class MetricsController(Controller):
         include_in_schema=False,
         media_type=CONTENT_TYPE_LATEST,
     )
-    async def metrics(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def metrics(self, runtime: NamedDependency[Runtime]) -> Response[bytes]:
         """HTTP, tool-call, session, upstream, call-log and job metrics in the Prometheus text format."""
-        ctx: AppContext = request.app.state.ctx
-        metrics: Metrics = ctx.extras[EXTRAS_KEY]
+        metrics = runtime.metrics
         await metrics.refresh_jobs()
         return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

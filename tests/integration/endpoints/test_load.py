@@ -8,6 +8,7 @@ from typing import Any
 import anyio
 import pytest
 
+from backend.lib.runtime import runtime_of
 from backend.mcp.transport.sessions import LiveSession
 from tests.integration.endpoints._support import Live, connect, eventually, make_world, texts
 
@@ -38,9 +39,10 @@ async def test_fifty_sessions_each_get_their_own_replies(live: Live) -> None:
                 tg.start_soon(session, n)
     assert failures == []
 
-    ctx = live.app.state.ctx
-    endpoints = ctx.extras["mcp_endpoints"]
-    gateway = ctx.extras["gateway"]
+    runtime = runtime_of(live.app)
+    endpoints, gateway = runtime.mcp_endpoints, runtime.gateway
+    assert endpoints is not None
+    assert gateway is not None
 
     async def drained() -> bool:
         return len(endpoints.table) == 0 and all(not v.sessions for v in endpoints.registry.views())

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from mcp.shared.exceptions import MCPError
 
+from backend.lib.runtime import runtime_of
 from backend.lib.settings import Settings
 from tests.integration.endpoints._support import ACCEPT, INIT, Live, World, connect, eventually, make_world, texts
 
@@ -61,7 +62,8 @@ async def test_a_key_past_its_session_cap_gets_429_until_it_closes_one(live: Liv
 
 async def test_sse_streams_count_and_a_closed_stream_frees_its_slot(live: Live) -> None:
     world = await make_world(live)
-    endpoints = live.app.state.ctx.extras["mcp_endpoints"]
+    endpoints = runtime_of(live.app).mcp_endpoints
+    assert endpoints is not None
     url = world.url("echo", "sse")
     timeout = httpx.Timeout(30, read=None)
     streams = []  # kept referenced: a collected iterator would close its stream

@@ -10,6 +10,7 @@ import pytest
 from litestar import Litestar
 from prometheus_client.parser import text_string_to_metric_families
 
+from backend.lib.runtime import runtime_of
 from backend.lib.settings import Settings
 from tests.factories import Actor, Api
 from tests.integration.servers._support import call, create_server, eventually, upstream_body
@@ -116,7 +117,7 @@ async def test_a_log_flood_is_cut_counted_and_marked_and_other_projects_keep_the
         return logs if logs["total"] >= 2 else None
 
     await eventually(quiet_lines)
-    exposition = app.state.ctx.extras["metrics"].exposition().decode()
+    exposition = runtime_of(app).metrics.exposition().decode()
     samples = {
         sample.labels.get("reason"): sample.value
         for family in text_string_to_metric_families(exposition)

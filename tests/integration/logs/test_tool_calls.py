@@ -10,6 +10,7 @@ import anyio
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from backend.lib.runtime import runtime_of
 from backend.lib.settings import Settings
 from backend.server.asgi import create_app
 from tests.factories import Actor, Api
@@ -153,7 +154,8 @@ async def test_recorder_never_blocks_calls_and_counts_drops(settings: Settings) 
         slug = (await local.project(admin))["slug"]
         await create_server(local, admin, slug, echo_body())
         assert (await call(local, admin, slug, "echo", "echo")).status_code == 200
-        recorder = app.state.ctx.extras["call_recorder"]
+        recorder = runtime_of(app).call_recorder
+        assert recorder is not None
         recorder.writer.interval = 3600  # the writer only wakes on a full batch: overflow is certain
         statuses: list[int] = []
 

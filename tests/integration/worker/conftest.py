@@ -75,9 +75,8 @@ async def start_worker(settings: Settings, database: DatabaseHandle) -> AsyncIte
             )
             app = make_context(worker_settings, database.url)
             stack.push_async_callback(app.alchemy.get_engine().dispose)
-            if gateway:
-                await stack.enter_async_context(probe_gateway(app))
-            runtime = WorkerRuntime(app, mode="test", extra_tasks=extra_tasks)
+            probes = await stack.enter_async_context(probe_gateway(app)) if gateway else None
+            runtime = WorkerRuntime(app, gateway=probes, mode="test", extra_tasks=extra_tasks)
             stack.push_async_callback(runtime.queue.disconnect)
             await runtime.start()
             stack.push_async_callback(runtime.stop)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
@@ -34,7 +34,12 @@ from backend.domain.projects.services._queries import (
     unique_slug,
     visible_project_ids,
 )
+from backend.domain.servers.sandboxing import forget_after_commit
 from backend.lib.exceptions import ConflictError, ForbiddenError, NotFoundError
+
+if TYPE_CHECKING:
+    from backend.lib.settings import SandboxSettings
+    from backend.mcp.gateway import Gateway
 
 logger = logging.getLogger("mcp_orch.projects")
 
@@ -265,8 +270,14 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
         await self.repository.session.flush()
         return project
 
-    async def delete_project(self, ctx: ProjectContext, actor: CurrentUser) -> None:
-        """Delete a project with its members, attachments and favourites (the activity trail stays)."""
+    async def delete_project(
+        self, ctx: ProjectContext, actor: CurrentUser, *, gateway: Gateway | None, sandbox: SandboxSettings
+    ) -> None:
+        """Delete a project with its members, attachments and favourites (the activity trail stays).
+
+        Its servers go by the database cascade; once the deletion commits, their upstreams stop (when
+        ``gateway`` runs them) and their sandbox homes are removed.
+        """
         session = self.repository.session
         project = await self.require(ctx.project_id)
         await ActivityService(session=session).record(
@@ -281,6 +292,8 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
         # Log tables carry no foreign keys (their writer must not lock project rows): delete them here.
         await session.execute(delete(m.ToolCall).where(m.ToolCall.project_id == project.id))
         await session.execute(delete(m.ServerLog).where(m.ServerLog.project_id == project.id))
+        server_ids = (await session.execute(select(m.Server.id).where(m.Server.project_id == project.id))).scalars()
+        forget_after_commit(session, gateway, sandbox, list(server_ids))
         await session.delete(project)
         await session.flush()
         logger.info("project deleted", extra={"project_id": str(project.id)})
