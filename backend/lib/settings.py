@@ -48,14 +48,14 @@ def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in _env(name, default).split(",") if item.strip()]
 
 
-def _cidrs(name: str, values: list[str]) -> tuple[str, ...]:
-    """Validated networks (``10.0.0.0/8``, ``::1``): a typo must stop the start, not silently trust nobody."""
+def _env_cidrs(name: str) -> tuple[str, ...]:
+    """Comma-separated networks (``10.0.0.0/8``, ``::1``), validated: a typo must stop the start."""
     checked = []
-    for value in values:
+    for value in _env_list(name, ""):
         try:
             checked.append(str(ipaddress.ip_network(value, strict=False)))
-        except ValueError as exc:
-            raise ValueError(f"{name}: {value!r} is not an IP network (CIDR)") from exc
+        except ValueError:
+            raise ValueError(f"{name}: {value!r} is not a CIDR (e.g. 10.0.0.0/8)") from None
     return tuple(checked)
 
 
@@ -112,9 +112,7 @@ class AuthSettings:
     )
     login_window_seconds: int = field(default_factory=lambda: _env_int("MCP_ORCH_LOGIN_WINDOW_SECONDS", 900))
     # Peers whose X-Forwarded-For is believed (CIDRs); empty: the TCP peer is the client, always.
-    trusted_proxies: tuple[str, ...] = field(
-        default_factory=lambda: _cidrs("MCP_ORCH_TRUSTED_PROXIES", _env_list("MCP_ORCH_TRUSTED_PROXIES", ""))
-    )
+    trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_cidrs("MCP_ORCH_TRUSTED_PROXIES"))
     # Shared by the API and the UI's server side, which forwards the browser's address with it.
     ui_token: str = field(default_factory=lambda: _env("MCP_ORCH_UI_TOKEN"))
     key_create_max_per_hour: int = field(default_factory=lambda: _env_int("MCP_ORCH_KEY_CREATE_MAX_PER_HOUR", 20))
@@ -127,15 +125,6 @@ class CryptoSettings:
     """Encryption at rest for secrets (server env values, remote headers)."""
 
     encryption_key: str = field(default_factory=lambda: _env("MCP_ORCH_ENCRYPTION_KEY"))
-
-
-def _private_networks(values: list[str]) -> tuple[str, ...]:
-    for value in values:
-        try:
-            ipaddress.ip_network(value, strict=False)
-        except ValueError:
-            raise ValueError(f"MCP_ORCH_ALLOWED_PRIVATE_NETWORKS: {value!r} is not a CIDR (e.g. 10.0.0.0/8)") from None
-    return tuple(values)
 
 
 def _data_dir() -> Path:
@@ -177,7 +166,7 @@ class GatewaySettings:
     )
     # CIDRs of loopback/private/reserved networks remote servers may reach (link-local and metadata: never).
     allowed_private_networks: tuple[str, ...] = field(
-        default_factory=lambda: _private_networks(_env_list("MCP_ORCH_ALLOWED_PRIVATE_NETWORKS", ""))
+        default_factory=lambda: _env_cidrs("MCP_ORCH_ALLOWED_PRIVATE_NETWORKS")
     )
     idle_stop_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_IDLE_STOP_SECONDS", 600))
     start_timeout_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_START_TIMEOUT_SECONDS", 30))

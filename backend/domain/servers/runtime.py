@@ -54,7 +54,7 @@ def instance_secrets(ctx: AppContext) -> InstanceSecrets:
     return InstanceSecrets(
         jwt_secret=ctx.jwt_secret,
         encryption_key=key,
-        metrics_token=ctx.metrics_token or settings.app.metrics_token,
+        metrics_token=ctx.metrics_token,
         database_password=_url_password(ctx.database_url),
         queue_password=_url_password(settings.queue.url),
         ui_token=ctx.ui_token,
