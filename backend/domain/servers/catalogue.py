@@ -76,10 +76,14 @@ def catalogue_rows(server_id: UUID, project_id: UUID, catalogue: Catalogue) -> l
 
 async def store_catalogue(session: AsyncSession, server_id: UUID, catalogue: Catalogue) -> int | None:
     """Upsert ``catalogue`` for a server; returns its tool count, or ``None`` if the server is gone."""
-    # Locking the server row orders this against a concurrent delete (no FK failure mid-upsert).
-    found = await session.execute(select(m.Server.project_id).where(m.Server.id == server_id).with_for_update())
-    project_id = found.scalar_one_or_none()
+    # Lock the project row, then the server row: the order a project deletion takes them (the project,
+    # then its servers by cascade), so the two never deadlock; a deleted server is then simply gone.
+    project_id = (await session.execute(select(m.Server.project_id).where(m.Server.id == server_id))).scalar()
     if project_id is None:
+        return None
+    await session.execute(select(m.Project.id).where(m.Project.id == project_id).with_for_update(key_share=True))
+    found = await session.execute(select(m.Server.project_id).where(m.Server.id == server_id).with_for_update())
+    if found.scalar_one_or_none() is None:
         return None
     rows = catalogue_rows(server_id, project_id, catalogue)
     if rows:
