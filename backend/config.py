@@ -12,14 +12,14 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 import backend
+from backend.domain.changes.commit import commit_and_deliver
 from backend.lib.settings import Settings
 
 
 def alchemy_config(settings: Settings, database_url: str) -> SQLAlchemyAsyncConfig:
-    """SQLAlchemy config: one session per request, committed by the before-send hook on 2xx."""
-    return SQLAlchemyAsyncConfig(
+    """SQLAlchemy config: one session per request; on 2xx the before-send hook commits, then delivers its events."""
+    config = SQLAlchemyAsyncConfig(
         connection_string=database_url,
-        before_send_handler="autocommit",
         session_config=AsyncSessionConfig(expire_on_commit=False),
         engine_config=EngineConfig(
             pool_size=settings.db.pool_size,
@@ -33,6 +33,9 @@ def alchemy_config(settings: Settings, database_url: str) -> SQLAlchemyAsyncConf
         alembic_config=AlembicAsyncConfig(script_location="migrations", version_table_name="alembic_version"),
         create_all=False,
     )
+    # Set after construction: the session scope key is only made unique by the config itself.
+    config.before_send_handler = commit_and_deliver(config.session_scope_key)
+    return config
 
 
 def openapi_config() -> OpenAPIConfig:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from backend.domain.accounts.addresses import ClientAddresses
     from backend.domain.accounts.throttle import LoginThrottle
+    from backend.domain.changes.hub import ChangeHub
     from backend.domain.logs.events import GatewayEventSink
     from backend.domain.logs.recorder import ToolCallRecorder
     from backend.domain.servers.probes import ProbeLimiter
@@ -44,6 +45,8 @@ class Runtime:
         login_throttle: Failed-login counting for ``POST /api/auth/login``.
         client_addresses: Whose address a request is (trusted proxies, the UI's forwarded browser address).
         test_runs: Concurrent test runs (``POST …/servers/test``) per user and per project.
+        changes: The change hub: committed change events applied here and sent to every replica; also
+            the MCP endpoints' relay to other replicas.
         gateway: The MCP gateway (upstream supervision); ``None`` before its lifespan starts and after it stops.
         gateway_events: Where the gateway's status changes and server log lines go (written in batches).
         call_recorder: The tool-call log buffer (REST and MCP calls).
@@ -59,11 +62,13 @@ class Runtime:
         login_throttle: LoginThrottle,
         client_addresses: ClientAddresses,
         test_runs: ProbeLimiter,
+        changes: ChangeHub,
     ) -> None:
         self.metrics = metrics
         self.login_throttle = login_throttle
         self.client_addresses = client_addresses
         self.test_runs = test_runs
+        self.changes = changes
         self.gateway: Gateway | None = None
         self.gateway_events: GatewayEventSink | None = None
         self.call_recorder: ToolCallRecorder | None = None

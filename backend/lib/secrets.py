@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -24,13 +25,18 @@ def _read_or_create(path: Path, make: str) -> str:
             raise SecretFileError(f"{path} is empty; restore it from backup or set the variable explicitly")
         return value
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # O_EXCL: two processes starting at once must not write two different keys.
+    # Written whole to a private temporary file, then linked into place: link() fails if the name
+    # exists, so two processes starting at once never write two keys, and nobody reads a half-written one.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read_or_create(path, make)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(make + "\n")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(make + "\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return _read_or_create(path, make)
+    finally:
+        Path(tmp).unlink()
     return make
 
 

@@ -206,6 +206,9 @@ class QueueSettings:
 
     url: str = field(default_factory=lambda: _env("MCP_ORCH_QUEUE_URL"))
     run_in_api: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_WORKER_IN_API", True))
+    # Every API replica re-reads servers, keys and sessions from the database at least this often
+    # (change events normally arrive within milliseconds; this bounds the damage of a lost one).
+    resync_seconds: float = field(default_factory=lambda: float(_env("MCP_ORCH_RESYNC_SECONDS", "30")))
     name: str = field(default_factory=lambda: _env("MCP_ORCH_QUEUE_NAME", "mcp-orch"))
     concurrency: int = field(default_factory=lambda: _env_int("MCP_ORCH_WORKER_CONCURRENCY", 4))
     # How often each worker checks whether a scheduled job is due (reads the settings row).

@@ -26,6 +26,7 @@ from backend.mcp.types import (
     GatewayError,
     GatewayEvents,
     ProbeResult,
+    SpecSource,
     ToolDisabledError,
     UpstreamSpec,
     UpstreamStatus,
@@ -37,12 +38,22 @@ class Gateway:
     """Supervises upstream MCP servers; the only way the rest of the product talks to them."""
 
     def __init__(
-        self, settings: GatewaySettings, events: GatewayEvents, *, instance_secrets: InstanceSecrets | None = None
+        self,
+        settings: GatewaySettings,
+        events: GatewayEvents,
+        *,
+        instance_secrets: InstanceSecrets | None = None,
+        spec_source: SpecSource | None = None,
     ) -> None:
-        """``instance_secrets``: the instance's keys, scrubbed (like each server's own secrets) from all output."""
+        """``instance_secrets``: the instance's keys, scrubbed (like each server's own secrets) from all output.
+
+        ``spec_source``: where to look up a server this gateway does not know yet (the registry): a
+        server created through another replica is served even before its change event arrives.
+        """
         self.settings = settings
         self.events = events
         self._reg = UpstreamRegistry(settings, events, instance_secrets)
+        self._spec_source = spec_source
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
@@ -105,6 +116,15 @@ class Gateway:
         reg.forget(sups)
         await reg.close_all(sups)
 
+    async def reconcile(self, specs: list[UpstreamSpec]) -> None:
+        """Make the registered servers exactly ``specs`` (a resync from the registry)."""
+        wanted = {spec.server_id for spec in specs}
+        for server_id in [known for known in self._reg.specs if known not in wanted]:
+            await self.remove(server_id)
+        for spec in specs:
+            if self._reg.specs.get(spec.server_id) != spec:
+                self.configure(spec)
+
     # ------------------------------------------------------------------ requests
     async def request(
         self,
@@ -125,7 +145,7 @@ class Gateway:
                 request is cancelled.
             UpstreamRPCError: the upstream answered with a JSON-RPC error.
         """
-        spec = self._reg.enabled_spec(server_id)
+        spec = await self._enabled_spec(server_id)
         scrubber = self._reg.scrubber(spec)
         try:
             upstream = await self._reg.supervisor(spec, session_key).acquire()
@@ -152,7 +172,7 @@ class Gateway:
         on_progress: ProgressCallback | None = None,
     ) -> dict[str, Any]:
         """``tools/call``; a disabled tool is refused (``ToolDisabledError``) without reaching the upstream."""
-        spec = self._reg.enabled_spec(server_id)
+        spec = await self._enabled_spec(server_id)
         if name in spec.disabled_tools:
             raise ToolDisabledError(f"tool {name!r} is disabled on server {spec.name!r}")
         params: dict[str, Any] = {"name": name} if arguments is None else {"name": name, "arguments": arguments}
@@ -165,22 +185,39 @@ class Gateway:
         cached = self._reg.catalogues.get(server_id)
         if cached is not None:
             return cached
-        sup = self._reg.supervisor(self._reg.enabled_spec(server_id), None)
+        sup = self._reg.supervisor(await self._enabled_spec(server_id), None)
         await sup.acquire()
         return self._reg.catalogues.get(server_id) or sup.catalogue or Catalogue()
 
     async def refresh(self, server_id: UUID) -> Catalogue:
         """List the catalogue again now (starting the upstream if needed)."""
-        return await self._reg.supervisor(self._reg.enabled_spec(server_id), None).refresh()
+        return await self._reg.supervisor(await self._enabled_spec(server_id), None).refresh()
 
     async def restart(self, server_id: UUID) -> None:
         """Restart the server's upstreams (start it if stopped); ``UpstreamUnavailableError`` if it fails."""
-        spec = self._reg.enabled_spec(server_id)
+        spec = await self._enabled_spec(server_id)
         default = self._reg.supervisor(spec, None)
         for sup in self._reg.supervisors_of(server_id):
             if sup is not default and sup.active:
                 sup.update_spec(spec, restart=True)
         await default.restart()
+
+    async def _enabled_spec(self, server_id: UUID) -> UpstreamSpec:
+        """The server's spec; one not known here is looked up once in the registry (``spec_source``)."""
+        if server_id not in self._reg.specs and self._spec_source is not None:
+            spec = await self._spec_source(server_id)
+            if spec is not None and server_id not in self._reg.specs:
+                self.configure(spec)
+        return self._reg.enabled_spec(server_id)
+
+    async def restart_running(self, server_id: UUID) -> None:
+        """Restart the server's upstreams that run (a restart requested through another replica)."""
+        spec = self._reg.specs.get(server_id)
+        if spec is None or not spec.enabled:
+            return
+        for sup in self._reg.supervisors_of(server_id):
+            if sup.active:
+                sup.update_spec(spec, restart=True)
 
     async def stop(self, server_id: UUID) -> None:
         """Stop every upstream of the server (it starts again on the next use)."""

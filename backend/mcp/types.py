@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -72,6 +73,10 @@ class UpstreamSpec:
             sort_keys=True,
         )
         return hashlib.sha256(material.encode()).hexdigest()
+
+
+# Looks up a server's current spec in the registry (None: no such server); see ``Gateway``.
+SpecSource = Callable[[UUID], Awaitable["UpstreamSpec | None"]]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from litestar.di import Provide
 from litestar.logging.config import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.plugins import InitPluginProtocol
+from sqlalchemy import func, select
 
 from backend.config import openapi_config
 from backend.domain.accounts.addresses import ClientAddresses
@@ -21,6 +22,7 @@ from backend.domain.accounts.auth import auth_middleware
 from backend.domain.accounts.deps import provide_current_user
 from backend.domain.accounts.services import UserService
 from backend.domain.accounts.throttle import LoginThrottle, ThrottleLimits
+from backend.domain.changes.runtime import build_hub, changes_lifespan
 from backend.domain.endpoints.runtime import endpoints_lifespan
 from backend.domain.projects.guards import provide_project_ctx
 from backend.domain.servers.probes import ProbeLimiter
@@ -35,6 +37,9 @@ from backend.server.headers import SecurityHeaders
 from backend.server.routes import ROUTE_HANDLERS
 
 logger = logging.getLogger("mcp_orch.app")
+
+# pg_advisory_xact_lock key of the start-up bootstrap (any constant unique to it).
+_BOOTSTRAP_LOCK = 0x6D63_7062_6F6F_74
 
 Lifespan = Callable[[Litestar], AbstractAsyncContextManager[None]]
 
@@ -55,6 +60,7 @@ def build_runtime(ctx: AppContext) -> Runtime:
         ),
         client_addresses=ClientAddresses.of(auth.trusted_proxies, ctx.ui_token),
         test_runs=ProbeLimiter(gateway.max_test_runs_per_user, gateway.max_test_runs_per_project),
+        changes=build_hub(ctx),
     )
     runtime.metrics.track(runtime)
     return runtime
@@ -96,6 +102,8 @@ class CorePlugin(InitPluginProtocol):
         app_config.lifespan.append(self._gateway)
         # MCP endpoints need the gateway: they start after it and stop before it.
         app_config.lifespan.append(endpoints_lifespan)
+        # Change events need the gateway and the endpoints they apply to.
+        app_config.lifespan.append(changes_lifespan)
         app_config.lifespan.extend(self.lifespans)
         # Last: the worker starts after the gateway and stops before it.
         app_config.lifespan.append(worker_lifespan)
@@ -108,6 +116,8 @@ class CorePlugin(InitPluginProtocol):
         auth = self.ctx.settings.auth
         if auth.initial_admin_email and auth.initial_admin_password:
             async with self.ctx.alchemy.get_session() as session:
+                # Replicas starting together take turns: the second finds the account and keeps it.
+                await session.execute(select(func.pg_advisory_xact_lock(_BOOTSTRAP_LOCK)))
                 service = UserService(session=session)
                 await service.ensure_admin(auth.initial_admin_email, auth.initial_admin_password, reset_password=False)
                 await session.commit()

@@ -175,22 +175,32 @@ def test_frontend_is_built_in_the_image_like_the_ui_runner(
     assert "DATABASE_URL" not in build_env
 
 
-def test_compose_has_postgres_redis_app_worker_and_volumes(compose: dict[str, Any]) -> None:
+def test_compose_has_postgres_redis_replicas_behind_nginx_worker_ui_and_volumes(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert {"postgres", "redis", "app", "worker"} <= set(services)
-    assert services["app"]["command"] == ["mcp-orch", "serve"]
+    assert {"postgres", "redis", "app", "replica", "nginx", "worker", "ui"} <= set(services)
+    for name in ("app", "replica"):
+        assert services[name]["command"] == ["mcp-orch", "api"]
     assert services["worker"]["command"] == ["mcp-orch", "worker"]
-    for name in ("app", "worker"):
+    assert services["ui"]["command"] == ["mcp-orch", "ui"]
+    for name in ("app", "replica", "worker", "ui"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgresql://")
         assert "@postgres:5432/" in env["DATABASE_URL"]
         assert env["MCP_ORCH_QUEUE_URL"].startswith("redis://redis:6379")
+        assert env["MCP_ORCH_WORKER_IN_API"] == "false", "API replicas leave jobs to the worker service"
         assert services[name]["env_file"] == ".env"
         assert services[name]["build"] == "."
+    # nginx balances exactly the API replicas, round-robin, without stickiness.
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.search(r"server\s+app:8000", conf)
+    assert re.search(r"server\s+replica:8000", conf)
+    assert not re.search(r"\b(ip_hash|hash|sticky)\b", conf)
+    assert "proxy_buffering off" in conf
     volumes = set(compose["volumes"])
-    mounted = {str(v).split(":", 1)[0] for service in services.values() for v in service.get("volumes", [])}
+    mounts = [str(v).split(":", 1)[0] for service in services.values() for v in service.get("volumes", [])]
     assert {"postgres-data", "redis-data", "app-data"} <= volumes
-    assert mounted <= volumes
+    assert {m for m in mounts if not m.startswith("./")} <= volumes
+    assert all((ROOT / m).is_file() for m in mounts if m.startswith("./")), mounts
 
 
 def test_env_example_documents_the_main_variables() -> None:

@@ -16,6 +16,8 @@ from backend.db import models as m
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.activity.services import ActivityService
 from backend.domain.admin import schemas as s
+from backend.domain.changes.events import MemberAccessChanged
+from backend.domain.changes.outbox import publish
 from backend.domain.projects.services._queries import member_count_column, server_count_column
 from backend.lib.exceptions import ConflictError, NotFoundError
 
@@ -109,6 +111,7 @@ class AdminService(SQLAlchemyAsyncRepositoryService[m.User]):
             target_name=user.email,
             details={"changes": changes},
         )
+        publish(session, MemberAccessChanged(user_id=user.id))
         logger.info("user updated by admin", extra={"user_id": str(user.id), "fields": sorted(changes)})
         return user
 

@@ -3,23 +3,26 @@
 The transports hand over live session records; every few seconds the journal inserts new ones,
 updates counters and last activity of those marked dirty, closes ended ones, and stores the
 last-used time and address of API keys. A request never waits for any of it.
+
+Several replicas may serve one session (each with its own record of it): counters are added as
+differences, and an update never clears what another replica wrote (``ended_at``, client info).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import anyio
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from uuid_utils.compat import uuid7
 
 from backend.db import models as m
-from backend.mcp.transport.ports import SessionRecord
+from backend.mcp.transport.ports import Access, SessionRecord
 
 logger = logging.getLogger("mcp_orch.endpoints")
 
@@ -52,18 +55,27 @@ def _row(record: SessionRecord) -> dict[str, Any]:
     }
 
 
+def _credential(access: Access) -> tuple[UUID | None, UUID | None]:
+    return (access.api_key_id, access.user_id if access.api_key_id is None else None)
+
+
 def _changes(record: SessionRecord) -> dict[str, Any]:
     stats = record.stats
-    return {
+    written_calls, written_errors = record.written
+    values: dict[str, Any] = {
         "client_name": stats.client_name,
         "client_version": stats.client_version,
         "protocol_version": stats.protocol_version,
-        "last_activity_at": record.last_activity_at,
         "ended_at": record.ended_at,
-        "calls": stats.calls,
-        "errors": stats.errors,
-        "updated_at": record.last_activity_at,
     }
+    values = {k: v for k, v in values.items() if v is not None}
+    values.update(
+        last_activity_at=func.greatest(m.ClientSession.last_activity_at, record.last_activity_at),
+        calls=m.ClientSession.calls + (stats.calls - written_calls),
+        errors=m.ClientSession.errors + (stats.errors - written_errors),
+        updated_at=record.last_activity_at,
+    )
+    return values
 
 
 class DbSessionJournal:
@@ -79,16 +91,71 @@ class DbSessionJournal:
         self._new: dict[str, SessionRecord] = {}
         self._live: dict[str, SessionRecord] = {}
         self._ended: dict[str, SessionRecord] = {}
+        self._closed_new: set[str] = set()
+        self._ended_ids: set[str] = set()
 
     def opened(self, record: SessionRecord) -> None:
         """Queue the insert of a new session."""
         self._new[record.session_id] = record
 
+    def adopted(self, record: SessionRecord) -> None:
+        """Follow a session opened by another replica (its row exists or is about to)."""
+        self._live[record.session_id] = record
+
     def closed(self, record: SessionRecord) -> None:
-        """Queue the session's final update."""
+        """Queue the session's final update (this replica's last counters; ``ended_at`` when it ended)."""
         self._live.pop(record.session_id, None)
-        if record.session_id not in self._new:
+        if self._new.get(record.session_id) is record:
+            self._closed_new.add(record.session_id)
+        else:
             self._ended[record.session_id] = record
+
+    def ended(self, session_id: str) -> None:
+        """Queue ``ended_at`` for a session this replica holds no record of."""
+        self._ended_ids.add(session_id)
+
+    async def has_ended(self, session_id: str, idle_seconds: float) -> bool:
+        """The session's row says it ended, or that no replica saw it used for ``idle_seconds``."""
+        async with self.alchemy.get_session() as session:
+            row = (
+                await session.execute(
+                    select(m.ClientSession.ended_at, m.ClientSession.last_activity_at).where(
+                        m.ClientSession.session_id == session_id
+                    )
+                )
+            ).first()
+        if row is None:
+            return False  # not written yet (the opener flushes every few seconds)
+        ended_at, last_activity_at = row
+        return ended_at is not None or last_activity_at < datetime.now(tz=UTC) - timedelta(seconds=idle_seconds)
+
+    async def open_counts(self, access: Access, idle_seconds: float) -> tuple[int, int]:
+        """Open sessions of the project and of the credential on every replica: rows not ended and
+        used within ``idle_seconds`` (a dead replica's sessions age out), plus this replica's unwritten ones."""
+        since = datetime.now(tz=UTC) - timedelta(seconds=idle_seconds)
+        mine = (
+            m.ClientSession.api_key_id == access.api_key_id
+            if access.api_key_id is not None
+            else (m.ClientSession.user_id == access.user_id) & m.ClientSession.api_key_id.is_(None)
+        )
+        # Ended here but not written yet: no longer open (a closed slot frees at once).
+        ended = [sid for sid, r in self._ended.items() if r.ended_at is not None] + list(self._ended_ids)
+        async with self.alchemy.get_session() as session:
+            row = (
+                await session.execute(
+                    select(func.count(), func.count().filter(mine)).where(
+                        m.ClientSession.project_id == access.project_id,
+                        m.ClientSession.ended_at.is_(None),
+                        m.ClientSession.last_activity_at > since,
+                        m.ClientSession.session_id.not_in(ended),
+                    )
+                )
+            ).one()
+        pending = [r for r in self._new.values() if r.project_id == access.project_id and r.ended_at is None]
+        of_credential = [
+            r for r in pending if (r.api_key_id, r.user_id if r.api_key_id is None else None) == _credential(access)
+        ]
+        return int(row[0]) + len(pending), int(row[1]) + len(of_credential)
 
     async def run(self) -> None:
         """Flush forever (until cancelled); the caller flushes once more on shutdown."""
@@ -100,43 +167,71 @@ class DbSessionJournal:
         """Write what changed since the last flush."""
         new, self._new = self._new, {}
         ended, self._ended = self._ended, {}
+        closed_new, self._closed_new = self._closed_new, set()
+        ended_ids, self._ended_ids = self._ended_ids, set()
         dirty = [r for r in self._live.values() if r.stats.dirty]
-        for record in (*new.values(), *dirty, *ended.values()):
-            record.stats.dirty = False
         usage = self.usage() if self.usage else {}
-        if not (new or ended or dirty or usage):
+        if not (new or ended or dirty or usage or ended_ids):
             return
+        # Values and the counters they account for are taken together, before any await.
+        rows = [(r, _row(r)) for r in new.values()]
+        changes = [(r, _changes(r)) for r in (*dirty, *ended.values())]
+        counted = [(r, (r.stats.calls, r.stats.errors)) for r in (*new.values(), *dirty, *ended.values())]
+        for record, _ in counted:
+            record.stats.dirty = False
         try:
-            await self._write(list(new.values()), [*dirty, *ended.values()], usage)
+            missing = await self._write(rows, changes, usage, ended_ids)
         except Exception:
             logger.exception("session journal flush failed")
+            missing = set()
+        else:
+            for record, counters in counted:
+                if record.session_id not in missing:
+                    record.written = counters
+        for record in dirty:
+            if record.session_id in missing:
+                record.stats.dirty = True  # adopted before its opener's insert landed: try again
         for session_id, record in new.items():
-            if record.ended_at is None:
+            if session_id not in closed_new:
                 self._live[session_id] = record
 
     async def _write(
         self,
-        new: list[SessionRecord],
-        changed: list[SessionRecord],
+        rows: list[tuple[SessionRecord, dict[str, Any]]],
+        changes: list[tuple[SessionRecord, dict[str, Any]]],
         usage: dict[UUID, tuple[datetime, str | None]],
-    ) -> None:
+        ended_ids: set[str],
+    ) -> set[str]:
+        """Insert, update, commit; returns the sessions whose update found no row."""
+        missing: set[str] = set()
         async with self.alchemy.get_session() as session:
-            if new:
-                projects = {r.project_id for r in new}
+            if rows:
+                projects = {r.project_id for r, _ in rows}
                 existing = set(
                     (await session.execute(select(m.Project.id).where(m.Project.id.in_(projects)))).scalars()
                 )
-                rows = [_row(r) for r in new if r.project_id in existing]
-                if rows:
-                    await session.execute(insert(m.ClientSession), rows)
-            for record in changed:
-                await session.execute(
+                values = [row for r, row in rows if r.project_id in existing]
+                if values:
+                    await session.execute(insert(m.ClientSession), values)
+            for record, change in changes:
+                result = await session.execute(
                     update(m.ClientSession)
                     .where(m.ClientSession.session_id == record.session_id)
-                    .values(**_changes(record))
+                    .values(**change)
+                    .execution_options(synchronize_session=False)
+                )
+                if not getattr(result, "rowcount", 1):
+                    missing.add(record.session_id)
+            if ended_ids:
+                await session.execute(
+                    update(m.ClientSession)
+                    .where(m.ClientSession.session_id.in_(ended_ids), m.ClientSession.ended_at.is_(None))
+                    .values(ended_at=datetime.now(tz=UTC))
+                    .execution_options(synchronize_session=False)
                 )
             for key_id, (used_at, address) in usage.items():
                 await session.execute(
                     update(m.ApiKey).where(m.ApiKey.id == key_id).values(last_used_at=used_at, last_used_ip=address)
                 )
             await session.commit()
+        return missing

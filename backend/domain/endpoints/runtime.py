@@ -2,6 +2,7 @@
 
 The app's :class:`~backend.lib.runtime.Runtime` holds the :class:`McpEndpoints` (``mcp_endpoints``)
 while the app runs. It needs the gateway (``Runtime.gateway``), so its lifespan runs after the gateway's.
+Changes reach it through the change hub's handler (``backend/domain/changes/handler.py``).
 """
 
 from __future__ import annotations
@@ -12,26 +13,35 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from litestar import Litestar, asgi
 from litestar.types import Receive, Scope, Send
 
 from backend.domain.endpoints.auth import EndpointAuthenticator
-from backend.domain.endpoints.changes import watch_changes
 from backend.domain.endpoints.directory import DbDirectory
 from backend.domain.endpoints.journal import DbSessionJournal
 from backend.lib.context import AppContext
+from backend.lib.keys import encryption_key
 from backend.lib.runtime import Runtime, runtime_of
 from backend.mcp.proxy.registry import ViewRegistry
 from backend.mcp.transport import wire
 from backend.mcp.transport.app import EndpointSettings, McpEndpoints
+from backend.mcp.transport.relay import Relay
 from backend.mcp.transport.security import OriginPolicy
 from backend.mcp.types import CallRecorder
 
 logger = logging.getLogger("mcp_orch.endpoints")
 
 
+def session_key() -> bytes:
+    """The key every replica seals MCP session ids with: derived from the instance's encryption key."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"mcp-orch session ids")
+    return hkdf.derive(encryption_key().encode())
+
+
 def build_endpoints(
-    ctx: AppContext, upstreams: Any, recorder: CallRecorder | None
+    ctx: AppContext, upstreams: Any, recorder: CallRecorder | None, relay: Relay | None = None
 ) -> tuple[McpEndpoints, DbSessionJournal, EndpointAuthenticator]:
     """Wire the proxy core and the transports to the database-backed domain pieces."""
     app = ctx.settings.app
@@ -46,7 +56,8 @@ def build_endpoints(
         max_sessions_per_project=gateway.max_sessions_per_project,
         max_sessions_per_key=gateway.max_sessions_per_key,
     )
-    return McpEndpoints(registry, authenticator, policy, settings, journal), journal, authenticator
+    endpoints = McpEndpoints(registry, authenticator, policy, settings, journal, relay=relay, session_key=session_key())
+    return endpoints, journal, authenticator
 
 
 @asynccontextmanager
@@ -57,14 +68,7 @@ async def endpoints_runtime(ctx: AppContext, runtime: Runtime) -> AsyncIterator[
         logger.warning("no gateway: MCP endpoints disabled")
         yield
         return
-    endpoints, journal, authenticator = build_endpoints(ctx, gateway, runtime.call_recorder)
-
-    def access_changed(revoked: set[Any]) -> None:
-        authenticator.forget()
-        for key_id in revoked:
-            endpoints.registry.spawn(endpoints.close_key_sessions, key_id)
-
-    stop_watching = watch_changes(endpoints.registry.invalidate, access_changed)
+    endpoints, journal, _ = build_endpoints(ctx, gateway, runtime.call_recorder, relay=runtime.changes)
     try:
         async with endpoints.running(), anyio.create_task_group() as tg:
             tg.start_soon(journal.run)
@@ -75,7 +79,6 @@ async def endpoints_runtime(ctx: AppContext, runtime: Runtime) -> AsyncIterator[
                 runtime.mcp_endpoints = None
                 tg.cancel_scope.cancel()
     finally:
-        stop_watching()
         with anyio.CancelScope(shield=True):
             await journal.flush()
 

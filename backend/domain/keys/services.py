@@ -14,6 +14,8 @@ from sqlalchemy import select
 from backend.db import models as m
 from backend.db.models import Role
 from backend.domain.activity.services import ActivityService
+from backend.domain.changes.events import KeyRevoked
+from backend.domain.changes.outbox import publish
 from backend.domain.keys import schemas as s
 from backend.domain.keys.throttle import key_creation_retry_after
 from backend.domain.projects.access import ProjectContext
@@ -136,6 +138,7 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[m.ApiKey]):
             target_name=row.name,
             details={"prefix": row.prefix},
         )
+        publish(self.repository.session, KeyRevoked(project.project_id, row.id))
         logger.info("api key revoked", extra={"project_id": str(project.project_id), "key_id": str(row.id)})
 
     async def _check_servers(self, project_id: UUID, server_ids: list[UUID]) -> list[UUID]:

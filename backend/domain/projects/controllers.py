@@ -26,7 +26,6 @@ from backend.domain.projects.guards import project_owner, project_owner_any, pro
 from backend.domain.projects.services import ProjectMemberService, ProjectService, ProjectTeamService
 from backend.lib.context import AppContext
 from backend.lib.params import Page, PageSize
-from backend.mcp.gateway import Gateway
 
 PROJECT = "/{project:str}"
 Search = Annotated[str | None, QueryParameter(max_length=120)]
@@ -107,14 +106,9 @@ class ProjectController(Controller):
         projects_service: NamedDependency[ProjectService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
-        gateway: NamedDependency[Gateway | None],
-        request: Request[Any, Any, Any],
     ) -> None:
         """Delete the project and everything in it (owner; also allowed while archived)."""
-        ctx: AppContext = request.app.state.ctx
-        await projects_service.delete_project(
-            project_ctx, current_user, gateway=gateway, sandbox=ctx.settings.gateway.sandbox
-        )
+        await projects_service.delete_project(project_ctx, current_user)
 
     @post(
         f"{PROJECT}/archive",

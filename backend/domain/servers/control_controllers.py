@@ -116,7 +116,7 @@ class ServerControlController(Controller):
     ) -> s.Server:
         """Flip ``enabled`` (developer). Disabling stops the upstream at once."""
         row = await servers_service.resolve(project_ctx.project_id, server)
-        row = await servers_service.toggle(row, actor=current_user, gateway=gateway)
+        row = await servers_service.toggle(row, actor=current_user)
         return server_view(row, None, sandbox_settings(request))
 
     @post(SERVER + "/restart", operation_id="restartServer", summary="Restart a server", status_code=HTTP_200_OK,
@@ -128,15 +128,15 @@ class ServerControlController(Controller):
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
-        gateway: NamedDependency[Gateway | None],
+        runtime: NamedDependency[Runtime],
         request: Request[Any, Any, Any],
     ) -> s.Server:
-        """Restart the upstream now (developer). 409 when the server is disabled."""
-        gateway = require_gateway(gateway)
+        """Restart the upstream now (developer; on every replica that runs it). 409 when the server is disabled."""
+        gateway = require_gateway(runtime.gateway)
         row = await servers_service.resolve(project_ctx.project_id, server)
         if not row.enabled:
             raise ConflictError(f"Server {row.name!r} is disabled; enable it first")
-        await servers_service.record_restart(row, actor=current_user)
+        await servers_service.record_restart(row, actor=current_user, replica=runtime.changes.replica_id)
         try:
             await gateway.restart(row.id)
         except GatewayError as exc:
@@ -252,7 +252,7 @@ class ToolController(Controller):
     ) -> s.Tool:
         """Enable or disable one tool (developer). Disabled tools are hidden from MCP lists and refused on call."""
         row = await servers_service.resolve(project_ctx.project_id, server)
-        item = await servers_service.set_tool_enabled(row, tool, data.enabled, actor=current_user, gateway=gateway)
+        item = await servers_service.set_tool_enabled(row, tool, data.enabled, actor=current_user)
         live = live_status(gateway, row)
         return tool_view(item, row, state_of(row, live))
 

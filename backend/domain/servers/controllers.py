@@ -80,7 +80,6 @@ class ServerController(Controller):
             create,
             actor=current_user,
             policy=policy,
-            gateway=gateway,
             network=NetworkPolicy.from_settings(settings),
         )
         return server_view(row, None, sandbox_settings(request))
@@ -122,7 +121,6 @@ class ServerController(Controller):
             data.mcp_servers,
             actor=current_user,
             policy=policy,
-            gateway=gateway,
             network=NetworkPolicy.from_settings(settings),
         )
 
@@ -160,9 +158,7 @@ class ServerController(Controller):
         settings = app_context(request).settings.gateway
         policy = await servers_service.command_policy(settings)
         network = NetworkPolicy.from_settings(settings)
-        row = await servers_service.update_server(
-            row, data, actor=current_user, policy=policy, gateway=gateway, network=network
-        )
+        row = await servers_service.update_server(row, data, actor=current_user, policy=policy, network=network)
         return server_view(row, live_status(gateway, row), sandbox_settings(request))
 
     @delete(SERVER, operation_id="deleteServer", summary="Delete a server", guards=[project_developer],
@@ -179,7 +175,7 @@ class ServerController(Controller):
     ) -> None:
         """Delete a server (developer): its upstream stops, its catalogue, logs and sandbox home go; tool calls stay."""
         row = await servers_service.resolve(project_ctx.project_id, server)
-        await servers_service.delete_server(row, actor=current_user, gateway=gateway, sandbox=sandbox_settings(request))
+        await servers_service.delete_server(row, actor=current_user)
 
 
 class ServerTemplateController(Controller):

@@ -5,7 +5,7 @@ Each entry is all-or-nothing (its own savepoint); one bad entry never blocks the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from backend.domain.servers import schemas as s
@@ -14,9 +14,6 @@ from backend.domain.servers.portability import ImportEntryError, entry_to_create
 from backend.domain.servers.services import ServerService
 from backend.lib.exceptions import ConflictError, UnprocessableError
 from backend.mcp.netpolicy import NetworkPolicy
-
-if TYPE_CHECKING:
-    from backend.mcp.gateway import Gateway
 
 
 async def _import_one(
@@ -27,7 +24,6 @@ async def _import_one(
     *,
     actor: Any,
     policy: CommandPolicy,
-    gateway: Gateway | None,
     network: NetworkPolicy,
 ) -> s.ImportEntryResult:
     try:
@@ -38,9 +34,7 @@ async def _import_one(
         return s.ImportEntryResult(key=key, name=data.name, outcome="skipped", detail="A server with this name exists")
     try:
         async with service.repository.session.begin_nested():
-            server = await service.create_server(
-                project_id, data, actor=actor, policy=policy, gateway=gateway, network=network
-            )
+            server = await service.create_server(project_id, data, actor=actor, policy=policy, network=network)
     except UnprocessableError as exc:
         return s.ImportEntryResult(key=key, name=data.name, outcome="invalid", detail=exc.detail)
     except ConflictError as exc:
@@ -61,13 +55,12 @@ async def import_servers(
     *,
     actor: Any,
     policy: CommandPolicy,
-    gateway: Gateway | None,
     network: NetworkPolicy | None = None,
 ) -> s.ImportReport:
     """Import every entry of an ``mcpServers`` object; see the module docstring for the rules."""
     network = network or NetworkPolicy()
     results = [
-        await _import_one(service, project_id, key, entry, actor=actor, policy=policy, gateway=gateway, network=network)
+        await _import_one(service, project_id, key, entry, actor=actor, policy=policy, network=network)
         for key, entry in entries.items()
     ]
     return s.ImportReport(

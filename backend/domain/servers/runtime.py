@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from sqlalchemy import update
 from sqlalchemy.engine import make_url
@@ -18,12 +19,12 @@ from sqlalchemy.engine import make_url
 from backend.db import models as m
 from backend.domain.logs.events import GatewayEventSink
 from backend.domain.logs.recorder import ToolCallRecorder
-from backend.domain.servers.specs import load_all_specs
-from backend.lib.after_commit import drain_after_commit_tasks
+from backend.domain.servers.specs import load_all_specs, load_spec_by_id
 from backend.lib.context import AppContext
 from backend.lib.keys import encryption_key
 from backend.mcp.gateway import Gateway
 from backend.mcp.scrub import InstanceSecrets
+from backend.mcp.types import UpstreamSpec
 
 if TYPE_CHECKING:
     from backend.lib.runtime import Runtime
@@ -69,7 +70,12 @@ async def gateway_runtime(ctx: AppContext, runtime: Runtime) -> AsyncIterator[No
     events = GatewayEventSink(ctx.alchemy, capacity=settings.call_log_buffer)
     recorder.start()
     events.start()
-    gateway = Gateway(settings, events, instance_secrets=instance_secrets(ctx))
+
+    async def spec_source(server_id: UUID) -> UpstreamSpec | None:
+        async with ctx.alchemy.get_session() as session:
+            return await load_spec_by_id(session, server_id)
+
+    gateway = Gateway(settings, events, instance_secrets=instance_secrets(ctx), spec_source=spec_source)
     recorder.scrubber_of = gateway.scrubber
     await gateway.start()
     runtime.gateway, runtime.call_recorder, runtime.gateway_events = gateway, recorder, events
@@ -85,7 +91,6 @@ async def gateway_runtime(ctx: AppContext, runtime: Runtime) -> AsyncIterator[No
         yield
     finally:
         runtime.gateway = runtime.call_recorder = runtime.gateway_events = None
-        await drain_after_commit_tasks()
         await gateway.close()
         await recorder.close()
         await events.close()

@@ -1,7 +1,7 @@
 """Server registry rules: create, update (secrets merged per key), delete, toggle — each audited.
 
-Changes reach the gateway only after the transaction commits (``after_commit``): an upstream is
-never restarted for an edit that was rolled back.
+Each change publishes a typed event (``backend/domain/changes/events.py``) that every replica applies
+once the transaction has committed: an upstream is never restarted for an edit that was rolled back.
 """
 
 from __future__ import annotations
@@ -16,21 +16,27 @@ from sqlalchemy import delete, or_, select
 
 from backend.db import models as m
 from backend.domain.activity.services import ActivityService
+from backend.domain.changes.events import (
+    ServerChanged,
+    ServerDeleted,
+    ServerRestarted,
+    SettingChanged,
+    ToolToggled,
+)
+from backend.domain.changes.outbox import publish
 from backend.domain.servers import schemas as s
 from backend.domain.servers.catalogue import CatalogueService
 from backend.domain.servers.control import refresh_all, refresh_server
 from backend.domain.servers.policy import CommandPolicy, load_policy, save_added_commands
-from backend.domain.servers.sandboxing import check_limits_allowed, forget_after_commit, stored_limits
-from backend.domain.servers.specs import decode_secrets, encode_secrets, load_spec
+from backend.domain.servers.sandboxing import check_limits_allowed, stored_limits
+from backend.domain.servers.specs import decode_secrets, encode_secrets
 from backend.domain.servers.validation import REMOTE_TRANSPORTS, ServerConfig, check_destination, validate_config
-from backend.lib.after_commit import after_commit
 from backend.lib.exceptions import ConflictError, NotFoundError
 from backend.lib.settings import GatewaySettings
 from backend.mcp.netpolicy import NetworkPolicy
 from backend.mcp.types import Catalogue
 
 if TYPE_CHECKING:
-    from backend.lib.settings import SandboxSettings
     from backend.mcp.gateway import Gateway
 
 # Fields copied as-is from a create/update body onto the row (command and cwd come resolved from the config).
@@ -76,6 +82,7 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
     async def set_added_commands(self, commands: list[str], *, actor: Any) -> None:
         """Replace the administrators' additions to the command allowlist (audited)."""
         await save_added_commands(self.repository.session, commands)
+        publish(self.repository.session, SettingChanged("allowed_commands"))
         await self._activity.record(
             "settings.allowed_commands_updated", actor=actor, target_type="setting", details={"added": commands}
         )
@@ -128,10 +135,9 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         *,
         actor: Any,
         policy: CommandPolicy,
-        gateway: Gateway | None,
         network: NetworkPolicy | None = None,
     ) -> m.Server:
-        """Validate and register a server; the gateway learns about it after commit."""
+        """Validate and register a server; every replica's gateway learns about it after commit."""
         config = ServerConfig(
             name=data.name,
             transport=data.transport,
@@ -169,7 +175,7 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
             target_name=server.name,
             details={"transport": server.transport, "envKeys": sorted(config.env)},
         )
-        await self._configure_after_commit(server, gateway)
+        publish(self.repository.session, ServerChanged(server.project_id, server.id))
         return server
 
     def _merged_config(self, server: m.Server, data: s.ServerUpdate) -> ServerConfig:
@@ -203,7 +209,6 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         *,
         actor: Any,
         policy: CommandPolicy,
-        gateway: Gateway | None,
         network: NetworkPolicy | None = None,
     ) -> m.Server:
         """Apply a partial update; changed launch settings restart the upstream after commit."""
@@ -236,7 +241,7 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
             details={"fields": changed},
         )
         self._config_log(server, f"Configuration changed: {', '.join(changed)}")
-        await self._configure_after_commit(server, gateway)
+        publish(self.repository.session, ServerChanged(server.project_id, server.id))
         return server
 
     def _apply(self, server: m.Server, data: s.ServerUpdate, config: ServerConfig) -> list[str]:
@@ -264,12 +269,10 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
                 changed.append(name)
         return changed
 
-    async def delete_server(
-        self, server: m.Server, *, actor: Any, gateway: Gateway | None, sandbox: SandboxSettings
-    ) -> None:
+    async def delete_server(self, server: m.Server, *, actor: Any) -> None:
         """Delete a server (its catalogue and logs go with it; tool calls stay).
 
-        After commit its upstream stops and its sandbox home (files, caches, ``/tmp``) is removed.
+        After commit its upstreams stop on every replica and its sandbox home (files, caches, ``/tmp``) is removed.
         """
         await self._activity.record(
             "server.deleted",
@@ -284,10 +287,9 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         await self.repository.session.execute(delete(m.ServerLog).where(m.ServerLog.server_id == server_id))
         await self.repository.session.delete(server)
         await self.repository.session.flush()
-        # Explicit until changes travel as typed events (issue 12): stop, then remove the home.
-        forget_after_commit(self.repository.session, gateway, sandbox, [server_id])
+        publish(self.repository.session, ServerDeleted(server.project_id, server_id))
 
-    async def toggle(self, server: m.Server, *, actor: Any, gateway: Gateway | None) -> m.Server:
+    async def toggle(self, server: m.Server, *, actor: Any) -> m.Server:
         """Flip ``enabled``; disabling stops the upstream, enabling makes it startable again."""
         server.enabled = not server.enabled
         await self.repository.session.flush()
@@ -301,13 +303,11 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
             details={"enabled": server.enabled},
         )
         self._config_log(server, "Server enabled" if server.enabled else "Server disabled")
-        await self._configure_after_commit(server, gateway)
+        publish(self.repository.session, ServerChanged(server.project_id, server.id))
         return server
 
-    async def set_tool_enabled(
-        self, server: m.Server, tool: str, enabled: bool, *, actor: Any, gateway: Gateway | None
-    ) -> m.CatalogueItem:
-        """Enable or disable one tool; the gateway refuses disabled tools from the commit on."""
+    async def set_tool_enabled(self, server: m.Server, tool: str, enabled: bool, *, actor: Any) -> m.CatalogueItem:
+        """Enable or disable one tool; every replica refuses a disabled tool from the commit on."""
         item = await CatalogueService(session=self.repository.session).tool(server.id, tool)
         if item.enabled == enabled:
             return item
@@ -322,11 +322,12 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
             target_name=f"{server.name}/{tool}",
             details={"server": server.name, "tool": tool},
         )
-        await self._configure_after_commit(server, gateway)
+        publish(self.repository.session, ToolToggled(server.project_id, server.id, tool))
         return item
 
-    async def record_restart(self, server: m.Server, *, actor: Any) -> None:
-        """Audit a restart request."""
+    async def record_restart(self, server: m.Server, *, actor: Any, replica: str) -> None:
+        """Audit a restart through ``replica`` (which restarts its own copy); the others restart theirs."""
+        publish(self.repository.session, ServerRestarted(server.project_id, server.id, replica))
         await self._activity.record(
             "server.restarted",
             actor=actor,
@@ -343,9 +344,3 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
                 project_id=server.project_id, server_id=server.id, level="info", category="config", message=message
             )
         )
-
-    async def _configure_after_commit(self, server: m.Server, gateway: Gateway | None) -> None:
-        if gateway is None:
-            return
-        spec = await load_spec(self.repository.session, server)
-        after_commit(self.repository.session, lambda: gateway.configure(spec))

@@ -113,3 +113,9 @@ async def load_all_specs(session: AsyncSession) -> list[UpstreamSpec]:
     servers = list((await session.execute(select(m.Server))).scalars())
     disabled = await disabled_tools(session, [s.id for s in servers])
     return [spec_of(server, disabled[server.id]) for server in servers]
+
+
+async def load_spec_by_id(session: AsyncSession, server_id: UUID) -> UpstreamSpec | None:
+    """The spec of one server by id (``None`` when it does not exist)."""
+    server = await session.get(m.Server, server_id)
+    return None if server is None else await load_spec(session, server)

@@ -42,6 +42,9 @@ class Authenticator(Protocol):
     async def admit_call(self, access: Access) -> int | None:
         """Count one tool call against the key's rate limit; seconds to wait when over it, else ``None``."""
 
+    def forget(self) -> None:
+        """Drop cached answers (a change event said keys, members or projects changed)."""
+
 
 @dataclass
 class SessionRecord:
@@ -60,14 +63,28 @@ class SessionRecord:
     stats: SessionStats
     last_activity_at: datetime
     ended_at: datetime | None = None
+    # Counters (calls, errors) this replica has already written (the journal adds the difference).
+    written: tuple[int, int] = (0, 0)
 
 
 class SessionJournal(Protocol):
     """Persists client sessions (buffered; must not block). Counters are read from ``record.stats``
-    whenever its ``dirty`` flag is set."""
+    whenever its ``dirty`` flag is set; several replicas may serve one session, each adding its own."""
 
     def opened(self, record: SessionRecord) -> None:
         """A session started."""
 
+    def adopted(self, record: SessionRecord) -> None:
+        """A session opened on another replica is served here too (its record exists: update only)."""
+
     def closed(self, record: SessionRecord) -> None:
-        """The session ended."""
+        """The session ended (``record.ended_at`` set), or this replica let go of it (left empty)."""
+
+    def ended(self, session_id: str) -> None:
+        """A client ended a session this replica holds no record of."""
+
+    async def has_ended(self, session_id: str, idle_seconds: float) -> bool:
+        """The session was ended, or has seen no activity on any replica for ``idle_seconds``."""
+
+    async def open_counts(self, access: Access, idle_seconds: float) -> tuple[int, int]:
+        """Open sessions instance-wide (every replica) of the credential's project and of the credential."""

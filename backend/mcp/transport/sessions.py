@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from backend.mcp.proxy.ports import Caller
+from backend.mcp.proxy.ports import Caller, SessionStats
 from backend.mcp.proxy.tables import Capabilities
 from backend.mcp.proxy.view import ProxyView
 from backend.mcp.transport.ports import Access, SessionJournal, SessionRecord
@@ -37,6 +37,15 @@ class LiveSession:
     last_activity: float = field(default_factory=time.monotonic)
     open_streams: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    # Lives on this replica only (per_session upstreams, legacy SSE): others forward to it.
+    pinned: bool = True
+    # This replica lets go of its copy without ending the session (it lives on elsewhere).
+    released: bool = False
+
+    @property
+    def sid(self) -> str:
+        """The session's own short id (journal, call records); ``id`` is the token on the wire."""
+        return self.record.session_id
 
     @property
     def ready(self) -> bool:
@@ -49,6 +58,47 @@ class LiveSession:
         return (
             view is self.view and access.api_key_id == self.access.api_key_id and access.user_id == self.access.user_id
         )
+
+
+def new_live_session(
+    token: str,
+    sid: str,
+    transport: TransportName,
+    access: Access,
+    view: ProxyView,
+    *,
+    user_agent: str | None,
+    remote: str | None,
+    pinned: bool,
+) -> LiveSession:
+    """A session named ``token`` on the wire and ``sid`` in records, bound to its view and credential."""
+    stats = SessionStats(session_id=sid)
+    caller = Caller(
+        project_id=access.project_id,
+        transport=transport,
+        api_key_id=access.api_key_id,
+        user_id=access.user_id,
+        session_id=sid,
+        user_agent=user_agent,
+        stats=stats,
+    )
+    now = datetime.now(tz=UTC)
+    record = SessionRecord(
+        session_id=sid,
+        project_id=access.project_id,
+        transport=transport,
+        endpoint=view.key.label,
+        server_id=view.server_id,
+        api_key_id=access.api_key_id,
+        user_id=access.user_id,
+        user_agent=(user_agent or "")[:512] or None,
+        remote_addr=remote,
+        started_at=now,
+        stats=stats,
+        last_activity_at=now,
+    )
+    capabilities = view.tables_now().capabilities
+    return LiveSession(token, transport, view, access, caller, record, capabilities, pinned=pinned)
 
 
 def credential_of(access: Access) -> tuple[str, UUID | None]:
@@ -65,8 +115,10 @@ class SessionTable:
     def __init__(self, journal: SessionJournal | None) -> None:
         self.journal = journal
         self._sessions: dict[str, LiveSession] = {}
+        self._by_sid: dict[str, LiveSession] = {}
         self._per_project: Counter[UUID] = Counter()
         self._per_credential: Counter[tuple[str, UUID | None]] = Counter()
+        self.on_ended: Callable[[str], None] | None = None  # told the short id of every session that ends
 
     def __len__(self) -> int:
         return len(self._sessions)
@@ -74,6 +126,10 @@ class SessionTable:
     def get(self, session_id: str | None) -> LiveSession | None:
         """The live session with this id, if any."""
         return None if session_id is None else self._sessions.get(session_id)
+
+    def by_sid(self, sid: str) -> LiveSession | None:
+        """The live session with this short id, if any."""
+        return self._by_sid.get(sid)
 
     def all(self) -> list[LiveSession]:
         """Every live session."""
@@ -83,16 +139,17 @@ class SessionTable:
         """Open sessions of the credential's project and of the credential itself."""
         return self._per_project[access.project_id], self._per_credential[credential_of(access)]
 
-    def add(self, session: LiveSession) -> None:
-        """Register a new session."""
+    def add(self, session: LiveSession, *, adopted: bool = False) -> None:
+        """Register a new session (``adopted``: opened on another replica, its record exists)."""
         self._sessions[session.id] = session
+        self._by_sid[session.sid] = session
         self._per_project[session.access.project_id] += 1
         self._per_credential[credential_of(session.access)] += 1
         if self.journal is not None:
-            self.journal.opened(session.record)
+            (self.journal.adopted if adopted else self.journal.opened)(session.record)
         logger.info(
-            "client session opened",
-            extra={"session": session.id, "transport": session.transport, "view": session.view.key.label},
+            "client session adopted" if adopted else "client session opened",
+            extra={"session": session.sid, "transport": session.transport, "view": session.view.key.label},
         )
 
     def touch(self, session: LiveSession) -> None:
@@ -106,12 +163,19 @@ class SessionTable:
         """Forget a session; True the first time."""
         if self._sessions.pop(session.id, None) is None:
             return False
+        self._by_sid.pop(session.sid, None)
         _drop(self._per_project, session.access.project_id)
         _drop(self._per_credential, credential_of(session.access))
-        session.record.ended_at = datetime.now(tz=UTC)
+        if not session.released:
+            session.record.ended_at = datetime.now(tz=UTC)
+            if self.on_ended is not None:
+                self.on_ended(session.sid)
         if self.journal is not None:
             self.journal.closed(session.record)
-        logger.info("client session closed", extra={"session": session.id, "calls": session.record.stats.calls})
+        logger.info(
+            "client session released" if session.released else "client session closed",
+            extra={"session": session.sid, "calls": session.record.stats.calls},
+        )
         return True
 
     def idle(self, seconds: float) -> list[LiveSession]:

@@ -61,7 +61,7 @@ async def open_stream(
             live.closer = close
             tg.start_soon(_write_stream, out, send)
             tg.start_soon(_pump, from_server, out)
-            tg.start_soon(_serve, server, server_read, server_write, live.id)
+            tg.start_soon(_serve, server, server_read, server_write, live)
             await _wait_disconnect(receive)
             tg.cancel_scope.cancel()
     finally:
@@ -89,13 +89,13 @@ async def _pump(from_server: Any, out: asyncio.Queue[bytes]) -> None:
         await out.put(wire.sse_event(data))
 
 
-async def _serve(server: Server[Any], read: Any, write: Any, session_id: str) -> None:
+async def _serve(server: Server[Any], read: Any, write: Any, live: LiveSession) -> None:
     try:
         await serve_dual_era_loop(
-            server, read, write, lifespan_state={}, session_id=session_id, init_options=initialization_options(server)
+            server, read, write, lifespan_state={}, session_id=live.id, init_options=initialization_options(server)
         )
     except Exception:
-        logger.exception("SSE session crashed", extra={"session": session_id})
+        logger.exception("SSE session crashed", extra={"session": live.sid})
 
 
 async def _wait_disconnect(receive: Receive) -> None:
@@ -128,4 +128,4 @@ async def post_message(
     try:
         await to_server.send(SessionMessage(message, metadata=ServerMessageMetadata(request_context=Request(scope))))
     except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-        logger.debug("message for a closing SSE session dropped", extra={"session": live.id})
+        logger.debug("message for a closing SSE session dropped", extra={"session": live.sid})

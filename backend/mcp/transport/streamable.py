@@ -24,15 +24,16 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from starlette.types import Receive, Scope, Send
 
-from backend.mcp.proxy.server import initialization_options
+from backend.mcp.proxy.server import CALLER_SCOPE_KEY, initialization_options
 from backend.mcp.transport import wire
 from backend.mcp.transport.sessions import LiveSession, SessionTable
+from backend.mcp.transport.tokens import Handshake
 
 logger = logging.getLogger("mcp_orch.transport")
 
 
 def new_session_id() -> str:
-    """A fresh, unguessable session id (visible ASCII, as the spec requires)."""
+    """A fresh, unguessable short session id (the token that carries it is the id on the wire)."""
     return uuid4().hex
 
 
@@ -60,9 +61,56 @@ class StreamableHub:
 
     async def open(self, live: LiveSession, server: Server[Any], scope: Scope, receive: Receive, send: Send) -> None:
         """Start a session with the ``initialize`` request that opens it; discard it if that fails."""
-        if self._tg is None:
-            await wire.respond_error(send, 503, "The MCP endpoints are shutting down")
-            return
+        status = 0
+
+        def seen(code: int) -> None:
+            nonlocal status
+            status = code
+
+        try:
+            if not await self._start(live, server):
+                await wire.respond_error(send, 503, "The MCP endpoints are shutting down")
+                return
+            transport: StreamableHTTPServerTransport = live.extra["http"]
+            await transport.handle_request(scope, receive, wire.status_watch(send, seen))
+        finally:
+            if not 0 < status < 400:
+                await self.discard(live)
+
+    async def adopt(self, live: LiveSession, server: Server[Any], handshake: Handshake, scope: Scope) -> bool:
+        """Rebuild a session opened on another replica, initialised as its client left it.
+
+        The SDK transport and server loop start as for a new session and are fed the stored
+        ``initialize`` and ``notifications/initialized`` (answers discarded), so the real request
+        that follows finds an initialised session. False when that fails (the copy is discarded).
+        """
+        if not await self._start(live, server, adopted=True):
+            return False
+        transport: StreamableHTTPServerTransport = live.extra["http"]
+        params = handshake.initialize_params()
+        init = {"jsonrpc": "2.0", "id": "mcp-orch-adopt", "method": "initialize", "params": params}
+        initialized = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"accept", b"application/json, text/event-stream"),
+            *((k, v) for k, v in scope["headers"] if k in (b"host", b"origin", b"user-agent")),
+        ]
+        replayed = {**scope, "method": "POST", "headers": headers, "query_string": b"", CALLER_SCOPE_KEY: live.caller}
+        ok = await _exchange(transport, replayed, wire.encode(init)) == 200
+        if ok:
+            session = [(b"mcp-session-id", live.id.encode()), (b"mcp-protocol-version", handshake.version.encode())]
+            replayed["headers"] = [*headers, *session]
+            ok = await _exchange(transport, replayed, wire.encode(initialized)) == 202
+        if not ok:
+            logger.warning("session could not be adopted", extra={"session": live.sid})
+            await self.discard(live)
+        return ok
+
+    async def _start(self, live: LiveSession, server: Server[Any], *, adopted: bool = False) -> bool:
+        """Register the session and run its SDK transport and server loop in the lifespan's task group."""
+        tg = self._tg
+        if tg is None:
+            return False
         transport = StreamableHTTPServerTransport(
             mcp_session_id=live.id, is_json_response_enabled=False, event_store=None, security_settings=self.security
         )
@@ -73,7 +121,7 @@ class StreamableHub:
                 await transport.terminate()
 
         live.closer = close
-        self.table.add(live)
+        self.table.add(live, adopted=adopted)
 
         async def run_server(*, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
             async with transport.connect() as (read_stream, write_stream):
@@ -88,25 +136,18 @@ class StreamableHub:
                         init_options=initialization_options(server),
                     )
                 except Exception:
-                    logger.exception("session crashed", extra={"session": live.id})
+                    logger.exception("session crashed", extra={"session": live.sid})
                 finally:
                     await self.discard(live)
 
-        status = 0
+        await tg.start(run_server)
+        return True
 
-        def seen(code: int) -> None:
-            nonlocal status
-            status = code
+    async def handle(self, live: LiveSession, scope: Scope, receive: Receive, send: Send) -> bool:
+        """A request for an existing session (SDK path: anything but the lean methods).
 
-        try:
-            await self._tg.start(run_server)
-            await transport.handle_request(scope, receive, wire.status_watch(send, seen))
-        finally:
-            if not 0 < status < 400:
-                await self.discard(live)
-
-    async def handle(self, live: LiveSession, scope: Scope, receive: Receive, send: Send) -> None:
-        """A request for an existing session (SDK path: anything but the lean methods)."""
+        True when the session ended with it (``DELETE``).
+        """
         transport: StreamableHTTPServerTransport = live.extra["http"]
         is_get = scope["method"] == "GET"
         live.open_streams += is_get
@@ -115,14 +156,39 @@ class StreamableHub:
             # the second answer is dropped here instead of crashing the connection.
             await transport.handle_request(scope, receive, wire.single_response(send))
         except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-            logger.debug("message for an ended session dropped", extra={"session": live.id})
+            logger.debug("message for an ended session dropped", extra={"session": live.sid})
         finally:
             live.open_streams -= is_get
             self.table.touch(live)
         if transport.is_terminated:
             await self.discard(live)
+            return True
+        return False
 
     async def discard(self, live: LiveSession) -> None:
         """Forget the session and make its transport refuse anything still reaching it."""
         if self.table.remove(live) and live.closer is not None:
             await live.closer()
+
+
+async def _exchange(transport: StreamableHTTPServerTransport, scope: Scope, body: bytes) -> int:
+    """One synthetic request to the session's transport; the answer is discarded, its status returned."""
+    status = 0
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def send(message: Any) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = int(message["status"])
+
+    with anyio.move_on_after(30):
+        await transport.handle_request(scope, receive, send)
+    return status

@@ -17,6 +17,8 @@ from backend.db.models import InvitedAs, Role
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.accounts.services import UserService
 from backend.domain.activity.services import ActivityService
+from backend.domain.changes.events import MemberAccessChanged
+from backend.domain.changes.outbox import publish
 from backend.domain.projects import schemas as s
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.services._projects import like, user_ref
@@ -213,6 +215,7 @@ class ProjectMemberService(SQLAlchemyAsyncRepositoryService[m.ProjectMember]):
             details={"role": data.role.value, "invitedAs": data.invited_as.value},
         )
         await session.flush()
+        publish(session, MemberAccessChanged(ctx.project_id, user.id))
         return await self.member(ctx, user.id)
 
     async def update_member(
@@ -242,6 +245,7 @@ class ProjectMemberService(SQLAlchemyAsyncRepositoryService[m.ProjectMember]):
                 details=details,
             )
             await session.flush()
+            publish(session, MemberAccessChanged(ctx.project_id, user_id))
         return await self.member(ctx, user_id)
 
     async def remove_member(self, ctx: ProjectContext, user_id: UUID, actor: CurrentUser) -> None:
@@ -262,3 +266,4 @@ class ProjectMemberService(SQLAlchemyAsyncRepositoryService[m.ProjectMember]):
         )
         await session.delete(row)
         await session.flush()
+        publish(session, MemberAccessChanged(ctx.project_id, user_id))

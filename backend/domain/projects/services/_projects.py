@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -19,6 +19,8 @@ from backend.db import models as m
 from backend.db.models import InvitedAs, Role
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.activity.services import ActivityService
+from backend.domain.changes.events import ProjectChanged, ProjectDeleted
+from backend.domain.changes.outbox import publish
 from backend.domain.projects import schemas as s
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.services._queries import (
@@ -34,12 +36,7 @@ from backend.domain.projects.services._queries import (
     unique_slug,
     visible_project_ids,
 )
-from backend.domain.servers.sandboxing import forget_after_commit
 from backend.lib.exceptions import ConflictError, ForbiddenError, NotFoundError
-
-if TYPE_CHECKING:
-    from backend.lib.settings import SandboxSettings
-    from backend.mcp.gateway import Gateway
 
 logger = logging.getLogger("mcp_orch.projects")
 
@@ -251,6 +248,7 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
                 details={"changes": changes},
             )
             await self._flush(project)
+            publish(session, ProjectChanged(project.id))
         return project
 
     async def set_archived(self, ctx: ProjectContext, actor: CurrentUser, *, archived: bool) -> m.Project:
@@ -259,6 +257,7 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
         if (project.archived_at is not None) == archived:
             return project
         project.archived_at = datetime.now(tz=UTC) if archived else None
+        publish(self.repository.session, ProjectChanged(project.id))
         await ActivityService(session=self.repository.session).record(
             "project.archived" if archived else "project.restored",
             actor=actor,
@@ -270,13 +269,11 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
         await self.repository.session.flush()
         return project
 
-    async def delete_project(
-        self, ctx: ProjectContext, actor: CurrentUser, *, gateway: Gateway | None, sandbox: SandboxSettings
-    ) -> None:
+    async def delete_project(self, ctx: ProjectContext, actor: CurrentUser) -> None:
         """Delete a project with its members, attachments and favourites (the activity trail stays).
 
-        Its servers go by the database cascade; once the deletion commits, their upstreams stop (when
-        ``gateway`` runs them) and their sandbox homes are removed.
+        Its servers go by the database cascade; once the deletion commits, their upstreams stop on
+        every replica and their sandbox homes are removed (``ProjectDeleted``).
         """
         session = self.repository.session
         project = await self.require(ctx.project_id)
@@ -293,7 +290,7 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
         await session.execute(delete(m.ToolCall).where(m.ToolCall.project_id == project.id))
         await session.execute(delete(m.ServerLog).where(m.ServerLog.project_id == project.id))
         server_ids = (await session.execute(select(m.Server.id).where(m.Server.project_id == project.id))).scalars()
-        forget_after_commit(session, gateway, sandbox, list(server_ids))
+        publish(session, ProjectDeleted(project.id, tuple(server_ids)))
         await session.delete(project)
         await session.flush()
         logger.info("project deleted", extra={"project_id": str(project.id)})

@@ -12,6 +12,8 @@ from backend.db import models as m
 from backend.db.models import Role
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.activity.services import ActivityService
+from backend.domain.changes.events import MemberAccessChanged
+from backend.domain.changes.outbox import publish
 from backend.domain.projects import schemas as s
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.services._projects import user_ref
@@ -113,6 +115,7 @@ class ProjectTeamService(SQLAlchemyAsyncRepositoryService[m.ProjectTeam]):
         )
         await self._record("team.attached", ctx, team, actor, {"role": data.role.value})
         await session.flush()
+        publish(session, MemberAccessChanged(ctx.project_id))
         return (await self.list_teams(ctx, team.id))[0]
 
     async def change_role(self, ctx: ProjectContext, team_id: UUID, role: Role, actor: CurrentUser) -> s.ProjectTeam:
@@ -125,6 +128,7 @@ class ProjectTeamService(SQLAlchemyAsyncRepositoryService[m.ProjectTeam]):
             await self._record("team.role_changed", ctx, team, actor, {"from": row.role, "to": role.value})
             row.role = role.value
             await self.repository.session.flush()
+            publish(self.repository.session, MemberAccessChanged(ctx.project_id))
         return (await self.list_teams(ctx, team_id))[0]
 
     async def detach(self, ctx: ProjectContext, team_id: UUID, actor: CurrentUser) -> None:
@@ -136,3 +140,4 @@ class ProjectTeamService(SQLAlchemyAsyncRepositoryService[m.ProjectTeam]):
         await self._record("team.detached", ctx, team, actor, {"role": row.role})
         await self.repository.session.delete(row)
         await self.repository.session.flush()
+        publish(self.repository.session, MemberAccessChanged(ctx.project_id))

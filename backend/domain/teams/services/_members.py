@@ -19,6 +19,8 @@ from backend.db.models import Role
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.accounts.services import normalise_email
 from backend.domain.activity.services import ActivityService
+from backend.domain.changes.events import MemberAccessChanged
+from backend.domain.changes.outbox import publish
 from backend.domain.teams import schemas as s
 from backend.domain.teams.guards import TeamContext
 from backend.domain.teams.services._queries import contains, ensure_projects_keep_owner
@@ -158,6 +160,7 @@ class TeamMemberService(SQLAlchemyAsyncRepositoryService[m.TeamMember]):
             auto_commit=False,
         )
         await self._record("team_member.invited", team, user.id, actor, {"role": data.role.value})
+        publish(self.repository.session, MemberAccessChanged(user_id=user.id))
         return user.id
 
     async def change_role(self, ctx: TeamContext, user_id: UUID, role: Role, actor: CurrentUser) -> None:
@@ -179,6 +182,7 @@ class TeamMemberService(SQLAlchemyAsyncRepositoryService[m.TeamMember]):
         member.role = role.value
         await self.update(member, auto_commit=False)
         await self._record("team_member.role_changed", team, user_id, actor, {"from": old, "to": role.value})
+        publish(self.repository.session, MemberAccessChanged(user_id=user_id))
 
     async def remove(self, ctx: TeamContext, user_id: UUID, actor: CurrentUser) -> None:
         """Remove a member: owners remove anyone, any member may leave.
@@ -198,3 +202,4 @@ class TeamMemberService(SQLAlchemyAsyncRepositoryService[m.TeamMember]):
         await ensure_projects_keep_owner(self.repository.session, team.id, without_member=user_id)
         await self._record("team_member.removed", team, user_id, actor, {"role": member.role})
         await self.delete(member.id, auto_commit=False)
+        publish(self.repository.session, MemberAccessChanged(user_id=user_id))

@@ -1,0 +1,133 @@
+"""What a change means for this process: the gateway's specs, the MCP views, credentials, sessions.
+
+The only place that applies change events (from this process's commits and from other replicas)
+and resynchronises from the database. It reads the database for the current state, so the order
+and repetition of events do not matter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+import anyio
+from sqlalchemy import or_, select
+
+from backend.db import models as m
+from backend.domain.changes import events as e
+from backend.domain.servers.specs import load_all_specs, load_spec_by_id
+from backend.mcp.sandbox import remove_server_home
+
+if TYPE_CHECKING:
+    from backend.lib.context import AppContext
+    from backend.lib.runtime import Runtime
+
+logger = logging.getLogger("mcp_orch.changes")
+
+
+class ChangeHandler:
+    """Applies change events to the running parts on a :class:`~backend.lib.runtime.Runtime`."""
+
+    def __init__(self, ctx: AppContext, runtime: Runtime) -> None:
+        self.ctx = ctx
+        self.runtime = runtime
+
+    async def apply(self, events: Sequence[e.ChangeEvent]) -> None:
+        """Apply the events of one commit."""
+        projects: set[UUID] = set()
+        access = False
+        for event in events:
+            project_id, credentials = await self._one(event)
+            if project_id is not None:
+                projects.add(project_id)
+            access = access or credentials
+        endpoints = self.runtime.mcp_endpoints
+        if endpoints is not None:
+            if access:
+                endpoints.authenticator.forget()
+            for project_id in projects:
+                endpoints.registry.invalidate(project_id)
+
+    async def _one(self, event: e.ChangeEvent) -> tuple[UUID | None, bool]:
+        """Apply one event; returns the project whose views to recompute and whether credentials changed."""
+        if isinstance(event, e.ServerChanged | e.ToolToggled):
+            await self._reload_server(event.server_id)
+            return event.project_id, False
+        if isinstance(event, e.ServerDeleted):
+            await self._forget_server(event.server_id)
+            return event.project_id, False
+        if isinstance(event, e.ServerRestarted):
+            await self._restart_elsewhere(event)
+            return None, False
+        if isinstance(event, e.ProjectDeleted):
+            for server_id in event.server_ids:
+                await self._forget_server(server_id)
+            return event.project_id, True
+        if isinstance(event, e.ProjectChanged):
+            return event.project_id, True
+        if isinstance(event, e.KeyRevoked):
+            await self._close_key_sessions({event.key_id})
+        return None, True  # keys, members, settings: cached credentials go
+
+    async def resync(self) -> None:
+        """Everything from the database: every server's spec, every view, cached credentials, sessions of dead keys."""
+        gateway = self.runtime.gateway
+        if gateway is not None:
+            async with self.ctx.alchemy.get_session() as session:
+                specs = await load_all_specs(session)
+            await gateway.reconcile(specs)
+        endpoints = self.runtime.mcp_endpoints
+        if endpoints is None:
+            return
+        endpoints.authenticator.forget()
+        for project_id in {view.key.project_id for view in endpoints.registry.views()}:
+            endpoints.registry.invalidate(project_id)
+        keys = {live.access.api_key_id for live in endpoints.table.all() if live.access.api_key_id is not None}
+        if keys:
+            async with self.ctx.alchemy.get_session() as session:
+                valid = set(
+                    (
+                        await session.execute(
+                            select(m.ApiKey.id).where(
+                                m.ApiKey.id.in_(keys),
+                                m.ApiKey.revoked_at.is_(None),
+                                or_(m.ApiKey.expires_at.is_(None), m.ApiKey.expires_at > datetime.now(tz=UTC)),
+                            )
+                        )
+                    ).scalars()
+                )
+            await self._close_key_sessions(keys - valid)
+
+    async def _reload_server(self, server_id: UUID) -> None:
+        gateway = self.runtime.gateway
+        if gateway is None:
+            return
+        async with self.ctx.alchemy.get_session() as session:
+            spec = await load_spec_by_id(session, server_id)
+        if spec is None:
+            await gateway.remove(server_id)
+        else:
+            gateway.configure(spec)
+
+    async def _restart_elsewhere(self, event: e.ServerRestarted) -> None:
+        gateway = self.runtime.gateway
+        if gateway is None or event.replica == self.runtime.changes.replica_id:
+            return  # the replica that took the request restarted (and reported) its own copy
+        await gateway.restart_running(event.server_id)
+
+    async def _forget_server(self, server_id: UUID) -> None:
+        gateway = self.runtime.gateway
+        if gateway is not None:
+            await gateway.remove(server_id)
+        await anyio.to_thread.run_sync(remove_server_home, self.ctx.settings.gateway.sandbox, server_id)
+        logger.info("server forgotten", extra={"server_id": str(server_id)})
+
+    async def _close_key_sessions(self, key_ids: set[UUID]) -> None:
+        endpoints = self.runtime.mcp_endpoints
+        if endpoints is None:
+            return
+        for key_id in key_ids:
+            await endpoints.close_key_sessions(key_id)
