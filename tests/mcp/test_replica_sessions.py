@@ -29,18 +29,11 @@ from backend.db import models as m
 from backend.domain.endpoints.journal import DbSessionJournal
 from backend.lib.settings import Settings
 from backend.mcp.transport.ports import SessionJournal
+from tests.integration.endpoints._support import ACCEPT, INIT
 from tests.mcp.helpers import eventually, stdio_spec, text_of
 from tests.mcp.replicas import KEY, OTHER_KEY, Replica, Router, replicas, url
 
 pytestmark = pytest.mark.anyio
-
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "tests", "version": "1"}},
-}
-ACCEPT = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 
 def texts(result: Any) -> list[str]:

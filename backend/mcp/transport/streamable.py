@@ -174,13 +174,8 @@ class StreamableHub:
 async def _exchange(transport: StreamableHTTPServerTransport, scope: Scope, body: bytes) -> int:
     """One synthetic request to the session's transport; the answer is discarded, its status returned."""
     status = 0
-    sent = False
 
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
+    async def never() -> dict[str, Any]:  # no disconnect: the exchange ends when the transport answers
         await anyio.sleep_forever()
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -190,5 +185,5 @@ async def _exchange(transport: StreamableHTTPServerTransport, scope: Scope, body
             status = int(message["status"])
 
     with anyio.move_on_after(30):
-        await transport.handle_request(scope, receive, send)
+        await transport.handle_request(scope, wire.replay(body, never), send)
     return status
