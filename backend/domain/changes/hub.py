@@ -150,7 +150,16 @@ class ChangeHub:
 
     async def _on_connected(self) -> None:
         self._connected.set()
+        await self._announce()  # the others learn of this replica now, not at its next heartbeat
         await self._resync("connected")
+
+    async def _announce(self) -> None:
+        try:
+            await self.transport.send(_encode(Beat(self.replica_id)))
+        except BusUnavailableError:
+            pass
+        except Exception:
+            logger.exception("heartbeat failed")
 
     async def _resync(self, reason: str) -> None:
         if self.applier is None:
@@ -169,12 +178,7 @@ class ChangeHub:
 
     async def _beat(self) -> None:
         while True:
-            try:
-                await self.transport.send(_encode(Beat(self.replica_id)))
-            except BusUnavailableError:
-                pass
-            except Exception:
-                logger.exception("heartbeat failed")
+            await self._announce()
             await anyio.sleep(HEARTBEAT_SECONDS)
 
     async def _consume(self) -> None:
@@ -185,7 +189,10 @@ class ChangeHub:
             except (msgspec.DecodeError, msgspec.ValidationError):
                 logger.warning("unreadable change-bus message dropped", extra={"bytes": len(raw)})
                 continue
+            first = message.origin not in self._heard
             self._heard[message.origin] = time.monotonic()
+            if first and message.origin != self.replica_id:
+                await self._announce()  # a replica that just started learns of this one at once
             try:
                 await self._handle(message)
             except Exception:

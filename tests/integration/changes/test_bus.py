@@ -14,7 +14,7 @@ import anyio
 import pytest
 
 from backend.domain.changes.events import ChangeEvent, KeyRevoked, ProjectDeleted, ServerChanged
-from backend.domain.changes.hub import ALIVE_SECONDS, ChangeHub
+from backend.domain.changes.hub import ALIVE_SECONDS, HEARTBEAT_SECONDS, ChangeHub
 from backend.domain.changes.transports import APPLICATION_NAME, PostgresTransport, RedisTransport, Transport
 from backend.lib.database import DatabaseHandle
 
@@ -129,8 +129,12 @@ async def test_relay_payloads_are_addressed_ordered_and_any_size(make_transport:
 
 async def test_liveness_follows_heartbeats(make_transport: Callable[[], Transport]) -> None:
     async with running(make_transport()) as (a, _):
+        await anyio.sleep(0.3)  # ``a`` has beaten already; its next heartbeat is seconds away
         async with running(make_transport()) as (b, _):
-            await _until(lambda: a.alive(b.replica_id) and b.alive(a.replica_id), timeout=5)
+            delay = await _until(lambda: a.alive(b.replica_id) and b.alive(a.replica_id), timeout=5)
+            # A replica that connects announces itself and is answered: a request for a session
+            # the other one owns can be forwarded from its first moment.
+            assert delay < HEARTBEAT_SECONDS / 2, f"the replicas knew each other after {delay:.3f}s"
             gone = b.replica_id
         assert a.alive(gone), "a replica is presumed alive for a few heartbeats"
         await _until(lambda: not a.alive(gone), timeout=ALIVE_SECONDS + 3)
