@@ -136,7 +136,19 @@ def http_exception_passthrough(_: Request[Any, Any, Any], exc: HTTPException) ->
     return _json(exc.status_code, exc.detail, exc.extra, exc.headers)
 
 
+def unhandled_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Anything no other handler knows: a 500, logged with its traceback (Litestar alone logs it only in debug)."""
+    trace = "".join(traceback.format_exception(exc))
+    logger.error(
+        "unhandled error",
+        extra={"error_type": type(exc).__name__, "method": request.method, "path": request.url.path, "trace": trace},
+    )
+    return _json(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error")
+
+
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    HTTPException: http_exception_passthrough,  # type: ignore[dict-item]
+    Exception: unhandled_error_handler,  # type: ignore[dict-item]
     ApplicationError: application_error_handler,  # type: ignore[dict-item]
     ValidationException: validation_error_handler,  # type: ignore[dict-item]
     RepositoryNotFoundError: repository_not_found_handler,  # type: ignore[dict-item]
