@@ -172,6 +172,15 @@ class SessionContinuity:
         await wire.respond_error(send, 404, not_found)
         return None
 
+    async def settled(self, live: LiveSession) -> LiveSession | None:
+        """``live`` once an adoption under way has replayed the handshake (a request must not reach a
+        copy that is not initialised yet); None when the adoption failed and the copy is gone."""
+        if live.adopted is not None and not live.adopted.is_set():
+            await live.adopted.wait()
+            if self.table.get(live.id) is not live:
+                return None
+        return live
+
     async def _end_unheld(self, sid: str) -> None:
         if self.journal is not None:
             self.journal.ended(sid)
@@ -191,6 +200,9 @@ class SessionContinuity:
         handshake = claims.handshake
         if handshake is None:
             return None
+        held = self.table.get(token)
+        if held is not None:  # a concurrent request adopted it while this one checked the journal
+            return await self.settled(held)
         waiting = self._adopting.get(token)
         if waiting is not None:  # a concurrent request is adopting it: use its copy
             await waiting.wait()

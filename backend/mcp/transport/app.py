@@ -7,8 +7,9 @@ limit on tool calls (429) → the transport (:mod:`routes`). A new session (``in
 
 Replicas: with a :class:`Relay`, any replica serves any request of any session (session ids carry
 the session, see :mod:`tokens` and :mod:`adoption`; pinned sessions are forwarded to their owner,
-see :mod:`forwarding`). Without one, the process serves the sessions it opened (and adopts those a
-token shows it may, which only happens with a ``session_key`` shared across restarts).
+see :mod:`forwarding`; a session copy's own notifications reach the replica with the client's GET
+stream, see :mod:`notices`). Without one, the process serves the sessions it opened (and adopts
+those a token shows it may, which only happens with a ``session_key`` shared across restarts).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from backend.mcp.transport import paths, wire
 from backend.mcp.transport.adoption import SessionContinuity
 from backend.mcp.transport.discovery import discovery_document
 from backend.mcp.transport.forwarding import FORWARDED_SCOPE_KEY, Forwarder
+from backend.mcp.transport.notices import Notices
 from backend.mcp.transport.ports import Access, AccessDenied, Authenticator, SessionJournal
 from backend.mcp.transport.relay import Relay
 from backend.mcp.transport.routes import Limits, SessionRoutes, Target
@@ -83,7 +85,8 @@ class McpEndpoints:
         self.settings = settings
         self.relay = relay
         self.table = SessionTable(journal)
-        self.streamable = StreamableHub(self.table, policy.sdk_settings())
+        self.notices = None if relay is None else Notices(relay, self.table)
+        self.streamable = StreamableHub(self.table, policy.sdk_settings(), self.notices)
         self.forwarder = (
             None
             if relay is None
@@ -108,6 +111,8 @@ class McpEndpoints:
             self.streamable.bind(tg)
             if self.forwarder is not None:
                 self.forwarder.bind(tg)
+            if self.notices is not None:
+                self.notices.bind(tg)
             tg.start_soon(self._sweep)
             try:
                 yield self
@@ -115,6 +120,8 @@ class McpEndpoints:
                 self.streamable.bind(None)
                 if self.forwarder is not None:
                     self.forwarder.bind(None)
+                if self.notices is not None:
+                    self.notices.bind(None)
                 for live in self.table.all():  # other replicas carry on with what can move
                     await self._close(live, release=True)
                 tg.cancel_scope.cancel()

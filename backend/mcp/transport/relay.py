@@ -3,8 +3,10 @@
 A session's GET stream, legacy SSE stream or ``per_session`` upstreams live on the replica that
 opened them; a request for such a session that lands on another replica travels to the owner through
 a :class:`Relay` (the process's bus: PostgreSQL ``LISTEN/NOTIFY`` or Redis pub/sub, see
-``backend/domain/changes/bus.py``). :class:`LocalRelayHub` connects endpoints inside one process
-(tests of the forwarding logic without processes).
+``backend/domain/changes/bus.py``), and so does a notification a session copy emits for a GET stream
+open on another replica. Every subscriber sees every payload: each user (:mod:`forwarding`,
+:mod:`notices`) prefixes its own with a MAGIC and ignores the rest. :class:`LocalRelayHub` connects
+endpoints inside one process (tests of the forwarding logic without processes).
 """
 
 from __future__ import annotations

@@ -136,7 +136,12 @@ class SessionRoutes:
         access, view = target.access, target.view
         scope, _, receive, send = request
         live = self.table.get(session_id)
-        if live is None:
+        if live is not None:
+            live = await self.continuity.settled(live)  # adopted by a request just before this one
+            if live is None:
+                await wire.respond_error(send, 404, SESSION_NOT_FOUND)
+                return
+        else:
             live = await self.continuity.serve_elsewhere(
                 session_id, "streamable-http", access, view, request, not_found=SESSION_NOT_FOUND
             )

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import UUID
 
+import anyio
+
 from backend.mcp.proxy.ports import Caller, SessionStats
 from backend.mcp.proxy.tables import Capabilities
 from backend.mcp.proxy.view import ProxyView
@@ -41,6 +43,8 @@ class LiveSession:
     pinned: bool = True
     # This replica lets go of its copy without ending the session (it lives on elsewhere).
     released: bool = False
+    # Set once an adopted copy has replayed the client's handshake: requests wait for it.
+    adopted: anyio.Event | None = None
 
     @property
     def sid(self) -> str:
@@ -160,9 +164,10 @@ class SessionTable:
             session.caller.stats.dirty = True
 
     def remove(self, session: LiveSession) -> bool:
-        """Forget a session; True the first time."""
-        if self._sessions.pop(session.id, None) is None:
+        """Forget a session; True the first time (never another copy registered under its id)."""
+        if self._sessions.get(session.id) is not session:
             return False
+        del self._sessions[session.id]
         self._by_sid.pop(session.sid, None)
         _drop(self._per_project, session.access.project_id)
         _drop(self._per_credential, credential_of(session.access))

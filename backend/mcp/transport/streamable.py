@@ -26,6 +26,7 @@ from starlette.types import Receive, Scope, Send
 
 from backend.mcp.proxy.server import CALLER_SCOPE_KEY, initialization_options
 from backend.mcp.transport import wire
+from backend.mcp.transport.notices import Notices
 from backend.mcp.transport.sessions import LiveSession, SessionTable
 from backend.mcp.transport.tokens import Handshake
 
@@ -46,9 +47,13 @@ def is_modern(scope: Scope) -> bool:
 class StreamableHub:
     """Runs Streamable HTTP sessions for every view."""
 
-    def __init__(self, table: SessionTable, security: TransportSecuritySettings) -> None:
+    def __init__(
+        self, table: SessionTable, security: TransportSecuritySettings, notices: Notices | None = None
+    ) -> None:
+        """``notices``: carries a copy's per-session notifications to the replica with its GET stream."""
         self.table = table
         self.security = security
+        self.notices = notices
         self._tg: TaskGroup | None = None
 
     def bind(self, tg: TaskGroup | None) -> None:
@@ -84,6 +89,13 @@ class StreamableHub:
         ``initialize`` and ``notifications/initialized`` (answers discarded), so the real request
         that follows finds an initialised session. False when that fails (the copy is discarded).
         """
+        live.adopted = anyio.Event()
+        try:
+            return await self._replay(live, server, handshake, scope)
+        finally:
+            live.adopted.set()
+
+    async def _replay(self, live: LiveSession, server: Server[Any], handshake: Handshake, scope: Scope) -> bool:
         if not await self._start(live, server, adopted=True):
             return False
         transport: StreamableHTTPServerTransport = live.extra["http"]
@@ -122,6 +134,7 @@ class StreamableHub:
 
         live.closer = close
         self.table.add(live, adopted=adopted)
+        notices = None if live.pinned else self.notices  # a pinned session has no copy elsewhere
 
         async def run_server(*, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
             async with transport.connect() as (read_stream, write_stream):
@@ -130,7 +143,7 @@ class StreamableHub:
                     await serve_loop(
                         server,
                         read_stream,
-                        write_stream,
+                        write_stream if notices is None else notices.wrap(live, write_stream),
                         lifespan_state={},
                         session_id=live.id,
                         init_options=initialization_options(server),
