@@ -44,7 +44,8 @@ class Runtime:
         metrics: The app's Prometheus registry (the HTTP middleware and the recorder count into it).
         login_throttle: Failed-login counting for ``POST /api/auth/login``.
         client_addresses: Whose address a request is (trusted proxies, the UI's forwarded browser address).
-        test_runs: Concurrent test runs (``POST …/servers/test``) per user and per project.
+        test_runs: Concurrent test runs (``POST …/servers/test``) per user and per project, counted in
+            PostgreSQL (the limits hold across replicas).
         changes: The change hub: committed change events applied here and sent to every replica; also
             the MCP endpoints' relay to other replicas.
         gateway: The MCP gateway (upstream supervision); ``None`` before its lifespan starts and after it stops.

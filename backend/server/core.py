@@ -59,7 +59,7 @@ def build_runtime(ctx: AppContext) -> Runtime:
             ),
         ),
         client_addresses=ClientAddresses.of(auth.trusted_proxies, ctx.ui_token),
-        test_runs=ProbeLimiter(gateway.max_test_runs_per_user, gateway.max_test_runs_per_project),
+        test_runs=ProbeLimiter.from_settings(ctx.alchemy, gateway),
         changes=build_hub(ctx),
     )
     runtime.metrics.track(runtime)

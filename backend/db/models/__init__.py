@@ -9,6 +9,7 @@ from backend.db.models._project import Project, ProjectFavorite, ProjectMember, 
 from backend.db.models._server import AppSetting, Server
 from backend.db.models._server_log import ServerLog
 from backend.db.models._team import Team, TeamMember
+from backend.db.models._test_run import TestRunSlot
 from backend.db.models._tool_call import ToolCall
 from backend.db.models._user import User
 from backend.db.models._worker import JobRun, JobSchedule, WorkerSettings
@@ -33,6 +34,7 @@ __all__ = [
     "ServerLog",
     "Team",
     "TeamMember",
+    "TestRunSlot",
     "ToolCall",
     "User",
     "WorkerSettings",

@@ -14,7 +14,7 @@ from backend.db import models as m
 from backend.domain.activity.services import ActivityService
 from backend.domain.servers import schemas as s
 from backend.domain.servers.catalogue import store_catalogue
-from backend.domain.servers.errors import http_error
+from backend.domain.servers.errors import ServiceUnavailableError, http_error
 from backend.mcp.types import CapacityError, Catalogue, GatewayError, UpstreamSpec
 
 if TYPE_CHECKING:
@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 REFRESH_CONCURRENCY = 4
 # Characters of a failed test run's error kept in its activity row.
 PROBE_REASON_CHARS = 300
+
+
+def require_gateway(gateway: Gateway | None) -> Gateway:
+    """The running gateway (the ``gateway`` dependency), or 503 when this process runs none."""
+    if gateway is None:
+        raise ServiceUnavailableError("The MCP gateway is not running in this process")
+    return gateway
 
 
 async def refresh_server(session: AsyncSession, gateway: Gateway, server: m.Server) -> Catalogue:

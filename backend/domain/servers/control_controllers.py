@@ -87,7 +87,7 @@ class ServerControlController(Controller):
         await check_destination(config, NetworkPolicy.from_settings(settings))
         spec = probe_spec(project_ctx.project_id, data)
         gateway = require_gateway(gateway)
-        with runtime.test_runs.slot(current_user.id, project_ctx.project_id):
+        async with runtime.test_runs.slot(current_user.id, project_ctx.project_id):
             try:
                 report = await probe(gateway, spec, float(settings.start_timeout_seconds))
             except GatewayError as exc:
@@ -155,11 +155,10 @@ class ServerControlController(Controller):
         request: Request[Any, Any, Any],
     ) -> s.Catalogue:
         """Re-list tools, prompts, resources and templates now (starting the server if needed; developer)."""
-        gateway = require_gateway(gateway)
         row = await servers_service.resolve(project_ctx.project_id, server)
         if not row.enabled:
             raise ConflictError(f"Server {row.name!r} is disabled; enable it first")
-        await servers_service.refresh(row, gateway)
+        await servers_service.refresh(row)
         catalogue = CatalogueService(session=servers_service.repository.session)
         return await _catalogue_view(catalogue, row, live_status(gateway, row))
 

@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Request
+from litestar.di import NamedDependency
+from litestar.params import SkipValidation
+
+# Evaluated at run time: Litestar reads the providers' signatures below.
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.servers.catalogue import CatalogueService
-from backend.domain.servers.errors import ServiceUnavailableError
+from backend.domain.servers.control import require_gateway
 from backend.domain.servers.services import ServerService
 from backend.lib.context import AppContext
+from backend.lib.settings import SandboxSettings
+from backend.mcp.gateway import Gateway
 
-if TYPE_CHECKING:
-    from backend.lib.settings import SandboxSettings
-    from backend.mcp.gateway import Gateway
+__all__ = [
+    "app_context",
+    "provide_catalogue_service",
+    "provide_servers_service",
+    "require_gateway",
+    "sandbox_settings",
+]
 
-provide_servers_service = create_service_provider(ServerService)
 provide_catalogue_service = create_service_provider(CatalogueService)
+
+
+async def provide_servers_service(
+    db_session: NamedDependency[SkipValidation[AsyncSession]], gateway: NamedDependency[Gateway | None]
+) -> ServerService:
+    """Dependency ``servers_service``: on the request's session, with this process's gateway (or ``None``)."""
+    return ServerService(session=db_session, gateway=gateway)
 
 
 def app_context(request: Request[Any, Any, Any]) -> AppContext:
@@ -29,10 +46,3 @@ def app_context(request: Request[Any, Any, Any]) -> AppContext:
 def sandbox_settings(request: Request[Any, Any, Any]) -> SandboxSettings:
     """The instance's sandbox settings (defaults for limits, where homes live)."""
     return app_context(request).settings.gateway.sandbox
-
-
-def require_gateway(gateway: Gateway | None) -> Gateway:
-    """The running gateway (the ``gateway`` dependency), or 503 when this process runs none."""
-    if gateway is None:
-        raise ServiceUnavailableError("The MCP gateway is not running in this process")
-    return gateway

@@ -13,6 +13,7 @@ import msgspec
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
 from backend.domain.activity.services import ActivityService
@@ -26,11 +27,12 @@ from backend.domain.changes.events import (
 from backend.domain.changes.outbox import publish
 from backend.domain.servers import schemas as s
 from backend.domain.servers.catalogue import CatalogueService
-from backend.domain.servers.control import refresh_all, refresh_server
+from backend.domain.servers.control import refresh_all, refresh_server, require_gateway
 from backend.domain.servers.policy import CommandPolicy, load_policy, save_added_commands
 from backend.domain.servers.sandboxing import check_limits_allowed, stored_limits
-from backend.domain.servers.specs import decode_secrets, encode_secrets
-from backend.domain.servers.validation import REMOTE_TRANSPORTS, ServerConfig, check_destination, validate_config
+from backend.domain.servers.specs import encode_secrets
+from backend.domain.servers.updates import apply_update, merged_config
+from backend.domain.servers.validation import ServerConfig, check_destination, validate_config
 from backend.lib.exceptions import ConflictError, NotFoundError
 from backend.lib.settings import GatewaySettings
 from backend.mcp.netpolicy import NetworkPolicy
@@ -41,7 +43,6 @@ if TYPE_CHECKING:
 
 # Fields copied as-is from a create/update body onto the row (command and cwd come resolved from the config).
 _PLAIN_FIELDS = ("name", "description", "transport", "url", "timeout_seconds", "enabled", "isolation", "network")
-_UPDATE_FIELDS = ("description", "timeout_seconds", "enabled", "isolation", "network", *s.LIMIT_FIELDS)
 
 
 def _as_uuid(ref: str) -> UUID | None:
@@ -49,16 +50,6 @@ def _as_uuid(ref: str) -> UUID | None:
         return UUID(ref)
     except ValueError:
         return None
-
-
-def _merge(current: dict[str, str], patch: dict[str, str | None]) -> dict[str, str]:
-    merged = dict(current)
-    for key, value in patch.items():
-        if value is None:
-            merged.pop(key, None)
-        else:
-            merged[key] = value
-    return merged
 
 
 class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
@@ -70,6 +61,11 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         model_type = m.Server
 
     repository_type = Repo
+
+    def __init__(self, session: AsyncSession, *, gateway: Gateway | None = None, **kwargs: Any) -> None:
+        """``gateway``: this process's running gateway (refresh needs it), given by the provider."""
+        super().__init__(session, **kwargs)
+        self.gateway = gateway
 
     @property
     def _activity(self) -> ActivityService:
@@ -87,13 +83,14 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
             "settings.allowed_commands_updated", actor=actor, target_type="setting", details={"added": commands}
         )
 
-    async def refresh(self, server: m.Server, gateway: Gateway) -> Catalogue:
-        """Re-list and store a server's catalogue now."""
-        return await refresh_server(self.repository.session, gateway, server)
+    async def refresh(self, server: m.Server) -> Catalogue:
+        """Re-list and store a server's catalogue now (503 when this process runs no gateway)."""
+        return await refresh_server(self.repository.session, require_gateway(self.gateway), server)
 
-    async def refresh_all(self, project_id: UUID, gateway: Gateway) -> list[s.RefreshOutcome]:
-        """Refresh every enabled server of a project (bounded concurrency)."""
-        return await refresh_all(self.repository.session, gateway, await self.list_servers(project_id))
+    async def refresh_all(self, project_id: UUID) -> list[s.RefreshOutcome]:
+        """Refresh every enabled server of a project (bounded concurrency; 503 without a gateway)."""
+        servers = await self.list_servers(project_id)
+        return await refresh_all(self.repository.session, require_gateway(self.gateway), servers)
 
     async def release_connection(self) -> None:
         """End the request's read-only transaction before a long upstream call.
@@ -178,30 +175,6 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         publish(self.repository.session, ServerChanged(server.project_id, server.id))
         return server
 
-    def _merged_config(self, server: m.Server, data: s.ServerUpdate) -> ServerConfig:
-        """The server's configuration with ``data`` applied (secrets merged per key)."""
-        given = {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
-        transport = given.get("transport", server.transport)
-        config = ServerConfig(
-            name=given.get("name", server.name),
-            transport=transport,
-            command=given.get("command", server.command),
-            args=list(given.get("args", server.args or [])),
-            cwd=given.get("cwd", server.cwd),
-            url=given.get("url", server.url),
-            env=_merge(decode_secrets(server.env), given.get("env", {})),
-            headers=_merge(decode_secrets(server.headers), given.get("headers", {})),
-        )
-        # Switching kinds drops the other kind's launch fields unless the body sets them again.
-        if transport in REMOTE_TRANSPORTS and server.transport == "stdio":
-            for name, empty in (("command", None), ("args", []), ("cwd", None)):
-                if name not in given:
-                    setattr(config, name, empty)
-        elif transport == "stdio" and server.transport in REMOTE_TRANSPORTS:
-            config.url = given.get("url")
-            config.headers = {k: v for k, v in (given.get("headers") or {}).items() if v is not None}
-        return config
-
     async def update_server(
         self,
         server: m.Server,
@@ -212,7 +185,7 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         network: NetworkPolicy | None = None,
     ) -> m.Server:
         """Apply a partial update; changed launch settings restart the upstream after commit."""
-        config = self._merged_config(server, data)
+        config = merged_config(server, data)
         launch_changed = (config.command, config.transport) != (server.command, server.transport)
         # An unchanged command stays accepted even if the allowlist shrank since it was saved, and
         # an unchanged cwd stays as stored (servers saved before the sandbox keep working).
@@ -227,7 +200,7 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         check_limits_allowed(actor, requested, stored_limits(server))
         if config.name != server.name and await self.name_taken(server.project_id, config.name, exclude=server.id):
             raise ConflictError(f"A server named {config.name!r} already exists in this project")
-        changed = self._apply(server, data, config)
+        changed = apply_update(server, data, config)
         if not changed:
             return server
         await self.repository.session.flush()
@@ -243,31 +216,6 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         self._config_log(server, f"Configuration changed: {', '.join(changed)}")
         publish(self.repository.session, ServerChanged(server.project_id, server.id))
         return server
-
-    def _apply(self, server: m.Server, data: s.ServerUpdate, config: ServerConfig) -> list[str]:
-        """Write ``config`` and the plain fields of ``data`` onto the row; returns the changed field names."""
-        changed: list[str] = []
-        values: dict[str, Any] = {
-            "name": config.name,
-            "transport": config.transport,
-            "command": config.command,
-            "args": config.args,
-            "cwd": config.cwd,
-            "url": config.url,
-        }
-        for name in _UPDATE_FIELDS:
-            value = getattr(data, name)
-            if value is not msgspec.UNSET:
-                values[name] = value
-        for name, value in values.items():
-            if getattr(server, name) != value:
-                setattr(server, name, value)
-                changed.append(name)
-        for name, secrets in (("env", config.env), ("headers", config.headers)):
-            if decode_secrets(getattr(server, name)) != secrets:
-                setattr(server, name, encode_secrets(secrets))
-                changed.append(name)
-        return changed
 
     async def delete_server(self, server: m.Server, *, actor: Any) -> None:
         """Delete a server (its catalogue and logs go with it; tool calls stay).
