@@ -158,3 +158,21 @@ def api(client: AsyncTestClient[Litestar]) -> Api:
 def pytest_report_header(config: Any) -> str:
     mode = "external DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded PostgreSQL"
     return f"mcp-orch database mode: {mode}"
+
+
+# Folders whose tests touch the database or the queue only through the ``database`` fixture.
+_PURE_FOLDERS = ("tests/unit/", "tests/mcp/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The external pass (``DATABASE_URL`` set) runs what depends on the database or queue server.
+
+    Unit tests and gateway tests (``backend/mcp`` has no SQL) that do not use the database behave
+    the same against any server: they run once, in the embedded pass.
+    """
+    if not os.environ.get("DATABASE_URL"):
+        return
+    for item in items:
+        path = str(item.fspath).replace(os.sep, "/")
+        if any(f"/{folder}" in path for folder in _PURE_FOLDERS) and "database" not in item.fixturenames:
+            item.add_marker(pytest.mark.skip(reason="no database or queue involved: runs in the embedded pass"))

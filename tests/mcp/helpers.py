@@ -89,7 +89,19 @@ def sandboxed_process(host_pid: int | None) -> psutil.Process:
 def host_pid(process_id: int | str) -> int | None:
     """The host pid of the test server whose ``pid`` tool answered ``process_id`` (None once it is gone)."""
     name = f"python{process_id}"
-    return next((p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == name), None)
+    return next((p.pid for p in _descendants() if _name(p) == name), None)
+
+
+def _descendants() -> list[psutil.Process]:
+    """This test process's descendants only: another test run on the machine has its own ``python2``."""
+    return psutil.Process().children(recursive=True)
+
+
+def _name(process: psutil.Process) -> str | None:
+    try:
+        return process.name()
+    except psutil.Error:
+        return None
 
 
 def gone(pid: int | None) -> bool:

@@ -356,7 +356,14 @@ def _socket_dir(database: DatabaseHandle) -> Path:
 
 
 def _named(name: str) -> list[int]:
-    return [p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == name]
+    return [p.pid for p in psutil.Process().children(recursive=True) if _name_of(p) == name]
+
+
+def _name_of(process: psutil.Process) -> str | None:
+    try:
+        return process.name()
+    except psutil.Error:
+        return None
 
 
 def _leaf(gateway: Gateway, spec: UpstreamSpec) -> int:

@@ -11,6 +11,7 @@ module of its own.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterator
 
@@ -32,6 +33,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.skip(reason="nginx is missing: run scripts/setup (installs nginx-light)"))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed multi-replica test carries the end of every replica's log (and nginx's non-2xx lines)."""
+    report = yield
+    running = getattr(item, "funcargs", {}).get("cluster")
+    if report.failed and isinstance(running, Cluster):
+        for index in range(len(running.replicas)):
+            report.sections.append((f"replica {index} log ({running.bus})", running.logs(index, 6000)))
+        if running.nginx is not None:
+            access = running.nginx.folder / "access.log"
+            lines = access.read_text(errors="replace").splitlines() if access.exists() else []
+            odd = [line[:300] for line in lines if not re.search(r'" 2\d\d ', line)]
+            report.sections.append((f"nginx non-2xx ({running.bus})", "\n".join(odd[-40:])))
+    return report
+
+
 @pytest.fixture(scope="module", params=["postgres", "redis"])
 def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """The product with 2 (or the module's ``REPLICAS``) API processes behind nginx."""
@@ -43,8 +60,6 @@ def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     env = dict(getattr(request.module, "ENV", {}))
     with start_cluster(workdir, replicas=replicas, bus=bus, extra_env=env) as running:
         yield running
-        for index in range(replicas):
-            print(f"--- replica {index} ({bus}) log tail ---\n{running.logs(index, 2000)}")
 
 
 @pytest.fixture(scope="module")

@@ -225,7 +225,7 @@ def _base_env(bus: Bus, database_url: str, data_dir: Path, public_url: str) -> d
         "DATABASE_URL": database_url,
         "MCP_ORCH_DATA_DIR": str(data_dir),
         "MCP_ORCH_MIGRATE_ON_START": "false",
-        "MCP_ORCH_LOG_LEVEL": "WARNING",
+        "MCP_ORCH_LOG_LEVEL": "INFO",  # sessions opened, adopted, forwarded: what a failure report needs
         "MCP_ORCH_PUBLIC_URL": public_url,
         "MCP_ORCH_TRUSTED_PROXIES": "127.0.0.1/32",
         # Own queue name: other test runs may share the Redis database.
