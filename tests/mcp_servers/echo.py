@@ -26,6 +26,8 @@ from tests.mcp_servers._base import PROCESS_ID, parse_args, serve, text, tool
 # 1x1 transparent PNG and a 44-byte silent WAV header, base64.
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
 WAV = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA="
+# What a client puts in the model's prompt: the gateway passes it on unchanged.
+INSTRUCTIONS = "Call echo to see your arguments back.\nUse add for sums; fail and rpc_error always fail."
 
 TOOLS = [
     tool("echo", "Return the arguments as JSON text"),
@@ -123,7 +125,9 @@ async def list_tools(
 
 
 def main() -> None:
-    server: Server[Any] = Server("echo", version="1.0.0", on_list_tools=list_tools, on_call_tool=call_tool)
+    server: Server[Any] = Server(
+        "echo", version="1.0.0", instructions=INSTRUCTIONS, on_list_tools=list_tools, on_call_tool=call_tool
+    )
     serve(server, parse_args())
 
 

@@ -32,6 +32,7 @@ RESOURCES = [
     types.Resource(name="readme", uri="memo://readme", mime_type="text/plain"),
     types.Resource(name="logo", uri="memo://logo", mime_type="application/octet-stream"),
 ]
+INSTRUCTIONS = "Read memo://readme first; the greet prompt needs a name."
 TEMPLATES = [types.ResourceTemplate(name="note", uri_template="note://{id}", mime_type="text/plain")]
 
 
@@ -92,6 +93,7 @@ async def complete(ctx: Ctx, params: types.CompleteRequestParams) -> Any:
 if __name__ == "__main__":
     server: Server[Any] = Server(
         "prompts_resources",
+        instructions=INSTRUCTIONS,
         on_list_prompts=list_prompts,
         on_get_prompt=get_prompt,
         on_list_resources=list_resources,

@@ -235,6 +235,7 @@ def build_server(view: ProxyView, tables: Tables) -> Server[Any]:
         view.key.label if not view.key.unified else "mcp-orch-unified",
         version=str(info.get("version") or backend.__version__),
         title=info.get("title") if isinstance(info.get("title"), str) else None,
+        instructions=tables.instructions,
         cache_hints=_CACHE_HINTS,
         get_tool_input_schema=view.tool_input_schema,
         on_subscriptions_listen=_listen_handler(view, caps.subscribe),

@@ -78,6 +78,8 @@ class Tables:
     template_routes: tuple[tuple[UriTemplate, ServerEntry], ...] = ()
     capabilities: Capabilities = FALLBACK
     server_info: dict[str, Any] = field(default_factory=dict)
+    # The upstream's ``instructions`` (per-server), or each server's under its name (unified).
+    instructions: str | None = None
     up: tuple[ServerEntry, ...] = ()
     down: tuple[ServerEntry, ...] = ()
 
@@ -183,6 +185,16 @@ def build_tables(catalogues: list[tuple[ServerEntry, Catalogue]], down: list[Ser
         template_routes=tuple(builder.template_routes),
         capabilities=caps or FALLBACK,
         server_info=server_info,
+        instructions=_instructions(ordered, unified=unified),
         up=tuple(server for server, _ in ordered),
         down=tuple(down),
     )
+
+
+def _instructions(ordered: list[tuple[ServerEntry, Catalogue]], *, unified: bool) -> str | None:
+    """What the client is told to tell its model: the upstream's text as it wrote it; on the unified
+    endpoint each server's under a heading with its name (the prefix of its tools), in name order."""
+    if not unified:
+        return ordered[0][1].instructions if ordered else None
+    parts = [f"## {server.name}\n\n{catalogue.instructions}" for server, catalogue in ordered if catalogue.instructions]
+    return "\n\n".join(parts) or None
