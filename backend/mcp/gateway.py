@@ -170,12 +170,19 @@ class Gateway:
         timeout: float | None = None,  # noqa: ASYNC109 - contract name; a per-request limit
         session_key: str | None = None,
         on_progress: ProgressCallback | None = None,
+        meta: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """``tools/call``; a disabled tool is refused (``ToolDisabledError``) without reaching the upstream."""
+        """``tools/call``; a disabled tool is refused (``ToolDisabledError``) without reaching the upstream.
+
+        ``meta``: the client's ``_meta`` (trace ids, a client's tool-use id), passed on without the
+        protocol's reserved keys and the client's progress token (see :func:`clean_params`).
+        """
         spec = await self._enabled_spec(server_id)
         if name in spec.disabled_tools:
             raise ToolDisabledError(f"tool {name!r} is disabled on server {spec.name!r}")
         params: dict[str, Any] = {"name": name} if arguments is None else {"name": name, "arguments": arguments}
+        if meta:
+            params["_meta"] = meta
         return await self.request(
             server_id, "tools/call", params, timeout=timeout, session_key=session_key, on_progress=on_progress
         )

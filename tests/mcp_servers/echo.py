@@ -80,7 +80,8 @@ def _simple(name: str, args: dict[str, Any], ctx: ServerRequestContext[Any]) -> 
     elif name == "whoami":
         request = ctx.request
         headers = dict(request.headers) if request is not None and hasattr(request, "headers") else {}
-        content = [text({"pid": PROCESS_ID, "headers": headers})]
+        meta = dict(ctx.meta) if ctx.meta is not None else None
+        content = [text({"pid": PROCESS_ID, "headers": headers, "meta": meta})]
     elif name == "image":
         content = [types.ImageContent(data=PNG, mime_type="image/png")]
     elif name == "audio":

@@ -60,8 +60,9 @@ class Upstreams(Protocol):
         timeout: float | None = None,  # noqa: ASYNC109 - the gateway's contract name
         session_key: str | None = None,
         on_progress: ProgressCallback | None = None,
+        meta: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """``tools/call`` (refusing disabled tools)."""
+        """``tools/call`` (refusing disabled tools); ``meta``: the client's ``_meta``, passed on."""
 
     async def catalogue(self, server_id: UUID) -> Catalogue:
         """The cached catalogue (starts the upstream lazily)."""

@@ -362,6 +362,7 @@ class ProxyView:
         """Forward ``tools/call``; the result comes back exactly as the upstream sent it."""
         name = str(params.get("name", ""))
         arguments = params.get("arguments")
+        meta = params.get("_meta")
         route = self._route_tool(await self.tables(), name)
         started, clock = datetime.now(tz=UTC), time.perf_counter()
         outcome: Outcome = ("cancelled", None, "Cancelled by the client")
@@ -373,6 +374,7 @@ class ProxyView:
                 arguments if isinstance(arguments, dict) else None,
                 session_key=self.session_key(caller, route.server),
                 on_progress=on_progress,
+                meta=meta if isinstance(meta, dict) else None,
             )
             status, message = result_status(result)
             outcome = (status, None, message)

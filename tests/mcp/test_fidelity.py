@@ -1,4 +1,5 @@
-"""Server ``instructions`` reach the client as the upstream wrote them (clients put them in the model's prompt).
+"""What belongs to the upstream passes through the gateway: ``instructions`` (clients put them in the
+model's prompt) and the client's ``_meta`` on tool calls (trace ids, tool-use ids).
 
 Real upstream processes (the SDK test servers ``echo`` and ``prompts_resources``, both with
 instructions, and ``slow`` without), real SDK clients over Streamable HTTP, both protocol eras.
@@ -6,6 +7,7 @@ instructions, and ``slow`` without), real SDK clients over Streamable HTTP, both
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -49,3 +51,19 @@ async def test_instructions_of_each_server_and_of_the_unified_endpoint(mode: Mod
     assert instructions["slow"] is None, "a server without instructions gets none invented"
     # Unified: each server's own text under its name (the prefix of its tools), in name order.
     assert instructions["unified"] == f"## echo\n\n{ECHO}\n\n## memo\n\n{MEMO}"
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+async def test_the_clients_meta_on_a_tool_call_reaches_the_upstream(mode: Mode) -> None:
+    async with replicas(1, [stdio_spec("echo")]) as group:
+        router = Router(group)
+        meta = {"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "toolUseId": "toolu_01"}
+        seen: dict[str, Any] = {}
+        for server, tool in (("echo", "whoami"), (None, "echo__whoami")):
+            async with client(router, url(group[0], server), mode) as connected:
+                result = await connected.call_tool(tool, {}, meta=meta)  # type: ignore[arg-type]
+                seen[server or "unified"] = json.loads(result.content[0].text)["meta"]  # type: ignore[union-attr]
+    for where, upstream_meta in seen.items():
+        assert upstream_meta is not None, where
+        # The client's keys arrive unchanged; the protocol's reserved keys are the gateway's own.
+        assert {k: upstream_meta.get(k) for k in meta} == meta, (where, upstream_meta)
