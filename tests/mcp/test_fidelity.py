@@ -67,3 +67,20 @@ async def test_the_clients_meta_on_a_tool_call_reaches_the_upstream(mode: Mode) 
         assert upstream_meta is not None, where
         # The client's keys arrive unchanged; the protocol's reserved keys are the gateway's own.
         assert {k: upstream_meta.get(k) for k in meta} == meta, (where, upstream_meta)
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+async def test_a_servers_endpoint_names_the_upstream_as_it_names_itself(mode: Mode) -> None:
+    async with replicas(1, [replace(stdio_spec("prompts_resources"), name="memo"), stdio_spec("echo")]) as group:
+        router = Router(group)
+        infos = {}
+        for server in ("memo", "echo", None):
+            async with client(router, url(group[0], server), mode) as connected:
+                infos[server or "unified"] = connected.server_info
+    memo, echo, unified = infos["memo"], infos["echo"], infos["unified"]
+    assert memo is not None
+    assert memo.name == "prompts_resources", "the upstream's own name, not the registered one"
+    assert echo is not None
+    assert (echo.name, echo.version) == ("echo", "1.0.0")
+    assert unified is not None
+    assert unified.name == "mcp-orch-unified", "the unified endpoint is the gateway's own"

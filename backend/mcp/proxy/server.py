@@ -231,8 +231,10 @@ def build_server(view: ProxyView, tables: Tables) -> Server[Any]:
 
         handlers["on_completion"] = complete
     info = tables.server_info
+    # A server's endpoint is that server: its own name (the registered one only when it gave none).
+    own_name = info.get("name") if isinstance(info.get("name"), str) and info.get("name") else view.key.label
     server: Server[Any] = Server(
-        view.key.label if not view.key.unified else "mcp-orch-unified",
+        own_name if not view.key.unified else "mcp-orch-unified",
         version=str(info.get("version") or backend.__version__),
         title=info.get("title") if isinstance(info.get("title"), str) else None,
         instructions=tables.instructions,
