@@ -8,16 +8,21 @@ instructions, and ``slow`` without), real SDK clients over Streamable HTTP, both
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Literal
+from uuid import uuid4
 
 import pytest
 from mcp import Client
+from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
 
-from tests.mcp.helpers import stdio_spec
+from backend.mcp.types import UpstreamSpec
+from tests.mcp.helpers import PROJECT, stdio_spec
 from tests.mcp.replicas import Router, replicas, url
 from tests.mcp_servers.echo import INSTRUCTIONS as ECHO
 from tests.mcp_servers.prompts_resources import INSTRUCTIONS as MEMO
@@ -25,6 +30,7 @@ from tests.mcp_servers.prompts_resources import INSTRUCTIONS as MEMO
 pytestmark = pytest.mark.anyio
 
 Mode = Literal["legacy", "auto"]
+EVERYTHING = Path(__file__).resolve().parents[2] / "tools" / "node_modules" / ".bin" / "mcp-server-everything"
 
 
 @asynccontextmanager
@@ -84,3 +90,48 @@ async def test_a_servers_endpoint_names_the_upstream_as_it_names_itself(mode: Mo
     assert (echo.name, echo.version) == ("echo", "1.0.0")
     assert unified is not None
     assert unified.name == "mcp-orch-unified", "the unified endpoint is the gateway's own"
+
+
+async def _outcome(call: Awaitable[Any]) -> tuple[Any, ...]:
+    """A call's visible outcome: a JSON-RPC error, or a result (its error flag and texts)."""
+    try:
+        result = await call
+    except MCPError as exc:
+        return ("error", exc.code, exc.message)
+    return ("result", bool(result.is_error), [getattr(block, "text", None) for block in result.content])
+
+
+async def _prompt_outcome(call: Awaitable[Any]) -> tuple[Any, ...]:
+    try:
+        return ("result", (await call).model_dump())
+    except MCPError as exc:
+        return ("error", exc.code, exc.message)
+
+
+@pytest.mark.skipif(not EVERYTHING.exists(), reason="run scripts/setup (installs server-everything)")
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+async def test_an_unknown_tool_or_prompt_is_answered_by_the_server_as_it_would_directly(mode: Mode) -> None:
+    direct_params = StdioServerParameters(command=str(EVERYTHING), args=["stdio"])
+    async with Client(stdio_client(direct_params), cache=None, mode="legacy") as direct:
+        expected = await _outcome(direct.call_tool("no_such_tool", {}))
+        expected_prompt = await _prompt_outcome(direct.get_prompt("no_such_prompt", {}))
+    spec = UpstreamSpec(
+        server_id=uuid4(), project_id=PROJECT, name="all", transport="stdio", command=str(EVERYTHING), args=("stdio",)
+    )
+    async with replicas(1, [spec]) as group:
+        router = Router(group)
+        async with client(router, url(group[0], "all"), mode) as connected:
+            through = await _outcome(connected.call_tool("no_such_tool", {}))
+            through_prompt = await _prompt_outcome(connected.get_prompt("no_such_prompt", {}))
+        async with client(router, url(group[0], None), mode) as unified:
+            # Unified: a name with the server's prefix goes to that server; one naming no server is refused.
+            prefixed = await _outcome(unified.call_tool("all__no_such_tool", {}))
+            nowhere = await _outcome(unified.call_tool("nope__no_such_tool", {}))
+            prefixed_prompt = await _prompt_outcome(unified.get_prompt("all__no_such_prompt", {}))
+    assert expected[0] == "result", expected  # server-everything answers an isError result
+    assert through == expected
+    assert prefixed == expected
+    assert nowhere == ("error", -32602, "Unknown tool: nope__no_such_tool")
+    assert expected_prompt[0] == "error", expected_prompt
+    assert through_prompt == expected_prompt
+    assert prefixed_prompt == expected_prompt

@@ -232,7 +232,8 @@ def build_server(view: ProxyView, tables: Tables) -> Server[Any]:
         handlers["on_completion"] = complete
     info = tables.server_info
     # A server's endpoint is that server: its own name (the registered one only when it gave none).
-    own_name = info.get("name") if isinstance(info.get("name"), str) and info.get("name") else view.key.label
+    named = info.get("name")
+    own_name = named if isinstance(named, str) and named else view.key.label
     server: Server[Any] = Server(
         own_name if not view.key.unified else "mcp-orch-unified",
         version=str(info.get("version") or backend.__version__),

@@ -343,14 +343,25 @@ class ProxyView:
             return route
         if name in tables.disabled_tools:
             raise errors.tool_disabled(name)
-        # A server that was down when the snapshot was taken may be back: let the gateway try.
-        for server in tables.down:
+        route = self._named(tables, name)
+        if route is None:
+            raise errors.unknown_tool(name)
+        return route
+
+    def _named(self, tables: Tables, name: str) -> Route | None:
+        """The server a tool or prompt name the snapshot does not list belongs to, if any.
+
+        It answers as it would directly (an unknown tool is its call: often an ``isError`` result,
+        not a protocol error), and one that was down when the snapshot was taken may be back. Only
+        a unified name that names no server of the view is the gateway's to refuse.
+        """
+        for server in (*tables.up, *tables.down):
             if not self.key.unified:
                 return Route(server, name)
             prefix = f"{server.name}__"
             if name.startswith(prefix):
                 return Route(server, name[len(prefix) :])
-        raise errors.unknown_tool(name)
+        return None
 
     async def call_tool(
         self,
@@ -409,10 +420,15 @@ class ProxyView:
     async def get_prompt(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         """``prompts/get`` with the unified name mapped back."""
         name = str(params.get("name", ""))
-        route = (await self.tables()).prompt_routes.get(name)
+        route = await self._prompt(name)
+        return await self.forward(caller, route.server, "prompts/get", {**params, "name": route.name})
+
+    async def _prompt(self, name: str) -> Route:
+        tables = await self.tables()
+        route = tables.prompt_routes.get(name) or self._named(tables, name)
         if route is None:
             raise errors.unknown_prompt(name)
-        return await self.forward(caller, route.server, "prompts/get", {**params, "name": route.name})
+        return route
 
     async def read_resource(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         """``resources/read``, routed by URI."""
@@ -446,10 +462,7 @@ class ProxyView:
         """``completion/complete`` for a prompt (name mapped back) or a resource template (routed by URI)."""
         ref = dict(params.get("ref") or {})
         if ref.get("type") == "ref/prompt":
-            name = str(ref.get("name", ""))
-            route = (await self.tables()).prompt_routes.get(name)
-            if route is None:
-                raise errors.unknown_prompt(name)
+            route = await self._prompt(str(ref.get("name", "")))
             return await self.forward(
                 caller, route.server, "completion/complete", {**params, "ref": {**ref, "name": route.name}}
             )
