@@ -236,6 +236,22 @@ class Gateway:
         """The server's state (its most alive upstream, with ``per_session`` isolation)."""
         return self._reg.status(server_id)
 
+    async def roots_changed(self, server_id: UUID, session_key: str | None) -> bool:
+        """``notifications/roots/list_changed`` to the session's own upstream, if it runs; True when sent.
+
+        Only ``per_session`` upstreams speak for one client (a shared one was told no roots), and
+        nothing is started for a notification: an upstream that starts later asks for roots anyway.
+        """
+        spec = self._reg.specs.get(server_id)
+        if spec is None or spec.isolation != "per_session" or session_key is None:
+            return False
+        sup = self._reg.sups.get((server_id, session_key))
+        upstream = sup.running if sup is not None else None
+        if upstream is None:
+            return False
+        await upstream.session.send_roots_list_changed()
+        return True
+
     def scrubber(self, server_id: UUID) -> Scrubber:
         """The secret scrubber of a server (the instance's keys only, for an unknown server)."""
         spec = self._reg.specs.get(server_id)

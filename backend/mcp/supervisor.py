@@ -20,6 +20,14 @@ class Supervisor(UpstreamLifecycle):
         return self._owner_done is not None
 
     @property
+    def running(self) -> Upstream | None:
+        """The live upstream when it runs now (never starts one)."""
+        upstream = self._upstream
+        if self.state == "running" and upstream is not None and not upstream.closed.is_set():
+            return upstream
+        return None
+
+    @property
     def pid(self) -> int | None:
         """Process id of the running stdio upstream."""
         return self._upstream.pid if self._upstream is not None else None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 from uuid import uuid4
 
+import mcp_types as types
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
@@ -22,7 +23,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
 from backend.mcp.types import UpstreamSpec
-from tests.mcp.helpers import PROJECT, stdio_spec
+from tests.mcp.helpers import PROJECT, eventually, stdio_spec
 from tests.mcp.replicas import Router, replicas, url
 from tests.mcp_servers.echo import INSTRUCTIONS as ECHO
 from tests.mcp_servers.prompts_resources import INSTRUCTIONS as MEMO
@@ -135,3 +136,39 @@ async def test_an_unknown_tool_or_prompt_is_answered_by_the_server_as_it_would_d
     assert expected_prompt[0] == "error", expected_prompt
     assert through_prompt == expected_prompt
     assert prefixed_prompt == expected_prompt
+
+
+@pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
+async def test_a_clients_roots_change_reaches_its_own_upstream() -> None:
+    roots = [types.Root(uri="file:///work/one", name="one")]
+
+    async def list_roots(context: Any) -> types.ListRootsResult:
+        return types.ListRootsResult(roots=roots)
+
+    async with replicas(1, [stdio_spec("echo", isolation="per_session")]) as group:
+        router = Router(group)
+        async with (
+            router.http() as http,
+            Client(
+                streamable_http_client(url(group[0], "echo"), http_client=http),
+                cache=None,
+                mode="legacy",
+                list_roots_callback=list_roots,
+            ) as connected,
+        ):
+
+            async def whoami() -> dict[str, Any]:
+                result = await connected.call_tool("whoami", {})
+                return dict(json.loads(result.content[0].text))  # type: ignore[union-attr]
+
+            async def heard() -> bool:
+                return (await whoami())["roots_changed"] == 1
+
+            first = json.loads((await connected.call_tool("ask_client", {"kind": "roots"})).content[0].text)  # type: ignore[union-attr]
+            assert [root["uri"] for root in first["roots"]] == ["file:///work/one"]
+            assert (await whoami())["roots_changed"] == 0
+            roots.append(types.Root(uri="file:///work/two", name="two"))
+            await connected.send_roots_list_changed()
+            await eventually(heard, 10, "the session's upstream heard roots/list_changed")
+            again = json.loads((await connected.call_tool("ask_client", {"kind": "roots"})).content[0].text)  # type: ignore[union-attr]
+            assert [root["uri"] for root in again["roots"]] == ["file:///work/one", "file:///work/two"]

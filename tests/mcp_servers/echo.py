@@ -1,10 +1,11 @@
 """Echo server: returns its arguments, plus every content variant on request.
 
-Tools: ``echo`` (arguments as sorted JSON text), ``add``, ``pid``, ``whoami`` (pid and, over HTTP, the
-request headers), ``image``, ``audio``, ``resource`` (embedded), ``structured`` (structuredContent +
-outputSchema), ``all_content`` (every block type at once), ``fail`` (isError result), ``rpc_error``
-(JSON-RPC error with code/message/data) and ``ask_client`` (sampling / elicitation / roots request back
-to the client, result returned as JSON text), ``log_message`` (an MCP ``notifications/message``).
+Tools: ``echo`` (arguments as sorted JSON text), ``add``, ``pid``, ``whoami`` (pid; over HTTP, the
+request headers; the request's ``_meta``; how many ``notifications/roots/list_changed`` it heard),
+``image``, ``audio``, ``resource`` (embedded), ``structured`` (structuredContent + outputSchema),
+``all_content`` (every block type at once), ``fail`` (isError result), ``rpc_error`` (JSON-RPC error
+with code/message/data) and ``ask_client`` (sampling / elicitation / roots request back to the client,
+result returned as JSON text), ``log_message`` (an MCP ``notifications/message``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA6
 WAV = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA="
 # What a client puts in the model's prompt: the gateway passes it on unchanged.
 INSTRUCTIONS = "Call echo to see your arguments back.\nUse add for sums; fail and rpc_error always fail."
+
+ROOTS_CHANGED = [0]  # notifications/roots/list_changed heard from the client (whoami reports it)
 
 TOOLS = [
     tool("echo", "Return the arguments as JSON text"),
@@ -81,7 +84,7 @@ def _simple(name: str, args: dict[str, Any], ctx: ServerRequestContext[Any]) -> 
         request = ctx.request
         headers = dict(request.headers) if request is not None and hasattr(request, "headers") else {}
         meta = dict(ctx.meta) if ctx.meta is not None else None
-        content = [text({"pid": PROCESS_ID, "headers": headers, "meta": meta})]
+        content = [text({"pid": PROCESS_ID, "headers": headers, "meta": meta, "roots_changed": ROOTS_CHANGED[0]})]
     elif name == "image":
         content = [types.ImageContent(data=PNG, mime_type="image/png")]
     elif name == "audio":
@@ -119,6 +122,10 @@ async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolReques
     raise MCPError(-32602, f"Unknown tool: {params.name}")
 
 
+async def roots_changed(ctx: ServerRequestContext[Any], params: types.NotificationParams) -> None:
+    ROOTS_CHANGED[0] += 1
+
+
 async def list_tools(
     ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
 ) -> types.ListToolsResult:
@@ -129,6 +136,7 @@ def main() -> None:
     server: Server[Any] = Server(
         "echo", version="1.0.0", instructions=INSTRUCTIONS, on_list_tools=list_tools, on_call_tool=call_tool
     )
+    server.add_notification_handler("notifications/roots/list_changed", types.NotificationParams, roots_changed)
     serve(server, parse_args())
 
 

@@ -70,6 +70,9 @@ class Upstreams(Protocol):
     def status(self, server_id: UUID) -> UpstreamStatus:
         """Current state of the upstream."""
 
+    async def roots_changed(self, server_id: UUID, session_key: str | None) -> bool:
+        """Tell the running upstream of a session that its client's roots changed (nothing is started)."""
+
     def subscribe(
         self, server_id: UUID, callback: NotificationCallback, *, session_key: str | None = None
     ) -> Callable[[], None]:

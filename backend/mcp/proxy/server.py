@@ -246,6 +246,11 @@ def build_server(view: ProxyView, tables: Tables) -> Server[Any]:
     )
     # No OpenTelemetry span per message (measurable CPU on the hot path); our session hook instead.
     server.middleware = [_SessionHook(view)]
+
+    async def roots_changed(ctx: ServerRequestContext[Any, Any], _: types.NotificationParams) -> None:
+        await view.roots_changed(caller_of(ctx))  # the client's own upstreams (per_session) hear it
+
+    server.add_notification_handler("notifications/roots/list_changed", types.NotificationParams, roots_changed)
     return server
 
 

@@ -417,6 +417,13 @@ class ProxyView:
         except GatewayError as exc:
             raise errors.gateway_error(exc, server.name) from None
 
+    async def roots_changed(self, caller: Caller) -> None:
+        """The client's roots changed: tell the upstreams that run for its session alone."""
+        tables = await self.tables()
+        for server in (*tables.up, *tables.down):
+            if server.isolation == "per_session":
+                await self.upstreams.roots_changed(server.server_id, self.session_key(caller, server))
+
     async def get_prompt(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         """``prompts/get`` with the unified name mapped back."""
         name = str(params.get("name", ""))
