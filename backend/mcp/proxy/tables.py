@@ -13,6 +13,7 @@ from typing import Any
 
 from mcp.shared.uri_template import InvalidUriTemplate, UriTemplate
 
+from backend.mcp.proxy import errors
 from backend.mcp.proxy.naming import unified_name
 from backend.mcp.proxy.ports import ServerEntry
 from backend.mcp.types import Catalogue
@@ -91,6 +92,50 @@ class Tables:
             _fingerprint(self.prompts),
             _fingerprint((*self.resources, *self.templates)),
         )
+
+    def tool(self, name: str, *, unified: bool) -> Route:
+        """Where ``tools/call`` of ``name`` goes; a disabled tool is refused here."""
+        route = self.tool_routes.get(name)
+        if route is not None:
+            return route
+        if name in self.disabled_tools:
+            raise errors.tool_disabled(name)
+        route = self.named(name, unified=unified)
+        if route is None:
+            raise errors.unknown_tool(name)
+        return route
+
+    def prompt(self, name: str, *, unified: bool) -> Route:
+        """Where ``prompts/get`` (or a prompt's completion) of ``name`` goes."""
+        route = self.prompt_routes.get(name) or self.named(name, unified=unified)
+        if route is None:
+            raise errors.unknown_prompt(name)
+        return route
+
+    def named(self, name: str, *, unified: bool) -> Route | None:
+        """The server a tool or prompt name the snapshot does not list belongs to, if any.
+
+        It answers as it would directly (an unknown tool is its call: often an ``isError`` result,
+        not a protocol error), and one that was down when the snapshot was taken may be back. Only
+        a unified name that names no server of the view is the gateway's to refuse.
+        """
+        for server in (*self.up, *self.down):
+            if not unified:
+                return Route(server, name)
+            prefix = f"{server.name}__"
+            if name.startswith(prefix):
+                return Route(server, name[len(prefix) :])
+        return None
+
+    def resource_owner(self, uri: str, *, unified: bool) -> ServerEntry:
+        """The server a URI is read from: the one that lists it or whose template matches; on a
+        server's own endpoint that server, which decides whether the URI exists."""
+        server = self.route_resource(uri)
+        if server is None and not unified and self.up:
+            server = self.up[0]
+        if server is None:
+            raise errors.unknown_resource(uri)
+        return server
 
     def route_resource(self, uri: str) -> ServerEntry | None:
         """The server that offers ``uri``: listed resources first, then templates."""

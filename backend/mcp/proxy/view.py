@@ -30,7 +30,7 @@ from backend.mcp.proxy import errors
 from backend.mcp.proxy.model import ClientInfo, Downstream, ProxySettings, ViewKey
 from backend.mcp.proxy.ports import Caller, Directory, ProgressCallback, ServerEntry, Upstreams
 from backend.mcp.proxy.recording import Outcome, record_call, result_status
-from backend.mcp.proxy.tables import Route, Tables, build_tables
+from backend.mcp.proxy.tables import Tables, build_tables
 from backend.mcp.types import (
     UPSTREAM_RESTARTED,
     CallRecorder,
@@ -337,32 +337,6 @@ class ProxyView:
             return None
         return caller.session_id or f"stateless:{caller.credential}:{self.key.label}"
 
-    def _route_tool(self, tables: Tables, name: str) -> Route:
-        route = tables.tool_routes.get(name)
-        if route is not None:
-            return route
-        if name in tables.disabled_tools:
-            raise errors.tool_disabled(name)
-        route = self._named(tables, name)
-        if route is None:
-            raise errors.unknown_tool(name)
-        return route
-
-    def _named(self, tables: Tables, name: str) -> Route | None:
-        """The server a tool or prompt name the snapshot does not list belongs to, if any.
-
-        It answers as it would directly (an unknown tool is its call: often an ``isError`` result,
-        not a protocol error), and one that was down when the snapshot was taken may be back. Only
-        a unified name that names no server of the view is the gateway's to refuse.
-        """
-        for server in (*tables.up, *tables.down):
-            if not self.key.unified:
-                return Route(server, name)
-            prefix = f"{server.name}__"
-            if name.startswith(prefix):
-                return Route(server, name[len(prefix) :])
-        return None
-
     async def call_tool(
         self,
         caller: Caller,
@@ -374,7 +348,7 @@ class ProxyView:
         name = str(params.get("name", ""))
         arguments = params.get("arguments")
         meta = params.get("_meta")
-        route = self._route_tool(await self.tables(), name)
+        route = (await self.tables()).tool(name, unified=self.key.unified)
         started, clock = datetime.now(tz=UTC), time.perf_counter()
         outcome: Outcome = ("cancelled", None, "Cancelled by the client")
         result: dict[str, Any] | None = None
@@ -427,15 +401,8 @@ class ProxyView:
     async def get_prompt(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         """``prompts/get`` with the unified name mapped back."""
         name = str(params.get("name", ""))
-        route = await self._prompt(name)
+        route = (await self.tables()).prompt(name, unified=self.key.unified)
         return await self.forward(caller, route.server, "prompts/get", {**params, "name": route.name})
-
-    async def _prompt(self, name: str) -> Route:
-        tables = await self.tables()
-        route = tables.prompt_routes.get(name) or self._named(tables, name)
-        if route is None:
-            raise errors.unknown_prompt(name)
-        return route
 
     async def read_resource(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         """``resources/read``, routed by URI."""
@@ -443,13 +410,7 @@ class ProxyView:
         return await self.forward(caller, await self._resource_owner(uri), "resources/read", params)
 
     async def _resource_owner(self, uri: str) -> ServerEntry:
-        tables = await self.tables()
-        server = tables.route_resource(uri)
-        if server is None and not self.key.unified and tables.up:
-            server = tables.up[0]  # one server: it decides whether the URI exists
-        if server is None:
-            raise errors.unknown_resource(uri)
-        return server
+        return (await self.tables()).resource_owner(uri, unified=self.key.unified)
 
     async def subscribe(self, caller: Caller, session: Downstream | None, uri: str) -> None:
         """``resources/subscribe``: subscribe upstream once and remember who wants updates."""
@@ -469,7 +430,7 @@ class ProxyView:
         """``completion/complete`` for a prompt (name mapped back) or a resource template (routed by URI)."""
         ref = dict(params.get("ref") or {})
         if ref.get("type") == "ref/prompt":
-            route = await self._prompt(str(ref.get("name", "")))
+            route = (await self.tables()).prompt(str(ref.get("name", "")), unified=self.key.unified)
             return await self.forward(
                 caller, route.server, "completion/complete", {**params, "ref": {**ref, "name": route.name}}
             )
