@@ -172,3 +172,35 @@ async def test_a_clients_roots_change_reaches_its_own_upstream() -> None:
             await eventually(heard, 10, "the session's upstream heard roots/list_changed")
             again = json.loads((await connected.call_tool("ask_client", {"kind": "roots"})).content[0].text)  # type: ignore[union-attr]
             assert [root["uri"] for root in again["roots"]] == ["file:///work/one", "file:///work/two"]
+
+
+@pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
+@pytest.mark.parametrize("isolation", ["shared", "per_session"])
+async def test_log_messages_reach_the_client_at_the_level_it_set(isolation: str) -> None:
+    heard: list[tuple[str, Any]] = []
+
+    async def on_log(params: types.LoggingMessageNotificationParams) -> None:
+        heard.append((params.level, params.data))
+
+    async with replicas(1, [stdio_spec("echo", isolation=isolation)]) as group:
+        router = Router(group)
+        async with (
+            router.http() as http,
+            Client(
+                streamable_http_client(url(group[0], "echo"), http_client=http),
+                cache=None,
+                mode="legacy",
+                logging_callback=on_log,
+            ) as connected,
+        ):
+            assert connected.server_capabilities.logging is not None, "the upstream's logging capability"
+            await connected.call_tool("log_message", {"level": "info", "data": "first"})
+            await eventually(lambda: ("info", "first") in heard, 10, "a log message before any setLevel")
+            await connected.set_logging_level("warning")
+            for level in ("info", "error", "debug", "critical"):
+                await connected.call_tool("log_message", {"level": level, "data": level})
+            await eventually(lambda: ("critical", "critical") in heard, 10, "the last message at or above warning")
+            assert heard == [("info", "first"), ("error", "error"), ("critical", "critical")]
+            upstream = json.loads((await connected.call_tool("whoami", {})).content[0].text)  # type: ignore[union-attr]
+    # A session's own upstream was told the level; a shared one (everyone's) is filtered at the gateway.
+    assert upstream["log_level"] == ("warning" if isolation == "per_session" else None)

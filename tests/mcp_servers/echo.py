@@ -31,6 +31,7 @@ WAV = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA="
 INSTRUCTIONS = "Call echo to see your arguments back.\nUse add for sums; fail and rpc_error always fail."
 
 ROOTS_CHANGED = [0]  # notifications/roots/list_changed heard from the client (whoami reports it)
+LOG_LEVEL: list[str | None] = [None]  # the last logging/setLevel (whoami reports it)
 
 TOOLS = [
     tool("echo", "Return the arguments as JSON text"),
@@ -84,7 +85,17 @@ def _simple(name: str, args: dict[str, Any], ctx: ServerRequestContext[Any]) -> 
         request = ctx.request
         headers = dict(request.headers) if request is not None and hasattr(request, "headers") else {}
         meta = dict(ctx.meta) if ctx.meta is not None else None
-        content = [text({"pid": PROCESS_ID, "headers": headers, "meta": meta, "roots_changed": ROOTS_CHANGED[0]})]
+        content = [
+            text(
+                {
+                    "pid": PROCESS_ID,
+                    "headers": headers,
+                    "meta": meta,
+                    "roots_changed": ROOTS_CHANGED[0],
+                    "log_level": LOG_LEVEL[0],
+                }
+            )
+        ]
     elif name == "image":
         content = [types.ImageContent(data=PNG, mime_type="image/png")]
     elif name == "audio":
@@ -126,6 +137,11 @@ async def roots_changed(ctx: ServerRequestContext[Any], params: types.Notificati
     ROOTS_CHANGED[0] += 1
 
 
+async def set_level(ctx: ServerRequestContext[Any], params: types.SetLevelRequestParams) -> types.EmptyResult:
+    LOG_LEVEL[0] = params.level  # whoami reports it; log_message sends whatever it is asked to
+    return types.EmptyResult()
+
+
 async def list_tools(
     ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
 ) -> types.ListToolsResult:
@@ -137,6 +153,7 @@ def main() -> None:
         "echo", version="1.0.0", instructions=INSTRUCTIONS, on_list_tools=list_tools, on_call_tool=call_tool
     )
     server.add_notification_handler("notifications/roots/list_changed", types.NotificationParams, roots_changed)
+    server.add_request_handler("logging/setLevel", types.SetLevelRequestParams, set_level)
     serve(server, parse_args())
 
 

@@ -40,6 +40,10 @@ class ProxySettings:
     recheck_seconds: float = 5.0
 
 
+# MCP (syslog) log levels, least severe first.
+LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
+
+
 @dataclass(eq=False)
 class Downstream:
     """One handshake-era downstream session attached to a view."""
@@ -49,6 +53,15 @@ class Downstream:
     subscriptions: set[str] = field(default_factory=set)
     # Unsubscribe functions for the notifications of this session's own (per_session) upstreams.
     followed: list[Callable[[], None]] = field(default_factory=list)
+    # The least severe MCP log level the client asked for (``logging/setLevel``); None: everything.
+    log_level: str | None = None
+
+    def wants_log(self, params: dict[str, Any] | None) -> bool:
+        """A ``notifications/message`` at its level reaches this session."""
+        level = (params or {}).get("level")
+        if self.log_level is None or level not in LOG_LEVELS:
+            return True
+        return LOG_LEVELS.index(level) >= LOG_LEVELS.index(self.log_level)
 
     async def notify(self, method: str, params: dict[str, Any] | None = None) -> None:
         """Send a notification on the session's standalone stream (best effort, never raises)."""

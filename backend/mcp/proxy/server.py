@@ -247,6 +247,15 @@ def build_server(view: ProxyView, tables: Tables) -> Server[Any]:
     # No OpenTelemetry span per message (measurable CPU on the hot path); our session hook instead.
     server.middleware = [_SessionHook(view)]
 
+    if caps.logging:
+
+        @_guard("logging/setLevel")
+        async def set_level(ctx: ServerRequestContext[Any, Any], params: types.SetLevelRequestParams) -> dict[str, Any]:
+            await view.set_log_level(caller_of(ctx), downstream_of(ctx), params.level)
+            return {}
+
+        server.add_request_handler("logging/setLevel", types.SetLevelRequestParams, set_level)
+
     async def roots_changed(ctx: ServerRequestContext[Any, Any], _: types.NotificationParams) -> None:
         await view.roots_changed(caller_of(ctx))  # the client's own upstreams (per_session) hear it
 

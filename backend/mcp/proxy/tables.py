@@ -36,6 +36,7 @@ class Capabilities:
     resources: bool = False
     subscribe: bool = False
     completions: bool = False
+    logging: bool = False
 
     @classmethod
     def of(cls, capabilities: dict[str, Any]) -> Capabilities:
@@ -47,6 +48,7 @@ class Capabilities:
             resources=resources is not None,
             subscribe=bool(isinstance(resources, dict) and resources.get("subscribe")),
             completions=capabilities.get("completions") is not None,
+            logging=capabilities.get("logging") is not None,
         )
 
     def __or__(self, other: Capabilities) -> Capabilities:
@@ -56,6 +58,7 @@ class Capabilities:
             resources=self.resources or other.resources,
             subscribe=self.subscribe or other.subscribe,
             completions=self.completions or other.completions,
+            logging=self.logging or other.logging,
         )
 
 

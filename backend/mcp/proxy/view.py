@@ -247,11 +247,23 @@ class ProxyView:
         for server_id in list(self._unsubscribe):
             if server_id not in wanted:
                 self._unsubscribe.pop(server_id)()
-        for server_id in wanted - set(self._unsubscribe):
-            self._unsubscribe[server_id] = self.upstreams.subscribe(server_id, self._on_upstream)
+        for member in members:
+            if member.server_id not in self._unsubscribe:
 
-    async def _on_upstream(self, method: str, params: dict[str, Any]) -> None:
-        if method in LIST_CHANGED:
+                async def heard(method: str, params: dict[str, Any], member: ServerEntry = member) -> None:
+                    await self._on_upstream(member, method, params)
+
+                self._unsubscribe[member.server_id] = self.upstreams.subscribe(member.server_id, heard)
+
+    async def _on_upstream(self, member: ServerEntry, method: str, params: dict[str, Any]) -> None:
+        if method == "notifications/message":
+            # A shared upstream's log is everyone's in the project; a per_session server's
+            # server-wide upstream only lists the catalogue (each session hears its own, below).
+            if member.isolation == "shared":
+                for session in list(self.sessions):
+                    if session.wants_log(params):
+                        await session.notify(method, params)
+        elif method in LIST_CHANGED:
             self.invalidate()
         elif method == UPSTREAM_RESTARTED:
             self._restarted(params)
@@ -307,6 +319,8 @@ class ProxyView:
             uri = str((params or {}).get("uri", ""))
             if uri in session.subscriptions:
                 await session.notify(method, {"uri": uri})
+        elif method == "notifications/message" and session.wants_log(params):
+            await session.notify(method, params)
 
     async def detach(self, session: Downstream) -> None:
         """The session ended: forget it and stop its dedicated upstreams."""
@@ -390,6 +404,18 @@ class ProxyView:
             )
         except GatewayError as exc:
             raise errors.gateway_error(exc, server.name) from None
+
+    async def set_log_level(self, caller: Caller, session: Downstream | None, level: str) -> None:
+        """``logging/setLevel``: the session hears messages at ``level`` and above (filtered here for
+        shared upstreams), and its own ``per_session`` upstreams are told the level themselves."""
+        if session is not None:
+            session.log_level = level
+        for server in (await self.tables()).up:
+            if server.isolation == "per_session":
+                try:
+                    await self.forward(caller, server, "logging/setLevel", {"level": level})
+                except MCPError as exc:  # an upstream without logging: the gateway's filter stands
+                    logger.debug("logging/setLevel not taken", extra={"server": server.name, "code": exc.code})
 
     async def roots_changed(self, caller: Caller) -> None:
         """The client's roots changed: tell the upstreams that run for its session alone."""
