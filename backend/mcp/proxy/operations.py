@@ -1,0 +1,153 @@
+"""What a view does with a request: route it to the server that answers it, record tool calls.
+
+:class:`ViewOperations` is the request half of :class:`~backend.mcp.proxy.view.ProxyView` (the other
+half keeps the snapshot and the sessions up to date); it needs only the members declared below.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from mcp.shared.exceptions import MCPError
+
+from backend.mcp.proxy import errors
+from backend.mcp.proxy.model import ClientInfo, Downstream, ViewKey
+from backend.mcp.proxy.ports import Caller, ProgressCallback, ServerEntry, Upstreams
+from backend.mcp.proxy.recording import Outcome, record_call, result_status
+from backend.mcp.proxy.tables import Tables
+from backend.mcp.types import CallRecorder, CallStatus, GatewayError, UpstreamTimeoutError
+
+logger = logging.getLogger("mcp_orch.proxy")
+
+
+class ViewOperations:
+    """Requests of a view's sessions, forwarded to its servers."""
+
+    key: ViewKey
+    upstreams: Upstreams
+    recorder: CallRecorder | None
+
+    async def tables(self) -> Tables:
+        """The current snapshot (the view computes it)."""
+        raise NotImplementedError
+
+    def session_key(self, caller: Caller, server: ServerEntry) -> str | None:
+        """``per_session`` servers get one upstream per downstream session (per credential when stateless)."""
+        if server.isolation != "per_session":
+            return None
+        return caller.session_id or f"stateless:{caller.credential}:{self.key.label}"
+
+    async def call_tool(
+        self,
+        caller: Caller,
+        client: ClientInfo,
+        params: dict[str, Any],
+        on_progress: ProgressCallback | None = None,
+    ) -> dict[str, Any]:
+        """Forward ``tools/call``; the result comes back exactly as the upstream sent it."""
+        name = str(params.get("name", ""))
+        arguments = params.get("arguments")
+        meta = params.get("_meta")
+        route = (await self.tables()).tool(name, unified=self.key.unified)
+        started, clock = datetime.now(tz=UTC), time.perf_counter()
+        outcome: Outcome = ("cancelled", None, "Cancelled by the client")
+        result: dict[str, Any] | None = None
+        try:
+            result = await self.upstreams.call_tool(
+                route.server.server_id,
+                route.name,
+                arguments if isinstance(arguments, dict) else None,
+                session_key=self.session_key(caller, route.server),
+                on_progress=on_progress,
+                meta=meta if isinstance(meta, dict) else None,
+            )
+            status, message = result_status(result)
+            outcome = (status, None, message)
+        except GatewayError as exc:
+            kind: CallStatus = "timeout" if isinstance(exc, UpstreamTimeoutError) else "error"
+            outcome = (kind, exc.code, exc.message)
+            raise errors.gateway_error(exc, route.server.name) from None
+        finally:
+            record_call(
+                self.recorder,
+                self.key.project_id,
+                caller,
+                client=client,
+                route=route,
+                arguments=arguments,
+                result=result,
+                outcome=outcome,
+                started=started,
+                clock=clock,
+            )
+        return result
+
+    async def forward(self, caller: Caller, server: ServerEntry, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Forward any other request to one server of the view, mapping gateway errors."""
+        try:
+            return await self.upstreams.request(
+                server.server_id, method, params, session_key=self.session_key(caller, server)
+            )
+        except GatewayError as exc:
+            raise errors.gateway_error(exc, server.name) from None
+
+    async def set_log_level(self, caller: Caller, session: Downstream | None, level: str) -> None:
+        """``logging/setLevel``: the session hears messages at ``level`` and above (filtered here for
+        shared upstreams), and its own ``per_session`` upstreams are told the level themselves."""
+        if session is not None:
+            session.log_level = level
+        for server in (await self.tables()).up:
+            if server.isolation == "per_session":
+                try:
+                    await self.forward(caller, server, "logging/setLevel", {"level": level})
+                except MCPError as exc:  # an upstream without logging: the gateway's filter stands
+                    logger.debug("logging/setLevel not taken", extra={"server": server.name, "code": exc.code})
+
+    async def roots_changed(self, caller: Caller) -> None:
+        """The client's roots changed: tell the upstreams that run for its session alone."""
+        tables = await self.tables()
+        for server in (*tables.up, *tables.down):
+            if server.isolation == "per_session":
+                await self.upstreams.roots_changed(server.server_id, self.session_key(caller, server))
+
+    async def get_prompt(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        """``prompts/get`` with the unified name mapped back."""
+        name = str(params.get("name", ""))
+        route = (await self.tables()).prompt(name, unified=self.key.unified)
+        return await self.forward(caller, route.server, "prompts/get", {**params, "name": route.name})
+
+    async def read_resource(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        """``resources/read``, routed by URI."""
+        uri = str(params.get("uri", ""))
+        return await self.forward(caller, await self._resource_owner(uri), "resources/read", params)
+
+    async def _resource_owner(self, uri: str) -> ServerEntry:
+        return (await self.tables()).resource_owner(uri, unified=self.key.unified)
+
+    async def subscribe(self, caller: Caller, session: Downstream | None, uri: str) -> None:
+        """``resources/subscribe``: subscribe upstream once and remember who wants updates."""
+        server = await self._resource_owner(uri)
+        # Subscribed before forwarding: an upstream may announce an update before it answers.
+        fresh = session is not None and uri not in session.subscriptions
+        if session is not None:
+            session.subscriptions.add(uri)
+        try:
+            await self.forward(caller, server, "resources/subscribe", {"uri": uri})
+        except BaseException:
+            if fresh and session is not None:
+                session.subscriptions.discard(uri)
+            raise
+
+    async def complete(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+        """``completion/complete`` for a prompt (name mapped back) or a resource template (routed by URI)."""
+        ref = dict(params.get("ref") or {})
+        if ref.get("type") == "ref/prompt":
+            route = (await self.tables()).prompt(str(ref.get("name", "")), unified=self.key.unified)
+            return await self.forward(
+                caller, route.server, "completion/complete", {**params, "ref": {**ref, "name": route.name}}
+            )
+        uri = str(ref.get("uri", ""))
+        return await self.forward(caller, await self._resource_owner(uri), "completion/complete", params)
