@@ -4,8 +4,8 @@ The SDK's ``StreamableHTTPSessionManager`` binds one ``Server`` and owns its ses
 ``Server`` per view and sessions bound to a view and a credential, so this hub plays the manager's
 part with the SDK's own pieces: ``StreamableHTTPServerTransport`` per session, ``serve_loop`` for
 the handshake era, and the SDK's single-exchange handler for the 2026-07-28 era (routed by the
-``MCP-Protocol-Version`` header exactly as the manager does). Session tasks live in a task group
-entered in the application's lifespan.
+``MCP-Protocol-Version`` header exactly as the manager does; reached through :mod:`sdk`). Session
+tasks live in a task group entered in the application's lifespan.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from uuid import uuid4
 
 import anyio
 from anyio.abc import TaskGroup, TaskStatus
-from mcp.server._streamable_http_modern import handle_modern_request  # the manager's own modern-era entry
 from mcp.server.lowlevel.server import Server
 from mcp.server.runner import serve_loop
 from mcp.server.streamable_http import StreamableHTTPServerTransport
@@ -27,6 +26,7 @@ from starlette.types import Receive, Scope, Send
 from backend.mcp.proxy.server import CALLER_SCOPE_KEY, initialization_options
 from backend.mcp.transport import wire
 from backend.mcp.transport.notices import Notices
+from backend.mcp.transport.sdk import serve_modern_request
 from backend.mcp.transport.sessions import LiveSession, SessionTable
 from backend.mcp.transport.tokens import Handshake
 
@@ -62,7 +62,7 @@ class StreamableHub:
 
     async def serve_modern(self, server: Server[Any], scope: Scope, receive: Receive, send: Send) -> None:
         """One self-contained 2026-07-28 request."""
-        await handle_modern_request(server, self.security, False, {}, scope, receive, send)
+        await serve_modern_request(server, self.security, scope, receive, send)
 
     async def open(self, live: LiveSession, server: Server[Any], scope: Scope, receive: Receive, send: Send) -> None:
         """Start a session with the ``initialize`` request that opens it; discard it if that fails."""
