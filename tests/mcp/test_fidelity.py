@@ -35,13 +35,19 @@ EVERYTHING = Path(__file__).resolve().parents[2] / "tools" / "node_modules" / ".
 
 
 @asynccontextmanager
-async def client(router: Router, target: str, mode: Mode) -> AsyncIterator[Client]:
-    """An SDK client: ``legacy`` is the handshake era, ``auto`` the 2026-07-28 era."""
+async def client(router: Router, target: str, mode: Mode, **options: Any) -> AsyncIterator[Client]:
+    """An SDK client: ``legacy`` is the handshake era, ``auto`` the 2026-07-28 era; ``options`` go to
+    :class:`Client` (callbacks)."""
     async with (
         router.http() as http,
-        Client(streamable_http_client(target, http_client=http), cache=None, mode=mode) as connected,
+        Client(streamable_http_client(target, http_client=http), cache=None, mode=mode, **options) as connected,
     ):
         yield connected
+
+
+async def _json_of(call: Awaitable[Any]) -> Any:
+    """The JSON in the first text block of a tool's result."""
+    return json.loads((await call).content[0].text)
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
@@ -68,8 +74,8 @@ async def test_the_clients_meta_on_a_tool_call_reaches_the_upstream(mode: Mode) 
         seen: dict[str, Any] = {}
         for server, tool in (("echo", "whoami"), (None, "echo__whoami")):
             async with client(router, url(group[0], server), mode) as connected:
-                result = await connected.call_tool(tool, {}, meta=meta)  # type: ignore[arg-type]
-                seen[server or "unified"] = json.loads(result.content[0].text)["meta"]  # type: ignore[union-attr]
+                answer = await _json_of(connected.call_tool(tool, {}, meta=meta))  # type: ignore[arg-type]
+                seen[server or "unified"] = answer["meta"]
     for where, upstream_meta in seen.items():
         assert upstream_meta is not None, where
         # The client's keys arrive unchanged; the protocol's reserved keys are the gateway's own.
@@ -147,30 +153,21 @@ async def test_a_clients_roots_change_reaches_its_own_upstream() -> None:
 
     async with replicas(1, [stdio_spec("echo", isolation="per_session")]) as group:
         router = Router(group)
-        async with (
-            router.http() as http,
-            Client(
-                streamable_http_client(url(group[0], "echo"), http_client=http),
-                cache=None,
-                mode="legacy",
-                list_roots_callback=list_roots,
-            ) as connected,
-        ):
+        async with client(router, url(group[0], "echo"), "legacy", list_roots_callback=list_roots) as connected:
 
             async def whoami() -> dict[str, Any]:
-                result = await connected.call_tool("whoami", {})
-                return dict(json.loads(result.content[0].text))  # type: ignore[union-attr]
+                return dict(await _json_of(connected.call_tool("whoami", {})))
 
             async def heard() -> bool:
                 return (await whoami())["roots_changed"] == 1
 
-            first = json.loads((await connected.call_tool("ask_client", {"kind": "roots"})).content[0].text)  # type: ignore[union-attr]
+            first = await _json_of(connected.call_tool("ask_client", {"kind": "roots"}))
             assert [root["uri"] for root in first["roots"]] == ["file:///work/one"]
             assert (await whoami())["roots_changed"] == 0
             roots.append(types.Root(uri="file:///work/two", name="two"))
             await connected.send_roots_list_changed()
             await eventually(heard, 10, "the session's upstream heard roots/list_changed")
-            again = json.loads((await connected.call_tool("ask_client", {"kind": "roots"})).content[0].text)  # type: ignore[union-attr]
+            again = await _json_of(connected.call_tool("ask_client", {"kind": "roots"}))
             assert [root["uri"] for root in again["roots"]] == ["file:///work/one", "file:///work/two"]
 
 
@@ -184,15 +181,7 @@ async def test_log_messages_reach_the_client_at_the_level_it_set(isolation: str)
 
     async with replicas(1, [stdio_spec("echo", isolation=isolation)]) as group:
         router = Router(group)
-        async with (
-            router.http() as http,
-            Client(
-                streamable_http_client(url(group[0], "echo"), http_client=http),
-                cache=None,
-                mode="legacy",
-                logging_callback=on_log,
-            ) as connected,
-        ):
+        async with client(router, url(group[0], "echo"), "legacy", logging_callback=on_log) as connected:
             assert connected.server_capabilities.logging is not None, "the upstream's logging capability"
             await connected.call_tool("log_message", {"level": "info", "data": "first"})
             await eventually(lambda: ("info", "first") in heard, 10, "a log message before any setLevel")
@@ -201,6 +190,6 @@ async def test_log_messages_reach_the_client_at_the_level_it_set(isolation: str)
                 await connected.call_tool("log_message", {"level": level, "data": level})
             await eventually(lambda: ("critical", "critical") in heard, 10, "the last message at or above warning")
             assert heard == [("info", "first"), ("error", "error"), ("critical", "critical")]
-            upstream = json.loads((await connected.call_tool("whoami", {})).content[0].text)  # type: ignore[union-attr]
+            upstream = await _json_of(connected.call_tool("whoami", {}))
     # A session's own upstream was told the level; a shared one (everyone's) is filtered at the gateway.
     assert upstream["log_level"] == ("warning" if isolation == "per_session" else None)
