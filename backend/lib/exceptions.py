@@ -137,8 +137,12 @@ def http_exception_passthrough(_: Request[Any, Any, Any], exc: HTTPException) ->
 
 
 def unhandled_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Anything no other handler knows: a 500, logged with its traceback (Litestar alone logs it only in debug)."""
-    trace = "".join(traceback.format_exception(exc))
+    """Anything no other handler knows: a 500, logged with its traceback (Litestar alone logs it only in debug).
+
+    The frames without the message, as for database errors: a message may quote a value (a URL with
+    its password, a header) that must not reach the logs.
+    """
+    trace = "".join(traceback.format_tb(exc.__traceback__))
     logger.error(
         "unhandled error",
         extra={"error_type": type(exc).__name__, "method": request.method, "path": request.url.path, "trace": trace},
