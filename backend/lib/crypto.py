@@ -53,8 +53,8 @@ def verify_password(hashed: str | None, password: str) -> bool:
         return False
 
 
-def create_access_token(user_id: UUID, secret: str, minutes: int) -> tuple[str, datetime]:
-    """Sign an HS256 access token for ``user_id``; returns the token and its expiry."""
+def create_access_token(user_id: UUID, secret: str, minutes: int, *, sid: UUID) -> tuple[str, datetime]:
+    """Sign an HS256 access token for ``user_id`` in sign-in session ``sid``; returns it and its expiry."""
     now = datetime.now(tz=UTC)
     expires = now + timedelta(minutes=minutes)
     payload: dict[str, Any] = {
@@ -64,12 +64,13 @@ def create_access_token(user_id: UUID, secret: str, minutes: int) -> tuple[str, 
         "iss": JWT_ISSUER,
         "aud": JWT_AUDIENCE,
         "jti": secrets.token_hex(8),
+        "sid": str(sid),
     }
     return jwt.encode(payload, secret, algorithm=JWT_ALGORITHM), expires
 
 
-def decode_access_token(token: str, secret: str) -> UUID | None:
-    """Verify an access token and return its subject, or ``None`` when it is not valid.
+def decode_access_token(token: str, secret: str) -> tuple[UUID, UUID] | None:
+    """Verify an access token; its subject and sign-in session, or ``None`` when it is not valid.
 
     Only HS256 is accepted: a token naming any other algorithm (``none`` included) fails, as does
     a wrong signature, a missing or past ``exp``, or a foreign issuer/audience.
@@ -84,9 +85,9 @@ def decode_access_token(token: str, secret: str) -> UUID | None:
             algorithms=[JWT_ALGORITHM],
             issuer=JWT_ISSUER,
             audience=JWT_AUDIENCE,
-            options={"require": ["exp", "sub", "iat"]},
+            options={"require": ["exp", "sub", "iat", "sid"]},
         )
-        return UUID(str(payload["sub"]))
+        return UUID(str(payload["sub"])), UUID(str(payload["sid"]))
     except (jwt.PyJWTError, ValueError, KeyError):
         return None
 

@@ -21,11 +21,13 @@ from backend.domain.servers.summary import ServerSummaryController
 from backend.domain.system.controllers import SystemController
 from backend.domain.system.metrics_controllers import MetricsController
 from backend.domain.teams.controllers import TeamController, TeamMemberController
+from backend.domain.tokens.controllers import PersonalAccessTokenController
 
 ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     SystemController,
     MetricsController,
     AuthController,
+    PersonalAccessTokenController,
     TeamController,
     TeamMemberController,
     AdminController,

@@ -35,7 +35,7 @@ def test_an_emptied_key_file_fails_instead_of_regenerating(tmp_path: Path) -> No
 
 
 def test_access_tokens_round_trip_and_reject_other_secrets() -> None:
-    user_id = uuid.uuid4()
-    token, _ = create_access_token(user_id, "secret-one-" + "x" * 32, 5)
-    assert decode_access_token(token, "secret-one-" + "x" * 32) == user_id
+    user_id, sid = uuid.uuid4(), uuid.uuid4()
+    token, _ = create_access_token(user_id, "secret-one-" + "x" * 32, 5, sid=sid)
+    assert decode_access_token(token, "secret-one-" + "x" * 32) == (user_id, sid)
     assert decode_access_token(token, "secret-two-" + "x" * 32) is None

@@ -3,8 +3,10 @@
 from backend.db.models._activity import Activity
 from backend.db.models._api_key import ApiKey, ApiKeyUsage, ClientSession
 from backend.db.models._catalogue import CatalogueItem
+from backend.db.models._credential import PersonalAccessToken, SignInSession
 from backend.db.models._enums import InvitedAs, Role
 from backend.db.models._login_failure import LoginFailure
+from backend.db.models._oauth import OAuthAuthorizationCode, OAuthClient, OAuthConsent, OAuthGrant, OAuthToken
 from backend.db.models._project import Project, ProjectFavorite, ProjectMember, ProjectTeam
 from backend.db.models._server import AppSetting, Server
 from backend.db.models._server_log import ServerLog
@@ -25,6 +27,12 @@ __all__ = [
     "JobRun",
     "JobSchedule",
     "LoginFailure",
+    "OAuthAuthorizationCode",
+    "OAuthClient",
+    "OAuthConsent",
+    "OAuthGrant",
+    "OAuthToken",
+    "PersonalAccessToken",
     "Project",
     "ProjectFavorite",
     "ProjectMember",
@@ -32,6 +40,7 @@ __all__ = [
     "Role",
     "Server",
     "ServerLog",
+    "SignInSession",
     "Team",
     "TeamMember",
     "TestRunSlot",

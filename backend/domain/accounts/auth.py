@@ -1,26 +1,34 @@
 """Bearer-token authentication for the REST API.
 
-Every request outside the excluded paths must carry ``Authorization: Bearer <JWT>``. The user is
-re-read on each request so that deactivation takes effect at once (``is_active`` checked always).
+Every request outside the excluded paths must carry ``Authorization: Bearer <token>``: an access
+token of a live sign-in session (``backend/domain/accounts/credentials.py``) or a personal access
+token (``backend/domain/tokens/grants.py``, which also says what such a token may open). The user,
+the sign-in session or token are re-read on each request, so a deactivation, a logout or a
+revocation takes effect at once in every API process.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
+from backend.domain.tokens.grants import PAT_PREFIX, TokenGrant, refusal
 from backend.lib.context import AppContext
-from backend.lib.crypto import decode_access_token
+from backend.lib.crypto import decode_access_token, hash_api_key
+from backend.lib.exceptions import ForbiddenError
 
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="mcp-orch"'}
+# How often "last seen" / "last used" of a sign-in or token is written (not on every request).
+SEEN_EVERY = timedelta(minutes=1)
 
 # Paths that authenticate themselves (MCP endpoints take API keys) or need no credential.
 AUTH_EXCLUDE = [
@@ -35,12 +43,17 @@ AUTH_EXCLUDE = [
 
 @dataclass(frozen=True)
 class CurrentUser:
-    """The authenticated user of a request (a plain value, not an ORM row)."""
+    """The authenticated user of a request (a plain value, not an ORM row).
+
+    ``sid``: the sign-in session of an access token; ``token``: the personal access token's grant.
+    """
 
     id: UUID
     email: str
     name: str
     is_admin: bool
+    sid: UUID | None = None
+    token: TokenGrant | None = None
 
 
 def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
@@ -52,45 +65,98 @@ def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     return token.strip()
 
 
-_USER_COLUMNS = (m.User.id, m.User.email, m.User.name, m.User.is_admin, m.User.is_active)
+_USER_COLUMNS = (m.User.id, m.User.email, m.User.name, m.User.is_admin)
 
 
-async def load_active_user(ctx: AppContext, user_id: UUID, session: AsyncSession | None = None) -> CurrentUser | None:
-    """Read the user; ``None`` when missing or deactivated.
+async def user_from_token(
+    ctx: AppContext, token: str, session: AsyncSession | None = None, *, address: str | None = None
+) -> CurrentUser | None:
+    """Resolve an access token or a personal access token to an active user, or ``None``.
 
-    With ``session`` (the request's own), the check shares the request's connection and
-    transaction instead of checking out a second one.
+    With ``session`` (the request's own), the check shares the request's connection instead of
+    checking out a second one; "last seen" is written apart, at most once a minute.
     """
-    stmt = select(*_USER_COLUMNS).where(m.User.id == user_id)
     if session is None:
         async with ctx.alchemy.get_session() as own:
-            row = (await own.execute(stmt)).one_or_none()
-    else:
-        row = (await session.execute(stmt)).one_or_none()
-    if row is None or not row.is_active:
+            return await _resolve(ctx, own, token, address)
+    return await _resolve(ctx, session, token, address)
+
+
+async def _resolve(ctx: AppContext, session: AsyncSession, token: str, address: str | None) -> CurrentUser | None:
+    now = datetime.now(tz=UTC)
+    if token.startswith(PAT_PREFIX):
+        return await _from_pat(ctx, session, token, address, now)
+    claims = decode_access_token(token, ctx.jwt_secret)
+    if claims is None:
         return None
-    return CurrentUser(id=row.id, email=row.email, name=row.name, is_admin=row.is_admin)
+    user_id, sid = claims
+    row = (
+        await session.execute(
+            select(*_USER_COLUMNS, m.SignInSession.last_seen_at)
+            .join(m.SignInSession, m.SignInSession.user_id == m.User.id)
+            .where(
+                m.User.id == user_id,
+                m.User.is_active.is_(True),
+                m.SignInSession.id == sid,
+                m.SignInSession.revoked_at.is_(None),
+                m.SignInSession.expires_at > now,
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    if row.last_seen_at is None or row.last_seen_at < now - SEEN_EVERY:
+        await _touch(ctx, update(m.SignInSession).where(m.SignInSession.id == sid).values(last_seen_at=now))
+    return CurrentUser(id=row.id, email=row.email, name=row.name, is_admin=row.is_admin, sid=sid)
 
 
-async def user_from_token(ctx: AppContext, token: str, session: AsyncSession | None = None) -> CurrentUser | None:
-    """Resolve a JWT to an active user, or ``None``."""
-    user_id = decode_access_token(token, ctx.jwt_secret)
-    return None if user_id is None else await load_active_user(ctx, user_id, session)
+async def _from_pat(
+    ctx: AppContext, session: AsyncSession, token: str, address: str | None, now: datetime
+) -> CurrentUser | None:
+    pat = m.PersonalAccessToken
+    row = (
+        await session.execute(
+            select(*_USER_COLUMNS, pat.id.label("pat_id"), pat.scopes, pat.project_id, pat.last_used_at, m.Project.slug)
+            .join(pat, pat.user_id == m.User.id)
+            .outerjoin(m.Project, m.Project.id == pat.project_id)
+            .where(pat.token_hash == hash_api_key(token), pat.revoked_at.is_(None), m.User.is_active.is_(True))
+            .where((pat.expires_at.is_(None)) | (pat.expires_at > now))
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    if row.last_used_at is None or row.last_used_at < now - SEEN_EVERY:
+        await _touch(ctx, update(pat).where(pat.id == row.pat_id).values(last_used_at=now, last_used_ip=address))
+    grant = TokenGrant(id=row.pat_id, scopes=frozenset(row.scopes), project_id=row.project_id, project_slug=row.slug)
+    return CurrentUser(id=row.id, email=row.email, name=row.name, is_admin=row.is_admin, token=grant)
+
+
+async def _touch(ctx: AppContext, statement: Any) -> None:
+    """Write a "last seen" in its own short transaction (the request's may roll back)."""
+    async with ctx.alchemy.get_session() as own:
+        await own.execute(statement)
+        await own.commit()
 
 
 class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
-    """Authenticates REST requests by access token."""
+    """Authenticates REST requests by access token or personal access token."""
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
-        """Resolve the bearer token to an active user or answer 401."""
+        """Resolve the bearer token to an active user (401 otherwise); hold a token to its scopes (403)."""
         token = bearer_token(connection)
         if token is None:
             raise NotAuthorizedException("Missing bearer token", headers=WWW_AUTHENTICATE)
         ctx: AppContext = connection.app.state.ctx
         session = ctx.alchemy.provide_session(connection.app.state, connection.scope)
-        user = await user_from_token(ctx, token, session)
+        address = connection.client.host if connection.client else None
+        user = await user_from_token(ctx, token, session, address=address)
         if user is None:
             raise NotAuthorizedException("Invalid or expired token", headers=WWW_AUTHENTICATE)
+        if user.token is not None:
+            project = connection.path_params.get("project")
+            why = refusal(user.token, str(connection.scope.get("method", "GET")), connection.url.path, project)
+            if why is not None:
+                raise ForbiddenError(why)
         return AuthenticationResult(user=user, auth=token)
 
 

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+from uuid import UUID
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import JSONBody
+from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from backend.db import models as m
 from backend.domain.accounts import schemas as s
 from backend.domain.accounts.auth import CurrentUser
+from backend.domain.accounts.credentials import end_credentials, end_sign_in, open_sign_in
 from backend.domain.accounts.deps import provide_users_service
 from backend.domain.accounts.guards import requires_user
 from backend.domain.accounts.passwords import password_problem
 from backend.domain.accounts.services import UserService, normalise_email
 from backend.lib.context import AppContext
-from backend.lib.crypto import create_access_token
-from backend.lib.exceptions import ForbiddenError, TooManyRequestsError
+from backend.lib.exceptions import ForbiddenError, NotFoundError, TooManyRequestsError
 from backend.lib.runtime import Runtime
 from backend.lib.schema import Message
 
@@ -58,9 +60,9 @@ class AuthController(Controller):
         """Exchange email and password for an access token (HS256 JWT).
 
         Repeated failures → 429 with ``Retry-After``: per account and address, per address, and a
-        growing pause per account (README, "Security model").
+        growing pause per account (README, "Security model"). Each login opens a sign-in session that
+        its access token names; ``POST /api/auth/logout`` ends it.
         """
-        ctx: AppContext = request.app.state.ctx
         throttle = runtime.login_throttle
         email, address = normalise_email(data.email), runtime.client_addresses.client(request)
         wait = await throttle.retry_after(email, address)
@@ -71,14 +73,59 @@ class AuthController(Controller):
             await throttle.failed(email, address)
             raise NotAuthorizedException("Invalid email or password")
         await throttle.succeeded(email, address)
-        token, expires = create_access_token(user.id, ctx.jwt_secret, ctx.settings.auth.access_token_minutes)
-        return s.AccessToken(
-            access_token=token,
-            token_type="bearer",  # noqa: S106 - the scheme name, not a secret
-            expires_at=expires,
-            user=s.User.of(user),
-            password_change_required=password_problem(data.password, (user.email, user.name)) is not None,
-        )
+        answer = await _signed_in(users_service, user, request, address)
+        answer.password_change_required = password_problem(data.password, (user.email, user.name)) is not None
+        return answer
+
+    @post("/logout", operation_id="logout", summary="Sign out", status_code=HTTP_200_OK, guards=[requires_user])
+    async def logout(
+        self, users_service: NamedDependency[UserService], request: Request[CurrentUser, Any, Any]
+    ) -> Message:
+        """End the sign-in session of this access token (in every API process at once)."""
+        if request.user.sid is not None:
+            await end_sign_in(users_service.repository.session, request.user.id, request.user.sid)
+        return Message(message="Signed out")
+
+    @post(
+        "/logout-everywhere",
+        operation_id="logoutEverywhere",
+        summary="Sign out everywhere",
+        status_code=HTTP_200_OK,
+        guards=[requires_user],
+    )
+    async def logout_everywhere(
+        self, users_service: NamedDependency[UserService], request: Request[CurrentUser, Any, Any]
+    ) -> Message:
+        """End every sign-in session of the user, this one included, and the OAuth access of MCP clients.
+
+        Personal access tokens stay; revoke them one by one.
+        """
+        await end_credentials(users_service.repository.session, request.user.id)
+        return Message(message="Signed out everywhere")
+
+    @get("/sessions", operation_id="listSignIns", summary="List my sign-ins", guards=[requires_user])
+    async def list_sign_ins(
+        self, users_service: NamedDependency[UserService], request: Request[CurrentUser, Any, Any]
+    ) -> list[s.SignIn]:
+        """The user's live sign-in sessions, newest first; ``current`` marks this one."""
+        rows = await users_service.sign_ins(request.user.id)
+        return [s.SignIn.of(row, request.user.sid) for row in rows]
+
+    @delete(
+        "/sessions/{sign_in_id:uuid}",
+        operation_id="endSignIn",
+        summary="End one of my sign-ins",
+        guards=[requires_user],
+    )
+    async def end_one_sign_in(
+        self,
+        sign_in_id: Annotated[UUID, PathParameter()],
+        users_service: NamedDependency[UserService],
+        request: Request[CurrentUser, Any, Any],
+    ) -> None:
+        """End one sign-in session of the user (404 when it is not theirs or already ended)."""
+        if not await end_sign_in(users_service.repository.session, request.user.id, sign_in_id):
+            raise NotFoundError("Sign-in not found")
 
     @get("/me", operation_id="getMe", summary="Current user", guards=[requires_user])
     async def get_me(
@@ -110,8 +157,34 @@ class AuthController(Controller):
         self,
         data: JSONBody[s.PasswordChange],
         users_service: NamedDependency[UserService],
+        runtime: NamedDependency[Runtime],
         request: Request[CurrentUser, Any, Any],
-    ) -> Message:
-        """Change the password; the current password must be given."""
-        await users_service.change_password(request.user.id, data.current_password, data.new_password)
-        return Message(message="Password changed")
+    ) -> s.AccessToken:
+        """Change the password; the current password must be given.
+
+        Every sign-in session (this one included) and every OAuth grant of the user ends; the answer
+        carries a new access token for the caller.
+        """
+        user = await users_service.change_password(request.user.id, data.current_password, data.new_password)
+        return await _signed_in(users_service, user, request, runtime.client_addresses.client(request))
+
+
+async def _signed_in(
+    users_service: UserService, user: m.User, request: Request[Any, Any, Any], address: str
+) -> s.AccessToken:
+    """Open a sign-in session for ``user`` and answer with its access token."""
+    ctx: AppContext = request.app.state.ctx
+    token, expires = await open_sign_in(
+        users_service.repository.session,
+        user.id,
+        secret=ctx.jwt_secret,
+        minutes=ctx.settings.auth.access_token_minutes,
+        ip=address,
+        user_agent=request.headers.get("user-agent"),
+    )
+    return s.AccessToken(
+        access_token=token,
+        token_type="bearer",  # noqa: S106 - the scheme name, not a secret
+        expires_at=expires,
+        user=s.User.of(user),
+    )

@@ -84,3 +84,28 @@ class PasswordChange(InputStruct):
 
     current_password: Annotated[str, msgspec.Meta(max_length=256)]
     new_password: Password
+
+
+class SignIn(CamelizedBaseStruct):
+    """One of the user's sign-in sessions (where and when; ``current``: the one asking)."""
+
+    id: UUID
+    created_at: datetime
+    expires_at: datetime
+    last_seen_at: datetime | None
+    ip: str | None
+    user_agent: str | None
+    current: bool
+
+    @classmethod
+    def of(cls, row: m.SignInSession, current: UUID | None) -> SignIn:
+        """Build from a model row."""
+        return cls(
+            id=row.id,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            last_seen_at=row.last_seen_at,
+            ip=row.ip,
+            user_agent=row.user_agent,
+            current=row.id == current,
+        )

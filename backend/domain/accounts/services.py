@@ -10,6 +10,7 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import func, select
 
 from backend.db import models as m
+from backend.domain.accounts.credentials import end_credentials
 from backend.domain.accounts.passwords import check_password
 from backend.lib.crypto import hash_password, verify_password
 from backend.lib.exceptions import ConflictError, ForbiddenError, NotFoundError
@@ -70,13 +71,28 @@ class UserService(SQLAlchemyAsyncRepositoryService[m.User]):
         user.last_login_at = datetime.now(tz=UTC)
         return user
 
-    async def change_password(self, user_id: UUID, current: str, new: str) -> None:
-        """Replace the password after checking the current one."""
+    async def change_password(self, user_id: UUID, current: str, new: str) -> m.User:
+        """Replace the password after checking the current one; every sign-in and OAuth grant ends."""
         user = await self.require(user_id)
         if not verify_password(user.hashed_password, current):
             raise ForbiddenError("Current password is incorrect")
         check_password(new, field="newPassword", user_inputs=(user.email, user.name))
         user.hashed_password = hash_password(new)
+        await end_credentials(self.repository.session, user.id)
+        return user
+
+    async def sign_ins(self, user_id: UUID) -> list[m.SignInSession]:
+        """The user's live sign-in sessions, newest first."""
+        rows = await self.repository.session.execute(
+            select(m.SignInSession)
+            .where(
+                m.SignInSession.user_id == user_id,
+                m.SignInSession.revoked_at.is_(None),
+                m.SignInSession.expires_at > datetime.now(tz=UTC),
+            )
+            .order_by(m.SignInSession.created_at.desc())
+        )
+        return list(rows.scalars())
 
     async def ensure_admin(self, email: str, password: str, *, reset_password: bool) -> m.User:
         """Create an administrator, or promote an existing user.
@@ -92,4 +108,5 @@ class UserService(SQLAlchemyAsyncRepositoryService[m.User]):
         if reset_password:
             check_password(password, field="password", user_inputs=(user.email, user.name))
             user.hashed_password = hash_password(password)
+            await end_credentials(self.repository.session, user.id)
         return user

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, patch
+from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK
 
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.accounts.guards import requires_admin
@@ -55,6 +56,27 @@ class AdminController(Controller):
         deactivate themselves, and the last active administrator stays (409).
         """
         return s.AdminUser.of(await admin_service.update_user(user_id, data, current_user))
+
+    @post(
+        "/users/{user_id:uuid}/password",
+        operation_id="adminResetPassword",
+        summary="Reset a user's password",
+        status_code=HTTP_200_OK,
+        guards=[requires_admin],
+    )
+    async def reset_password(
+        self,
+        user_id: Annotated[UUID, PathParameter()],
+        data: JSONBody[s.AdminPasswordReset],
+        admin_service: NamedDependency[AdminService],
+        current_user: NamedDependency[CurrentUser],
+    ) -> s.AdminUser:
+        """Set a new password for another user (the password rule applies).
+
+        Every sign-in session, OAuth grant and personal access token of that user ends at once, in
+        every API process; their API keys are not touched.
+        """
+        return s.AdminUser.of(await admin_service.reset_password(user_id, data.new_password, current_user))
 
     @get("/projects", operation_id="adminListProjects", summary="List all projects", guards=[requires_admin])
     async def list_projects(

@@ -9,6 +9,7 @@ from uuid import UUID
 import msgspec
 
 from backend.db import models as m
+from backend.domain.accounts.schemas import Password
 from backend.lib.schema import CamelizedBaseStruct, InputStruct
 
 
@@ -51,6 +52,12 @@ class AdminUserUpdate(InputStruct):
 
     is_admin: bool | msgspec.UnsetType = msgspec.UNSET
     is_active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class AdminPasswordReset(InputStruct):
+    """A new password an administrator sets for someone (tell them through another channel)."""
+
+    new_password: Password
 
 
 class UserRef(CamelizedBaseStruct):

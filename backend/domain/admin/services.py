@@ -14,11 +14,14 @@ from sqlalchemy.orm import aliased
 
 from backend.db import models as m
 from backend.domain.accounts.auth import CurrentUser
+from backend.domain.accounts.credentials import end_credentials
+from backend.domain.accounts.passwords import check_password
 from backend.domain.activity.services import ActivityService
 from backend.domain.admin import schemas as s
 from backend.domain.changes.events import MemberAccessChanged
 from backend.domain.changes.outbox import publish
 from backend.domain.projects.services._queries import member_count_column, server_count_column
+from backend.lib.crypto import hash_password
 from backend.lib.exceptions import ConflictError, NotFoundError
 
 logger = logging.getLogger("mcp_orch.admin")
@@ -100,6 +103,8 @@ class AdminService(SQLAlchemyAsyncRepositoryService[m.User]):
             user.is_admin = bool(changes["isAdmin"]["to"])
         if "isActive" in changes:
             user.is_active = bool(changes["isActive"]["to"])
+            if not user.is_active:  # a later reactivation must not revive them
+                await end_credentials(session, user.id, tokens=True)
         user = await self.update(user, auto_commit=False)
         if await self.count(*_ACTIVE_ADMIN) == 0:
             raise ConflictError("At least one active administrator must remain")
@@ -113,6 +118,23 @@ class AdminService(SQLAlchemyAsyncRepositoryService[m.User]):
         )
         publish(session, MemberAccessChanged(user_id=user.id))
         logger.info("user updated by admin", extra={"user_id": str(user.id), "fields": sorted(changes)})
+        return user
+
+    async def reset_password(self, user_id: UUID, password: str, actor: CurrentUser) -> m.User:
+        """Set a new password for someone else; every sign-in, OAuth grant and token of theirs ends."""
+        user = await self.get_one_or_none(m.User.id == user_id)
+        if user is None:
+            raise NotFoundError("User not found")
+        if user.id == actor.id:
+            raise ConflictError("Change your own password on your profile page")
+        check_password(password, field="newPassword", user_inputs=(user.email, user.name))
+        user.hashed_password = hash_password(password)
+        session = self.repository.session
+        await end_credentials(session, user.id, tokens=True)
+        await ActivityService(session=session).record(
+            "user.password_reset", actor=actor, target_type="user", target_id=user.id, target_name=user.email
+        )
+        logger.info("password reset by admin", extra={"user_id": str(user.id)})
         return user
 
     async def list_projects(

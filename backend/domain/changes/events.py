@@ -78,6 +78,13 @@ class MemberAccessChanged(msgspec.Struct, frozen=True, tag=True):
     user_id: UUID | None = None
 
 
+class CredentialsRevoked(msgspec.Struct, frozen=True, tag=True):
+    """Credentials of a user ended (logout, password change, deactivation, reset): sign-in sessions,
+    OAuth tokens or personal access tokens. Open MCP sessions they authenticated close."""
+
+    user_id: UUID
+
+
 class SettingChanged(msgspec.Struct, frozen=True, tag=True):
     """An instance setting changed (``name``: which one)."""
 
@@ -94,6 +101,7 @@ ChangeEvent = (
     | KeyRevoked
     | KeyChanged
     | MemberAccessChanged
+    | CredentialsRevoked
     | SettingChanged
 )
 

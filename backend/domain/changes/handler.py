@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 import anyio
-from sqlalchemy import or_, select
 
-from backend.db import models as m
 from backend.domain.changes import events as e
+from backend.domain.endpoints.standing import ended_credentials
 from backend.domain.servers.specs import load_all_specs, load_spec_by_id
 from backend.mcp.sandbox import remove_server_home
 
@@ -50,6 +48,8 @@ class ChangeHandler:
                 endpoints.authenticator.forget()
             for project_id in projects:
                 endpoints.registry.invalidate(project_id)
+            if access:
+                await self._close_ended_sessions()
 
     async def _one(self, event: e.ChangeEvent) -> tuple[UUID | None, bool]:
         """Apply one event; returns the project whose views to recompute and whether credentials changed."""
@@ -68,9 +68,7 @@ class ChangeHandler:
             return event.project_id, True
         if isinstance(event, e.ProjectChanged):
             return event.project_id, True
-        if isinstance(event, e.KeyRevoked):
-            await self._close_key_sessions({event.key_id})
-        return None, True  # keys, members, settings: cached credentials go
+        return None, True  # keys, members, sign-ins, settings: cached credentials go, ended ones close
 
     async def resync(self) -> None:
         """Everything from the database: every server's spec, every view, cached credentials, sessions of dead keys."""
@@ -85,21 +83,7 @@ class ChangeHandler:
         endpoints.authenticator.forget()
         for project_id in {view.key.project_id for view in endpoints.registry.views()}:
             endpoints.registry.invalidate(project_id)
-        keys = {live.access.api_key_id for live in endpoints.table.all() if live.access.api_key_id is not None}
-        if keys:
-            async with self.ctx.alchemy.get_session() as session:
-                valid = set(
-                    (
-                        await session.execute(
-                            select(m.ApiKey.id).where(
-                                m.ApiKey.id.in_(keys),
-                                m.ApiKey.revoked_at.is_(None),
-                                or_(m.ApiKey.expires_at.is_(None), m.ApiKey.expires_at > datetime.now(tz=UTC)),
-                            )
-                        )
-                    ).scalars()
-                )
-            await self._close_key_sessions(keys - valid)
+        await self._close_ended_sessions()
 
     async def _reload_server(self, server_id: UUID) -> None:
         gateway = self.runtime.gateway
@@ -125,9 +109,16 @@ class ChangeHandler:
         await anyio.to_thread.run_sync(remove_server_home, self.ctx.settings.gateway.sandbox, server_id)
         logger.info("server forgotten", extra={"server_id": str(server_id)})
 
-    async def _close_key_sessions(self, key_ids: set[UUID]) -> None:
+    async def _close_ended_sessions(self) -> None:
+        """Close the open MCP sessions whose key or sign-in ended, or whose member lost access."""
         endpoints = self.runtime.mcp_endpoints
         if endpoints is None:
             return
-        for key_id in key_ids:
-            await endpoints.close_key_sessions(key_id)
+        accesses = endpoints.credentials()
+        if not accesses:
+            return
+        async with self.ctx.alchemy.get_session() as session:
+            ended = await ended_credentials(session, accesses)
+        closed = await endpoints.close_where(ended)
+        if closed:
+            logger.info("sessions of ended credentials closed", extra={"sessions": closed})

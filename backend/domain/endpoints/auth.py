@@ -1,7 +1,8 @@
 """Credentials for the MCP endpoints: project API keys, or a member's access token.
 
 * API key: valid for its own project only (another project's key → 404, revealing nothing),
-  not revoked or expired (→ 401), scoped keys see only their servers.
+  not revoked or expired (→ 401), scoped keys see only their servers; suspended (→ 401 naming
+  why) while its creator lacks developer access to the project (``backend/domain/keys/standing.py``).
 * Access token: the user must be a developer or owner of the project (reporters → 403; they may
   not call tools), or an administrator; non-members get 404.
 
@@ -24,6 +25,7 @@ from backend.db import models as m
 from backend.db.models import Role
 from backend.domain.accounts.auth import user_from_token
 from backend.domain.endpoints.ratelimit import RateLimiter
+from backend.domain.keys.standing import creator_standing, suspension_reason
 from backend.domain.projects.access import find_project_and_role, parse_ref
 from backend.lib.context import AppContext
 from backend.lib.crypto import API_KEY_PREFIX, hash_api_key
@@ -46,6 +48,7 @@ class _KeyRow:
     rate_limit: int | None
     expires_at: datetime | None
     revoked: bool
+    suspended: str | None
 
 
 def _matches(ref: str, project_id: UUID, slug: str) -> bool:
@@ -101,14 +104,15 @@ class EndpointAuthenticator:
         async with self.ctx.alchemy.get_session() as session:
             row = (
                 await session.execute(
-                    select(m.ApiKey, m.Project)
+                    select(m.ApiKey, m.Project, m.User, creator_standing())
                     .join(m.Project, m.Project.id == m.ApiKey.project_id)
+                    .outerjoin(m.User, m.User.id == m.ApiKey.created_by_id)
                     .where(m.ApiKey.key_hash == digest)
                 )
             ).first()
         if row is None:
             return None
-        key, project = row
+        key, project, creator, standing = row
         return _KeyRow(
             key_id=key.id,
             project_id=project.id,
@@ -119,6 +123,7 @@ class EndpointAuthenticator:
             rate_limit=key.rate_limit_per_minute,
             expires_at=key.expires_at,
             revoked=key.revoked_at is not None,
+            suspended=suspension_reason(creator, bool(standing)),
         )
 
     def _key_access(self, row: _KeyRow | None, project_ref: str) -> Access:
@@ -130,6 +135,8 @@ class EndpointAuthenticator:
             raise AccessDenied(401, "API key revoked")
         if row.expires_at is not None and row.expires_at <= datetime.now(tz=UTC):
             raise AccessDenied(401, "API key expired")
+        if row.suspended is not None:
+            raise AccessDenied(401, f"API key suspended: {row.suspended}")
         if row.archived:
             raise AccessDenied(403, "Project is archived")
         return Access(
@@ -146,6 +153,8 @@ class EndpointAuthenticator:
         user = await user_from_token(self.ctx, token)
         if user is None:
             raise AccessDenied(401, "Invalid or expired credential")
+        if user.token is not None:
+            raise AccessDenied(401, "Personal access tokens open the REST API only; use an API key or OAuth here")
         async with self.ctx.alchemy.get_session() as session:
             found = await find_project_and_role(session, project_ref, user.id)
         if found is None:
@@ -158,7 +167,11 @@ class EndpointAuthenticator:
         if project.archived_at is not None:
             raise AccessDenied(403, "Project is archived")
         return Access(
-            project_id=project.id, project_slug=project.slug, unified_enabled=project.unified_enabled, user_id=user.id
+            project_id=project.id,
+            project_slug=project.slug,
+            unified_enabled=project.unified_enabled,
+            user_id=user.id,
+            grant_id=user.sid,
         )
 
     async def admit_call(self, access: Access) -> int | None:

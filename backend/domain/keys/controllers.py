@@ -8,14 +8,14 @@ from uuid import UUID
 from litestar import Controller, Request, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.keys import schemas as s
 from backend.domain.keys.deps import provide_api_keys_service
 from backend.domain.keys.services import ApiKeyService
 from backend.domain.projects.access import ProjectContext
-from backend.domain.projects.guards import project_developer, project_developer_read
+from backend.domain.projects.guards import project_developer, project_developer_read, project_owner
 from backend.lib.exceptions import TooManyRequestsError
 
 KeyId = Annotated[UUID, PathParameter(description="The key's id")]
@@ -76,3 +76,26 @@ class ApiKeyController(Controller):
     ) -> None:
         """Revoke a key at once (also allowed in archived projects). Developers revoke their own keys only."""
         await api_keys_service.revoke(project_ctx, current_user, key_id)
+
+    @post(
+        "/{key_id:uuid}/reassign",
+        operation_id="reassignApiKey",
+        summary="Reassign an API key",
+        status_code=HTTP_200_OK,
+        guards=[project_owner],
+    )
+    async def reassign_api_key(
+        self,
+        key_id: KeyId,
+        data: JSONBody[s.ApiKeyReassign],
+        api_keys_service: NamedDependency[ApiKeyService],
+        project_ctx: NamedDependency[ProjectContext],
+        current_user: NamedDependency[CurrentUser],
+    ) -> s.ApiKey:
+        """Give a key a new creator (owners only).
+
+        A key works only while its creator is active and holds developer access to the project;
+        otherwise it is ``suspended`` (the list says why). Reassigning it to someone with access
+        revives it at once in every API process.
+        """
+        return await api_keys_service.reassign(project_ctx, current_user, key_id, data.user_id)

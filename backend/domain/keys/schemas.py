@@ -13,7 +13,8 @@ from backend.lib.schema import CamelizedBaseStruct, InputStruct
 KeyName = Annotated[str, msgspec.Meta(min_length=1, max_length=120, pattern=r"\S")]
 KeyDescription = Annotated[str, msgspec.Meta(max_length=1000)]
 RateLimit = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
-KeyStatus = Literal["active", "expired", "revoked"]
+# suspended: its creator lost developer access to the project (``suspendedReason`` says how)
+KeyStatus = Literal["active", "expired", "revoked", "suspended"]
 
 
 class KeyCreator(CamelizedBaseStruct):
@@ -40,6 +41,7 @@ class ApiKey(CamelizedBaseStruct):
     last_used_ip: str | None
     rate_limit_per_minute: int | None
     status: KeyStatus
+    suspended_reason: str | None = None
 
 
 class ApiKeyCreated(ApiKey):
@@ -56,3 +58,9 @@ class ApiKeyCreate(InputStruct):
     expires_at: datetime | None = None
     server_ids: Annotated[list[UUID], msgspec.Meta(max_length=200)] | None = None
     rate_limit_per_minute: RateLimit | None = None
+
+
+class ApiKeyReassign(InputStruct):
+    """Give a key a new creator: someone with developer access to the project (or an administrator)."""
+
+    user_id: UUID

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from backend.db import models as m
 from backend.db.models import Role
 from backend.domain.activity.services import ActivityService
-from backend.domain.changes.events import KeyRevoked
+from backend.domain.changes.events import KeyChanged, KeyRevoked
 from backend.domain.changes.outbox import publish
 from backend.domain.keys import schemas as s
+from backend.domain.keys.standing import creator_standing, may_use_keys, suspension_reason
 from backend.domain.keys.throttle import key_creation_retry_after
 from backend.domain.projects.access import ProjectContext
 from backend.lib.crypto import hash_api_key, new_api_key
@@ -27,18 +28,19 @@ logger = logging.getLogger("mcp_orch.keys")
 PREFIX_LENGTH = 12  # "mcpo_" + 7 random characters: enough to tell keys apart, useless to an attacker
 
 
-def key_status(row: m.ApiKey, now: datetime | None = None) -> s.KeyStatus:
-    """``revoked`` beats ``expired`` beats ``active``."""
+def key_status(row: m.ApiKey, suspended: str | None = None, now: datetime | None = None) -> s.KeyStatus:
+    """``revoked`` beats ``expired`` beats ``suspended`` beats ``active``."""
     now = now or datetime.now(tz=UTC)
     if row.revoked_at is not None:
         return "revoked"
     if row.expires_at is not None and row.expires_at <= now:
         return "expired"
-    return "active"
+    return "suspended" if suspended is not None else "active"
 
 
-def to_schema(row: m.ApiKey, creator: m.User | None) -> s.ApiKey:
-    """A key row (and its creator) as the API shows it."""
+def to_schema(row: m.ApiKey, creator: m.User | None, *, standing: bool = True) -> s.ApiKey:
+    """A key row (and its creator, and whether they may still use it) as the API shows it."""
+    suspended = suspension_reason(creator, standing)
     return s.ApiKey(
         id=row.id,
         name=row.name,
@@ -52,7 +54,8 @@ def to_schema(row: m.ApiKey, creator: m.User | None) -> s.ApiKey:
         last_used_at=row.last_used_at,
         last_used_ip=row.last_used_ip,
         rate_limit_per_minute=row.rate_limit_per_minute,
-        status=key_status(row),
+        status=key_status(row, suspended),
+        suspended_reason=suspended if row.revoked_at is None else None,
     )
 
 
@@ -69,7 +72,7 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[m.ApiKey]):
     async def list_for(self, project: ProjectContext) -> list[s.ApiKey]:
         """Every key of the project for owners; a developer's own keys otherwise. Newest first."""
         stmt = (
-            select(m.ApiKey, m.User)
+            select(m.ApiKey, m.User, creator_standing())
             .outerjoin(m.User, m.User.id == m.ApiKey.created_by_id)
             .where(m.ApiKey.project_id == project.project_id)
             .order_by(m.ApiKey.created_at.desc(), m.ApiKey.id.desc())
@@ -77,7 +80,7 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[m.ApiKey]):
         if not project.can(Role.OWNER):
             stmt = stmt.where(m.ApiKey.created_by_id == project.user_id)
         rows = await self.repository.session.execute(stmt)
-        return [to_schema(key, creator) for key, creator in rows.tuples()]
+        return [to_schema(key, creator, standing=bool(ok)) for key, creator, ok in rows.tuples()]
 
     async def create_key(self, project: ProjectContext, actor: Any, data: s.ApiKeyCreate) -> s.ApiKeyCreated:
         """Mint a key; the plain key is in the answer only."""
@@ -140,6 +143,36 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[m.ApiKey]):
         )
         publish(self.repository.session, KeyRevoked(project.project_id, row.id))
         logger.info("api key revoked", extra={"project_id": str(project.project_id), "key_id": str(row.id)})
+
+    async def reassign(self, project: ProjectContext, actor: Any, key_id: UUID, user_id: UUID) -> s.ApiKey:
+        """Make ``user_id`` the key's creator (owners), e.g. to revive a suspended key.
+
+        The new creator needs developer access to the project (or to be an administrator): 422 otherwise.
+        """
+        session = self.repository.session
+        row = await self.get_one_or_none(m.ApiKey.id == key_id, m.ApiKey.project_id == project.project_id)
+        if row is None:
+            raise NotFoundError("API key not found")
+        if row.revoked_at is not None:
+            raise UnprocessableError("A revoked key cannot be reassigned")
+        creator = await session.get(m.User, user_id)
+        if creator is None or not await may_use_keys(session, user_id, row.project_id):
+            raise UnprocessableError(
+                "userId must be an active developer or owner of the project", extra=[{"key": "userId"}]
+            )
+        previous, row.created_by_id = row.created_by_id, user_id
+        await ActivityService(session=session).record(
+            "key.reassigned",
+            actor=actor,
+            project_id=project.project_id,
+            target_type="api_key",
+            target_id=row.id,
+            target_name=row.name,
+            details={"prefix": row.prefix, "from": None if previous is None else str(previous), "to": str(user_id)},
+        )
+        publish(session, KeyChanged(project.project_id, row.id))
+        logger.info("api key reassigned", extra={"project_id": str(project.project_id), "key_id": str(row.id)})
+        return to_schema(row, creator)
 
     async def _check_servers(self, project_id: UUID, server_ids: list[UUID]) -> list[UUID]:
         """The scope must name servers of this project (422 naming the unknown ones)."""

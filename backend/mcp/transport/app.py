@@ -15,11 +15,11 @@ those a token shows it may, which only happens with a ``session_key`` shared acr
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import anyio
 import msgspec
@@ -43,6 +43,16 @@ from backend.mcp.transport.tokens import SessionTokens
 logger = logging.getLogger("mcp_orch.transport")
 
 WWW_AUTHENTICATE = (b"www-authenticate", b'Bearer realm="mcp-orch"')
+# RFC 9728 §5.1: a 401 names the endpoint's protected-resource metadata (not on the key-only variant).
+OAUTH_METADATA_PATH = "/.well-known/oauth-protected-resource"
+
+
+def www_authenticate(base_url: str, mcp: paths.McpPath) -> tuple[bytes, bytes]:
+    """The ``WWW-Authenticate`` challenge of a 401 on ``mcp``."""
+    if mcp.key_only or mcp.endpoint == "discovery":
+        return WWW_AUTHENTICATE
+    metadata = f"{base_url}{OAUTH_METADATA_PATH}{mcp.resource_path}"
+    return (b"www-authenticate", f'Bearer realm="mcp-orch", resource_metadata="{metadata}"'.encode())
 
 
 @dataclass
@@ -141,10 +151,16 @@ class McpEndpoints:
         elif live.closer is not None:
             await live.closer()
 
-    async def close_key_sessions(self, api_key_id: UUID) -> None:
-        """End every session opened with a key (it was revoked)."""
-        for live in self.table.of_key(api_key_id):
+    def credentials(self) -> list[Access]:
+        """The credential of every live session here (for the change handler to check)."""
+        return [live.access for live in self.table.all()]
+
+    async def close_where(self, dead: Callable[[Access], bool]) -> int:
+        """End every session whose credential ended (revoked key, ended sign-in, lost access)."""
+        gone = [live for live in self.table.all() if dead(live.access)]
+        for live in gone:
             await self._close(live)
+        return len(gone)
 
     async def end_session(self, session_id: str) -> None:
         """A session ended (here or on another replica): drop it here and never adopt it again.
@@ -190,10 +206,13 @@ class McpEndpoints:
 
     async def _authenticated(self, mcp: paths.McpPath, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
+        resource = self.settings.base_url + mcp.resource_path
         try:
-            access = await self.authenticator.authenticate(_bearer(scope), mcp.project, client[0] if client else None)
+            access = await self.authenticator.authenticate(
+                _bearer(scope), mcp.project, client[0] if client else None, resource
+            )
         except AccessDenied as denied:
-            extra = [WWW_AUTHENTICATE] if denied.status == 401 else []
+            extra = [www_authenticate(self.settings.base_url, mcp)] if denied.status == 401 else []
             await wire.respond_error(send, denied.status, denied.message, extra)
             return
         if mcp.endpoint == "discovery":

@@ -12,7 +12,11 @@ from backend.mcp.proxy.ports import SessionStats
 
 @dataclass(frozen=True)
 class Access:
-    """A credential resolved for one project: an API key or a member's access token."""
+    """A credential resolved for one project: an API key or a member's access token.
+
+    ``grant_id``: for a member's token, what it was issued under (the sign-in session), which the
+    change handler checks to close open sessions when it ends.
+    """
 
     project_id: UUID
     project_slug: str
@@ -22,6 +26,7 @@ class Access:
     scope: frozenset[UUID] | None = None
     rate_limit_per_minute: int | None = None
     expires_at: datetime | None = None
+    grant_id: UUID | None = None
 
 
 class AccessDenied(Exception):  # noqa: N818 - an outcome, not a program error
@@ -36,8 +41,11 @@ class AccessDenied(Exception):  # noqa: N818 - an outcome, not a program error
 class Authenticator(Protocol):
     """Resolves ``Authorization: Bearer`` credentials for the MCP endpoints."""
 
-    async def authenticate(self, token: str | None, project_ref: str, remote: str | None) -> Access:
-        """The caller's access to ``project_ref``, or :class:`AccessDenied`."""
+    async def authenticate(self, token: str | None, project_ref: str, remote: str | None, resource: str) -> Access:
+        """The caller's access to ``project_ref``, or :class:`AccessDenied`.
+
+        ``resource``: the endpoint's canonical URL (RFC 8707), which an OAuth token must have been issued for.
+        """
 
     async def admit_call(self, access: Access) -> int | None:
         """Count one tool call against the key's rate limit; seconds to wait when over it, else ``None``."""

@@ -188,10 +188,6 @@ class SessionTable:
         limit = time.monotonic() - seconds
         return [s for s in self._sessions.values() if s.last_activity < limit and not s.open_streams and not s.inflight]
 
-    def of_key(self, api_key_id: UUID) -> list[LiveSession]:
-        """Sessions opened with one API key."""
-        return [s for s in self._sessions.values() if s.access.api_key_id == api_key_id]
-
 
 def _drop(counter: Counter[Any], key: Any) -> None:
     counter[key] -= 1

@@ -79,8 +79,10 @@ def _forge(payload: dict[str, object], key: str = SECRET, alg: str = "HS256") ->
 
 async def test_tampered_tokens_are_rejected(api: Api) -> None:
     user = await api.user()
+    other = await api.user()
     now = int(time.time())
-    good = {"sub": user.id, "iat": now, "exp": now + 600, "iss": JWT_ISSUER, "aud": JWT_AUDIENCE}
+    sid = jwt.decode(user.token, options={"verify_signature": False})["sid"]
+    good = {"sub": user.id, "iat": now, "exp": now + 600, "iss": JWT_ISSUER, "aud": JWT_AUDIENCE, "sid": sid}
     assert (
         await api.client.get("/api/auth/me", headers={"Authorization": f"Bearer {_forge(good)}"})
     ).status_code == 200
@@ -93,6 +95,9 @@ async def test_tampered_tokens_are_rejected(api: Api) -> None:
         "expired": _forge({**good, "iat": now - 7200, "exp": now - 3600}),
         "no exp": _forge({k: v for k, v in good.items() if k != "exp"}),
         "HS512": _forge(good, alg="HS512"),
+        "no sign-in session": _forge({k: v for k, v in good.items() if k != "sid"}),
+        "another user's sign-in session": _forge({**good, "sub": other.id}),
+        "unknown sign-in session": _forge({**good, "sid": "00000000-0000-7000-8000-000000000000"}),
         "garbage": "not.a.token",
     }
     for label, token in forged.items():

@@ -101,7 +101,7 @@ async def test_admin_cannot_demote_or_deactivate_themselves(api: Api, database: 
     assert await _rows(database, "SELECT 1 FROM activity WHERE target_id = $1", admin.id) == []
 
 
-async def test_deactivated_user_is_locked_out_and_reactivation_restores_access(api: Api) -> None:
+async def test_deactivated_user_is_locked_out_and_reactivation_needs_a_new_login(api: Api) -> None:
     admin, user = await api.user(), await api.user()
     r = await api.client.patch(f"/api/admin/users/{user.id}", json={"isActive": False}, headers=admin.headers)
     assert (r.status_code, r.json()["isActive"]) == (200, False)
@@ -109,9 +109,12 @@ async def test_deactivated_user_is_locked_out_and_reactivation_restores_access(a
     stats = (await api.client.get("/api/admin/stats", headers=admin.headers)).json()
     assert (stats["users"], stats["activeUsers"]) == (2, 1)
     await api.client.patch(f"/api/admin/users/{user.id}", json={"isActive": True}, headers=admin.headers)
-    assert (await api.client.get("/api/auth/me", headers=user.headers)).status_code == 200
+    # The deactivation ended the sign-in: reactivation does not revive the old token.
+    assert (await api.client.get("/api/auth/me", headers=user.headers)).status_code == 401
     r = await api.client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
     assert r.status_code == 200
+    fresh = {"Authorization": f"Bearer {r.json()['accessToken']}"}
+    assert (await api.client.get("/api/auth/me", headers=fresh)).status_code == 200
 
 
 async def test_update_user_bad_input_is_4xx(api: Api) -> None:

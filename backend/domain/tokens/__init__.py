@@ -1,0 +1,1 @@
+"""Personal access tokens: scoped, expiring credentials for REST automation."""
