@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ui.api._base import BaseClient, clean, ui_forwarding_headers
+from ui.api._base import BaseClient, browser_headers, clean
 from ui.api.types import (
     AccessToken,
     ActivityPage,
@@ -24,14 +24,15 @@ from ui.api.types_jobs import JobEnqueued, JobRunPage, WorkerOverview, WorkerSet
 class AccountsApi(BaseClient):
     """``/api/auth``, ``/api/teams`` and ``/api/admin``."""
 
-    async def login(self, email: str, password: str, *, browser_address: str = "") -> AccessToken:
+    async def login(self, email: str, password: str, *, browser_address: str = "", user_agent: str = "") -> AccessToken:
         """Exchange credentials for an access token.
 
         ``browser_address`` (the address the UI sees the browser at) is forwarded with the UI token, so
-        the API's login throttle counts the person's address, not the UI server's.
+        the API's login throttle counts the person's address, not the UI server's; it and the browser's
+        ``user_agent`` are what the user's list of sign-ins shows.
         """
         body = {"email": email, "password": password}
-        headers = ui_forwarding_headers(browser_address) if browser_address else {}
+        headers = browser_headers(browser_address, user_agent)
         return await self.call(AccessToken, "POST", "/api/auth/login", json=body, headers=headers)
 
     async def signup(self, email: str, password: str, name: str) -> User:
@@ -47,9 +48,16 @@ class AccountsApi(BaseClient):
         """Change the display name."""
         return await self.call(User, "PATCH", "/api/auth/me", json={"name": name})
 
-    async def change_password(self, current: str, new: str) -> None:
-        """Change the password."""
-        await self.raw("POST", "/api/auth/password", json={"currentPassword": current, "newPassword": new})
+    async def change_password(
+        self, current: str, new: str, *, browser_address: str = "", user_agent: str = ""
+    ) -> AccessToken:
+        """Change the password; every sign-in ends, this one too, so the answer is a new access token to keep.
+
+        ``browser_address`` and ``user_agent`` describe the new sign-in, as for :meth:`login`.
+        """
+        body = {"currentPassword": current, "newPassword": new}
+        headers = browser_headers(browser_address, user_agent)
+        return await self.call(AccessToken, "POST", "/api/auth/password", json=body, headers=headers)
 
     async def list_teams(self, search: str = "", page: int = 1, page_size: int = 50) -> TeamPage:
         """Teams the user belongs to (all teams for administrators)."""
@@ -107,6 +115,11 @@ class AccountsApi(BaseClient):
     async def admin_update_user(self, user_id: str, **fields: bool) -> AdminUser:
         """Activate/deactivate a user or change the admin flag (``isActive``, ``isAdmin``)."""
         return await self.call(AdminUser, "PATCH", f"/api/admin/users/{user_id}", json=fields)
+
+    async def admin_reset_password(self, user_id: str, new_password: str) -> AdminUser:
+        """Set another user's password; every sign-in, OAuth grant and token of theirs ends."""
+        body = {"newPassword": new_password}
+        return await self.call(AdminUser, "POST", f"/api/admin/users/{user_id}/password", json=body)
 
     async def admin_projects(self, search: str = "", page: int = 1, page_size: int = 50) -> AdminProjectPage:
         """All projects, archived included."""

@@ -56,6 +56,12 @@ def ui_forwarding_headers(browser_address: str) -> dict[str, str]:
     return {UI_TOKEN_HEADER: _ui_token(), UI_CLIENT_HEADER: browser_address}
 
 
+def browser_headers(address: str, user_agent: str = "") -> dict[str, str]:
+    """What the API should record of the browser behind a sign-in: its address (when known) and User-Agent."""
+    headers = ui_forwarding_headers(address) if address else {}
+    return headers | ({"User-Agent": user_agent} if user_agent else {})
+
+
 def clean(params: dict[str, Any]) -> dict[str, Any]:
     """Query parameters without the empty ones."""
     return {k: v for k, v in params.items() if v not in (None, "")}

@@ -104,6 +104,11 @@ class ProjectsApi(BaseClient):
         """Revoke a key."""
         await self.raw("DELETE", f"/api/projects/{project}/api-keys/{key_id}")
 
+    async def reassign_api_key(self, project: str, key_id: str, user_id: str) -> ApiKey:
+        """Give a key a new creator (owners), e.g. to revive a suspended key."""
+        path = f"/api/projects/{project}/api-keys/{key_id}/reassign"
+        return await self.call(ApiKey, "POST", path, json={"userId": user_id})
+
     async def client_config(self, project: str, client: str, transport: str, scope: str) -> ClientConfig:
         """A ready-to-paste configuration for an MCP client."""
         params = {"client": client, "transport": transport, "scope": scope}
