@@ -1,4 +1,4 @@
-"""``/profile``: the user's name and password."""
+"""``/profile``: the user's name and password, sign-ins and personal access tokens."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from ui.components.auth_card import labelled
 from ui.components.common import avatar
 from ui.state.auth import AuthState
 from ui.state.profile import ProfileState
+from ui.state.sign_ins import SignInsState
+from ui.state.tokens import TokensState
 from ui.templates import page
+from ui.views.profile.sign_ins import sign_ins_card
+from ui.views.profile.tokens import tokens_card
 
 
 def _name_card() -> rx.Component:
@@ -64,9 +68,9 @@ def _password_card() -> rx.Component:
     )
 
 
-@page("/profile", "Profile")
+@page("/profile", "Profile", on_load=[SignInsState.load, TokensState.open])
 def profile() -> rx.Component:
-    """Two cards: name and password."""
+    """Name and password, sign-ins, personal access tokens."""
     return rx.vstack(
         rx.hstack(
             avatar(AuthState.user_initials, size="5"),
@@ -82,6 +86,8 @@ def profile() -> rx.Component:
             spacing="4",
         ),
         rx.grid(_name_card(), _password_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
+        sign_ins_card(),
+        tokens_card(),
         spacing="5",
-        max_width="900px",
+        max_width="1100px",
     )

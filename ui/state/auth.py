@@ -86,10 +86,10 @@ class AuthState(rx.State):
         async with self:
             self.submitting = True
             target = _safe_next(self.router.url.query_parameters.get("next", HOME_ROUTE))
-            browser = self.router.session.client_ip
+            browser, agent = self.router.session.client_ip, self.router.headers.user_agent
         try:
             answer = await api_client().login(
-                form.get("email", "").strip(), form.get("password", ""), browser_address=browser
+                form.get("email", "").strip(), form.get("password", ""), browser_address=browser, user_agent=agent
             )
         except ApiError as exc:
             async with self:
@@ -130,14 +130,33 @@ class AuthState(rx.State):
         yield AuthState.login({"email": email, "password": password})
         yield rx.toast.success("Welcome! Your account is ready.")
 
-    @rx.event
-    def logout(self):
-        """Forget the token and go to the login page."""
+    @rx.event(background=True)
+    async def logout(self):
+        """End the sign-in session on the server, then forget the token and go to the login page.
+
+        A 401 means the session had already ended; any other failure is shown, but the browser signs
+        out all the same.
+        """
+        async with self:
+            token = self.token
+        failure = None
+        if token:
+            try:
+                await api_client(token).logout()
+            except ApiError as exc:
+                failure = None if exc.status_code == 401 else exc
+        async with self:
+            self._forget("You have signed out.")
+        if failure is not None:
+            yield rx.toast.error(f"The server could not end the session: {failure.detail}", close_button=True)
+        yield rx.redirect(LOGIN_ROUTE)
+
+    def _forget(self, message: str) -> None:
+        """Drop the token and the user (call inside ``async with self``)."""
         self.token = ""
         self.user = User()
         self.auth_checked = False
-        self.login_message = "You have signed out."
-        return rx.redirect(LOGIN_ROUTE)
+        self.login_message = message
 
     @rx.event
     def redirect_if_signed_in(self):

@@ -1,4 +1,4 @@
-"""The profile page: display name and password."""
+"""The profile page: display name and password (sign-ins and tokens: ``ui.state.sign_ins``, ``ui.state.tokens``)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import reflex as rx
 
 from ui.api import ApiError
 from ui.state.auth import AuthState
+from ui.state.sign_ins import SignInsState
 
 
 class ProfileState(AuthState):
@@ -40,18 +41,23 @@ class ProfileState(AuthState):
             return
         async with self:
             self.saving_password = True
-            api = self._api()
+            api, browser, agent = self._api(), self.router.session.client_ip, self.router.headers.user_agent
         try:
-            await api.change_password(form.get("current", ""), form.get("new", ""))
-            ok = True
+            answer = await api.change_password(
+                form.get("current", ""), form.get("new", ""), browser_address=browser, user_agent=agent
+            )
         except ApiError as exc:
-            ok = False
+            answer = None
             # A wrong current password is a 4xx with a detail, not an expired session.
             yield rx.toast.error(exc.detail) if exc.status_code != 401 else await self._on_error(exc)
         async with self:
             self.saving_password = False
-        if ok:
-            yield rx.toast.success("Password changed")
+            if answer is not None:
+                # The change ended every sign-in, this browser's too: keep the new one the API opened.
+                self.token, self.user = answer.access_token, answer.user
+        if answer is not None:
+            yield rx.toast.success("Password changed. Every other sign-in has ended.")
+            yield SignInsState.load
             yield rx.set_value("password-current", "")
             yield rx.set_value("password-new", "")
             yield rx.set_value("password-confirm", "")
