@@ -22,6 +22,7 @@ STATUS_COLORS = {
     "unhealthy": "red",
     "failed": "red",
     "revoked": "red",
+    "suspended": "orange",
     "expired": "gray",
 }
 ROLE_COLORS = {"owner": "indigo", "developer": "teal", "reporter": "gray"}

@@ -12,6 +12,7 @@ from ui.components.dialogs import confirm_button, form_dialog
 from ui.plural import counted_var
 from ui.state.project import ProjectState
 from ui.state.project_settings import EXPIRY_DAYS, SettingsState
+from ui.views.project.key_reassign import reassign_button, reassign_dialog
 
 
 def _general() -> rx.Component:
@@ -86,7 +87,14 @@ def _unified() -> rx.Component:
 def _key_row(key: rx.Var[ApiKey]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.vstack(rx.text(key.name, weight="medium"), rx.code(key.prefix + "…", size="1"), spacing="0")),
-        rx.table.cell(status_badge(key.status)),
+        rx.table.cell(
+            rx.vstack(
+                status_badge(key.status),
+                rx.cond(key.suspended_reason, rx.text(key.suspended_reason, size="1", color_scheme="orange")),
+                spacing="1",
+                class_name="key-status",
+            )
+        ),
         rx.table.cell(
             rx.text(
                 rx.cond(
@@ -101,15 +109,19 @@ def _key_row(key: rx.Var[ApiKey]) -> rx.Component:
         rx.table.cell(rx.text(time_ago(key.last_used_at), size="1")),
         rx.table.cell(rx.text(time_ago(key.expires_at, "never"), size="1")),
         rx.table.cell(
-            rx.cond(
-                key.status == "active",
-                confirm_button(
-                    rx.button("Revoke", size="1", variant="soft", color_scheme="red", class_name="key-revoke"),
-                    "Revoke key " + key.name + "?",
-                    "Clients using it lose access immediately.",
-                    SettingsState.revoke_key(key.id, key.name),
-                    confirm_label="Revoke",
+            rx.hstack(
+                reassign_button(key),
+                rx.cond(
+                    (key.status == "active") | (key.status == "suspended"),
+                    confirm_button(
+                        rx.button("Revoke", size="1", variant="soft", color_scheme="red", class_name="key-revoke"),
+                        "Revoke key " + key.name + "?",
+                        "Clients using it lose access immediately.",
+                        SettingsState.revoke_key(key.id, key.name),
+                        confirm_label="Revoke",
+                    ),
                 ),
+                spacing="2",
             )
         ),
         class_name="key-row",
@@ -198,6 +210,7 @@ def _keys() -> rx.Component:
         "API keys",
         loading_or(SettingsState.settings_loading, body),
         _new_key_dialog(),
+        reassign_dialog(),
         actions=rx.cond(ProjectState.can_write, _create_key_dialog()),
     )
 
