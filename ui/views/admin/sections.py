@@ -8,6 +8,7 @@ from ui.api.types import AdminProject, AdminUser
 from ui.components.common import status_dot, time_ago
 from ui.plural import counted_var
 from ui.state.admin import AdminState, GlobalServer
+from ui.views.admin.password import reset_password_button, reset_password_dialog
 
 
 def _search(placeholder: str) -> rx.Component:
@@ -46,6 +47,7 @@ def _user(u: rx.Var[AdminUser]) -> rx.Component:
                 disabled=u.id == AdminState.user.id,
             )
         ),
+        rx.table.cell(reset_password_button(u)),
         align="center",
         class_name="admin-user",
     )
@@ -73,13 +75,14 @@ def users_section() -> rx.Component:
         rx.table.root(
             rx.table.header(
                 rx.table.row(
-                    *[rx.table.column_header_cell(h) for h in ("User", "Joined", "Last login", "Active", "Admin")]
+                    *[rx.table.column_header_cell(h) for h in ("User", "Joined", "Last login", "Active", "Admin", "")]
                 )
             ),
             rx.table.body(rx.foreach(AdminState.users, _user)),
             width="100%",
             variant="surface",
         ),
+        reset_password_dialog(),
         width="100%",
     )
 
