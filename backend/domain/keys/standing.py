@@ -30,6 +30,10 @@ def has_developer_access(user_id: Any, project_id: Any) -> ColumnElement[bool]:
     ``user_id`` / ``project_id``: columns to correlate with, or literal values.
     """
     user = aliased(m.User)
+    # Every EXISTS sits directly in the caller's query, so columns given here correlate with it
+    # (SQLAlchemy correlates a subquery with its immediate enclosing query only).
+    active = exists().where(user.id == user_id, user.is_active.is_(True))
+    admin = exists().where(user.id == user_id, user.is_admin.is_(True))
     direct = exists().where(
         m.ProjectMember.project_id == project_id,
         m.ProjectMember.user_id == user_id,
@@ -41,8 +45,7 @@ def has_developer_access(user_id: Any, project_id: Any) -> ColumnElement[bool]:
         m.TeamMember.team_id == m.ProjectTeam.team_id,
         m.TeamMember.user_id == user_id,
     )
-    allowed = or_(user.is_admin.is_(True), direct, via_team)
-    return exists(select(user.id).where(user.id == user_id, user.is_active.is_(True), allowed))
+    return and_(active, or_(admin, direct, via_team))
 
 
 async def may_use_keys(session: AsyncSession, user_id: UUID, project_id: UUID) -> bool:

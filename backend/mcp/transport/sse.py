@@ -51,6 +51,7 @@ async def open_stream(
     await send(
         {"type": "http.response.body", "body": wire.sse_event(endpoint.encode(), b"endpoint"), "more_body": True}
     )
+    client_left = False
     try:
         async with anyio.create_task_group() as tg:
             live.extra.update(to_server=to_server, out=out, tg=tg)
@@ -63,7 +64,10 @@ async def open_stream(
             tg.start_soon(_pump, from_server, out)
             tg.start_soon(_serve, server, server_read, server_write, live)
             await _wait_disconnect(receive)
+            client_left = True
             tg.cancel_scope.cancel()
+        if not client_left:  # ended here (credential ended, session deleted): end the stream cleanly
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
     finally:
         live.open_streams -= 1
         table.remove(live)
