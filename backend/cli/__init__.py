@@ -9,6 +9,7 @@ from backend.cli.admin import admin
 from backend.cli.keys import keys
 from backend.cli.portability import export_servers, import_servers
 from backend.cli.remote import call, list_projects, list_servers, list_tools, login
+from backend.cli.tokens import logout, tokens
 from backend.cli.worker import worker
 from backend.lib.log import configure_logging
 from backend.lib.settings import Settings, get_settings
@@ -121,5 +122,16 @@ def db_upgrade(revision: str) -> None:
 main.add_command(admin)
 main.add_command(worker)
 # Remote commands: they talk to a running API (MCP_ORCH_URL, MCP_ORCH_TOKEN or `login`).
-for _command in (login, import_servers, export_servers, list_projects, list_servers, list_tools, call, keys):
+for _command in (
+    login,
+    logout,
+    tokens,
+    import_servers,
+    export_servers,
+    list_projects,
+    list_servers,
+    list_tools,
+    call,
+    keys,
+):
     main.add_command(_command)

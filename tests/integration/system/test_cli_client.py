@@ -172,3 +172,36 @@ async def test_call_rejects_arguments_that_are_not_a_json_object(tmp_path: Path)
 
     assert result.exit_code == 2
     assert "--args" in result.stderr
+
+
+async def test_a_personal_access_token_from_the_cli_runs_automation_and_logout_ends_the_login(
+    live: Live, tmp_path: Path
+) -> None:
+    owner, slug = await _project(live)
+    login = await _cli(live, tmp_path, "login", "--email", owner.email, "--password", PASSWORD)
+    assert login.exit_code == 0, login.output
+
+    created = await _cli(live, tmp_path, "tokens", "create", "--name", "nightly", "--scope", "read", "--project", slug)
+    assert created.exit_code == 0, created.output
+    pat = created.stdout.strip()
+    assert pat.startswith("mcpat_")
+    # A CI job: no login, only MCP_ORCH_TOKEN (a clean config folder proves nothing else is used).
+    ci = tmp_path / "ci"
+    listed = await _cli(live, ci, "list-servers", "--project", slug, token=pat)
+    assert listed.exit_code == 0, listed.output
+    refused = await _cli(live, ci, "keys", "create", "--project", slug, "--name", "x", token=pat)
+    assert refused.exit_code == 1
+    assert "write scope" in refused.output
+
+    tokens = await _cli(live, tmp_path, "tokens", "list", "--json")
+    token_id = json.loads(tokens.stdout)[0]["id"]
+    assert pat not in tokens.stdout
+    assert (await _cli(live, tmp_path, "tokens", "revoke", token_id)).exit_code == 0
+    assert (await _cli(live, ci, "list-servers", "--project", slug, token=pat)).exit_code == 1
+
+    stored = json.loads((tmp_path / "config" / "mcp-orch" / "credentials.json").read_text())["accessToken"]
+    out = await _cli(live, tmp_path, "logout")
+    assert out.exit_code == 0, out.output
+    assert not (tmp_path / "config" / "mcp-orch" / "credentials.json").exists()
+    r = await live.api.client.get("/api/auth/me", headers={"Authorization": f"Bearer {stored}"})
+    assert r.status_code == 401, "logout ended the session on the server, not only the file"
