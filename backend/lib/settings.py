@@ -225,6 +225,32 @@ class UISettings:
     port: int = field(default_factory=lambda: _env_int("MCP_ORCH_UI_PORT", 3000))
     enabled: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_UI_ENABLED", True))
     api_url: str = field(default_factory=lambda: _env("MCP_ORCH_API_URL", ""))
+    # Where browsers reach the UI (the OAuth consent page is sent there).
+    public_url: str = field(default_factory=lambda: _env("MCP_ORCH_UI_PUBLIC_URL", ""))
+
+    @property
+    def base_url(self) -> str:
+        """The UI's public base URL without a trailing slash (falls back to its bind address)."""
+        host = "127.0.0.1" if self.host in _ANY_ADDRESS else self.host
+        return (self.public_url or f"http://{host}:{self.port}").rstrip("/")
+
+
+@dataclass(frozen=True)
+class OAuthSettings:
+    """OAuth 2.1 for the MCP endpoints (the API is authorization server and resource server)."""
+
+    access_token_minutes: int = field(default_factory=lambda: _env_int("MCP_ORCH_OAUTH_ACCESS_TOKEN_MINUTES", 60))
+    refresh_token_days: int = field(default_factory=lambda: _env_int("MCP_ORCH_OAUTH_REFRESH_TOKEN_DAYS", 30))
+    # Client ID Metadata Documents: fetched with these bounds, re-fetched once older than the cache time.
+    metadata_max_bytes: int = field(default_factory=lambda: _env_int("MCP_ORCH_OAUTH_METADATA_MAX_BYTES", 5120))
+    metadata_timeout_seconds: float = field(
+        default_factory=lambda: _env_float("MCP_ORCH_OAUTH_METADATA_TIMEOUT_SECONDS", 5.0)
+    )
+    metadata_cache_seconds: int = field(default_factory=lambda: _env_int("MCP_ORCH_OAUTH_METADATA_CACHE_SECONDS", 3600))
+    # Development and tests only: accept http:// client ID URLs on loopback (127.0.0.1, ::1, localhost).
+    metadata_allow_loopback_http: bool = field(
+        default_factory=lambda: _env_bool("MCP_ORCH_OAUTH_METADATA_ALLOW_LOOPBACK_HTTP", False)
+    )
 
 
 @dataclass(frozen=True)
@@ -238,6 +264,7 @@ class Settings:
     gateway: GatewaySettings = field(default_factory=GatewaySettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     ui: UISettings = field(default_factory=UISettings)
+    oauth: OAuthSettings = field(default_factory=OAuthSettings)
 
 
 _ANY_ADDRESS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 - compared against, never bound

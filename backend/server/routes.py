@@ -13,6 +13,8 @@ from backend.domain.endpoints.runtime import mcp_endpoints
 from backend.domain.jobs.controllers import JobController, ProjectRefreshController
 from backend.domain.keys.controllers import ApiKeyController
 from backend.domain.logs.controllers import ServerLogController, ToolCallController
+from backend.domain.oauth.consent_controllers import ConsentController
+from backend.domain.oauth.controllers import OAuthController, OAuthMetadataController
 from backend.domain.projects.controllers import ProjectController, ProjectMemberController, ProjectTeamController
 from backend.domain.servers.admin_controllers import AllowedCommandsController
 from backend.domain.servers.control_controllers import ServerControlController, ToolController
@@ -49,4 +51,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ToolCallController,
     ServerLogController,
     AllowedCommandsController,
+    OAuthMetadataController,
+    OAuthController,
+    ConsentController,
 ]

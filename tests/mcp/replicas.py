@@ -60,7 +60,7 @@ class Keys:
         self.ids = ids or KEYS
         self.revoked: set[str] = set()
 
-    async def authenticate(self, token: str | None, project_ref: str, remote: str | None) -> Access:
+    async def authenticate(self, token: str | None, project_ref: str, remote: str | None, resource: str = "") -> Access:
         if token is None or token not in self.ids or token in self.revoked:
             raise AccessDenied(401, "Invalid API key")
         if project_ref != SLUG:

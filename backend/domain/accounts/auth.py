@@ -38,6 +38,8 @@ AUTH_EXCLUDE = [
     r"^/api/docs",
     r"^/api/auth/(login|signup)$",
     r"^/projects/",
+    r"^/\.well-known/oauth-",
+    r"^/oauth/",
 ]
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db import models as m
 from backend.domain.changes.events import CredentialsRevoked
 from backend.domain.changes.outbox import publish
+from backend.domain.oauth.resource import end_oauth_grants
 from backend.lib.crypto import create_access_token
 
 
@@ -66,6 +67,7 @@ async def end_credentials(
     if keep is not None:
         signed_in = signed_in.where(m.SignInSession.id != keep)
     await session.execute(signed_in.values(revoked_at=now))
+    await end_oauth_grants(session, user_id)
     if tokens:
         await session.execute(
             update(m.PersonalAccessToken)

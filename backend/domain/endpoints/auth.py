@@ -5,6 +5,8 @@
   why) while its creator lacks developer access to the project (``backend/domain/keys/standing.py``).
 * Access token: the user must be a developer or owner of the project (reporters → 403; they may
   not call tools), or an administrator; non-members get 404.
+* OAuth access token (``mcpoa_``): only on the endpoint it was issued for
+  (``backend/domain/oauth/resource.py``), then as its user's access token.
 
 Answers are cached for a few seconds per credential and project (revocation in this process
 clears the cache at once), so the hot path does not query the database per request.
@@ -26,6 +28,8 @@ from backend.db.models import Role
 from backend.domain.accounts.auth import user_from_token
 from backend.domain.endpoints.ratelimit import RateLimiter
 from backend.domain.keys.standing import creator_standing, suspension_reason
+from backend.domain.oauth.resource import oauth_bearer
+from backend.domain.oauth.server import ACCESS_PREFIX as OAUTH_ACCESS_PREFIX
 from backend.domain.projects.access import find_project_and_role, parse_ref
 from backend.lib.context import AppContext
 from backend.lib.crypto import API_KEY_PREFIX, hash_api_key
@@ -62,26 +66,26 @@ class EndpointAuthenticator:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.limiter = RateLimiter(ctx.alchemy)
-        self._cache: dict[tuple[str, str], tuple[float, Access | AccessDenied]] = {}
+        self._cache: dict[tuple[str, str, str], tuple[float, Access | AccessDenied]] = {}
         self.usage: dict[UUID, tuple[datetime, str | None]] = {}
 
     def forget(self) -> None:
         """Drop every cached answer (a key was revoked, a member removed...)."""
         self._cache.clear()
 
-    async def authenticate(self, token: str | None, project_ref: str, remote: str | None) -> Access:
-        """Resolve the bearer credential for ``project_ref``."""
+    async def authenticate(self, token: str | None, project_ref: str, remote: str | None, resource: str = "") -> Access:
+        """Resolve the bearer credential for ``project_ref`` (an OAuth token: for the endpoint ``resource``)."""
         if not token:
             raise AccessDenied(401, "Authentication required: send Authorization: Bearer <API key>")
         digest = hash_api_key(token)
-        key = (digest, project_ref.lower())
+        key = (digest, project_ref.lower(), resource if token.startswith(OAUTH_ACCESS_PREFIX) else "")
         now = time.monotonic()
         cached = self._cache.get(key)
         if cached is None or cached[0] < now:
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
             try:
-                outcome: Access | AccessDenied = await self._resolve(token, digest, project_ref)
+                outcome: Access | AccessDenied = await self._resolve(token, digest, project_ref, resource)
             except AccessDenied as denied:
                 outcome = denied
             cached = (now + CACHE_SECONDS, outcome)
@@ -90,14 +94,19 @@ class EndpointAuthenticator:
         if isinstance(outcome, AccessDenied):
             raise outcome
         if outcome.expires_at is not None and outcome.expires_at <= datetime.now(tz=UTC):
-            raise AccessDenied(401, "API key expired")
+            raise AccessDenied(401, "API key expired" if outcome.api_key_id is not None else "OAuth token expired")
         if outcome.api_key_id is not None:
             self.usage[outcome.api_key_id] = (datetime.now(tz=UTC), remote)
         return outcome
 
-    async def _resolve(self, token: str, digest: str, project_ref: str) -> Access:
+    async def _resolve(self, token: str, digest: str, project_ref: str, resource: str) -> Access:
         if token.startswith(API_KEY_PREFIX):
             return self._key_access(await self._key_row(digest), project_ref)
+        if token.startswith(OAUTH_ACCESS_PREFIX):
+            bearer = await oauth_bearer(self.ctx, token, resource)
+            return await self._member_access(
+                bearer.user_id, bearer.is_admin, project_ref, grant_id=bearer.grant_id, expires_at=bearer.expires_at
+            )
         return await self._user_access(token, project_ref)
 
     async def _key_row(self, digest: str) -> _KeyRow | None:
@@ -155,14 +164,26 @@ class EndpointAuthenticator:
             raise AccessDenied(401, "Invalid or expired credential")
         if user.token is not None:
             raise AccessDenied(401, "Personal access tokens open the REST API only; use an API key or OAuth here")
+        return await self._member_access(user.id, user.is_admin, project_ref, grant_id=user.sid)
+
+    async def _member_access(
+        self,
+        user_id: UUID,
+        is_admin: bool,
+        project_ref: str,
+        *,
+        grant_id: UUID | None,
+        expires_at: datetime | None = None,
+    ) -> Access:
+        """A member's access to the project: developers, owners and administrators (reporters → 403)."""
         async with self.ctx.alchemy.get_session() as session:
-            found = await find_project_and_role(session, project_ref, user.id)
+            found = await find_project_and_role(session, project_ref, user_id)
         if found is None:
             raise AccessDenied(404, "Project not found")
         project, role = found
-        if role is None and not user.is_admin:
+        if role is None and not is_admin:
             raise AccessDenied(404, "Project not found")
-        if not user.is_admin and not (role or Role.REPORTER).at_least(Role.DEVELOPER):
+        if not is_admin and not (role or Role.REPORTER).at_least(Role.DEVELOPER):
             raise AccessDenied(403, "Calling tools needs the developer role in the project")
         if project.archived_at is not None:
             raise AccessDenied(403, "Project is archived")
@@ -170,8 +191,9 @@ class EndpointAuthenticator:
             project_id=project.id,
             project_slug=project.slug,
             unified_enabled=project.unified_enabled,
-            user_id=user.id,
-            grant_id=user.sid,
+            user_id=user_id,
+            grant_id=grant_id,
+            expires_at=expires_at,
         )
 
     async def admit_call(self, access: Access) -> int | None:

@@ -17,11 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
 from backend.domain.keys.standing import creator_standing, may_use_keys
+from backend.domain.oauth.resource import live_oauth_grants
 from backend.mcp.transport.ports import Access
 
 
 async def live_grants(session: AsyncSession, ids: set[UUID]) -> set[UUID]:
-    """The grants among ``ids`` that still stand (sign-in sessions not ended nor expired)."""
+    """The grants among ``ids`` that still stand (sign-in sessions not ended nor expired, OAuth grants not ended)."""
     if not ids:
         return set()
     now = datetime.now(tz=UTC)
@@ -30,7 +31,8 @@ async def live_grants(session: AsyncSession, ids: set[UUID]) -> set[UUID]:
             m.SignInSession.id.in_(ids), m.SignInSession.revoked_at.is_(None), m.SignInSession.expires_at > now
         )
     )
-    return set(rows.scalars())
+    live = set(rows.scalars())
+    return live | await live_oauth_grants(session, ids - live)
 
 
 async def ended_credentials(session: AsyncSession, accesses: Iterable[Access]) -> Callable[[Access], bool]:
