@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from backend.domain.endpoints import schemas as s
+from backend.domain.oauth.client_config import sign_in_config
+from backend.mcp.transport.paths import KEY_ONLY
 
 PLACEHOLDER = "${MCP_ORCH_API_KEY}"
 INSPECTOR = "@modelcontextprotocol/inspector@2.12.0"
@@ -36,14 +38,23 @@ class Request:
     transport: s.TransportKind
     scope: s.ScopeKind
     entries: tuple[Entry, ...]
+    # The OAuth variant's endpoints (the normal URLs, also when the key uses the key-only ones).
+    sign_in_entries: tuple[Entry, ...] = ()
+    key_only: bool = False
 
 
 def endpoint_entries(
-    base_url: str, slug: str, scope: s.ScopeKind, transport: s.TransportKind, servers: list[str]
+    base_url: str,
+    slug: str,
+    scope: s.ScopeKind,
+    transport: s.TransportKind,
+    servers: list[str],
+    *,
+    key_only: bool = False,
 ) -> tuple[Entry, ...]:
-    """The unified endpoint, or one entry per server, for ``transport``."""
+    """The unified endpoint, or one entry per server, for ``transport`` (``key_only``: the key-only URLs)."""
     tail = "mcp" if transport == "streamable-http" else "sse"
-    root = f"{base_url}/projects/{slug}"
+    root = f"{base_url}/projects/{slug}" + (f"/{KEY_ONLY}" if key_only else "")
     if scope == "unified":
         return (Entry(slug, f"{root}/unified/{tail}"),)
     return tuple(Entry(name, f"{root}/servers/{name}/{tail}") for name in servers)
@@ -169,4 +180,6 @@ def build_client_config(client: s.ClientKind, req: Request) -> s.ClientConfig:
         commands=commands,
         placeholder=PLACEHOLDER,
         notes=notes,
+        sign_in=sign_in_config(client, req.transport, [(e.name, e.url) for e in req.sign_in_entries or req.entries]),
+        key_only=req.key_only,
     )

@@ -52,8 +52,13 @@ class EndpointController(Controller):
         client: Annotated[s.ClientKind, QueryParameter()],
         transport: Annotated[s.TransportKind, QueryParameter()] = "streamable-http",
         view_scope: Annotated[s.ScopeKind, QueryParameter(name="scope")] = "unified",
+        key_only: Annotated[bool, QueryParameter(name="keyOnly")] = False,
     ) -> s.ClientConfig:
-        """Ready-to-paste configuration for an MCP client, with a ``${MCP_ORCH_API_KEY}`` placeholder for the key."""
+        """Ready-to-paste configuration for an MCP client, with a ``${MCP_ORCH_API_KEY}`` placeholder for the key.
+
+        ``signIn`` is the same without a key, for clients that sign in with the browser (OAuth). With
+        ``keyOnly`` the key configuration uses ``/projects/{p}/key-only/…`` URLs, which never advertise
+        OAuth (for clients that ignore configured headers once a server does)."""
         ctx: AppContext = request.app.state.ctx
         return await client_configs_service.build(
             project_ctx.project_id,
@@ -61,4 +66,5 @@ class EndpointController(Controller):
             transport=transport,
             scope=view_scope,
             base_url=ctx.settings.app.base_url,
+            key_only=key_only,
         )

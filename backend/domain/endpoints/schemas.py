@@ -61,8 +61,22 @@ class ClientSessionPage(CamelizedBaseStruct):
     page_size: int
 
 
+class ClientSignIn(CamelizedBaseStruct):
+    """The same endpoints without a key, for clients that sign in with the browser (OAuth)."""
+
+    config: dict[str, Any]
+    text: str
+    commands: list[str]
+    notes: list[str]
+
+
 class ClientConfig(CamelizedBaseStruct):
-    """A ready-to-paste client configuration (the key itself is never included)."""
+    """A ready-to-paste client configuration (the key itself is never included).
+
+    ``sign_in``: the "Sign in with the browser" variant (no key), ``None`` for clients without
+    OAuth support. ``key_only``: the key configuration uses the key-only URLs, whose 401 never
+    advertises OAuth (for clients that would otherwise ignore the configured header).
+    """
 
     client: ClientKind
     transport: TransportKind
@@ -74,3 +88,5 @@ class ClientConfig(CamelizedBaseStruct):
     commands: list[str]
     placeholder: str
     notes: list[str]
+    sign_in: ClientSignIn | None = None
+    key_only: bool = False

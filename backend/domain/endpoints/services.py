@@ -98,8 +98,9 @@ class ClientConfigService(SQLAlchemyAsyncRepositoryService[m.Server]):
         transport: s.TransportKind,
         scope: s.ScopeKind,
         base_url: str,
+        key_only: bool = False,
     ) -> s.ClientConfig:
-        """The configuration for every enabled server, or for the unified endpoint."""
+        """The configuration for every enabled server, or for the unified endpoint (``key_only``: key-only URLs)."""
         session = self.repository.session
         project = await session.get(m.Project, project_id)
         if project is None:
@@ -117,5 +118,7 @@ class ClientConfigService(SQLAlchemyAsyncRepositoryService[m.Server]):
         )
         if scope == "servers" and not names:
             raise ConflictError("The project has no enabled servers yet")
-        entries = endpoint_entries(base_url, project.slug, scope, transport, names)
-        return build_client_config(client, Request(transport=transport, scope=scope, entries=entries))
+        entries = endpoint_entries(base_url, project.slug, scope, transport, names, key_only=key_only)
+        signed = endpoint_entries(base_url, project.slug, scope, transport, names)
+        request = Request(transport=transport, scope=scope, entries=entries, sign_in_entries=signed, key_only=key_only)
+        return build_client_config(client, request)
