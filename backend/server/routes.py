@@ -10,6 +10,11 @@ from backend.domain.admin.controllers import AdminController
 from backend.domain.admin.worker_controllers import WorkerAdminController
 from backend.domain.endpoints.controllers import EndpointController
 from backend.domain.endpoints.runtime import mcp_endpoints
+from backend.domain.invitations.controllers import (
+    InvitationLinkController,
+    NoticeController,
+    ProjectInvitationController,
+)
 from backend.domain.jobs.controllers import JobController, ProjectRefreshController
 from backend.domain.keys.controllers import ApiKeyController
 from backend.domain.logs.controllers import ServerLogController, ToolCallController
@@ -35,6 +40,9 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     AdminController,
     ProjectController,
     ProjectMemberController,
+    ProjectInvitationController,
+    InvitationLinkController,
+    NoticeController,
     ProjectTeamController,
     ProjectActivityController,
     ApiKeyController,

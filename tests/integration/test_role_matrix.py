@@ -112,6 +112,8 @@ ROUTES: list[Route] = [
     Route("POST", f"{P}/members", lambda w: {"email": w.spare.email, "role": "reporter"}, Role.OWNER, ok=201),
     Route("PATCH", P + "/members/{reporter_id}", lambda w: {"role": "developer"}, Role.OWNER),
     Route("DELETE", P + "/members/{reporter_id}", None, Role.OWNER, ok=204),
+    Route("POST", f"{P}/invitations", lambda w: {"email": f"invitee{next(_seq)}@example.com"}, Role.OWNER, ok=201),
+    Route("GET", f"{P}/invitations", None, Role.OWNER),
     Route("GET", f"{P}/teams", None, Role.REPORTER),
     Route("POST", f"{P}/teams", lambda w: {"teamId": w.free_team["id"], "role": "reporter"}, Role.OWNER, ok=201),
     Route("PATCH", P + "/teams/{team_id}", lambda w: {"role": "developer"}, Role.OWNER),

@@ -5,6 +5,7 @@ from backend.db.models._api_key import ApiKey, ApiKeyUsage, ClientSession
 from backend.db.models._catalogue import CatalogueItem
 from backend.db.models._credential import PersonalAccessToken, SignInSession
 from backend.db.models._enums import InvitedAs, Role
+from backend.db.models._invitation import ProjectInvitation
 from backend.db.models._login_failure import LoginFailure
 from backend.db.models._oauth import OAuthAuthorizationCode, OAuthClient, OAuthConsent, OAuthGrant, OAuthToken
 from backend.db.models._project import Project, ProjectFavorite, ProjectMember, ProjectTeam
@@ -35,6 +36,7 @@ __all__ = [
     "PersonalAccessToken",
     "Project",
     "ProjectFavorite",
+    "ProjectInvitation",
     "ProjectMember",
     "ProjectTeam",
     "Role",

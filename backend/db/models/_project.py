@@ -37,6 +37,8 @@ class ProjectMember(UUIDv7AuditBase):
     role: Mapped[str] = mapped_column(String(16))
     invited_as: Mapped[str] = mapped_column(String(16), default="individual")
     invited_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # When the member saw the notice that they were added (None: the notice is still shown).
+    noticed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
 
 
 class ProjectTeam(UUIDv7AuditBase):

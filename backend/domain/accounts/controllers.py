@@ -19,6 +19,7 @@ from backend.domain.accounts.deps import provide_users_service
 from backend.domain.accounts.guards import requires_user
 from backend.domain.accounts.passwords import password_problem
 from backend.domain.accounts.services import UserService, normalise_email
+from backend.domain.invitations.services import InvitationService
 from backend.lib.context import AppContext
 from backend.lib.exceptions import ForbiddenError, NotFoundError, TooManyRequestsError
 from backend.lib.runtime import Runtime
@@ -42,11 +43,23 @@ class AuthController(Controller):
     async def signup(
         self, data: JSONBody[s.Signup], users_service: NamedDependency[UserService], request: Request[Any, Any, Any]
     ) -> s.User:
-        """Create an account. The first account on a fresh install becomes an administrator."""
+        """Create an account. The first account on a fresh install becomes an administrator.
+
+        With ``invitation`` (the token of an invitation link), the account must use the invited email
+        and joins the invitation's project with its role; this works even when sign-up is disabled.
+        """
         ctx: AppContext = request.app.state.ctx
-        if not ctx.settings.auth.signup_enabled and await users_service.count() > 0:
+        session = users_service.repository.session
+        invitations = InvitationService(session=session)
+        if data.invitation is not None:
+            invited = await invitations.find(data.invitation)
+            if normalise_email(data.email) != invited.email:
+                raise ForbiddenError(f"This invitation is for {invited.email}; sign up with that email")
+        elif not ctx.settings.auth.signup_enabled and await users_service.count() > 0:
             raise ForbiddenError("Sign-up is disabled on this server; ask an administrator for an account")
         user = await users_service.signup(email=data.email, password=data.password, name=data.name)
+        if data.invitation is not None:
+            await invitations.accept(data.invitation, user)
         return s.User.of(user)
 
     @post("/login", operation_id="login", summary="Log in", status_code=HTTP_200_OK, exclude_from_auth=True)

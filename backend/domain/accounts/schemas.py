@@ -48,11 +48,13 @@ class User(CamelizedBaseStruct):
 
 
 class Signup(InputStruct):
-    """Sign-up form."""
+    """Sign-up form; ``invitation``: the token of an invitation link for this email (joins its project,
+    and works even when self sign-up is off)."""
 
     email: Email
     password: Password
     name: Name = ""
+    invitation: Annotated[str, msgspec.Meta(min_length=16, max_length=128)] | None = None
 
 
 class Login(InputStruct):

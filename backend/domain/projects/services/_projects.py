@@ -188,6 +188,7 @@ class ProjectService(SQLAlchemyAsyncRepositoryService[m.Project]):
                 role=Role.OWNER.value,
                 invited_as=InvitedAs.INDIVIDUAL.value,
                 invited_by_id=actor.id,
+                noticed_at=datetime.now(tz=UTC),  # no "you were added" notice for your own project
             )
         )
         await ActivityService(session=session).record(

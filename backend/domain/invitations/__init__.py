@@ -1,0 +1,1 @@
+"""Project invitations: people without an account join a project through a link."""
