@@ -218,6 +218,29 @@ class QueueSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """Outgoing email (invitations). Empty ``host``: no email is sent; links are copied from the UI."""
+
+    host: str = field(default_factory=lambda: _env("MCP_ORCH_SMTP_HOST"))
+    port: int = field(default_factory=lambda: _env_int("MCP_ORCH_SMTP_PORT", 587))
+    username: str = field(default_factory=lambda: _env("MCP_ORCH_SMTP_USERNAME"))
+    password: str = field(default_factory=lambda: _env("MCP_ORCH_SMTP_PASSWORD"), repr=False)
+    sender: str = field(default_factory=lambda: _env("MCP_ORCH_SMTP_FROM", "MCP Orchestrator <mcp-orch@localhost>"))
+    # "starttls" (upgrade a plain connection; port 587), "tls" (TLS from the start; port 465) or "none".
+    security: str = field(default_factory=lambda: _env("MCP_ORCH_SMTP_SECURITY", "starttls"))
+    timeout_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_SMTP_TIMEOUT_SECONDS", 15.0))
+
+    def __post_init__(self) -> None:
+        if self.security not in {"starttls", "tls", "none"}:
+            raise ValueError(f"MCP_ORCH_SMTP_SECURITY must be starttls, tls or none, got {self.security!r}")
+
+    @property
+    def enabled(self) -> bool:
+        """True when an SMTP server is configured."""
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
 class UISettings:
     """The Reflex web UI."""
 
@@ -264,6 +287,7 @@ class Settings:
     gateway: GatewaySettings = field(default_factory=GatewaySettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     ui: UISettings = field(default_factory=UISettings)
+    mail: MailSettings = field(default_factory=MailSettings)
     oauth: OAuthSettings = field(default_factory=OAuthSettings)
 
 

@@ -22,6 +22,7 @@ from litestar_saq import QueueConfig, SAQConfig, Worker
 from saq.queue import Queue
 from saq.types import PartialTimersDict
 
+from backend.domain.invitations.jobs import send_invitation_email
 from backend.domain.system import jobs
 from backend.domain.system.job_runs import JobSpec, recorded
 from backend.domain.system.scheduler import Schedule, tick
@@ -40,6 +41,7 @@ JOBS: dict[str, JobSpec] = {
     for spec in (
         JobSpec("check_server_health", jobs.check_server_health, timeout=1800),
         JobSpec("purge_old_records", jobs.purge_old_records, timeout=3600),
+        JobSpec("send_invitation_email", send_invitation_email, timeout=120, retries=3, manual=False),
     )
 }
 

@@ -119,8 +119,9 @@ class WorkerAdminService(SQLAlchemyAsyncRepositoryService[m.JobRun]):
     async def run_now(self, job_queue: JobQueue, job: str, actor: CurrentUser) -> m.JobRun:
         """Enqueue a job at once (also while paused)."""
         spec = job_spec(job)
-        if spec is None:
-            raise NotFoundError(f"Unknown job {job!r}; known jobs: {', '.join(sorted(JOBS))}")
+        manual = sorted(name for name, known in JOBS.items() if known.manual)
+        if spec is None or not spec.manual:
+            raise NotFoundError(f"Unknown job {job!r}; jobs to run now: {', '.join(manual)}")
         run = await self.enqueue(job_queue, job, kwargs={}, trigger="manual", actor=actor)
         await ActivityService(session=self.repository.session).record(
             "worker.job_run_requested", actor=actor, target_type="job", target_id=run.key, target_name=job

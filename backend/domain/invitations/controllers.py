@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -18,9 +19,13 @@ from backend.domain.invitations import schemas as s
 from backend.domain.invitations.services import InvitationService
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_owner, project_owner_any
+from backend.domain.system import job_runs
 from backend.lib.context import AppContext
+from backend.lib.runtime import runtime_of
 from backend.lib.schema import CamelizedBaseStruct, InputStruct
+from backend.lib.worker import install, job_spec
 
+logger = logging.getLogger("mcp_orch.invitations")
 provide_invitations_service = create_service_provider(InvitationService)
 Token = Annotated[str, PathParameter(description="The token of the invitation link", min_length=16, max_length=128)]
 
@@ -28,6 +33,33 @@ Token = Annotated[str, PathParameter(description="The token of the invitation li
 def _ui_url(request: Request[Any, Any, Any]) -> str:
     ctx: AppContext = request.app.state.ctx
     return ctx.settings.ui.base_url
+
+
+_EMAIL_STATE = "mcp_orch.email_invitation"
+
+
+async def _email_invitation(request: Request[Any, Any, Any]) -> None:
+    """After the response (the invitation is committed): queue its email (``send_invitation_email``)."""
+    pending = request.state.get(_EMAIL_STATE)
+    if pending is None:
+        return
+    invitation_id, project_id, actor_id = pending
+    ctx: AppContext = request.app.state.ctx
+    spec = job_spec("send_invitation_email")
+    assert spec is not None
+    try:
+        queue = install(ctx, runtime_of(request.app))
+        await job_runs.enqueue(
+            ctx,
+            queue,
+            spec,
+            kwargs={"invitation_id": str(invitation_id)},
+            trigger="invitation",
+            project_id=project_id,
+            enqueued_by_id=actor_id,
+        )
+    except Exception:  # the invitation stands; its link can still be copied from the UI
+        logger.exception("could not queue the invitation email", extra={"invitation_id": str(invitation_id)})
 
 
 class ProjectInvitationController(Controller):
@@ -38,7 +70,7 @@ class ProjectInvitationController(Controller):
     dependencies = {"invitations_service": Provide(provide_invitations_service)}
 
     @post("", operation_id="inviteToProject", summary="Invite someone", status_code=HTTP_201_CREATED,
-          guards=[project_owner])  # fmt: skip
+          guards=[project_owner], after_response=_email_invitation)  # fmt: skip
     async def invite(
         self,
         data: JSONBody[s.InvitationCreate],
@@ -50,8 +82,14 @@ class ProjectInvitationController(Controller):
         """Invite by email. An email with an account is added at once (``member``; they see a notice);
         any other gets a pending invitation (``invitation``, with the ``link`` to send them) that signs
         them up straight into the project with the role, even when self sign-up is off. 409 when one
-        is already pending for that email."""
-        return await invitations_service.invite(project_ctx, data, current_user, _ui_url(request))
+        is already pending for that email. With SMTP configured (``MCP_ORCH_SMTP_HOST``) the link is
+        also emailed (a background job; ``emailed`` says it was queued)."""
+        outcome = await invitations_service.invite(project_ctx, data, current_user, _ui_url(request))
+        ctx: AppContext = request.app.state.ctx
+        if outcome.invitation is not None and ctx.settings.mail.enabled:
+            request.state[_EMAIL_STATE] = (outcome.invitation.id, project_ctx.project_id, current_user.id)
+            outcome.invitation.emailed = True
+        return outcome
 
     @get("", operation_id="listInvitations", summary="List pending invitations", guards=[project_owner_any])
     async def list_invitations(

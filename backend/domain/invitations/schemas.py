@@ -34,6 +34,7 @@ class Invitation(CamelizedBaseStruct):
     created_at: datetime
     expires_at: datetime
     link: str
+    emailed: bool = False  # the link was also queued for email (SMTP configured)
 
 
 class InvitationOutcome(CamelizedBaseStruct):

@@ -47,6 +47,7 @@ class JobSpec:
     timeout: int  # seconds; SAQ cancels the job after this
     retries: int = 2  # attempts in total (SAQ counts the first run)
     ttl: int = 3600  # how long SAQ keeps the finished job (our history is in job_run)
+    manual: bool = True  # an administrator may run it now (it needs no arguments)
 
 
 def utcnow() -> datetime:
