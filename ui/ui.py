@@ -6,6 +6,7 @@ import reflex as rx
 
 import ui.pages.admin
 import ui.pages.login
+import ui.pages.oauth_consent
 import ui.pages.profile
 import ui.pages.project
 import ui.pages.projects

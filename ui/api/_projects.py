@@ -109,9 +109,11 @@ class ProjectsApi(BaseClient):
         path = f"/api/projects/{project}/api-keys/{key_id}/reassign"
         return await self.call(ApiKey, "POST", path, json={"userId": user_id})
 
-    async def client_config(self, project: str, client: str, transport: str, scope: str) -> ClientConfig:
-        """A ready-to-paste configuration for an MCP client."""
-        params = {"client": client, "transport": transport, "scope": scope}
+    async def client_config(
+        self, project: str, client: str, transport: str, scope: str, key_only: bool = False
+    ) -> ClientConfig:
+        """A ready-to-paste configuration for an MCP client (``key_only``: key-only URLs, never advertising OAuth)."""
+        params = {"client": client, "transport": transport, "scope": scope, "keyOnly": str(key_only).lower()}
         return await self.call(ClientConfig, "GET", f"/api/projects/{project}/client-config", params=params)
 
     async def client_sessions(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ui.api.types_oauth import ClientSignIn
+
 
 @dataclass
 class User:
@@ -221,6 +223,9 @@ class ClientConfig:
     commands: list[str] = field(default_factory=list)
     placeholder: str = ""
     notes: list[str] = field(default_factory=list)
+    # The OAuth variant (None from the API when the client cannot sign in with the browser).
+    sign_in: ClientSignIn | None = None
+    key_only: bool = False
 
 
 @dataclass

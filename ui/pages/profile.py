@@ -11,6 +11,7 @@ from ui.state.profile import ProfileState
 from ui.state.sign_ins import SignInsState
 from ui.state.tokens import TokensState
 from ui.templates import page
+from ui.views.oauth_grants import oauth_grants_card
 from ui.views.profile.sign_ins import sign_ins_card
 from ui.views.profile.tokens import tokens_card
 
@@ -88,6 +89,7 @@ def profile() -> rx.Component:
         rx.grid(_name_card(), _password_card(), columns=rx.breakpoints(initial="1", md="2"), spacing="4", width="100%"),
         sign_ins_card(),
         tokens_card(),
+        oauth_grants_card(),
         spacing="5",
         max_width="1100px",
     )

@@ -9,6 +9,7 @@ import reflex as rx
 from ui.api import ApiError
 from ui.api.types import ActivityItem, ClientConfig
 from ui.api.types_endpoints import ClientSession
+from ui.api.types_oauth import ClientSignIn
 from ui.api.types_servers import Server
 from ui.state.project import ProjectState
 
@@ -40,6 +41,8 @@ class OverviewState(ProjectState):
     scope: str = "unified"
     config: ClientConfig = ClientConfig()
     config_error: str = ""
+    key_only: bool = False
+    sign_in: ClientSignIn = ClientSignIn()
 
     @rx.var
     def tools_total(self) -> int:
@@ -71,6 +74,12 @@ class OverviewState(ProjectState):
     def set_scope(self, value: str):
         """Unified endpoint or one entry per server."""
         self.scope = value
+        return OverviewState.load_config
+
+    @rx.event
+    def set_key_only(self, value: bool):
+        """Key-only URLs (never advertising OAuth) for the key configuration."""
+        self.key_only = value
         return OverviewState.load_config
 
     @rx.event(background=True)
@@ -124,9 +133,9 @@ class OverviewState(ProjectState):
         """The ready-to-paste snippet for the chosen client."""
         async with self:
             api, slug = self._api(), self._slug()
-            client, transport, scope = self.client, self.transport, self.scope
+            client, transport, scope, key_only = self.client, self.transport, self.scope, self.key_only
         try:
-            config = await api.client_config(slug, client, transport, scope)
+            config = await api.client_config(slug, client, transport, scope, key_only)
             error = ""
         except ApiError as exc:
             if exc.status_code == 401:
@@ -135,4 +144,5 @@ class OverviewState(ProjectState):
             config, error = ClientConfig(), exc.detail
         async with self:
             self.config = config
+            self.sign_in = config.sign_in or ClientSignIn()
             self.config_error = error

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ui.api.types import ActivityItem
+from ui.api.types import ActivityItem, ClientConfig
 from ui.api.types_servers import Server
 from ui.components.common import code_block, copy_button, empty_state, skeleton_rows, stat_card, status_dot, time_ago
 from ui.plural import counted_var
 from ui.state.overview import CLIENTS, SCOPES, TRANSPORTS, OverviewState
 from ui.state.project import ProjectState
+from ui.views.project.connect_sign_in import key_only_switch, sign_in_panel
 from ui.views.project.sessions import clients_card
 
 
@@ -120,32 +121,15 @@ def connect_card() -> rx.Component:
             rx.cond(
                 OverviewState.config_error != "",
                 rx.callout(OverviewState.config_error, icon="triangle-alert", color_scheme="amber", size="1"),
-                rx.vstack(
-                    rx.hstack(
-                        rx.text("File: ", rx.code(cfg.file), size="2"),
-                        rx.spacer(),
-                        copy_button(cfg.text, "Copy configuration", id="copy-config"),
-                        width="100%",
-                        align="center",
+                rx.tabs.root(
+                    rx.tabs.list(
+                        rx.tabs.trigger("Sign in with the browser", value="sign-in", id="connect-tab-sign-in"),
+                        rx.tabs.trigger("API key", value="key", id="connect-tab-key"),
                     ),
-                    code_block(cfg.text, id="config-snippet"),
-                    rx.foreach(
-                        cfg.commands,
-                        lambda c: rx.hstack(code_block(c), copy_button(c, "Copy command"), align="start", width="100%"),
-                    ),
-                    rx.callout(
-                        rx.fragment(
-                            "Replace ",
-                            rx.code(cfg.placeholder),
-                            " with an API key from Settings → API keys. "
-                            "Keys are shown only once, when they are created.",
-                        ),
-                        icon="key-round",
-                        size="1",
-                    ),
-                    rx.foreach(cfg.notes, lambda n: rx.text("• ", n, size="1", color_scheme="gray")),
+                    rx.tabs.content(sign_in_panel(), value="sign-in", padding_top="12px"),
+                    rx.tabs.content(_key_panel(cfg), value="key", padding_top="12px"),
+                    default_value="key",
                     width="100%",
-                    spacing="2",
                 ),
             ),
             width="100%",
@@ -153,6 +137,36 @@ def connect_card() -> rx.Component:
         ),
         width="100%",
         id="connect-card",
+    )
+
+
+def _key_panel(cfg: rx.Var[ClientConfig]) -> rx.Component:
+    return rx.vstack(
+        key_only_switch(),
+        rx.hstack(
+            rx.text("File: ", rx.code(cfg.file), size="2"),
+            rx.spacer(),
+            copy_button(cfg.text, "Copy configuration", id="copy-config"),
+            width="100%",
+            align="center",
+        ),
+        code_block(cfg.text, id="config-snippet"),
+        rx.foreach(
+            cfg.commands,
+            lambda c: rx.hstack(code_block(c), copy_button(c, "Copy command"), align="start", width="100%"),
+        ),
+        rx.callout(
+            rx.fragment(
+                "Replace ",
+                rx.code(cfg.placeholder),
+                " with an API key from Settings → API keys. Keys are shown only once, when they are created.",
+            ),
+            icon="key-round",
+            size="1",
+        ),
+        rx.foreach(cfg.notes, lambda n: rx.text("• ", n, size="1", color_scheme="gray")),
+        width="100%",
+        spacing="2",
     )
 
 
