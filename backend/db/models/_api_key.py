@@ -26,6 +26,8 @@ class ApiKey(UUIDv7AuditBase):
     created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), default=None)
     expires_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # Set when its creator lost access (backend/domain/keys/standing.py); only a reassignment clears it.
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     last_used_ip: Mapped[str | None] = mapped_column(String(64), default=None)
     rate_limit_per_minute: Mapped[int | None] = mapped_column(Integer, default=None)

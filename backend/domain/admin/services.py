@@ -20,6 +20,7 @@ from backend.domain.activity.services import ActivityService
 from backend.domain.admin import schemas as s
 from backend.domain.changes.events import MemberAccessChanged
 from backend.domain.changes.outbox import publish
+from backend.domain.keys.standing import suspend_stranded_keys
 from backend.domain.projects.services._queries import member_count_column, server_count_column
 from backend.lib.crypto import hash_password
 from backend.lib.exceptions import ConflictError, NotFoundError
@@ -116,6 +117,7 @@ class AdminService(SQLAlchemyAsyncRepositoryService[m.User]):
             target_name=user.email,
             details={"changes": changes},
         )
+        await suspend_stranded_keys(session, user_id=user.id)
         publish(session, MemberAccessChanged(user_id=user.id))
         logger.info("user updated by admin", extra={"user_id": str(user.id), "fields": sorted(changes)})
         return user

@@ -132,7 +132,7 @@ class EndpointAuthenticator:
             rate_limit=key.rate_limit_per_minute,
             expires_at=key.expires_at,
             revoked=key.revoked_at is not None,
-            suspended=suspension_reason(creator, bool(standing)),
+            suspended=suspension_reason(creator, bool(standing), key.suspended_at),
         )
 
     def _key_access(self, row: _KeyRow | None, project_ref: str) -> Access:

@@ -47,6 +47,7 @@ async def ended_credentials(session: AsyncSession, accesses: Iterable[Access]) -
                 m.ApiKey.id.in_(keys),
                 m.ApiKey.revoked_at.is_(None),
                 or_(m.ApiKey.expires_at.is_(None), m.ApiKey.expires_at > now),
+                m.ApiKey.suspended_at.is_(None),
                 creator_standing(),
             )
         )

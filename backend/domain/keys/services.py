@@ -40,7 +40,7 @@ def key_status(row: m.ApiKey, suspended: str | None = None, now: datetime | None
 
 def to_schema(row: m.ApiKey, creator: m.User | None, *, standing: bool = True) -> s.ApiKey:
     """A key row (and its creator, and whether they may still use it) as the API shows it."""
-    suspended = suspension_reason(creator, standing)
+    suspended = suspension_reason(creator, standing, row.suspended_at)
     return s.ApiKey(
         id=row.id,
         name=row.name,
@@ -160,7 +160,7 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[m.ApiKey]):
             raise UnprocessableError(
                 "userId must be an active developer or owner of the project", extra=[{"key": "userId"}]
             )
-        previous, row.created_by_id = row.created_by_id, user_id
+        previous, row.created_by_id, row.suspended_at = row.created_by_id, user_id, None
         await ActivityService(session=session).record(
             "key.reassigned",
             actor=actor,

@@ -2,16 +2,19 @@
 
 The creator must exist, be active, and hold the developer role or better in the key's project
 (directly or through a team), or be an administrator. Otherwise the key is *suspended*: the MCP
-endpoints refuse it (401 naming why), the keys list says why, and it works again only once an
-owner reassigns it to someone with access (or the creator regains it).
+endpoints refuse it (401 naming why) and the keys list says why. Every service that can take
+access away calls :func:`suspend_stranded_keys` in its transaction, which records the suspension
+(``api_key.suspended_at``), so the key stays suspended even if its creator regains access: it works
+again only once an owner reassigns it to someone with access.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, exists, literal, or_, select
+from sqlalchemy import ColumnElement, and_, exists, literal, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -22,6 +25,7 @@ _USING_ROLES = (Role.DEVELOPER.value, Role.OWNER.value)
 DELETED = "Its creator's account no longer exists; an owner can reassign the key"
 DEACTIVATED = "Its creator's account is deactivated; an owner can reassign the key"
 NO_ACCESS = "Its creator no longer has developer access to the project; an owner can reassign the key"
+REGAINED = "Its creator lost access to the project at some point; an owner can reassign the key"
 
 
 def has_developer_access(user_id: Any, project_id: Any) -> ColumnElement[bool]:
@@ -58,12 +62,31 @@ def creator_standing() -> ColumnElement[bool]:
     return and_(m.ApiKey.created_by_id.is_not(None), has_developer_access(m.ApiKey.created_by_id, m.ApiKey.project_id))
 
 
-def suspension_reason(creator: m.User | None, standing: bool) -> str | None:
-    """Why a key is suspended (``None`` when its creator still has access)."""
-    if standing:
+async def suspend_stranded_keys(
+    session: AsyncSession, *, project_id: UUID | None = None, user_id: UUID | None = None
+) -> None:
+    """Suspend the live keys (of ``project_id`` / created by ``user_id``) whose creator lost access."""
+    await session.flush()
+    stmt = update(m.ApiKey).where(
+        m.ApiKey.revoked_at.is_(None), m.ApiKey.suspended_at.is_(None), not_(creator_standing())
+    )
+    if project_id is not None:
+        stmt = stmt.where(m.ApiKey.project_id == project_id)
+    if user_id is not None:
+        stmt = stmt.where(m.ApiKey.created_by_id == user_id)
+    await session.execute(
+        stmt.values(suspended_at=datetime.now(tz=UTC)), execution_options={"synchronize_session": False}
+    )
+
+
+def suspension_reason(creator: m.User | None, standing: bool, suspended_at: datetime | None = None) -> str | None:
+    """Why a key is suspended (``None`` when it is not)."""
+    if standing and suspended_at is None:
         return None
     if creator is None:
         return DELETED
     if not creator.is_active:
         return DEACTIVATED
-    return NO_ACCESS
+    if not standing:
+        return NO_ACCESS
+    return REGAINED

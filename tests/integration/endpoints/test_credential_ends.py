@@ -113,6 +113,12 @@ async def test_a_key_is_suspended_while_its_creator_lacks_access_and_reassigning
     row = await _key_row(live, world, key["id"])
     assert row["status"] == "suspended"
     assert "no longer has developer access" in row["suspendedReason"]
+    # The creator regains access: the key stays suspended until an owner reassigns it.
+    await api.add_member(world.owner, world.slug, developer, role="developer")
+    async with httpx.AsyncClient(timeout=30) as http:
+        r = await http.post(world.url("echo"), json=INIT, headers={**ACCEPT, **world.headers(key["key"])})
+    assert r.status_code == 401
+    assert "lost access" in (await _key_row(live, world, key["id"]))["suspendedReason"]
 
     reporter = await api.user()
     await api.add_member(world.owner, world.slug, reporter, role="reporter")
@@ -123,7 +129,11 @@ async def test_a_key_is_suspended_while_its_creator_lacks_access_and_reassigning
     assert r.status_code in (403, 404), "only owners reassign"
     r = await api.client.post(reassign, json={"userId": world.owner.id}, headers=world.owner.headers)
     assert r.status_code == 200, r.text
-    assert (r.json()["status"], r.json()["createdBy"]["id"]) == ("active", world.owner.id)
+    assert (r.json()["status"], r.json()["createdBy"]["id"], r.json()["suspendedReason"]) == (
+        "active",
+        world.owner.id,
+        None,
+    )
     assert (await _call(world, await _open(world, key["key"]))).status_code == 200
 
 

@@ -19,6 +19,7 @@ from backend.domain.accounts.services import UserService
 from backend.domain.activity.services import ActivityService
 from backend.domain.changes.events import MemberAccessChanged
 from backend.domain.changes.outbox import publish
+from backend.domain.keys.standing import suspend_stranded_keys
 from backend.domain.projects import schemas as s
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.services._projects import like, user_ref
@@ -244,7 +245,7 @@ class ProjectMemberService(SQLAlchemyAsyncRepositoryService[m.ProjectMember]):
                 target_name=user.email,
                 details=details,
             )
-            await session.flush()
+            await suspend_stranded_keys(session, project_id=ctx.project_id, user_id=user_id)
             publish(session, MemberAccessChanged(ctx.project_id, user_id))
         return await self.member(ctx, user_id)
 
@@ -265,5 +266,5 @@ class ProjectMemberService(SQLAlchemyAsyncRepositoryService[m.ProjectMember]):
             details={"role": row.role, "invitedAs": row.invited_as},
         )
         await session.delete(row)
-        await session.flush()
+        await suspend_stranded_keys(session, project_id=ctx.project_id, user_id=user_id)
         publish(session, MemberAccessChanged(ctx.project_id, user_id))

@@ -14,6 +14,7 @@ from backend.domain.accounts.auth import CurrentUser
 from backend.domain.activity.services import ActivityService
 from backend.domain.changes.events import MemberAccessChanged
 from backend.domain.changes.outbox import publish
+from backend.domain.keys.standing import suspend_stranded_keys
 from backend.domain.projects import schemas as s
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.services._projects import user_ref
@@ -127,7 +128,7 @@ class ProjectTeamService(SQLAlchemyAsyncRepositoryService[m.ProjectTeam]):
             team = await self._team(team_id)
             await self._record("team.role_changed", ctx, team, actor, {"from": row.role, "to": role.value})
             row.role = role.value
-            await self.repository.session.flush()
+            await suspend_stranded_keys(self.repository.session, project_id=ctx.project_id)
             publish(self.repository.session, MemberAccessChanged(ctx.project_id))
         return (await self.list_teams(ctx, team_id))[0]
 
@@ -139,5 +140,5 @@ class ProjectTeamService(SQLAlchemyAsyncRepositoryService[m.ProjectTeam]):
         team = await self._team(team_id)
         await self._record("team.detached", ctx, team, actor, {"role": row.role})
         await self.repository.session.delete(row)
-        await self.repository.session.flush()
+        await suspend_stranded_keys(self.repository.session, project_id=ctx.project_id)
         publish(self.repository.session, MemberAccessChanged(ctx.project_id))

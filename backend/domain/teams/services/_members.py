@@ -21,6 +21,7 @@ from backend.domain.accounts.services import normalise_email
 from backend.domain.activity.services import ActivityService
 from backend.domain.changes.events import MemberAccessChanged
 from backend.domain.changes.outbox import publish
+from backend.domain.keys.standing import suspend_stranded_keys
 from backend.domain.teams import schemas as s
 from backend.domain.teams.guards import TeamContext
 from backend.domain.teams.services._queries import contains, ensure_projects_keep_owner
@@ -182,6 +183,7 @@ class TeamMemberService(SQLAlchemyAsyncRepositoryService[m.TeamMember]):
         member.role = role.value
         await self.update(member, auto_commit=False)
         await self._record("team_member.role_changed", team, user_id, actor, {"from": old, "to": role.value})
+        await suspend_stranded_keys(self.repository.session, user_id=user_id)
         publish(self.repository.session, MemberAccessChanged(user_id=user_id))
 
     async def remove(self, ctx: TeamContext, user_id: UUID, actor: CurrentUser) -> None:
@@ -202,4 +204,5 @@ class TeamMemberService(SQLAlchemyAsyncRepositoryService[m.TeamMember]):
         await ensure_projects_keep_owner(self.repository.session, team.id, without_member=user_id)
         await self._record("team_member.removed", team, user_id, actor, {"role": member.role})
         await self.delete(member.id, auto_commit=False)
+        await suspend_stranded_keys(self.repository.session, user_id=user_id)
         publish(self.repository.session, MemberAccessChanged(user_id=user_id))

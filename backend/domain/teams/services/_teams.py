@@ -18,6 +18,7 @@ from backend.domain.accounts.auth import CurrentUser
 from backend.domain.activity.services import ActivityService
 from backend.domain.changes.events import MemberAccessChanged
 from backend.domain.changes.outbox import publish
+from backend.domain.keys.standing import suspend_stranded_keys
 from backend.domain.projects.services import constraint_of
 from backend.domain.teams import schemas as s
 from backend.domain.teams.guards import TeamContext
@@ -196,6 +197,8 @@ class TeamService(SQLAlchemyAsyncRepositoryService[m.Team]):
             reason = {"role": row.role, "reason": "team deleted"}
             await self._record("team.detached", team, actor, reason, project_id=row.project_id)
         await self.delete(team.id, auto_commit=False)
+        for row in attached:
+            await suspend_stranded_keys(session, project_id=row.project_id)
         publish(session, *(MemberAccessChanged(project_id=row.project_id) for row in attached))
         logger.info("team deleted", extra={"team_id": str(team.id), "projects": len(attached)})
 
