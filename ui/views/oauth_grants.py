@@ -22,6 +22,7 @@ def _row(grant: rx.Var[OAuthGrant]) -> rx.Component:
         rx.table.cell(rx.text(grant.project.name, size="2")),
         rx.table.cell(rx.code(grant.resource, size="1")),
         rx.table.cell(rx.text(time_ago(grant.created_at), size="1")),
+        rx.table.cell(rx.text(time_ago(grant.last_used_at, "—"), size="1")),
         rx.table.cell(
             confirm_button(
                 rx.button("Withdraw", size="1", variant="soft", color_scheme="red", class_name="oauth-grant-withdraw"),
@@ -40,7 +41,12 @@ def oauth_grants_card() -> rx.Component:
     """MCP clients signed in with OAuth: which endpoint each may open, and a Withdraw button."""
     table = rx.table.root(
         rx.table.header(
-            rx.table.row(*[rx.table.column_header_cell(h) for h in ("Client", "Project", "Endpoint", "Approved", "")])
+            rx.table.row(
+                *[
+                    rx.table.column_header_cell(h)
+                    for h in ("Client", "Project", "Endpoint", "Approved", "Last token", "")
+                ]
+            )
         ),
         rx.table.body(rx.foreach(OAuthGrantsState.grants, _row)),
         width="100%",

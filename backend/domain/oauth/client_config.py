@@ -2,7 +2,8 @@
 
 Clients that speak MCP authorization find the rest themselves (the 401's ``resource_metadata``,
 then this server's metadata), register (metadata document or RFC 7591), open the browser on the
-consent page and refresh their tokens. Clients that do not (Cline) get ``None``: use a key.
+consent page and refresh their tokens. Clients that do not (Cline), and the Inspector (its web UI
+would discover from the browser, and these routes answer no CORS preflight), get ``None``: use a key.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from urllib.parse import urlsplit
 
 from backend.domain.endpoints import schemas as s
 
-INSPECTOR = "@modelcontextprotocol/inspector@2.12.0"
 _LOCAL = {"localhost", "127.0.0.1", "::1"}
 Endpoints = Sequence[tuple[str, str]]
 
@@ -51,19 +51,11 @@ def _claude_desktop(kind: str, entries: Endpoints) -> tuple[dict[str, Any], list
     return {"mcpServers": servers}, [], notes
 
 
-def _inspector(kind: str, entries: Endpoints) -> tuple[dict[str, Any], list[str], list[str]]:
-    kind = "streamable-http" if kind == "http" else "sse"
-    config = {"mcpServers": {name: {"type": kind, "url": url} for name, url in entries}}
-    notes = ["Run the Inspector's web UI (no --cli), enter the URL and follow its authentication steps."]
-    return config, [f"npx {INSPECTOR}"], notes
-
-
 _BUILDERS = {
     "claude-code": _claude_code,
     "cursor": _cursor,
     "vscode": _vscode,
     "claude-desktop": _claude_desktop,
-    "inspector": _inspector,
 }
 
 

@@ -56,7 +56,11 @@ def redirect_uri_problem(uri: str) -> str | None:
 
 def _same_loopback(registered: str, requested: str) -> bool:
     """RFC 8252 §7.3: a loopback IP redirect URI matches whatever its port."""
-    a, b = urlsplit(registered), urlsplit(requested)
+    try:
+        a, b = urlsplit(registered), urlsplit(requested)
+        b.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return False
     return (
         a.scheme == b.scheme == "http"
         and a.hostname == b.hostname

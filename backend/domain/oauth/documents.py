@@ -38,7 +38,11 @@ def is_metadata_url(client_id: str) -> bool:
 
 def check_metadata_url(settings: Settings, client_id: str) -> None:
     """The URL rules: https (or loopback http when allowed), a path, no fragment, credentials or dot segments."""
-    parts = urlsplit(client_id)
+    try:
+        parts = urlsplit(client_id)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as exc:
+        raise MetadataDocumentError("client_id URL is malformed") from exc
     loopback_http = (
         parts.scheme == "http" and settings.oauth.metadata_allow_loopback_http and loopback_host(parts.hostname)
     )
@@ -75,7 +79,7 @@ async def fetch_metadata_document(settings: Settings, client_id: str) -> dict[st
                 body += chunk
                 if len(body) > limit:
                     raise MetadataDocumentError(f"client metadata document is larger than {limit} bytes")
-    except httpx2.HTTPError as exc:
+    except (httpx2.HTTPError, httpx2.InvalidURL, UnicodeError) as exc:
         raise MetadataDocumentError(f"client metadata document could not be fetched ({type(exc).__name__})") from exc
     except DestinationError as exc:  # the network policy refused the address
         raise MetadataDocumentError(f"client metadata document host refused: {exc}") from exc

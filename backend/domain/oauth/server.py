@@ -31,9 +31,10 @@ from authlib.oauth2.rfc9207 import IssuerParameter
 
 from backend.domain.oauth.clients import Client, redirect_uri_problem
 from backend.domain.oauth.documents import MetadataDocumentError, client_metadata
+from backend.domain.oauth.records import AuthorizationCode, IssuedToken, OAuthUser
 from backend.domain.oauth.requests import OAuthResponse
 from backend.domain.oauth.resources import authorization_server_metadata, canonical, parse_resource
-from backend.domain.oauth.store import AuthorizationCode, IssuedToken, OAuthStore, OAuthUser
+from backend.domain.oauth.store import OAuthStore
 
 ACCESS_PREFIX = "mcpoa_"
 REFRESH_PREFIX = "mcpor_"

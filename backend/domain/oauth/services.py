@@ -22,11 +22,12 @@ from backend.domain.changes.events import CredentialsRevoked
 from backend.domain.changes.outbox import publish
 from backend.domain.oauth import schemas as s
 from backend.domain.oauth.clients import Client
+from backend.domain.oauth.records import OAuthUser
 from backend.domain.oauth.requests import OAuthRequest, OAuthResponse, authorization_request
 from backend.domain.oauth.resource import end_oauth_grants
 from backend.domain.oauth.resources import canonical, parse_resource
 from backend.domain.oauth.server import OAuthServer, run
-from backend.domain.oauth.store import Deliver, OAuthStore, OAuthUser
+from backend.domain.oauth.store import Deliver, OAuthStore
 from backend.domain.projects.access import find_project_and_role
 from backend.lib.context import AppContext
 from backend.lib.exceptions import ForbiddenError, NotFoundError, UnprocessableError

@@ -9,12 +9,10 @@ committed at once on a session of its own and announced to every API process.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, TokenMixin
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,68 +22,12 @@ from backend.domain.changes.events import ChangeEvent, CredentialsRevoked
 from backend.domain.changes.outbox import publish
 from backend.domain.oauth.clients import DYNAMIC, METADATA_DOCUMENT, Client
 from backend.domain.oauth.documents import fetch_metadata_document, is_metadata_url
+from backend.domain.oauth.records import AuthorizationCode, IssuedToken, OAuthUser
 from backend.lib.context import AppContext
 from backend.lib.crypto import hash_api_key
 
 CODE_SECONDS = 300
 Deliver = Callable[[Sequence[ChangeEvent]], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class OAuthUser:
-    """The resource owner of a code or token."""
-
-    id: UUID
-    is_admin: bool
-
-
-@dataclass
-class AuthorizationCode(AuthorizationCodeMixin):  # type: ignore[misc]
-    """A live code, as Authlib's grant reads it."""
-
-    id: UUID
-    consent_id: UUID
-    user_id: UUID
-    client_id: str
-    redirect_uri: str
-    scope: str
-    resource: str
-    code_challenge: str
-    code_challenge_method: str
-
-    def get_redirect_uri(self) -> str:
-        return self.redirect_uri
-
-    def get_scope(self) -> str:
-        return self.scope
-
-
-@dataclass
-class IssuedToken(TokenMixin):  # type: ignore[misc]
-    """A live token row (for refresh and revocation)."""
-
-    id: UUID
-    grant_id: UUID
-    user_id: UUID
-    client_id: str
-    scope: str
-    resource: str
-    expires_at: datetime
-
-    def check_client(self, client: Client) -> bool:
-        return bool(client.client_id == self.client_id)
-
-    def get_scope(self) -> str:
-        return self.scope
-
-    def get_expires_in(self) -> int:
-        return max(0, int((self.expires_at - datetime.now(tz=UTC)).total_seconds()))
-
-    def is_expired(self) -> bool:
-        return self.expires_at <= datetime.now(tz=UTC)
-
-    def is_revoked(self) -> bool:
-        return False
 
 
 def _client(row: m.OAuthClient) -> Client:
@@ -250,6 +192,10 @@ class OAuthStore:
             grant_id = previous.grant_id
         else:
             raise ValueError("a token belongs to a code or to a previous token")
+        consent_id = code.consent_id if code is not None else previous.consent_id  # type: ignore[union-attr]
+        await self.session.execute(
+            update(m.OAuthConsent).where(m.OAuthConsent.id == consent_id).values(last_used_at=now)
+        )
         refresh = token.get("refresh_token")
         self.session.add(
             m.OAuthToken(
@@ -293,6 +239,7 @@ class OAuthStore:
         issued = IssuedToken(
             id=found.id,
             grant_id=grant.id,
+            consent_id=consent.id,
             user_id=grant.user_id,
             client_id=client_id,
             scope=found.scope,

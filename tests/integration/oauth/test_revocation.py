@@ -86,6 +86,7 @@ async def test_withdrawn_consent_is_refused_and_must_be_asked_again(live: Live) 
     api = live.api.client
     grants = (await api.get("/api/oauth/grants", headers=world.owner.headers)).json()
     assert [g["resource"] for g in grants] == [world.url(None)]
+    assert grants[0]["lastUsedAt"] is not None, "set when a token is issued"
     assert (await api.delete(f"/api/oauth/grants/{grants[0]['id']}", headers=world.owner.headers)).status_code == 204
     assert await session.list() == 401
     assert (await api.get("/api/oauth/grants", headers=world.owner.headers)).json() == []
