@@ -3,8 +3,10 @@ document), consent, code exchange with PKCE, refresh with rotation, then tools."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import anyio
 import httpx
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 from authlib.oauth2.rfc9207 import AuthorizationServerMetadata as IssuerMetadata
@@ -19,6 +21,7 @@ from tests.integration.oauth._support import (
     oauth_session,
     provider,
 )
+from tests.integration.servers._support import ECHO, PYTHON
 
 
 async def test_metadata_documents_name_the_issuer_and_the_resource(live: Live) -> None:
@@ -151,3 +154,29 @@ async def test_metadata_document_must_name_its_own_url(live: Live) -> None:
     assert r.status_code == 400
     assert r.json()["error"] == "invalid_client"
     assert "differs from its URL" in r.json()["error_description"]
+
+
+async def test_the_token_never_reaches_an_upstream(live: Live) -> None:
+    port = _free_port()
+    command = [PYTHON, ECHO, "--transport", "streamable-http", "--port", str(port)]
+    process = await anyio.open_process(command)
+    try:
+        with anyio.fail_after(30):
+            while True:
+                try:
+                    await anyio.connect_tcp("127.0.0.1", port)
+                    break
+                except OSError:
+                    await anyio.sleep(0.1)
+        remote = {"name": "remote", "transport": "streamable-http", "url": f"http://127.0.0.1:{port}/mcp"}
+        world = await make_world(live, remote)
+        storage = MemoryStorage()
+        auth = provider(world.url("remote"), Browser(live, world.owner), storage)
+        async with oauth_session(world.url("remote"), auth) as client:
+            answer = json.loads(texts(await client.call_tool("whoami", {}))[0])
+        assert storage.tokens is not None
+        assert storage.tokens.access_token not in json.dumps(answer)
+        assert "authorization" not in {k.lower() for k in answer["headers"]}
+    finally:
+        process.terminate()
+        await process.wait()
