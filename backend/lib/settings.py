@@ -274,6 +274,8 @@ class OAuthSettings:
     metadata_allow_loopback_http: bool = field(
         default_factory=lambda: _env_bool("MCP_ORCH_OAUTH_METADATA_ALLOW_LOOPBACK_HTTP", False)
     )
+    # Dynamic registrations (RFC 7591, unauthenticated) accepted per hour, all addresses together (0: no cap).
+    registrations_per_hour: int = field(default_factory=lambda: _env_int("MCP_ORCH_OAUTH_REGISTRATIONS_PER_HOUR", 500))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import msgspec
@@ -121,7 +122,8 @@ class OAuthController(Controller):
         self, request: Request[Any, Any, Any], oauth_store: NamedDependency[OAuthStore]
     ) -> Response[Any]:
         """RFC 7591: register a client (redirect URIs: https, a native app's own scheme, or http on loopback).
-        Prefer a Client ID Metadata Document: then no registration is needed."""
+        Prefer a Client ID Metadata Document: then no registration is needed. At most
+        ``MCP_ORCH_OAUTH_REGISTRATIONS_PER_HOUR`` registrations per hour are accepted (then 429)."""
         ctx = _ctx(request)
         try:
             data = msgspec.json.decode(await request.body())
@@ -130,6 +132,10 @@ class OAuthController(Controller):
         if not isinstance(data, dict):
             error = {"error": "invalid_client_metadata", "error_description": "the body must be a JSON object"}
             return Response(error, status_code=400, headers={"Cache-Control": "no-store"})
+        limit = ctx.settings.oauth.registrations_per_hour
+        if limit and await oauth_store.registrations_since(datetime.now(tz=UTC) - timedelta(hours=1)) >= limit:
+            error = {"error": "temporarily_unavailable", "error_description": "too many registrations; try later"}
+            return Response(error, status_code=429, headers={"Retry-After": "600", "Cache-Control": "no-store"})
         server = self._server(request, oauth_store)
         uri = f"{ctx.settings.app.base_url}/oauth/register"
         oauth = OAuthJsonRequest("POST", uri, request.headers, data)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -76,6 +76,11 @@ class OAuthStore:
             )
         ).scalar_one()
         return _client(row)
+
+    async def registrations_since(self, since: datetime) -> int:
+        """Dynamic registrations since ``since`` (every process's)."""
+        count = select(func.count()).where(m.OAuthClient.kind == DYNAMIC, m.OAuthClient.created_at >= since)
+        return int((await self.session.execute(count)).scalar_one())
 
     async def register_client(self, client_id: str, secret: str | None, metadata: dict[str, Any]) -> Client:
         """Store a dynamically registered client (only the secret's hash)."""
