@@ -24,6 +24,7 @@ from backend.domain.accounts.services import UserService
 from backend.domain.accounts.throttle import LoginThrottle, ThrottleLimits
 from backend.domain.changes.runtime import build_hub, changes_lifespan
 from backend.domain.endpoints.runtime import endpoints_lifespan
+from backend.domain.oauth.cors import OAuthCors
 from backend.domain.projects.guards import provide_project_ctx
 from backend.domain.servers.probes import ProbeLimiter
 from backend.domain.servers.runtime import gateway_runtime
@@ -138,4 +139,5 @@ def build_app(ctx: AppContext, lifespans: list[Lifespan] | None = None, **kwargs
     # Around the whole handler (not the route middleware) so router 404s and mounts get them too.
     hsts = ctx.settings.app.public_url.lower().startswith("https://")
     app.asgi_handler = SecurityHeaders(app.asgi_handler, hsts=hsts)
+    app.asgi_handler = OAuthCors(app.asgi_handler)  # only the OAuth routes; outermost, so preflights skip the rest
     return app

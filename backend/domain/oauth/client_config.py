@@ -2,8 +2,8 @@
 
 Clients that speak MCP authorization find the rest themselves (the 401's ``resource_metadata``,
 then this server's metadata), register (metadata document or RFC 7591), open the browser on the
-consent page and refresh their tokens. Clients that do not (Cline), and the Inspector (its web UI
-would discover from the browser, and these routes answer no CORS preflight), get ``None``: use a key.
+consent page and refresh their tokens. Clients that do not (Cline), and the Inspector (whose CLI takes
+a header; its web UI's sign-in is untested here), get ``None``: use a key.
 """
 
 from __future__ import annotations

@@ -180,3 +180,20 @@ async def test_the_token_never_reaches_an_upstream(live: Live) -> None:
     finally:
         process.terminate()
         await process.wait()
+
+
+async def test_oauth_routes_answer_cross_origin_requests(live: Live) -> None:
+    origin = {"Origin": "http://localhost:6274"}
+    async with httpx.AsyncClient(base_url=live.url) as http:
+        preflight = {
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        }
+        r = await http.options("/oauth/register", headers=preflight)
+        assert r.status_code == 204
+        assert r.headers["access-control-allow-origin"] == "*"
+        r = await http.get("/.well-known/oauth-authorization-server", headers=origin)
+        assert r.headers["access-control-allow-origin"] == "*"
+        r = await http.get("/api/auth/me", headers=origin)
+        assert "access-control-allow-origin" not in r.headers, "the REST API stays same-origin"
