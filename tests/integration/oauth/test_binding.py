@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from tests.factories import Actor
-from tests.integration.endpoints._support import ACCEPT, INIT, Live, make_world
+from tests.integration.endpoints._support import ACCEPT, INIT, Live, connect, make_world, texts
 from tests.integration.oauth._support import REDIRECT_URI, authorize_url, consent, register, tokens
 
 
@@ -104,3 +104,12 @@ async def test_reporters_may_not_approve_and_outsiders_see_nothing(live: Live) -
         assert "error=access_denied" in r.json()["redirectTo"]
         r = await http.get("/api/oauth/authorization", params={"params": query}, headers=outsider.headers)
         assert r.status_code == 404
+
+
+async def test_an_sse_endpoint_token_opens_the_sse_stream_and_its_messages(live: Live) -> None:
+    world = await make_world(live)
+    url = world.url(None, "sse")
+    access = (await tokens(live, world.owner, url))["access_token"]
+    async with connect(url, {"Authorization": f"Bearer {access}"}, transport="sse") as client:
+        assert texts(await client.call_tool("echo__add", {"a": 5, "b": 6})) == ["11"]
+    assert await _init(world.url(None), access) == 401, "the Streamable HTTP endpoint is another resource"
