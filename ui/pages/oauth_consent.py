@@ -69,7 +69,19 @@ def oauth_consent() -> rx.Component:
         "A program asks for access to an MCP endpoint.",
         rx.cond(
             ConsentState.consent_error != "",
-            rx.callout(ConsentState.consent_error, icon="circle-x", color_scheme="red", id="consent-error"),
+            rx.vstack(
+                rx.callout(ConsentState.consent_error, icon="circle-x", color_scheme="red", id="consent-error"),
+                rx.button(
+                    "Back to the application",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=ConsentState.decide(False),
+                    loading=ConsentState.deciding,
+                    id="consent-cancel",
+                ),
+                align="end",
+                width="100%",
+            ),
             rx.cond(ConsentState.consent_loading, rx.spinner(), _request()),
         ),
     )

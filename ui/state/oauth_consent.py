@@ -57,7 +57,7 @@ class ConsentState(AuthState):
                 if exc.status_code == 401:
                     self.token, self.auth_checked, self.login_message = "", False, SESSION_EXPIRED
                 else:
-                    self.consent_error = exc.detail
+                    self.consent_error, self._query = exc.detail, query  # "Back to the application" still answers
             if exc.status_code == 401:
                 yield self._login_again(path, query)
             return

@@ -113,3 +113,21 @@ async def test_an_sse_endpoint_token_opens_the_sse_stream_and_its_messages(live:
     async with connect(url, {"Authorization": f"Bearer {access}"}, transport="sse") as client:
         assert texts(await client.call_tool("echo__add", {"a": 5, "b": 6})) == ["11"]
     assert await _init(world.url(None), access) == 401, "the Streamable HTTP endpoint is another resource"
+
+
+async def test_consent_is_remembered_per_client_and_endpoint_until_withdrawn(live: Live) -> None:
+    world = await make_world(live)
+    client = (await register(live))["client_id"]
+    await consent(live, world.owner, authorize_url(live, client, world.url(None)))
+
+    async def remembered(resource: str) -> bool:
+        query = urlsplit(authorize_url(live, client, resource)).query
+        r = await live.api.client.get("/api/oauth/authorization", params={"params": query}, headers=world.owner.headers)
+        assert r.status_code == 200, r.text
+        return bool(r.json()["remembered"])
+
+    assert await remembered(world.url(None))
+    assert not await remembered(world.url("echo")), "another endpoint asks again"
+    grants = (await live.api.client.get("/api/oauth/grants", headers=world.owner.headers)).json()
+    await live.api.client.delete(f"/api/oauth/grants/{grants[0]['id']}", headers=world.owner.headers)
+    assert not await remembered(world.url(None))
