@@ -13,6 +13,7 @@ from backend.lib.settings import Settings, get_settings, internal_api_url
 from ui.api._accounts import AccountsApi
 from ui.api._base import ApiError
 from ui.api._credentials import CredentialsApi
+from ui.api._invitations import InvitationsApi
 from ui.api._oauth import OAuthApi
 from ui.api._projects import ProjectsApi
 from ui.api._servers import ServersApi
@@ -29,7 +30,7 @@ class Health:
     checks: dict[str, str] = field(default_factory=dict)
 
 
-class ApiClient(AccountsApi, CredentialsApi, ProjectsApi, ServersApi, OAuthApi):
+class ApiClient(AccountsApi, CredentialsApi, InvitationsApi, ProjectsApi, ServersApi, OAuthApi):
     """Typed calls to the REST API, optionally with a user's access token."""
 
     async def health(self) -> Health:
