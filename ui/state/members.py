@@ -1,4 +1,4 @@
-"""The Members tab: members, invitations, roles, attached teams."""
+"""The Members tab: members, roles, attached teams (inviting: ``ui.state.invitations``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ class MembersState(ProjectState):
     teams: list[ProjectTeam] = []
     my_teams: list[Team] = []
     members_loading: bool = True
-    inviting: bool = False
     team_open: bool = False
 
     @rx.var
@@ -48,28 +47,6 @@ class MembersState(ProjectState):
         async with self:
             self.members, self.teams, self.my_teams = members.items, teams, mine.items
             self.members_loading = False
-
-    @rx.event(background=True)
-    async def invite(self, form: dict[str, str]):
-        """Invite a registered user by email."""
-        async with self:
-            self.inviting = True
-            api, slug = self._api(), self._slug()
-        email = form.get("email", "").strip()
-        try:
-            member = await api.invite_member(
-                slug, email, form.get("role", "developer"), form.get("invited_as", "individual")
-            )
-        except ApiError as exc:
-            async with self:
-                self.inviting = False
-            yield await self._on_error(exc)
-            return
-        async with self:
-            self.inviting = False
-        yield rx.toast.success(f"{member.name or member.email} joined as {member.role}")
-        yield rx.set_value("invite-email", "")
-        yield MembersState.load
 
     @rx.event(background=True)
     async def change_role(self, user_id: str, role: str):

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from ui.state.activity import ActivityState
+from ui.state.invitations import InvitationsState
 from ui.state.members import MembersState
 from ui.state.overview import OverviewState
 from ui.state.project import ProjectState
@@ -15,9 +16,9 @@ from ui.state.servers import ServersState
 from ui.state.tool_calls import ToolCallsState
 from ui.state.tools import ToolsState
 
-TAB_LOADERS = {
+TAB_LOADERS: dict[str, Any] = {
     "overview": OverviewState.load,
-    "members": MembersState.load,
+    "members": [MembersState.load, InvitationsState.load],
     "servers": ServersState.load,
     "tools": ToolsState.load,
     "activity": ToolCallsState.open,
@@ -28,6 +29,7 @@ TAB_LOADERS = {
 EMPTY: dict[type[ProjectState], dict[str, Any]] = {
     OverviewState: {"servers": [], "recent": [], "sessions": [], "sessions_total": 0, "overview_loading": True},
     MembersState: {"members": [], "teams": [], "members_loading": True},
+    InvitationsState: {"invitations": [], "invitations_loading": True, "new_link": "", "new_link_message": ""},
     ServersState: {"servers": [], "servers_loading": True},
     ToolsState: {"tools": [], "tools_loading": True, "tool_search": "", "server_filter": "all"},
     ActivityState: {"items": [], "total": 0, "page": 1, "activity_loading": True},

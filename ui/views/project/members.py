@@ -11,8 +11,7 @@ from ui.components.dialogs import confirm_button, form_dialog
 from ui.plural import counted_var
 from ui.state.members import MembersState
 from ui.state.project import ProjectState
-
-INVITED_AS = ["individual", "external", "team_member"]
+from ui.views.project.invitations import invite_form, pending_invitations
 
 
 def _initials(m: rx.Var[Member]) -> rx.Var[str]:
@@ -76,46 +75,6 @@ def _member_row(m: rx.Var[Member]) -> rx.Component:
         rx.table.cell(_remove(m)),
         align="center",
         class_name="member-row",
-    )
-
-
-def _invite_form() -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.hstack(
-                labelled(
-                    "Invite by email",
-                    rx.input(
-                        name="email",
-                        type="email",
-                        required=True,
-                        placeholder="user@example.com",
-                        id="invite-email",
-                        width="260px",
-                    ),
-                    width="auto",
-                ),
-                labelled(
-                    "Role",
-                    rx.select(
-                        ["developer", "reporter", "owner"], name="role", default_value="developer", id="invite-role"
-                    ),
-                    width="auto",
-                ),
-                labelled(
-                    "Invited as",
-                    rx.select(INVITED_AS, name="invited_as", default_value="individual", id="invite-as"),
-                    width="auto",
-                ),
-                rx.button(rx.icon("user-plus", size=14), "Invite", type="submit", loading=MembersState.inviting),
-                align="end",
-                spacing="3",
-                wrap="wrap",
-            ),
-            on_submit=MembersState.invite,
-            reset_on_submit=False,
-        ),
-        width="100%",
     )
 
 
@@ -195,8 +154,9 @@ def members_tab() -> rx.Component:
         rx.text("No team is attached to this project.", color_scheme="gray", size="2"),
     )
     return rx.vstack(
-        rx.cond(ProjectState.can_manage, _invite_form()),
+        rx.cond(ProjectState.can_manage, invite_form()),
         section("Members", loading_or(MembersState.members_loading, table)),
+        pending_invitations(),
         section("Teams", teams, actions=rx.cond(ProjectState.can_manage, _add_team_dialog())),
         spacing="5",
         width="100%",
