@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 import ui.pages.admin
+import ui.pages.join
 import ui.pages.login
 import ui.pages.oauth_consent
 import ui.pages.profile
