@@ -8,8 +8,10 @@ from ui.components.auth_card import labelled
 from ui.components.common import empty_state, loading_or, role_badge
 from ui.components.dialogs import form_dialog
 from ui.plural import noun_var
+from ui.state.notices import NoticesState
 from ui.state.projects import ProjectRow, ProjectsState
 from ui.templates import page
+from ui.views.notices import notices
 
 
 def _star(row: rx.Var[ProjectRow]) -> rx.Component:
@@ -111,7 +113,7 @@ def _create_dialog() -> rx.Component:
     )
 
 
-@page("/projects", "Projects", on_load=ProjectsState.load)
+@page("/projects", "Projects", on_load=[ProjectsState.load, NoticesState.load])
 def projects() -> rx.Component:
     """Search, grid of cards, create dialog."""
     return rx.vstack(
@@ -130,6 +132,7 @@ def projects() -> rx.Component:
             align="center",
             spacing="3",
         ),
+        notices(),
         loading_or(
             ProjectsState.loading,
             rx.cond(
