@@ -115,6 +115,14 @@ def test_a_new_email_signs_up_from_the_link_into_the_project_and_a_revoked_link_
             expect(visitor.page.locator("#invitation-invalid")).to_contain_text("not valid any more")
             expect(visitor.page.locator("input[name=password]")).to_have_count(0)
         visitor.shot("invitation-invalid")
+        visitor.goto("/signup")  # without a link: the plain sign-up form, as before
+        expect(visitor.page.locator("#invitation-invalid")).to_have_count(0)
+        visitor.page.fill("input[name=name]", "Walk In")
+        visitor.page.fill("input[name=email]", "walk-in@e2e.test")
+        visitor.page.fill("input[name=password]", PASSWORD)
+        visitor.page.fill("input[name=confirm]", PASSWORD)
+        visitor.page.get_by_role("button", name="Create account", exact=True).click()
+        visitor.page.wait_for_url(re.compile(r".*/projects/?$"))
 
 
 def test_an_account_made_after_the_invitation_signs_in_to_accept_and_another_account_is_refused(
