@@ -138,3 +138,36 @@ def test_a_member_removed_on_one_replica_loses_access_on_the_others(
     took = until(lambda: session.call(b, "echo", {"removed": True}).status in (403, 404))
     session.close()
     print(f"member removed on A, refused on B after {took * 1000:.0f} ms")
+
+
+def test_a_sign_out_on_one_replica_ends_the_members_sessions_on_the_others(
+    cluster: Cluster, admin: Rest, project: str
+) -> None:
+    a, b = cluster.replica_urls[:2]
+    admin.via(a).server(project, "echo")
+    email = f"signed-out-{secrets.token_hex(3)}@replicas.test"
+    signup(a, email, "Member")
+    member = login(b, email)
+    admin.via(a).call(
+        "POST", f"/api/projects/{project}/members", {"email": email, "role": "developer", "invitedAs": "individual"}
+    )
+    session = RawSession(f"/projects/{project}/servers/echo/mcp", member.token)
+    until(lambda: session.call(b, "echo", {}, modern=True).status == 200, limit=PROPAGATION_LIMIT * 5)
+    session.initialize(b)
+    assert session.call(b, "echo", {"open": True}).status == 200
+    opened, ended = threading.Event(), threading.Event()
+    stream = threading.Thread(
+        target=_watch_stream,
+        args=(f"{b}/projects/{project}/servers/echo/sse", member.token, ended, opened),
+        daemon=True,
+    )
+    stream.start()
+    assert opened.wait(10), "the SSE stream opened on B"
+
+    member.via(a).request("POST", "/api/auth/logout-everywhere", status=200)
+    took = until(lambda: session.call(b, "echo", {"after": True}).status == 401)
+    assert ended.wait(PROPAGATION_LIMIT), "B closed the member's open SSE stream"
+    stream.join(5)
+    session.close()
+    member.via(b).request("GET", "/api/auth/me", status=401)
+    print(f"signed out everywhere on A, refused on B after {took * 1000:.0f} ms")

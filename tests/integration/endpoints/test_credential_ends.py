@@ -16,7 +16,7 @@ import anyio
 import httpx
 import pytest
 
-from tests.factories import Actor
+from tests.factories import PASSWORD, Actor
 from tests.integration.endpoints._support import ACCEPT, INIT, Live, World, make_world
 
 pytestmark = pytest.mark.anyio
@@ -85,6 +85,22 @@ async def test_logout_ends_the_members_open_sessions(live: Live) -> None:
         print(f"SSE stream of an ended sign-in closed after {await _ends(stream):.2f}s")
     r = await _call(world, session)
     assert r.status_code == 401, r.text
+
+
+async def test_a_password_change_ends_the_members_open_sessions_too(live: Live) -> None:
+    world = await make_world(live)
+    developer = await _developer(live, world)
+    session = await _open(world, developer.token)
+    assert (await _call(world, session)).status_code == 200
+    r = await live.api.client.post(
+        "/api/auth/password",
+        json={"currentPassword": PASSWORD, "newPassword": "a-brand-new-long-phrase"},
+        headers=developer.headers,
+    )
+    assert r.status_code == 200, r.text
+    assert (await _call(world, session)).status_code == 401
+    renewed = r.json()["accessToken"]
+    assert (await _call(world, await _open(world, renewed))).status_code == 200
 
 
 async def _key_row(live: Live, world: World, key_id: str) -> dict[str, Any]:
