@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ui.api._base import BaseClient
-from ui.api.types import PersonalAccessToken, SignIn
+from ui.api.types_credentials import PersonalAccessToken, SignIn
 
 
 class CredentialsApi(BaseClient):

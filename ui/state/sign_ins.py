@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from ui.api import ApiError
-from ui.api.types import SignIn
+from ui.api.types_credentials import SignIn
 from ui.state.auth import LOGIN_ROUTE, AuthState
 
 # Checked in order: Edge and Opera also say "Chrome", Chrome also says "Safari".

@@ -7,7 +7,8 @@ import asyncio
 import reflex as rx
 
 from ui.api import ApiError
-from ui.api.types import PersonalAccessToken, Project
+from ui.api.types import Project
+from ui.api.types_credentials import PersonalAccessToken
 from ui.state.auth import AuthState
 
 TOKEN_EXPIRY = {"30 days": 30, "90 days": 90, "1 year": 365, "never": None}

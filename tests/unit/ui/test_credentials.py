@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ui.api.convert import decode
-from ui.api.types import ApiKey, Member, PersonalAccessToken, SignIn
+from ui.api.types import ApiKey, Member
+from ui.api.types_credentials import PersonalAccessToken, SignIn
 from ui.state.key_reassign import key_holders
 from ui.state.sign_ins import SignInRow, describe_agent
 from ui.state.tokens import token_request

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ui.api.types import PersonalAccessToken, Project
+from ui.api.types import Project
+from ui.api.types_credentials import PersonalAccessToken
 from ui.components.auth_card import labelled
 from ui.components.common import copy_button, loading_or, status_badge, time_ago
 from ui.components.dialogs import confirm_button
