@@ -23,6 +23,7 @@ from backend.mcp.registry import NotificationCallback, SessionHandler, UpstreamR
 from backend.mcp.scrub import InstanceSecrets, Scrubber
 from backend.mcp.types import (
     Catalogue,
+    ClientProfile,
     GatewayError,
     GatewayEvents,
     ProbeResult,
@@ -316,18 +317,25 @@ class Gateway:
         """The downstream session ended: stop every upstream opened for it."""
         reg = self._reg
         reg.session_handlers.pop(session_key, None)
+        reg.session_clients.pop(session_key, None)
         for key in [k for k in reg.subscribers if k[1] == session_key]:
             del reg.subscribers[key]
         sups = [sup for (_, key), sup in reg.sups.items() if key == session_key]
         reg.forget(sups)
         await reg.close_all(sups)
 
-    def set_session_handler(self, session_key: str, handler: SessionHandler | None) -> None:
-        """Where server→client requests (sampling, elicitation, roots) of that session's upstreams go."""
+    def set_session_handler(
+        self, session_key: str, handler: SessionHandler | None, client: ClientProfile | None = None
+    ) -> None:
+        """Where server→client requests (sampling, elicitation, roots) of that session's upstreams go,
+        and the client those upstreams speak for (they are initialised with its capabilities)."""
         if handler is None:
             self._reg.session_handlers.pop(session_key, None)
-        else:
-            self._reg.session_handlers[session_key] = handler
+            self._reg.session_clients.pop(session_key, None)
+            return
+        self._reg.session_handlers[session_key] = handler
+        if client is not None:
+            self._reg.session_clients[session_key] = client
 
     def subscribe(
         self, server_id: UUID, callback: NotificationCallback, *, session_key: str | None = None

@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol
 
 from backend.lib.settings import GatewaySettings
-from backend.mcp.types import Catalogue, LogLevel, UpstreamSpec
+from backend.mcp.types import Catalogue, ClientProfile, LogLevel, UpstreamSpec
 
 if TYPE_CHECKING:
     from backend.mcp.dispatch import ServerRequestRouter
@@ -38,6 +38,9 @@ class SupervisorContext(Protocol):
 
     def router(self, session_key: str | None) -> ServerRequestRouter | None:
         """Where server→client requests of this upstream go (None: refused)."""
+
+    def client(self, session_key: str | None) -> ClientProfile | None:
+        """The downstream client a session's upstream speaks for (None: the gateway itself)."""
 
     def log(self, supervisor: UpstreamLifecycle, level: LogLevel, category: str, message: str) -> None:
         """A lifecycle event or a stderr line."""

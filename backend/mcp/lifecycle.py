@@ -195,6 +195,7 @@ class UpstreamLifecycle:
             on_notification=self._notification,
             on_closed=self._poke,
             route_request=self.ctx.router(self.session_key) if self.spec.isolation == "per_session" else None,
+            client=self.ctx.client(self.session_key) if self.spec.isolation == "per_session" else None,
             stop_grace=settings.stop_grace_seconds,
             http_timeout=settings.start_timeout_seconds,
             sandbox=settings.sandbox,

@@ -23,6 +23,7 @@ from backend.mcp.types import (
     UPSTREAM_RESTARTED,
     CapacityError,
     Catalogue,
+    ClientProfile,
     GatewayEvents,
     LogLevel,
     UpstreamSpec,
@@ -53,6 +54,7 @@ class UpstreamRegistry:
         self.catalogues: dict[UUID, Catalogue] = {}
         self.subscribers: dict[Key, list[NotificationCallback]] = {}
         self.session_handlers: dict[str, SessionHandler] = {}
+        self.session_clients: dict[str, ClientProfile] = {}
         # Running test runs (``Gateway.probe``): each holds an upstream slot of its project.
         self.probes: dict[object, UUID] = {}
         self.tg: anyio.abc.TaskGroup | None = None
@@ -209,6 +211,10 @@ class UpstreamRegistry:
         # A flood that stops is still reported; while it goes on, once per interval.
         await anyio.sleep(MARKER_INTERVAL_SECONDS)
         self.report_dropped(spec)
+
+    def client(self, session_key: str | None) -> ClientProfile | None:
+        """The downstream client a session's upstreams speak for (None: unknown, or no session)."""
+        return None if session_key is None else self.session_clients.get(session_key)
 
     def session_label(self, session_key: str) -> str:
         """Session keys may be bearer-like: logs carry a short hash only."""

@@ -28,6 +28,22 @@ ERROR_CAPACITY = -32005
 
 
 @dataclass(frozen=True)
+class ClientProfile:
+    """The downstream client a ``per_session`` upstream speaks for, as it declared itself at ``initialize``.
+
+    The upstream is initialised with the same client capabilities (``sampling`` is the client's
+    sampling capability object, ``None`` when it has none) and the client's name marked as coming
+    through the gateway, so it offers only what the client can really do.
+    """
+
+    name: str | None = None
+    version: str | None = None
+    sampling: dict[str, Any] | None = None
+    elicitation: bool = False
+    roots: bool = False
+
+
+@dataclass(frozen=True)
 class UpstreamSpec:
     """Everything needed to run one registered server (decrypted secrets included; never log it)."""
 

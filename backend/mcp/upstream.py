@@ -32,6 +32,7 @@ from backend.mcp.remote import ResponseStatus, describe_remote_failure, open_rem
 from backend.mcp.stdio import StdioProcess, open_stdio, wait_exit
 from backend.mcp.types import (
     Catalogue,
+    ClientProfile,
     GatewayError,
     UpstreamRPCError,
     UpstreamSpec,
@@ -60,6 +61,8 @@ class UpstreamHooks:
     on_closed: Callable[[], None]
     # None (shared isolation): server→client requests are refused.
     route_request: ServerRequestRouter | None = None
+    # The client a per_session upstream speaks for (None: the gateway itself, offering every route).
+    client: ClientProfile | None = None
     stop_grace: float = 3.0
     http_timeout: float = 30.0
     # Where remote upstreams may connect (strict unless the caller passes the instance's policy).
@@ -207,6 +210,31 @@ async def _refuse_roots(context: ClientRequestContext) -> types.ErrorData:
     return types.ErrorData(code=types.INVALID_REQUEST, message="not routed")
 
 
+def _client_options(hooks: UpstreamHooks) -> dict[str, Any]:
+    """What the upstream is told about its client: the gateway (shared: no server→client routes), or
+    the downstream client of a ``per_session`` upstream (its own capabilities and name, via the gateway)."""
+    routed, client = hooks.route_request is not None, hooks.client
+    if not routed:
+        return {"client_info": CLIENT_INFO}
+    if client is None:
+        return {
+            "client_info": CLIENT_INFO,
+            "sampling_callback": _refuse_sampling,
+            "elicitation_callback": _refuse_sampling,
+            "list_roots_callback": _refuse_roots,
+        }
+    name = f"{client.name or 'MCP client'} (via {CLIENT_INFO.name})"
+    options: dict[str, Any] = {"client_info": types.Implementation(name=name, version=client.version or "unknown")}
+    if client.sampling is not None:
+        options["sampling_callback"] = _refuse_sampling
+        options["sampling_capabilities"] = types.SamplingCapability.model_validate(client.sampling)
+    if client.elicitation:
+        options["elicitation_callback"] = _refuse_sampling
+    if client.roots:
+        options["list_roots_callback"] = _refuse_roots
+    return options
+
+
 async def _open_transport(
     stack: AsyncExitStack, spec: UpstreamSpec, hooks: UpstreamHooks, status: ResponseStatus
 ) -> tuple[Any, Any, StdioProcess | None]:
@@ -246,14 +274,7 @@ async def connect(spec: UpstreamSpec, hooks: UpstreamHooks) -> AsyncIterator[Ups
             read, write, process = await _open_transport(stack, spec, hooks, status)
             watched = WatchedReadStream(read, on_end)
             dispatcher = RoutingDispatcher(watched, write, hooks.on_notification, hooks.route_request)
-            routed = hooks.route_request is not None
-            session = ClientSession(
-                dispatcher=dispatcher,
-                client_info=CLIENT_INFO,
-                sampling_callback=_refuse_sampling if routed else None,
-                elicitation_callback=_refuse_sampling if routed else None,
-                list_roots_callback=_refuse_roots if routed else None,
-            )
+            session = ClientSession(dispatcher=dispatcher, **_client_options(hooks))
             await stack.enter_async_context(session)
             try:
                 init = await session.initialize()

@@ -193,3 +193,33 @@ async def test_log_messages_reach_the_client_at_the_level_it_set(isolation: str)
             upstream = await _json_of(connected.call_tool("whoami", {}))
     # A session's own upstream was told the level; a shared one (everyone's) is filtered at the gateway.
     assert upstream["log_level"] == ("warning" if isolation == "per_session" else None)
+
+
+async def test_a_per_session_upstream_hears_its_clients_capabilities_and_name_a_shared_one_the_gateways() -> None:
+    async def list_roots(context: Any) -> types.ListRootsResult:
+        return types.ListRootsResult(roots=[])
+
+    async def sample(context: Any, params: Any) -> types.CreateMessageResult:
+        return types.CreateMessageResult(role="assistant", content=types.TextContent(text="hi"), model="test")
+
+    specs = [stdio_spec("echo", isolation="per_session"), replace(stdio_spec("echo"), name="shared")]
+    seen: dict[str, Any] = {}
+    async with replicas(1, specs) as group:
+        router = Router(group)
+        editor = {"list_roots_callback": list_roots, "sampling_callback": sample}
+        info = types.Implementation(name="editor", version="9.1")
+        for label, server, options in (
+            ("rich", "echo", {**editor, "client_info": info}),
+            ("bare", "echo", {"client_info": types.Implementation(name="cli", version="1.0")}),
+            ("shared", "shared", {**editor, "client_info": info}),
+        ):
+            async with client(router, url(group[0], server), "legacy", **options) as connected:
+                seen[label] = (await _json_of(connected.call_tool("whoami", {})))["client"]
+    rich, bare, shared = seen["rich"], seen["bare"], seen["shared"]
+    assert rich["info"] == {"name": "editor (via mcp-orchestrator)", "version": "9.1"}
+    assert set(rich["capabilities"]) == {"roots", "sampling"}, "exactly what the client declared"
+    assert bare["info"]["name"] == "cli (via mcp-orchestrator)"
+    assert bare["capabilities"] == {}, "a client without roots or sampling is not offered them upstream"
+    # A shared upstream serves everyone: it is told the gateway's name and nothing it cannot route.
+    assert shared["info"]["name"] == "mcp-orchestrator"
+    assert shared["capabilities"] == {}

@@ -1,7 +1,8 @@
 """Echo server: returns its arguments, plus every content variant on request.
 
 Tools: ``echo`` (arguments as sorted JSON text), ``add``, ``pid``, ``whoami`` (pid; over HTTP, the
-request headers; the request's ``_meta``; how many ``notifications/roots/list_changed`` it heard),
+request headers; the request's ``_meta``; how many ``notifications/roots/list_changed`` it heard; the
+client's info and capabilities from ``initialize``),
 ``image``, ``audio``, ``resource`` (embedded), ``structured`` (structuredContent + outputSchema),
 ``all_content`` (every block type at once), ``fail`` (isError result), ``rpc_error`` (JSON-RPC error
 with code/message/data) and ``ask_client`` (sampling / elicitation / roots request back to the client,
@@ -55,6 +56,17 @@ TOOLS = [
 ]
 
 
+def _client(ctx: ServerRequestContext[Any, Any]) -> dict[str, Any] | None:
+    """The client as it introduced itself at ``initialize``: its info and capabilities."""
+    params = ctx.session.client_params
+    if params is None:
+        return None
+    return {
+        "info": params.client_info.model_dump(by_alias=True, exclude_none=True),
+        "capabilities": params.capabilities.model_dump(by_alias=True, exclude_none=True),
+    }
+
+
 def _embedded() -> types.EmbeddedResource:
     contents = types.TextResourceContents(uri="echo://resource", text="embedded text", mime_type="text/plain")
     return types.EmbeddedResource(resource=contents)
@@ -93,6 +105,7 @@ def _simple(name: str, args: dict[str, Any], ctx: ServerRequestContext[Any]) -> 
                     "meta": meta,
                     "roots_changed": ROOTS_CHANGED[0],
                     "log_level": LOG_LEVEL[0],
+                    "client": _client(ctx),
                 }
             )
         ]

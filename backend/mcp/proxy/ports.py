@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
-from backend.mcp.types import Catalogue, Isolation, UpstreamStatus
+from backend.mcp.types import Catalogue, ClientProfile, Isolation, UpstreamStatus
 
 ProgressCallback = Callable[[float, float | None, str | None], Awaitable[None]]
 NotificationCallback = Callable[[str, dict[str, Any]], Awaitable[None]]
@@ -81,8 +81,10 @@ class Upstreams(Protocol):
     async def release_session(self, session_key: str) -> None:
         """Stop the upstreams opened for one downstream session (``per_session`` isolation)."""
 
-    def set_session_handler(self, session_key: str, handler: SessionHandler) -> Any:
-        """Route server→client requests of ``session_key``'s upstreams to ``handler``."""
+    def set_session_handler(
+        self, session_key: str, handler: SessionHandler, client: ClientProfile | None = None
+    ) -> Any:
+        """Route server→client requests of ``session_key``'s upstreams to ``handler`` (``client``: their client)."""
 
 
 @dataclass

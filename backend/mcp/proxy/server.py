@@ -24,6 +24,7 @@ import backend
 from backend.mcp.proxy.ports import Caller
 from backend.mcp.proxy.tables import Tables
 from backend.mcp.proxy.view import ClientInfo, Downstream, ProxyView, reraise_unexpected
+from backend.mcp.types import ClientProfile
 
 CALLER_SCOPE_KEY = "mcp_orch.caller"
 _DOWNSTREAM_STATE_KEY = "mcp_orch.downstream"
@@ -72,6 +73,21 @@ def downstream_of(ctx: ServerRequestContext[Any, Any]) -> Downstream | None:
     return None if connection is None else connection.state.get(_DOWNSTREAM_STATE_KEY)
 
 
+def _profile(params: Mapping[str, Any]) -> ClientProfile:
+    """The client as it declared itself in ``initialize`` (its own ``per_session`` upstreams hear the same)."""
+    raw_info, raw_caps = params.get("clientInfo"), params.get("capabilities")
+    info: Mapping[str, Any] = raw_info if isinstance(raw_info, Mapping) else {}
+    caps: Mapping[str, Any] = raw_caps if isinstance(raw_caps, Mapping) else {}
+    sampling = caps.get("sampling")
+    return ClientProfile(
+        name=str(info.get("name"))[:200] if info.get("name") else None,
+        version=str(info.get("version"))[:64] if info.get("version") else None,
+        sampling=dict(sampling) if isinstance(sampling, Mapping) else None,
+        elicitation=isinstance(caps.get("elicitation"), Mapping),
+        roots=isinstance(caps.get("roots"), Mapping),
+    )
+
+
 class _SessionHook:
     """Attach a handshake-era session to its view once ``initialize`` succeeded."""
 
@@ -104,7 +120,7 @@ class _SessionHook:
                 answer: dict[str, Any] = await connection.send_raw_request(method, params)
                 return answer
 
-            self.view.upstreams.set_session_handler(caller.session_id, ask_client)
+            self.view.upstreams.set_session_handler(caller.session_id, ask_client, _profile(ctx.params or {}))
         connection.exit_stack.push_async_callback(self.view.detach, session)
 
 
