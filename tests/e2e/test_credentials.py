@@ -32,8 +32,8 @@ def _refused(product: Product, token: str) -> bool:
 def test_personal_access_token_is_shown_once_works_within_its_scope_and_dies_when_revoked_then_logout(
     driver: Driver, product: Product
 ) -> None:
-    product.signup("pat@e2e.test", "Pat")
-    driver.login("pat@e2e.test", PASSWORD)
+    product.signup("tanvi@e2e.test", "Tanvi")
+    driver.login("tanvi@e2e.test", PASSWORD)
     driver.goto("/profile")
     expect(driver.page.locator("#tokens-card")).to_contain_text("No tokens yet")
     expect(driver.page.locator(".token-scope-admin")).to_have_count(0)  # administrators only
@@ -48,7 +48,7 @@ def test_personal_access_token_is_shown_once_works_within_its_scope_and_dies_whe
 
     me = httpx.get(f"{product.api}/api/auth/me", headers={"Authorization": f"Bearer {token}"}, timeout=30)
     assert me.status_code == 200, me.text
-    assert me.json()["email"] == "pat@e2e.test"
+    assert me.json()["email"] == "tanvi@e2e.test"
     assert _status(product, token, "POST", "/api/projects", {"name": "Not With Read"}) == 403
 
     driver.page.click("#token-done")
