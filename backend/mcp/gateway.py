@@ -197,6 +197,13 @@ class Gateway:
         await sup.acquire()
         return self._reg.catalogues.get(server_id) or sup.catalogue or Catalogue()
 
+    async def session_catalogue(self, server_id: UUID, session_key: str) -> Catalogue:
+        """What a session's own upstream of a ``per_session`` server offers it (its client's capabilities
+        may unlock more, or fewer, tools than the server-wide catalogue lists); starts it if needed."""
+        sup = self._reg.supervisor(await self._enabled_spec(server_id), session_key)
+        await sup.acquire()
+        return sup.catalogue or Catalogue()
+
     async def refresh(self, server_id: UUID) -> Catalogue:
         """List the catalogue again now (starting the upstream if needed)."""
         return await self._reg.supervisor(await self._enabled_spec(server_id), None).refresh()

@@ -145,7 +145,13 @@ class UpstreamRegistry:
         _safely(self.events.on_status, spec.server_id, spec.project_id, self.status(spec.server_id))
 
     def on_catalogue(self, supervisor: UpstreamLifecycle, catalogue: Catalogue) -> None:
-        """Cache and report a fresh catalogue."""
+        """Cache and report a fresh catalogue of a server-wide upstream.
+
+        A session's own upstream keeps its catalogue to itself (``supervisor.catalogue``): what it
+        lists may depend on its client, so it must neither replace the server's nor be shown to others.
+        """
+        if supervisor.session_key is not None:
+            return
         spec = supervisor.spec
         self.catalogues[spec.server_id] = catalogue
         _safely(self.events.on_catalogue, spec.server_id, spec.project_id, catalogue)

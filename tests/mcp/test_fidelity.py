@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 from uuid import uuid4
 
+import anyio
 import mcp_types as types
 import pytest
 from mcp import Client
@@ -223,3 +224,31 @@ async def test_a_per_session_upstream_hears_its_clients_capabilities_and_name_a_
     # A shared upstream serves everyone: it is told the gateway's name and nothing it cannot route.
     assert shared["info"]["name"] == "mcp-orchestrator"
     assert shared["capabilities"] == {}
+
+
+@pytest.mark.parametrize("unified", [False, True])
+async def test_each_per_session_client_sees_its_own_catalogue_and_nothing_of_another(unified: bool) -> None:
+    async with replicas(1, [stdio_spec("list_changed", isolation="per_session")]) as group:
+        router = Router(group)
+        target = url(group[0], None if unified else "list-changed")
+        prefix = "list-changed__" if unified else ""
+        changed = anyio.Event()
+
+        async def on_message(message: Any) -> None:
+            if getattr(getattr(message, "root", message), "method", "") == "notifications/tools/list_changed":
+                changed.set()
+
+        async with (
+            client(router, target, "legacy", message_handler=on_message) as mine,
+            client(router, target, "legacy") as theirs,
+        ):
+            before = {tool.name for tool in (await theirs.list_tools()).tools}
+            await mine.call_tool(f"{prefix}add_tool", {"name": "only_mine"})
+            with anyio.fail_after(10):
+                await changed.wait()
+            own = {tool.name for tool in (await mine.list_tools()).tools}
+            other = {tool.name for tool in (await theirs.list_tools()).tools}
+            assert f"{prefix}only_mine" in own, "the session sees what its own upstream added"
+            assert other == before, "and no other session sees it"
+            answer = await mine.call_tool(f"{prefix}only_mine", {"x": 1})
+            assert answer.is_error is not True

@@ -181,5 +181,8 @@ async def test_session_upstream_notifications_stay_with_their_session(gateway: G
     assert heard["mine"] == ["notifications/message", "notifications/tools/list_changed"]
     assert heard["wide"] == ["notifications/tools/list_changed"]  # the log stays with its session
     assert heard["theirs"] == []
-    assert "extra" in {tool["name"] for tool in (await gateway.catalogue(spec.server_id)).tools}
+    # The session's own upstream added a tool: its session sees it; the server's catalogue (what
+    # every other session and the UI see) does not.
+    assert "extra" in {tool["name"] for tool in (await gateway.session_catalogue(spec.server_id, "k")).tools}
+    assert "extra" not in {tool["name"] for tool in (await gateway.catalogue(spec.server_id)).tools}
     await gateway.release_session("k")

@@ -34,6 +34,10 @@ class ViewOperations:
         """The current snapshot (the view computes it)."""
         raise NotImplementedError
 
+    async def tables_for(self, caller: Caller) -> Tables:
+        """The snapshot as this caller sees it (the view computes it)."""
+        raise NotImplementedError
+
     def session_key(self, caller: Caller, server: ServerEntry) -> str | None:
         """``per_session`` servers get one upstream per downstream session (per credential when stateless)."""
         if server.isolation != "per_session":
@@ -51,7 +55,7 @@ class ViewOperations:
         name = str(params.get("name", ""))
         arguments = params.get("arguments")
         meta = params.get("_meta")
-        route = (await self.tables()).tool(name, unified=self.key.unified)
+        route = (await self.tables_for(caller)).tool(name, unified=self.key.unified)
         started, clock = datetime.now(tz=UTC), time.perf_counter()
         outcome: Outcome = ("cancelled", None, "Cancelled by the client")
         result: dict[str, Any] | None = None
@@ -116,20 +120,20 @@ class ViewOperations:
     async def get_prompt(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         """``prompts/get`` with the unified name mapped back."""
         name = str(params.get("name", ""))
-        route = (await self.tables()).prompt(name, unified=self.key.unified)
+        route = (await self.tables_for(caller)).prompt(name, unified=self.key.unified)
         return await self.forward(caller, route.server, "prompts/get", {**params, "name": route.name})
 
     async def read_resource(self, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         """``resources/read``, routed by URI."""
         uri = str(params.get("uri", ""))
-        return await self.forward(caller, await self._resource_owner(uri), "resources/read", params)
+        return await self.forward(caller, await self._resource_owner(caller, uri), "resources/read", params)
 
-    async def _resource_owner(self, uri: str) -> ServerEntry:
-        return (await self.tables()).resource_owner(uri, unified=self.key.unified)
+    async def _resource_owner(self, caller: Caller, uri: str) -> ServerEntry:
+        return (await self.tables_for(caller)).resource_owner(uri, unified=self.key.unified)
 
     async def subscribe(self, caller: Caller, session: Downstream | None, uri: str) -> None:
         """``resources/subscribe``: subscribe upstream once and remember who wants updates."""
-        server = await self._resource_owner(uri)
+        server = await self._resource_owner(caller, uri)
         # Subscribed before forwarding: an upstream may announce an update before it answers.
         fresh = session is not None and uri not in session.subscriptions
         if session is not None:
@@ -145,9 +149,9 @@ class ViewOperations:
         """``completion/complete`` for a prompt (name mapped back) or a resource template (routed by URI)."""
         ref = dict(params.get("ref") or {})
         if ref.get("type") == "ref/prompt":
-            route = (await self.tables()).prompt(str(ref.get("name", "")), unified=self.key.unified)
+            route = (await self.tables_for(caller)).prompt(str(ref.get("name", "")), unified=self.key.unified)
             return await self.forward(
                 caller, route.server, "completion/complete", {**params, "ref": {**ref, "name": route.name}}
             )
         uri = str(ref.get("uri", ""))
-        return await self.forward(caller, await self._resource_owner(uri), "completion/complete", params)
+        return await self.forward(caller, await self._resource_owner(caller, uri), "completion/complete", params)

@@ -67,6 +67,9 @@ class Upstreams(Protocol):
     async def catalogue(self, server_id: UUID) -> Catalogue:
         """The cached catalogue (starts the upstream lazily)."""
 
+    async def session_catalogue(self, server_id: UUID, session_key: str) -> Catalogue:
+        """The catalogue of a session's own upstream of a ``per_session`` server (started lazily)."""
+
     def status(self, server_id: UUID) -> UpstreamStatus:
         """Current state of the upstream."""
 

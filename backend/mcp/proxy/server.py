@@ -148,7 +148,7 @@ def _guard(method: str) -> Callable[[Handler], Handler]:
 def _tool_handlers(view: ProxyView) -> dict[str, Any]:
     @_guard("tools/list")
     async def list_tools(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return {"tools": list((await view.tables()).tools)}
+        return {"tools": list((await view.tables_for(caller_of(ctx))).tools)}
 
     @_guard("tools/call")
     async def call_tool(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
@@ -169,7 +169,7 @@ def _tool_handlers(view: ProxyView) -> dict[str, Any]:
 def _prompt_handlers(view: ProxyView) -> dict[str, Any]:
     @_guard("prompts/list")
     async def list_prompts(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return {"prompts": list((await view.tables()).prompts)}
+        return {"prompts": list((await view.tables_for(caller_of(ctx))).prompts)}
 
     @_guard("prompts/get")
     async def get_prompt(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
@@ -181,11 +181,11 @@ def _prompt_handlers(view: ProxyView) -> dict[str, Any]:
 def _resource_handlers(view: ProxyView, subscribe: bool) -> dict[str, Any]:
     @_guard("resources/list")
     async def list_resources(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return {"resources": list((await view.tables()).resources)}
+        return {"resources": list((await view.tables_for(caller_of(ctx))).resources)}
 
     @_guard("resources/templates/list")
     async def list_templates(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return {"resourceTemplates": list((await view.tables()).templates)}
+        return {"resourceTemplates": list((await view.tables_for(caller_of(ctx))).templates)}
 
     @_guard("resources/read")
     async def read_resource(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:

@@ -86,6 +86,8 @@ class Tables:
     instructions: str | None = None
     up: tuple[ServerEntry, ...] = ()
     down: tuple[ServerEntry, ...] = ()
+    # What it was built from (per-session tables rebuild it with a session's own catalogues).
+    sources: tuple[tuple[ServerEntry, Catalogue], ...] = ()
 
     @property
     def digest(self) -> tuple[str, str, str]:
@@ -236,6 +238,7 @@ def build_tables(catalogues: list[tuple[ServerEntry, Catalogue]], down: list[Ser
         instructions=_instructions(ordered, unified=unified),
         up=tuple(server for server, _ in ordered),
         down=tuple(down),
+        sources=tuple(ordered),
     )
 
 

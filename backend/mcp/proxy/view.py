@@ -29,7 +29,8 @@ from mcp.shared.exceptions import MCPError
 from backend.mcp.proxy import errors
 from backend.mcp.proxy.model import ClientInfo, Downstream, ProxySettings, ViewKey
 from backend.mcp.proxy.operations import ViewOperations
-from backend.mcp.proxy.ports import Directory, ServerEntry, Upstreams
+from backend.mcp.proxy.ports import Caller, Directory, ServerEntry, Upstreams
+from backend.mcp.proxy.session_tables import SessionTables
 from backend.mcp.proxy.tables import Tables, build_tables
 from backend.mcp.types import (
     UPSTREAM_RESTARTED,
@@ -84,6 +85,7 @@ class ProxyView(ViewOperations):
         self._again = False
         self._unsubscribe: dict[UUID, Callable[[], None]] = {}
         self._starts: dict[UUID, datetime | None] = {}
+        self._session_tables = SessionTables(upstreams, self.settings.catalogue_timeout)
         self.last_used = time.monotonic()
 
     # ---- snapshot -------------------------------------------------------------------------------
@@ -98,6 +100,14 @@ class ProxyView(ViewOperations):
                 tables = self._tables
         assert tables is not None
         return tables
+
+    async def tables_for(self, caller: Caller) -> Tables:
+        """What this caller sees: the snapshot with its own ``per_session`` upstreams' catalogues."""
+        tables = await self.tables()
+        own = next((member for member, _ in tables.sources if member.isolation == "per_session"), None)
+        if own is None:
+            return tables
+        return await self._session_tables.of(self.session_key(caller, own), tables, unified=self.key.unified)
 
     def tables_now(self) -> Tables:
         """The snapshot as it is (empty before the first computation)."""
@@ -329,6 +339,7 @@ class ProxyView(ViewOperations):
         session.followed.clear()
         key = session.caller.session_id
         if key and self.has_per_session:
+            self._session_tables.forget(key)
             await self.upstreams.release_session(key)
 
     @property

@@ -77,7 +77,7 @@ async def _answer(live: LiveSession, message: dict[str, Any], progress: Any) -> 
     params = message.get("params") or {}
     try:
         if message["method"] == "tools/list":
-            return wire.result_frame(request_id, {"tools": (await live.view.tables()).tools})
+            return wire.result_frame(request_id, {"tools": (await live.view.tables_for(live.caller)).tools})
         arguments = params.get("arguments")
         if not isinstance(params.get("name"), str) or (arguments is not None and not isinstance(arguments, dict)):
             return wire.error_frame(request_id, INVALID_PARAMS, "Invalid request parameters")
