@@ -1,5 +1,5 @@
-"""The SDK-private entry the transport layer uses (``backend/mcp/transport/sdk.py``) is still there, with
-the signature the adapter calls, in the exact SDK version ``pyproject.toml`` pins (and the lock installs)."""
+"""The SDK internals the gateway uses (``backend/mcp/sdk.py``) are still there, with the shapes the
+adapter relies on, in the exact SDK version ``pyproject.toml`` pins (and the lock installs)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import tomllib
 from importlib.metadata import version
 from pathlib import Path
 
-from backend.mcp.transport import sdk
+from mcp.server.connection import Connection
+from mcp.server.session import ServerSession
+
+from backend.mcp import sdk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,3 +28,15 @@ def test_the_modern_entry_takes_what_the_adapter_passes() -> None:
     parameters = list(inspect.signature(sdk.handle_modern_request).parameters)
     assert parameters == ["app", "security_settings", "json_response", "lifespan_state", "scope", "receive", "send"]
     assert inspect.iscoroutinefunction(sdk.handle_modern_request)
+
+
+def test_a_server_session_keeps_its_connection_where_the_adapter_reads_it() -> None:
+    init = inspect.signature(ServerSession.__init__).parameters
+    assert "connection" in init, list(init)
+    source = inspect.getsource(ServerSession.__init__)
+    assert "self._connection = connection" in source
+    # What the proxy keeps on it: per-session state and clean-up callbacks.
+    connection_init = inspect.getsource(Connection.__init__)
+    assert "self.state" in connection_init
+    assert "self.exit_stack" in connection_init
+    assert inspect.iscoroutinefunction(Connection.send_raw_request)

@@ -24,6 +24,7 @@ import backend
 from backend.mcp.proxy.ports import Caller
 from backend.mcp.proxy.tables import Tables
 from backend.mcp.proxy.view import ClientInfo, Downstream, ProxyView, reraise_unexpected
+from backend.mcp.sdk import connection_of
 from backend.mcp.types import ClientProfile
 
 CALLER_SCOPE_KEY = "mcp_orch.caller"
@@ -62,9 +63,8 @@ def _raw(ctx: ServerRequestContext[Any, Any]) -> dict[str, Any]:
 
 
 def _connection(ctx: ServerRequestContext[Any, Any]) -> Any:
-    # The SDK (2.3) keeps the per-connection object private on the session; it is the documented
-    # place for per-connection state and clean-up (``Connection.exit_stack``).
-    return getattr(ctx.session, "_connection", None)
+    # Per-connection state and clean-up (``Connection.state``, ``exit_stack``): see backend/mcp/sdk.py.
+    return connection_of(ctx.session)
 
 
 def downstream_of(ctx: ServerRequestContext[Any, Any]) -> Downstream | None:

@@ -24,9 +24,9 @@ from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from starlette.types import Receive, Scope, Send
 
 from backend.mcp.proxy.server import CALLER_SCOPE_KEY, initialization_options
+from backend.mcp.sdk import serve_modern_request
 from backend.mcp.transport import wire
 from backend.mcp.transport.notices import Notices
-from backend.mcp.transport.sdk import serve_modern_request
 from backend.mcp.transport.sessions import LiveSession, SessionTable
 from backend.mcp.transport.tokens import Handshake
 
