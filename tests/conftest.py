@@ -162,6 +162,14 @@ def pytest_report_header(config: Any) -> str:
 
 # Folders whose tests touch the database or the queue only through the ``database`` fixture.
 _PURE_FOLDERS = ("tests/unit/", "tests/mcp/")
+# Long walks of REST and protocol rules (every route, every OAuth flow, the fuzzer): the same on
+# any PostgreSQL, with no queue or change bus in play, so they run once, in the embedded pass.
+_RULE_WALKS = (
+    "tests/integration/test_role_matrix.py",
+    "tests/integration/tokens/test_token_matrix.py",
+    "tests/integration/oauth/",
+    "tests/integration/system/test_fuzz.py",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -176,3 +184,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         path = str(item.fspath).replace(os.sep, "/")
         if any(f"/{folder}" in path for folder in _PURE_FOLDERS) and "database" not in item.fixturenames:
             item.add_marker(pytest.mark.skip(reason="no database or queue involved: runs in the embedded pass"))
+        elif any(f"/{walk}" in path for walk in _RULE_WALKS):
+            item.add_marker(
+                pytest.mark.skip(reason="a rule walk, the same on any PostgreSQL: runs in the embedded pass")
+            )
