@@ -171,6 +171,8 @@ class GatewaySettings:
     idle_stop_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_IDLE_STOP_SECONDS", 600))
     start_timeout_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_START_TIMEOUT_SECONDS", 30))
     max_upstreams: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_UPSTREAMS", 100))
+    # Longest tool/prompt name on the unified endpoint (``<server>__<name>``, shortened with a hash).
+    unified_name_max: int = field(default_factory=lambda: _env_int("MCP_ORCH_UNIFIED_NAME_MAX", 64))
     max_upstreams_per_project: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_UPSTREAMS_PER_PROJECT", 25))
     # Test runs (``POST …/servers/test``) at once; each also holds an upstream slot while it runs.
     max_test_runs_per_user: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_TEST_RUNS_PER_USER", 2))
@@ -198,6 +200,10 @@ class GatewaySettings:
     server_log_rate: float = field(default_factory=lambda: _env_float("MCP_ORCH_SERVER_LOG_RATE", 50.0))
     server_log_burst: int = field(default_factory=lambda: _env_int("MCP_ORCH_SERVER_LOG_BURST", 200))
     sandbox: SandboxSettings = field(default_factory=SandboxSettings)
+
+    def __post_init__(self) -> None:
+        if not 24 <= self.unified_name_max <= 128:
+            raise ValueError(f"MCP_ORCH_UNIFIED_NAME_MAX must be between 24 and 128, got {self.unified_name_max}")
 
 
 @dataclass(frozen=True)

@@ -37,3 +37,14 @@ def test_a_name_depends_only_on_its_server_and_tool() -> None:
     _ = [unified_name("gamma", f"tool{i}") for i in range(100)]  # other servers come and go
     after = [unified_name(s, t) for s, t in [("alpha", "x" * 70), ("beta", "y.z")]]
     assert before == after
+
+
+def test_a_smaller_budget_fits_clients_that_count_their_own_server_name() -> None:
+    # Cursor counts "<its server name> + <tool name>" against 60: a 40-character budget leaves 20.
+    short = unified_name("github", "create_pull_request_review_comment", 40)
+    assert len(short) == 40
+    assert re.fullmatch(r"^[a-zA-Z0-9_-]{1,40}$", short)
+    assert short.startswith("github__create_pull")
+    assert unified_name("github", "create_issue", 40) == "github__create_issue", "names that fit are kept"
+    assert unified_name("github", "create_pull_request_review_comment", 40) == short, "stable"
+    assert short != unified_name("github", "create_pull_request_review_comment"), "the budget is part of the name"

@@ -24,6 +24,7 @@ from backend.domain.endpoints.journal import DbSessionJournal
 from backend.lib.context import AppContext
 from backend.lib.keys import encryption_key
 from backend.lib.runtime import Runtime, runtime_of
+from backend.mcp.proxy.model import ProxySettings
 from backend.mcp.proxy.registry import ViewRegistry
 from backend.mcp.transport import wire
 from backend.mcp.transport.app import EndpointSettings, McpEndpoints
@@ -47,7 +48,12 @@ def build_endpoints(
     app = ctx.settings.app
     authenticator = EndpointAuthenticator(ctx)
     journal = DbSessionJournal(ctx.alchemy, usage=authenticator.take_usage)
-    registry = ViewRegistry(upstreams, DbDirectory(ctx.alchemy), recorder=recorder)
+    registry = ViewRegistry(
+        upstreams,
+        DbDirectory(ctx.alchemy),
+        recorder=recorder,
+        settings=ProxySettings(name_budget=ctx.settings.gateway.unified_name_max),
+    )
     policy = OriginPolicy.build(app.public_url, app.host, app.port)
     gateway = ctx.settings.gateway
     settings = EndpointSettings(

@@ -18,7 +18,7 @@ from typing import Any
 
 from backend.db import models as m
 from backend.domain.servers import schemas as s
-from backend.mcp.proxy.naming import unified_name
+from backend.mcp.proxy.naming import MAX_LENGTH, unified_name
 
 BYTES_PER_TOKEN = 4
 
@@ -44,7 +44,9 @@ def definition_of(item: m.CatalogueItem) -> dict[str, Any]:
     return dict(item.definition) if item.definition else {"name": item.name, "inputSchema": item.input_schema}
 
 
-def context_budget(servers: Iterable[m.Server], tools: Iterable[tuple[m.CatalogueItem, m.Server]]) -> s.ContextBudget:
+def context_budget(
+    servers: Iterable[m.Server], tools: Iterable[tuple[m.CatalogueItem, m.Server]], name_budget: int = MAX_LENGTH
+) -> s.ContextBudget:
     """The budget of every server endpoint and of the unified endpoint.
 
     Args:
@@ -59,7 +61,7 @@ def context_budget(servers: Iterable[m.Server], tools: Iterable[tuple[m.Catalogu
         definition = definition_of(item)
         per_server.setdefault(row.name, []).append(definition)
         if row.enabled:
-            exposed = unified_name(row.name, item.name)
+            exposed = unified_name(row.name, item.name, name_budget)
             unified.setdefault(exposed, {**definition, "name": exposed})
     return s.ContextBudget(
         unified=budget_of(list(unified.values())),

@@ -217,7 +217,8 @@ class ToolController(Controller):
         if server or search:
             server_id = (await servers_service.resolve(project_id, server)).id if server else None
             rows = await catalogue_service.tools(project_id, server_id=server_id, search=search)
-        return s.ToolList(items=tool_views(gateway, rows), context_budget=context_budget(servers, everything))
+        names = request.app.state.ctx.settings.gateway.unified_name_max
+        return s.ToolList(items=tool_views(gateway, rows), context_budget=context_budget(servers, everything, names))
 
     @get("/servers" + SERVER + "/catalogue", operation_id="getServerCatalogue", summary="A server's catalogue",
          guards=[project_reader])  # fmt: skip

@@ -38,6 +38,8 @@ class ProxySettings:
 
     catalogue_timeout: float = 35.0
     recheck_seconds: float = 5.0
+    # Longest unified tool/prompt name (see backend/mcp/proxy/naming.py).
+    name_budget: int = 64
 
 
 # MCP (syslog) log levels, least severe first.

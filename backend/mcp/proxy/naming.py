@@ -1,11 +1,12 @@
-"""Unified names: ``<server>__<name>``, always ``^[a-zA-Z0-9_-]{1,64}$``.
+"""Unified names: ``<server>__<name>``, always ``^[a-zA-Z0-9_-]{1,N}$`` (``N``: the budget, 64 by default).
 
-Many LLM APIs accept only that pattern for tool names. A name that does not fit (too long, or with
-characters outside the set) is made to fit deterministically: invalid characters become ``_`` and
-the name is cut to leave room for ``_`` + 8 hex digits of the SHA-256 of the *original*
-``<server>__<name>``. The result depends on that pair alone, so it is stable when other servers are
-added or removed, and two different originals never share a shortened name (short of a hash
-collision).
+Many LLM APIs accept only that pattern for tool names (64 characters; Cursor counts its own server
+name and the tool name against 60, so a shorter budget, ``MCP_ORCH_UNIFIED_NAME_MAX``, fits it). A
+name that does not fit (too long, or with characters outside the set) is made to fit
+deterministically: invalid characters become ``_`` and the name is cut to leave room for ``_`` + 8
+hex digits of the SHA-256 of the *original* ``<server>__<name>``. The result depends on that pair
+(and the budget) alone, so it is stable when other servers are added or removed, and two different
+originals never share a shortened name (short of a hash collision).
 """
 
 from __future__ import annotations
@@ -15,19 +16,20 @@ import re
 
 SEPARATOR = "__"
 MAX_LENGTH = 64
-VALID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+MIN_BUDGET, MAX_BUDGET = 24, 128
+_VALID_CHARS = re.compile(r"^[a-zA-Z0-9_-]+$")
 _INVALID_CHARS = re.compile(r"[^a-zA-Z0-9_-]")
 _HASH_LENGTH = 8
 
 
-def unified_name(server: str, name: str) -> str:
-    """The unified-endpoint name of ``name`` offered by ``server``."""
+def unified_name(server: str, name: str, budget: int = MAX_LENGTH) -> str:
+    """The unified-endpoint name of ``name`` offered by ``server``, at most ``budget`` characters."""
     raw = f"{server}{SEPARATOR}{name}"
-    if VALID.fullmatch(raw):
+    if len(raw) <= budget and _VALID_CHARS.fullmatch(raw):
         return raw
     digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:_HASH_LENGTH]
     safe = _INVALID_CHARS.sub("_", raw)
-    return f"{safe[: MAX_LENGTH - _HASH_LENGTH - 1]}_{digest}"
+    return f"{safe[: budget - _HASH_LENGTH - 1]}_{digest}"
 
 
 def server_prefix(server: str) -> str:

@@ -32,9 +32,10 @@ class _Built:
 class SessionTables:
     """Per-session tables of one view (keyed by the session key of its ``per_session`` upstreams)."""
 
-    def __init__(self, upstreams: Upstreams, timeout: float) -> None:
+    def __init__(self, upstreams: Upstreams, timeout: float, name_budget: int) -> None:
         self.upstreams = upstreams
         self.timeout = timeout
+        self.name_budget = name_budget
         self._built: dict[str, _Built] = {}
 
     async def of(self, key: str | None, base: Tables, *, unified: bool) -> Tables:
@@ -48,7 +49,7 @@ class SessionTables:
             return built.tables
         mine = {member.server_id: catalogue for member, catalogue in zip(own, catalogues, strict=True)}
         sources = [(member, mine.get(member.server_id) or catalogue) for member, catalogue in base.sources]
-        tables = build_tables(sources, list(base.down), unified=unified)
+        tables = build_tables(sources, list(base.down), unified=unified, name_budget=self.name_budget)
         self._built[key] = _Built(base, catalogues, tables)
         return tables
 

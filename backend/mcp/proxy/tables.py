@@ -14,7 +14,7 @@ from typing import Any
 from mcp.shared.uri_template import InvalidUriTemplate, UriTemplate
 
 from backend.mcp.proxy import errors
-from backend.mcp.proxy.naming import unified_name
+from backend.mcp.proxy.naming import MAX_LENGTH, unified_name
 from backend.mcp.proxy.ports import ServerEntry
 from backend.mcp.types import Catalogue
 
@@ -160,8 +160,9 @@ def _fingerprint(items: tuple[dict[str, Any], ...]) -> str:
 class _Builder:
     """Accumulates one view's tables, server by server (in name order: first one wins a clash)."""
 
-    def __init__(self, *, unified: bool) -> None:
+    def __init__(self, *, unified: bool, name_budget: int) -> None:
         self.unified = unified
+        self.name_budget = name_budget
         self.tools: list[dict[str, Any]] = []
         self.tool_routes: dict[str, Route] = {}
         self.disabled: dict[str, Route] = {}
@@ -174,7 +175,7 @@ class _Builder:
         self.template_routes: list[tuple[UriTemplate, ServerEntry]] = []
 
     def _exposed(self, server: ServerEntry, original: str) -> str:
-        return unified_name(server.name, original) if self.unified else original
+        return unified_name(server.name, original, self.name_budget) if self.unified else original
 
     def add_tools(self, server: ServerEntry, tools: tuple[dict[str, Any], ...]) -> None:
         for tool in tools:
@@ -210,10 +211,16 @@ class _Builder:
                 continue
 
 
-def build_tables(catalogues: list[tuple[ServerEntry, Catalogue]], down: list[ServerEntry], *, unified: bool) -> Tables:
-    """Merge the catalogues of the servers that answered, in server-name order."""
+def build_tables(
+    catalogues: list[tuple[ServerEntry, Catalogue]],
+    down: list[ServerEntry],
+    *,
+    unified: bool,
+    name_budget: int = MAX_LENGTH,
+) -> Tables:
+    """Merge the catalogues of the servers that answered, in server-name order (unified names fit ``name_budget``)."""
     ordered = sorted(catalogues, key=lambda pair: pair[0].name)
-    builder = _Builder(unified=unified)
+    builder = _Builder(unified=unified, name_budget=name_budget)
     caps: Capabilities | None = None
     for server, catalogue in ordered:
         own = Capabilities.of(catalogue.capabilities)

@@ -85,7 +85,7 @@ class ProxyView(ViewOperations):
         self._again = False
         self._unsubscribe: dict[UUID, Callable[[], None]] = {}
         self._starts: dict[UUID, datetime | None] = {}
-        self._session_tables = SessionTables(upstreams, self.settings.catalogue_timeout)
+        self._session_tables = SessionTables(upstreams, self.settings.catalogue_timeout, self.settings.name_budget)
         self.last_used = time.monotonic()
 
     # ---- snapshot -------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ class ProxyView(ViewOperations):
         for member, _ in up:
             self._starts.setdefault(member.server_id, self.upstreams.status(member.server_id).started_at)
         self._follow(members)
-        return build_tables(up, down, unified=self.key.unified)
+        return build_tables(up, down, unified=self.key.unified, name_budget=self.settings.name_budget)
 
     async def _catalogue(self, member: ServerEntry) -> Catalogue | None:
         if self.upstreams.status(member.server_id).state == "error":
