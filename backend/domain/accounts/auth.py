@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
+from backend.domain.accounts.credentials import live_sign_in
 from backend.domain.tokens.grants import PAT_PREFIX, TokenGrant, refusal
 from backend.lib.context import AppContext
 from backend.lib.crypto import decode_access_token, hash_api_key
@@ -100,8 +101,7 @@ async def _resolve(ctx: AppContext, session: AsyncSession, token: str, address: 
                 m.User.id == user_id,
                 m.User.is_active.is_(True),
                 m.SignInSession.id == sid,
-                m.SignInSession.revoked_at.is_(None),
-                m.SignInSession.expires_at > now,
+                live_sign_in(now),
             )
         )
     ).one_or_none()

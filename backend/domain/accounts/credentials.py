@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, and_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
@@ -20,6 +20,11 @@ from backend.domain.changes.events import CredentialsRevoked
 from backend.domain.changes.outbox import publish
 from backend.domain.oauth.resource import end_oauth_grants
 from backend.lib.crypto import create_access_token
+
+
+def live_sign_in(now: datetime | None = None) -> ColumnElement[bool]:
+    """For a query over ``m.SignInSession``: neither ended nor expired."""
+    return and_(m.SignInSession.revoked_at.is_(None), m.SignInSession.expires_at > (now or datetime.now(tz=UTC)))
 
 
 async def open_sign_in(

@@ -10,7 +10,7 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import func, select
 
 from backend.db import models as m
-from backend.domain.accounts.credentials import end_credentials
+from backend.domain.accounts.credentials import end_credentials, live_sign_in
 from backend.domain.accounts.passwords import check_password
 from backend.lib.crypto import hash_password, verify_password
 from backend.lib.exceptions import ConflictError, ForbiddenError, NotFoundError
@@ -87,8 +87,7 @@ class UserService(SQLAlchemyAsyncRepositoryService[m.User]):
             select(m.SignInSession)
             .where(
                 m.SignInSession.user_id == user_id,
-                m.SignInSession.revoked_at.is_(None),
-                m.SignInSession.expires_at > datetime.now(tz=UTC),
+                live_sign_in(),
             )
             .order_by(m.SignInSession.created_at.desc())
         )

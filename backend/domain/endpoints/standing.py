@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
+from backend.domain.accounts.credentials import live_sign_in
 from backend.domain.keys.standing import creator_standing, may_use_keys
 from backend.domain.oauth.resource import live_oauth_grants
 from backend.mcp.transport.ports import Access
@@ -26,11 +27,7 @@ async def live_grants(session: AsyncSession, ids: set[UUID]) -> set[UUID]:
     if not ids:
         return set()
     now = datetime.now(tz=UTC)
-    rows = await session.execute(
-        select(m.SignInSession.id).where(
-            m.SignInSession.id.in_(ids), m.SignInSession.revoked_at.is_(None), m.SignInSession.expires_at > now
-        )
-    )
+    rows = await session.execute(select(m.SignInSession.id).where(m.SignInSession.id.in_(ids), live_sign_in(now)))
     live = set(rows.scalars())
     return live | await live_oauth_grants(session, ids - live)
 
