@@ -2,7 +2,8 @@
 
 Domains hand in :class:`UpstreamSpec` objects (``configure``) and send raw MCP requests
 (``request``/``call_tool``). The gateway starts upstreams lazily — one :class:`Supervisor` per
-server, or per server and downstream session with ``per_session`` isolation — and reports through
+server, per server and downstream session with ``per_session`` isolation, or per server and
+credential with ``per_user`` isolation — and reports through
 :class:`GatewayEvents`. No SQL and no web framework here.
 """
 
@@ -22,6 +23,7 @@ from backend.mcp.netpolicy import NetworkPolicy
 from backend.mcp.registry import NotificationCallback, SessionHandler, UpstreamRegistry
 from backend.mcp.scrub import InstanceSecrets, Scrubber
 from backend.mcp.types import (
+    PER_USER_PREFIX,
     Catalogue,
     ClientProfile,
     GatewayError,
@@ -31,6 +33,7 @@ from backend.mcp.types import (
     ToolDisabledError,
     UpstreamSpec,
     UpstreamStatus,
+    per_user_key,
 )
 from backend.mcp.upstream import ProgressCallback, UpstreamHooks, clean_params, connect
 
@@ -199,7 +202,8 @@ class Gateway:
 
     async def session_catalogue(self, server_id: UUID, session_key: str) -> Catalogue:
         """What a session's own upstream of a ``per_session`` server offers it (its client's capabilities
-        may unlock more, or fewer, tools than the server-wide catalogue lists); starts it if needed."""
+        may unlock more, or fewer, tools than the server-wide catalogue lists), or a credential's own
+        upstream of a ``per_user`` server (its resources may be its user's); starts it if needed."""
         sup = self._reg.supervisor(await self._enabled_spec(server_id), session_key)
         await sup.acquire()
         return sup.catalogue or Catalogue()
@@ -331,6 +335,21 @@ class Gateway:
         reg.forget(sups)
         await reg.close_all(sups)
 
+    def per_user_credentials(self) -> set[tuple[UUID, str]]:
+        """``(project_id, credential)`` of every ``per_user`` upstream known here, running or not."""
+        return {
+            (sup.spec.project_id, key.removeprefix(PER_USER_PREFIX))
+            for (_, key), sup in self._reg.sups.items()
+            if key is not None and key.startswith(PER_USER_PREFIX)
+        }
+
+    async def release_credential(self, project_id: UUID, credential: str) -> None:
+        """The credential ended (key revoked, member removed): stop its ``per_user`` upstreams in the project."""
+        reg, key = self._reg, per_user_key(credential)
+        sups = [sup for (_, k), sup in reg.sups.items() if k == key and sup.spec.project_id == project_id]
+        reg.forget(sups)
+        await reg.close_all(sups)
+
     def set_session_handler(
         self, session_key: str, handler: SessionHandler | None, client: ClientProfile | None = None
     ) -> None:
@@ -350,8 +369,8 @@ class Gateway:
         """Receive upstream notifications of a server; returns the unsubscribe function.
 
         A shared server's upstream notifies every subscriber of the server. With ``per_session``
-        isolation, a session's upstream notifies the subscribers registered with that
-        ``session_key`` (and, for ``list_changed``, the server-wide ones too); the default upstream
+        (``per_user``) isolation, a session's (credential's) upstream notifies the subscribers registered
+        with its ``session_key`` (and, for ``list_changed``, the server-wide ones too); the default upstream
         (``session_key=None`` requests) notifies the server-wide ones. A ``list_changed`` reaches
         subscribers after the cached catalogue was refreshed.
         """
@@ -362,6 +381,8 @@ class Gateway:
             callbacks = self._reg.subscribers.get(key)
             if callbacks and callback in callbacks:
                 callbacks.remove(callback)
+            if not callbacks and key[1] is not None:
+                self._reg.subscribers.pop(key, None)  # a credential's key outlives its sessions
 
         return unsubscribe
 

@@ -38,7 +38,8 @@ class UpstreamLifecycle:
         self.last_error: str | None = None
         self.started_at: datetime | None = None
         self.catalogue: Catalogue | None = None
-        prefix = f"[session {ctx.session_label(session_key)}] " if session_key else ""
+        whose = "user" if spec.isolation == "per_user" else "session"
+        prefix = f"[{whose} {ctx.session_label(session_key)}] " if session_key else ""
         self.journal = UpstreamLog(
             lambda *event: ctx.log(self, *event), prefix, ctx.settings.stderr_tail_lines, scrub=self._scrub
         )
@@ -126,6 +127,8 @@ class UpstreamLifecycle:
                     started = upstream
                     self._ready(upstream, catalogue, began)
                     outcome = await self._serve(upstream)
+                    # Going away (idle, stop, restart): no new call may borrow it while it is torn down.
+                    self._upstream = None
             except Exception as exc:
                 error = describe_exception(exc)
                 self._fatal = is_sandbox_error(exc)
@@ -194,6 +197,7 @@ class UpstreamLifecycle:
             on_noise=self.journal.noise,
             on_notification=self._notification,
             on_closed=self._poke,
+            # Only a session's own upstream can ask its client: shared and per_user ones serve several.
             route_request=self.ctx.router(self.session_key) if self.spec.isolation == "per_session" else None,
             client=self.ctx.client(self.session_key) if self.spec.isolation == "per_session" else None,
             stop_grace=settings.stop_grace_seconds,

@@ -70,8 +70,13 @@ class UpstreamRegistry:
         return spec
 
     def supervisor(self, spec: UpstreamSpec, session_key: str | None) -> Supervisor:
-        """The supervisor for this server (and session, with ``per_session`` isolation), created on demand."""
-        key = (spec.server_id, session_key if spec.isolation == "per_session" else None)
+        """The supervisor for this server, created on demand.
+
+        ``session_key`` names the upstream a caller gets unless the server is ``shared``: a session's
+        (``per_session``) or a credential's (``per_user``, see :func:`~backend.mcp.types.per_user_key`);
+        None is the server-wide upstream, which lists the catalogue.
+        """
+        key = (spec.server_id, session_key if spec.isolation != "shared" else None)
         sup = self.sups.get(key)
         if sup is None:
             sup = self.sups[key] = Supervisor(spec, key[1], self)
@@ -167,8 +172,9 @@ class UpstreamRegistry:
     def _audience(self, supervisor: UpstreamLifecycle, method: str) -> list[NotificationCallback]:
         """Who hears a notification of this upstream.
 
-        A shared upstream: every subscriber of the server. A session's upstream: that session's
-        subscribers, plus the server-wide ones for ``list_changed`` (the catalogue is server-wide).
+        A shared upstream: every subscriber of the server. A session's or a credential's upstream:
+        the subscribers registered with its key (that session, or that credential's sessions), plus
+        the server-wide ones for ``list_changed`` and restarts (so views recompute their lists).
         """
         server_id, session_key = supervisor.spec.server_id, supervisor.session_key
         if session_key is None and supervisor.spec.isolation == "shared":

@@ -15,7 +15,9 @@ from typing import Any, Literal, Protocol
 from uuid import UUID
 
 Transport = Literal["stdio", "sse", "streamable-http"]
-Isolation = Literal["shared", "per_session"]
+# shared: one upstream per server (per replica); per_session: one per downstream MCP session;
+# per_user: one per credential (an API key, or a user however signed in), shared by its sessions.
+Isolation = Literal["shared", "per_session", "per_user"]
 UpstreamState = Literal["stopped", "starting", "running", "backoff", "error"]
 LogLevel = Literal["debug", "info", "warning", "error"]
 CallStatus = Literal["success", "error", "timeout", "cancelled"]
@@ -25,6 +27,14 @@ ERROR_UPSTREAM_UNAVAILABLE = -32003
 ERROR_TIMEOUT = -32001
 ERROR_TOOL_DISABLED = -32004
 ERROR_CAPACITY = -32005
+
+# The upstream key of a ``per_user`` server is this prefix and the caller's credential.
+PER_USER_PREFIX = "per_user:"
+
+
+def per_user_key(credential: str) -> str:
+    """The upstream key under which a credential (``key:<id>`` or ``user:<id>``) finds its ``per_user`` upstreams."""
+    return PER_USER_PREFIX + credential
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,7 @@ class CallRecord:
     transport: str | None = None  # "rest", "sse", "streamable-http"
     client_name: str | None = None
     client_version: str | None = None
+    tool_alias: str | None = None  # the alias the tool was called by (``tool`` is the upstream's name)
 
 
 # Internal notification to gateway subscribers (never sent to clients): an upstream that ran before is

@@ -18,7 +18,7 @@ from backend.mcp.proxy.model import ClientInfo, Downstream, ViewKey
 from backend.mcp.proxy.ports import Caller, ProgressCallback, ServerEntry, Upstreams
 from backend.mcp.proxy.recording import Outcome, record_call, result_status
 from backend.mcp.proxy.tables import Tables
-from backend.mcp.types import CallRecorder, CallStatus, GatewayError, UpstreamTimeoutError
+from backend.mcp.types import CallRecorder, CallStatus, GatewayError, UpstreamTimeoutError, per_user_key
 
 logger = logging.getLogger("mcp_orch.proxy")
 
@@ -39,7 +39,13 @@ class ViewOperations:
         raise NotImplementedError
 
     def session_key(self, caller: Caller, server: ServerEntry) -> str | None:
-        """``per_session`` servers get one upstream per downstream session (per credential when stateless)."""
+        """Which upstream of ``server`` serves this caller (None: the server's one upstream, ``shared``).
+
+        ``per_session`` servers get one upstream per downstream session (per credential and endpoint
+        when stateless); ``per_user`` servers one per credential, whatever its session or endpoint.
+        """
+        if server.isolation == "per_user":
+            return per_user_key(caller.credential)
         if server.isolation != "per_session":
             return None
         return caller.session_id or f"stateless:{caller.credential}:{self.key.label}"
@@ -100,7 +106,8 @@ class ViewOperations:
 
     async def set_log_level(self, caller: Caller, session: Downstream | None, level: str) -> None:
         """``logging/setLevel``: the session hears messages at ``level`` and above (filtered here for
-        shared upstreams), and its own ``per_session`` upstreams are told the level themselves."""
+        shared and ``per_user`` upstreams, whose other listeners may want another level), and its own
+        ``per_session`` upstreams are told the level themselves."""
         if session is not None:
             session.log_level = level
         for server in (await self.tables()).up:

@@ -27,6 +27,7 @@ class ServerEntry:
     name: str
     isolation: Isolation = "shared"
     disabled_tools: frozenset[str] = frozenset()
+    tool_aliases: tuple[tuple[str, str], ...] = ()  # (upstream name, alias), sorted: offered as the alias
 
 
 class Directory(Protocol):
@@ -68,7 +69,8 @@ class Upstreams(Protocol):
         """The cached catalogue (starts the upstream lazily)."""
 
     async def session_catalogue(self, server_id: UUID, session_key: str) -> Catalogue:
-        """The catalogue of a session's own upstream of a ``per_session`` server (started lazily)."""
+        """The catalogue of the upstream kept under ``session_key`` (a session's own ``per_session``
+        upstream, or a credential's ``per_user`` one), started lazily."""
 
     def status(self, server_id: UUID) -> UpstreamStatus:
         """Current state of the upstream."""
@@ -79,7 +81,7 @@ class Upstreams(Protocol):
     def subscribe(
         self, server_id: UUID, callback: NotificationCallback, *, session_key: str | None = None
     ) -> Callable[[], None]:
-        """Upstream notifications for ``server_id`` (of one session's upstream with ``session_key``)."""
+        """Upstream notifications for ``server_id`` (of the upstream kept under ``session_key``, if given)."""
 
     async def release_session(self, session_key: str) -> None:
         """Stop the upstreams opened for one downstream session (``per_session`` isolation)."""
@@ -117,5 +119,18 @@ class Caller:
 
     @property
     def credential(self) -> str:
-        """A stable name of the credential (key or user) for session binding."""
+        """A stable name of the credential for session binding and ``per_user`` upstreams: the API key
+        when one is used (a key is its own principal), else the user (member token, OAuth token, UI)."""
         return f"key:{self.api_key_id}" if self.api_key_id else f"user:{self.user_id}"
+
+
+def parse_credential(credential: str) -> tuple[UUID | None, UUID | None]:
+    """``(api_key_id, user_id)`` of a :attr:`Caller.credential` (both None when it names neither)."""
+    kind, _, raw = credential.partition(":")
+    try:
+        ident = UUID(raw)
+    except ValueError:
+        return None, None
+    if kind == "key":
+        return ident, None
+    return (None, ident) if kind == "user" else (None, None)

@@ -1,16 +1,18 @@
-"""What one session sees of a view with ``per_session`` servers: its own upstreams' catalogues.
+"""What one caller sees of a view with ``per_session`` or ``per_user`` servers: its own upstreams' catalogues.
 
 A ``per_session`` upstream is initialised with its client's capabilities, so it may list more or
 fewer tools than the server-wide catalogue (server-everything adds tools for clients with sampling,
-elicitation or roots), and its resources can be the session's own. A session's lists and routes are
-therefore the view's tables rebuilt with that session's catalogues in place of the server-wide ones;
-nothing of one session's catalogue reaches another session. Rebuilt only when the view's tables or
-one of the session's catalogues changed.
+elicitation or roots), and its resources can be the session's own; a ``per_user`` upstream's lists
+can be its credential's own in the same way. A caller's lists and routes are therefore the view's
+tables rebuilt with its own upstreams' catalogues in place of the server-wide ones; nothing of one
+session's (credential's) catalogue reaches another. Rebuilt only when the view's tables or one of
+the caller's catalogues changed.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import anyio
@@ -21,6 +23,9 @@ from backend.mcp.types import Catalogue, GatewayError
 
 logger = logging.getLogger("mcp_orch.proxy")
 
+# Tables kept per view; the oldest go first (a credential's come back rebuilt on its next request).
+MAX_BUILT = 1024
+
 
 @dataclass(frozen=True)
 class _Built:
@@ -30,40 +35,48 @@ class _Built:
 
 
 class SessionTables:
-    """Per-session tables of one view (keyed by the session key of its ``per_session`` upstreams)."""
+    """Per-caller tables of one view, keyed by the upstream keys of the caller's own upstreams."""
 
     def __init__(self, upstreams: Upstreams, timeout: float, name_budget: int) -> None:
         self.upstreams = upstreams
         self.timeout = timeout
         self.name_budget = name_budget
-        self._built: dict[str, _Built] = {}
+        self._built: dict[tuple[str, ...], _Built] = {}
 
-    async def of(self, key: str | None, base: Tables, *, unified: bool) -> Tables:
-        """The tables session ``key`` sees (``base`` when it has no per_session server)."""
-        own = [member for member, _ in base.sources if member.isolation == "per_session"]
-        if key is None or not own:
+    async def of(self, key_of: Callable[[ServerEntry], str | None], base: Tables, *, unified: bool) -> Tables:
+        """The tables a caller sees: ``key_of`` names the caller's upstream of a server (None: the shared one).
+
+        ``base`` when the caller has no upstream of its own.
+        """
+        own = [(member, key) for member, _ in base.sources if (key := key_of(member)) is not None]
+        if not own:
             return base
-        catalogues = tuple([await self._catalogue(member, key) for member in own])
-        built = self._built.get(key)
+        catalogues = tuple([await self._catalogue(member, key) for member, key in own])
+        keys = tuple(key for _, key in own)
+        built = self._built.get(keys)
         if built is not None and built.base is base and _same(built.catalogues, catalogues):
             return built.tables
-        mine = {member.server_id: catalogue for member, catalogue in zip(own, catalogues, strict=True)}
+        mine = {member.server_id: catalogue for (member, _), catalogue in zip(own, catalogues, strict=True)}
         sources = [(member, mine.get(member.server_id) or catalogue) for member, catalogue in base.sources]
         tables = build_tables(sources, list(base.down), unified=unified, name_budget=self.name_budget)
-        self._built[key] = _Built(base, catalogues, tables)
+        self._built.pop(keys, None)
+        self._built[keys] = _Built(base, catalogues, tables)
+        while len(self._built) > MAX_BUILT:
+            del self._built[next(iter(self._built))]
         return tables
 
     def forget(self, key: str) -> None:
-        """The session ended."""
-        self._built.pop(key, None)
+        """The session (its upstream key) ended."""
+        for keys in [keys for keys in self._built if key in keys]:
+            del self._built[keys]
 
     async def _catalogue(self, member: ServerEntry, key: str) -> Catalogue | None:
-        """The session's own catalogue of ``member``; None (the server-wide one stands) if it cannot start."""
+        """The caller's own catalogue of ``member``; None (the server-wide one stands) if it cannot start."""
         with anyio.move_on_after(self.timeout):
             try:
                 return await self.upstreams.session_catalogue(member.server_id, key)
             except GatewayError as exc:
-                logger.info("session catalogue unavailable", extra={"server": member.name, "reason": exc.message})
+                logger.info("own catalogue unavailable", extra={"server": member.name, "reason": exc.message})
         return None
 
 

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -102,12 +103,11 @@ class ProxyView(ViewOperations):
         return tables
 
     async def tables_for(self, caller: Caller) -> Tables:
-        """What this caller sees: the snapshot with its own ``per_session`` upstreams' catalogues."""
+        """What this caller sees: the snapshot with its own ``per_session``/``per_user`` upstreams' catalogues."""
         tables = await self.tables()
-        own = next((member for member, _ in tables.sources if member.isolation == "per_session"), None)
-        if own is None:
+        if all(member.isolation == "shared" for member, _ in tables.sources):
             return tables
-        return await self._session_tables.of(self.session_key(caller, own), tables, unified=self.key.unified)
+        return await self._session_tables.of(partial(self.session_key, caller), tables, unified=self.key.unified)
 
     def tables_now(self) -> Tables:
         """The snapshot as it is (empty before the first computation)."""
@@ -265,7 +265,7 @@ class ProxyView(ViewOperations):
 
     async def _on_upstream(self, member: ServerEntry, method: str, params: dict[str, Any]) -> None:
         if method == "notifications/message":
-            # A shared upstream's log is everyone's in the project; a per_session server's
+            # A shared upstream's log is everyone's in the project; a per_session/per_user server's
             # server-wide upstream only lists the catalogue (each session hears its own, below).
             if member.isolation == "shared":
                 for session in list(self.sessions):
@@ -305,14 +305,16 @@ class ProxyView(ViewOperations):
     # ---- sessions -------------------------------------------------------------------------------
 
     def attach(self, session: Downstream) -> None:
-        """A handshake-era session initialised on this view (and follows its own upstreams, if any)."""
+        """A handshake-era session initialised on this view (and follows its own upstreams, if any:
+        its ``per_session`` ones, and its credential's ``per_user`` ones, which it shares with that
+        credential's other sessions)."""
         self.sessions.add(session)
         self.last_used = time.monotonic()
-        key = session.caller.session_id
-        if not key:
+        if not session.caller.session_id:
             return
         for member in self._members or ():
-            if member.isolation == "per_session":
+            key = self.session_key(session.caller, member)
+            if key is not None:
 
                 async def own(method: str, params: dict[str, Any], session: Downstream = session) -> None:
                     await self._on_session_upstream(session, method, params)
@@ -320,7 +322,8 @@ class ProxyView(ViewOperations):
                 session.followed.append(self.upstreams.subscribe(member.server_id, own, session_key=key))
 
     async def _on_session_upstream(self, session: Downstream, method: str, params: dict[str, Any]) -> None:
-        """A notification of an upstream dedicated to one session goes to that session only."""
+        """A notification of an upstream dedicated to one session (or credential) goes to that session
+        (that credential's sessions) only."""
         if method in LIST_CHANGED:
             await session.notify(method)
         elif method == "notifications/resources/updated":
