@@ -19,7 +19,15 @@ ServerName = Annotated[
     str, msgspec.Meta(pattern=NAME_PATTERN, max_length=48, description="Lowercase letters, digits, '-' and '_'")
 ]
 Transport = Literal["stdio", "sse", "streamable-http"]
-Isolation = Literal["shared", "per_session"]
+Isolation = Annotated[
+    Literal["shared", "per_session", "per_user"],
+    msgspec.Meta(
+        description=(
+            "shared: one upstream for every client of the project; per_session: one per MCP session; "
+            "per_user: one per credential (an API key, or a user), shared by its sessions"
+        )
+    ),
+]
 Description = Annotated[str, msgspec.Meta(max_length=2000)]
 Command = Annotated[str, msgspec.Meta(max_length=1024)]
 Arg = Annotated[str, msgspec.Meta(max_length=4096)]
@@ -154,7 +162,7 @@ class Server(CamelizedBaseStruct):
     headers: dict[str, SecretFlag]
     timeout_seconds: float
     enabled: bool
-    isolation: str
+    isolation: Annotated[str, msgspec.Meta(description="shared, per_session or per_user (see ServerCreate)")]
     network: str
     memory_mb: Annotated[int | None, msgspec.Meta(description="The server's own limit; null: instance default")]
     max_processes: int | None
@@ -185,6 +193,11 @@ class Tool(CamelizedBaseStruct):
     output_schema: dict[str, Any] | None
     annotations: dict[str, Any] | None
     enabled: bool
+    alias: Annotated[str | None, msgspec.Meta(description="The name clients see instead of name; null: none")]
+    exposed_name: Annotated[str, msgspec.Meta(description="The name on the server's own endpoint: alias, else name")]
+    unified_name: Annotated[
+        str, msgspec.Meta(description="The name on the unified endpoint: <server>__<alias or name>, within its budget")
+    ]
     server_id: UUID
     server_name: str
     server_status: str
@@ -217,9 +230,10 @@ class Catalogue(CamelizedBaseStruct):
 
 
 class ToolUpdate(InputStruct):
-    """Enable or disable one tool."""
+    """Enable or disable one tool, or set its alias (``null`` or ``""`` clears it)."""
 
-    enabled: bool
+    enabled: bool | msgspec.UnsetType = msgspec.UNSET
+    alias: Annotated[str, msgspec.Meta(max_length=256)] | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class ToolCallRequest(InputStruct):
