@@ -14,11 +14,14 @@ class CatalogueItem(UUIDv7AuditBase):
 
     ``name`` is the tool/prompt name, the resource URI or the template's URI template. ``enabled``
     is the user's choice for tools; refreshes never reset it (rows are upserted, not replaced).
+    ``alias`` (tools only) is the name clients see instead of ``name``: unique within the server among
+    its tools' names and aliases (the constraint covers alias against alias; the service checks names).
     """
 
     __tablename__ = "catalogue_item"
     __table_args__ = (
         UniqueConstraint("server_id", "kind", "name", name="uq_catalogue_item_server_kind_name"),
+        UniqueConstraint("server_id", "alias", name="uq_catalogue_item_server_alias"),
         Index("ix_catalogue_item_project_kind", "project_id", "kind"),
     )
 
@@ -34,3 +37,4 @@ class CatalogueItem(UUIDv7AuditBase):
     # The raw MCP object as the upstream sent it (Tool, Prompt, Resource, ResourceTemplate).
     definition: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    alias: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -32,6 +32,8 @@ class ToolCall(UUIDv7AuditBase):
     server_id: Mapped[UUID | None] = mapped_column(default=None)
     server_name: Mapped[str] = mapped_column(String(48), default="")
     tool: Mapped[str] = mapped_column(String(256))
+    # The name the client called it by when the tool had an alias (``tool`` is always the upstream's name).
+    tool_alias: Mapped[str | None] = mapped_column(String(64), default=None)
     user_id: Mapped[UUID | None] = mapped_column(default=None)
     api_key_id: Mapped[UUID | None] = mapped_column(default=None)
     session_id: Mapped[str | None] = mapped_column(String(128), default=None)

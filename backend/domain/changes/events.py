@@ -41,6 +41,14 @@ class ToolToggled(msgspec.Struct, frozen=True, tag=True):
     tool: str
 
 
+class ToolAliased(msgspec.Struct, frozen=True, tag=True):
+    """One tool of a server got, changed or lost its alias: the views offer it under the new name."""
+
+    project_id: UUID
+    server_id: UUID
+    tool: str
+
+
 class ProjectChanged(msgspec.Struct, frozen=True, tag=True):
     """Archived, restored, renamed or its unified endpoint switched: access and views are re-read."""
 
@@ -96,6 +104,7 @@ ChangeEvent = (
     | ServerDeleted
     | ServerRestarted
     | ToolToggled
+    | ToolAliased
     | ProjectChanged
     | ProjectDeleted
     | KeyRevoked

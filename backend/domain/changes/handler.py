@@ -15,6 +15,7 @@ from uuid import UUID
 import anyio
 
 from backend.domain.changes import events as e
+from backend.domain.endpoints.per_user import stop_ended_per_user_upstreams
 from backend.domain.endpoints.standing import ended_credentials
 from backend.domain.servers.specs import load_all_specs, load_spec_by_id
 from backend.mcp.sandbox import remove_server_home
@@ -53,7 +54,7 @@ class ChangeHandler:
 
     async def _one(self, event: e.ChangeEvent) -> tuple[UUID | None, bool]:
         """Apply one event; returns the project whose views to recompute and whether credentials changed."""
-        if isinstance(event, e.ServerChanged | e.ToolToggled):
+        if isinstance(event, e.ServerChanged | e.ToolToggled | e.ToolAliased):
             await self._reload_server(event.server_id)
             return event.project_id, False
         if isinstance(event, e.ServerDeleted):
@@ -110,7 +111,11 @@ class ChangeHandler:
         logger.info("server forgotten", extra={"server_id": str(server_id)})
 
     async def _close_ended_sessions(self) -> None:
-        """Close the open MCP sessions whose key or sign-in ended, or whose member lost access."""
+        """Close the open MCP sessions whose key or sign-in ended, or whose member lost access (and stop
+        the ``per_user`` upstreams of ended credentials)."""
+        if self.runtime.gateway is not None:
+            async with self.ctx.alchemy.get_session() as session:
+                await stop_ended_per_user_upstreams(session, self.runtime.gateway)
         endpoints = self.runtime.mcp_endpoints
         if endpoints is None:
             return

@@ -54,8 +54,10 @@ async def recorded_tool_call(
     caller: Caller,
     limit_seconds: float | None = None,
     on_progress: Callable[[float, float | None, str | None], Awaitable[None]] | None = None,
+    tool_alias: str | None = None,
 ) -> dict[str, Any]:
-    """Call ``tool`` and record the outcome; gateway errors and cancellation are re-raised after recording."""
+    """Call ``tool`` (the upstream's name; ``tool_alias``: its alias, recorded with it) and record the
+    outcome; gateway errors and cancellation are re-raised after recording."""
     started = datetime.now(tz=UTC)
     clock = time.perf_counter()
     result: dict[str, Any] | None = None
@@ -98,6 +100,7 @@ async def recorded_tool_call(
                     server_id=server_id,
                     server_name=server_name,
                     tool=tool,
+                    tool_alias=tool_alias,
                     arguments=arguments,
                     result=result,
                     status=status,

@@ -41,6 +41,7 @@ def call_row(call: CallRecord, cap_bytes: int = DEFAULT_CAP_BYTES, scrubber: Scr
         "server_id": call.server_id,
         "server_name": clip(call.server_name, 48) or "",
         "tool": clip(call.tool, 256) or "",
+        "tool_alias": clip(call.tool_alias, 64),
         "user_id": call.user_id,
         "api_key_id": call.api_key_id,
         "session_id": clip(call.session_id, 128),

@@ -18,6 +18,7 @@ class ToolCallSummary(CamelizedBaseStruct):
     server_id: UUID | None
     server_name: str
     tool: str
+    tool_alias: str | None
     status: str
     error_code: int | None
     error_message: str | None

@@ -63,6 +63,7 @@ def _filtered(project_id: UUID, f: CallFilter) -> Select[tuple[m.ToolCall]]:
         stmt = stmt.where(
             or_(
                 m.ToolCall.tool.ilike(pattern),
+                m.ToolCall.tool_alias.ilike(pattern),
                 m.ToolCall.server_name.ilike(pattern),
                 m.ToolCall.error_message.ilike(pattern),
                 m.ToolCall.client_name.ilike(pattern),

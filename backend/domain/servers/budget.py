@@ -7,18 +7,21 @@ with the tool objects as the servers sent them; the JSON-RPC envelope adds a few
 
 A server's endpoint lists its enabled tools. The unified endpoint lists the enabled tools of the
 enabled servers under their unified names (:func:`backend.mcp.proxy.naming.unified_name`), servers
-in name order, the first server winning a name clash, as the gateway does.
+in name order, the first server winning a name clash, as the gateway does. A tool with an alias is
+listed under it on both (:func:`backend.mcp.proxy.naming.exposed_tool_name`).
 """
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from backend.db import models as m
 from backend.domain.servers import schemas as s
-from backend.mcp.proxy.naming import MAX_LENGTH, unified_name
+from backend.mcp.proxy.naming import MAX_LENGTH, exposed_tool_name, unified_name
 
 BYTES_PER_TOKEN = 4
 
@@ -40,8 +43,9 @@ def budget_of(tools: list[dict[str, Any]]) -> s.BudgetEntry:
 
 
 def definition_of(item: m.CatalogueItem) -> dict[str, Any]:
-    """A cached tool as its server lists it."""
-    return dict(item.definition) if item.definition else {"name": item.name, "inputSchema": item.input_schema}
+    """A cached tool as its server's endpoint lists it (under its alias when it has one)."""
+    definition = dict(item.definition) if item.definition else {"name": item.name, "inputSchema": item.input_schema}
+    return {**definition, "name": item.alias} if item.alias else definition
 
 
 def context_budget(
@@ -55,13 +59,19 @@ def context_budget(
     """
     per_server: dict[str, list[dict[str, Any]]] = {row.name: [] for row in sorted(servers, key=lambda r: r.name)}
     unified: dict[str, dict[str, Any]] = {}
-    for item, row in sorted(tools, key=lambda pair: (pair[1].name, pair[0].name)):
-        if not item.enabled:
+    ordered = sorted(tools, key=lambda pair: (pair[1].name, pair[0].name))
+    aliases: dict[UUID, dict[str, str]] = defaultdict(dict)
+    for item, row in ordered:
+        if item.alias:
+            aliases[row.id][item.name] = item.alias
+    for item, row in ordered:
+        offered = exposed_tool_name(item.name, aliases[row.id])
+        if not item.enabled or offered is None:
             continue
         definition = definition_of(item)
         per_server.setdefault(row.name, []).append(definition)
         if row.enabled:
-            exposed = unified_name(row.name, item.name, name_budget)
+            exposed = unified_name(row.name, offered, name_budget)
             unified.setdefault(exposed, {**definition, "name": exposed})
     return s.ContextBudget(
         unified=budget_of(list(unified.values())),

@@ -1,7 +1,7 @@
 """The cached catalogue of a server: upserted on every refresh so per-tool choices survive.
 
-Rows that vanished from the upstream are deleted, except disabled tools: a tool that disappears
-for a while and comes back must come back disabled.
+Rows that vanished from the upstream are deleted, except disabled or aliased tools: a tool that
+disappears for a while and comes back must come back disabled, and under its alias.
 """
 
 from __future__ import annotations
@@ -97,8 +97,11 @@ async def store_catalogue(session: AsyncSession, server_id: UUID, catalogue: Cat
     vanished = m.CatalogueItem.server_id == server_id
     if present:
         vanished = and_(vanished, not_(tuple_(m.CatalogueItem.kind, m.CatalogueItem.name).in_(present)))
-    keep_disabled = or_(m.CatalogueItem.kind != "tool", m.CatalogueItem.enabled.is_(True))
-    await session.execute(delete(m.CatalogueItem).where(vanished, keep_disabled))
+    plain = or_(
+        m.CatalogueItem.kind != "tool",
+        and_(m.CatalogueItem.enabled.is_(True), m.CatalogueItem.alias.is_(None)),
+    )
+    await session.execute(delete(m.CatalogueItem).where(vanished, plain))
     tools = sum(1 for row in rows if row["kind"] == "tool")
     await session.execute(
         update(m.Server)
@@ -114,7 +117,7 @@ async def store_catalogue(session: AsyncSession, server_id: UUID, catalogue: Cat
 
 
 class CatalogueService(SQLAlchemyAsyncRepositoryService[m.CatalogueItem]):
-    """Reading the cached catalogue and switching tools on and off."""
+    """Reading the cached catalogue (tools by name or alias)."""
 
     class Repo(SQLAlchemyAsyncRepository[m.CatalogueItem]):
         """Catalogue repository."""
@@ -136,7 +139,13 @@ class CatalogueService(SQLAlchemyAsyncRepositoryService[m.CatalogueItem]):
             stmt = stmt.where(m.CatalogueItem.server_id == server_id)
         if search:
             pattern = f"%{search}%"
-            stmt = stmt.where(or_(m.CatalogueItem.name.ilike(pattern), m.CatalogueItem.description.ilike(pattern)))
+            stmt = stmt.where(
+                or_(
+                    m.CatalogueItem.name.ilike(pattern),
+                    m.CatalogueItem.alias.ilike(pattern),
+                    m.CatalogueItem.description.ilike(pattern),
+                )
+            )
         rows = await self.repository.session.execute(stmt.order_by(m.Server.name, m.CatalogueItem.name))
         return [(item, server) for item, server in rows.tuples()]
 
@@ -150,10 +159,15 @@ class CatalogueService(SQLAlchemyAsyncRepositoryService[m.CatalogueItem]):
         return list(rows.scalars())
 
     async def tool(self, server_id: UUID, name: str) -> m.CatalogueItem:
-        """One tool of a server, or 404."""
-        item = await self.get_one_or_none(
-            m.CatalogueItem.server_id == server_id, m.CatalogueItem.kind == "tool", m.CatalogueItem.name == name
+        """One tool of a server by its name or its alias (the name first), or 404."""
+        rows = await self.repository.session.execute(
+            select(m.CatalogueItem).where(
+                m.CatalogueItem.server_id == server_id,
+                m.CatalogueItem.kind == "tool",
+                or_(m.CatalogueItem.name == name, m.CatalogueItem.alias == name),
+            )
         )
-        if item is None:
+        items: list[m.CatalogueItem] = sorted(rows.scalars(), key=lambda item: item.name != name)
+        if not items:
             raise NotFoundError(f"Tool {name!r} not found on this server (refresh the server if it is new)")
-        return item
+        return items[0]

@@ -32,7 +32,7 @@ from backend.domain.servers.errors import http_error
 from backend.domain.servers.services import ServerService
 from backend.domain.servers.validation import ServerConfig, check_destination, validate_config
 from backend.domain.servers.views import entry_view, live_status, server_view, state_of, tool_view, tool_views
-from backend.lib.exceptions import ConflictError
+from backend.lib.exceptions import ConflictError, NotFoundError
 from backend.lib.runtime import Runtime
 from backend.mcp.gateway import Gateway
 from backend.mcp.netpolicy import NetworkPolicy
@@ -160,10 +160,15 @@ class ServerControlController(Controller):
             raise ConflictError(f"Server {row.name!r} is disabled; enable it first")
         await servers_service.refresh(row)
         catalogue = CatalogueService(session=servers_service.repository.session)
-        return await _catalogue_view(catalogue, row, live_status(gateway, row))
+        return await _catalogue_view(catalogue, row, live_status(gateway, row), _name_budget(request))
 
 
-async def _catalogue_view(catalogue: CatalogueService, row: Any, live: Any) -> s.Catalogue:
+def _name_budget(request: Request[Any, Any, Any]) -> int:
+    """``MCP_ORCH_UNIFIED_NAME_MAX``: what unified names must fit."""
+    return int(app_context(request).settings.gateway.unified_name_max)
+
+
+async def _catalogue_view(catalogue: CatalogueService, row: Any, live: Any, name_budget: int) -> s.Catalogue:
     items = await catalogue.items(row.id)
     state = state_of(row, live)
     by_kind: dict[str, list[Any]] = {"tool": [], "prompt": [], "resource": [], "resource_template": []}
@@ -172,7 +177,7 @@ async def _catalogue_view(catalogue: CatalogueService, row: Any, live: Any) -> s
     return s.Catalogue(
         server_id=row.id,
         server_name=row.name,
-        tools=[tool_view(item, row, state) for item in by_kind["tool"]],
+        tools=[tool_view(item, row, state, name_budget) for item in by_kind["tool"]],
         prompts=[entry_view(item) for item in by_kind["prompt"]],
         resources=[entry_view(item) for item in by_kind["resource"]],
         resource_templates=[entry_view(item) for item in by_kind["resource_template"]],
@@ -204,11 +209,13 @@ class ToolController(Controller):
     ) -> s.ToolList:
         """Every cached tool of the project's servers, and what each endpoint's tool list costs a client.
 
-        ``items``: the tools (filtered by ``server`` and ``search``) with server name, server status, enabled
-        flag and the size of each definition. ``contextBudget``: the size of each endpoint's ``tools/list``
-        answer in bytes and estimated tokens (``ceil(bytes / 4)``), for every server endpoint (its enabled
-        tools) and the unified endpoint (enabled tools of enabled servers, under their unified names); the
-        filters never narrow it. From the cached catalogue: refresh a server to update it.
+        ``items``: the tools (filtered by ``server`` and ``search``, which also matches aliases) with server
+        name, server status, enabled flag, alias, the names the endpoints offer them under (``exposedName`` on
+        the server's endpoint, ``unifiedName`` on the unified one) and the size of each definition.
+        ``contextBudget``: the size of each endpoint's ``tools/list`` answer in bytes and estimated tokens
+        (``ceil(bytes / 4)``), for every server endpoint (its enabled tools) and the unified endpoint (enabled
+        tools of enabled servers, under their unified names); the filters never narrow it. From the cached
+        catalogue: refresh a server to update it.
         """
         project_id = project_ctx.project_id
         servers = await servers_service.list_servers(project_id)
@@ -217,8 +224,10 @@ class ToolController(Controller):
         if server or search:
             server_id = (await servers_service.resolve(project_id, server)).id if server else None
             rows = await catalogue_service.tools(project_id, server_id=server_id, search=search)
-        names = request.app.state.ctx.settings.gateway.unified_name_max
-        return s.ToolList(items=tool_views(gateway, rows), context_budget=context_budget(servers, everything, names))
+        names = _name_budget(request)
+        return s.ToolList(
+            items=tool_views(gateway, rows, names), context_budget=context_budget(servers, everything, names)
+        )
 
     @get("/servers" + SERVER + "/catalogue", operation_id="getServerCatalogue", summary="A server's catalogue",
          guards=[project_reader])  # fmt: skip
@@ -234,10 +243,10 @@ class ToolController(Controller):
     ) -> s.Catalogue:
         """The cached tools, prompts, resources and resource templates of one server."""
         row = await servers_service.resolve(project_ctx.project_id, server)
-        return await _catalogue_view(catalogue_service, row, live_status(gateway, row))
+        return await _catalogue_view(catalogue_service, row, live_status(gateway, row), _name_budget(request))
 
-    @patch("/servers" + SERVER + "/tools/{tool:str}", operation_id="updateTool", summary="Enable or disable a tool",
-           guards=[project_developer])  # fmt: skip
+    @patch("/servers" + SERVER + "/tools/{tool:str}", operation_id="updateTool",
+           summary="Enable or disable a tool, or set its alias", guards=[project_developer])  # fmt: skip
     async def update_tool(
         self,
         *,
@@ -250,11 +259,18 @@ class ToolController(Controller):
         gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
     ) -> s.Tool:
-        """Enable or disable one tool (developer). Disabled tools are hidden from MCP lists and refused on call."""
+        """Enable or disable one tool, or set its alias (developer); ``tool`` is its name or its alias.
+
+        Disabled tools are hidden from MCP lists and refused on call. With an ``alias`` every endpoint offers
+        the tool under the alias instead of its name (``<server>__<alias>`` on the unified endpoint) and calls
+        by the alias reach the tool; its own name is then unknown there. An alias is 1-64 characters of
+        letters, digits, ``_``, ``-`` and ``.`` (else 422) and unique within the server among its tools'
+        names and aliases (else 409); ``null`` or ``""`` clears it. Open sessions hear ``list_changed``.
+        """
         row = await servers_service.resolve(project_ctx.project_id, server)
-        item = await servers_service.set_tool_enabled(row, tool, data.enabled, actor=current_user)
+        item = await servers_service.update_tool(row, tool, data, actor=current_user)
         live = live_status(gateway, row)
-        return tool_view(item, row, state_of(row, live))
+        return tool_view(item, row, state_of(row, live), _name_budget(request))
 
     @post("/servers" + SERVER + "/tools/{tool:str}/call", operation_id="callTool", summary="Call a tool",
           status_code=HTTP_200_OK, guards=[project_developer])  # fmt: skip
@@ -265,6 +281,7 @@ class ToolController(Controller):
         tool: ToolRef,
         data: JSONBody[s.ToolCallRequest],
         servers_service: NamedDependency[ServerService],
+        catalogue_service: NamedDependency[CatalogueService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
         gateway: NamedDependency[Gateway | None],
@@ -273,13 +290,15 @@ class ToolController(Controller):
     ) -> Response[dict[str, Any]]:
         """Call a tool and return the MCP ``CallToolResult`` JSON unchanged (developer or owner).
 
-        The server's ``timeoutSeconds`` applies. Timeout → 504, unavailable → 503, upstream error → 502,
-        disabled server or tool → 409. The call is recorded in the tool-call log.
+        ``tool`` is the tool's name or its alias. The server's ``timeoutSeconds`` applies. Timeout → 504,
+        unavailable → 503, upstream error → 502, disabled server or tool → 409. The call is recorded in the
+        tool-call log under the tool's name (and its alias, when it has one).
         """
         gateway = require_gateway(gateway)
         row = await servers_service.resolve(project_ctx.project_id, server)
         if not row.enabled:
             raise ConflictError(f"Server {row.name!r} is disabled")
+        tool, alias = await _real_name(catalogue_service, row.id, tool)
         # Disabled tools are refused by the gateway (its spec is updated when the change commits).
         await servers_service.release_connection()
         try:
@@ -290,6 +309,7 @@ class ToolController(Controller):
                 server_id=row.id,
                 server_name=row.name,
                 tool=tool,
+                tool_alias=alias,
                 arguments=data.arguments,
                 caller=Caller(user_id=current_user.id, transport="rest"),
                 limit_seconds=row.timeout_seconds,
@@ -297,3 +317,12 @@ class ToolController(Controller):
         except GatewayError as exc:
             raise http_error(exc, server=row.name, tool=tool) from None
         return Response(content=result, status_code=HTTP_200_OK)
+
+
+async def _real_name(catalogue: CatalogueService, server_id: Any, ref: str) -> tuple[str, str | None]:
+    """The upstream's name of a tool named or aliased ``ref``, and its alias (``ref`` itself when not cached)."""
+    try:
+        item = await catalogue.tool(server_id, ref)
+    except NotFoundError:
+        return ref, None
+    return item.name, item.alias

@@ -31,6 +31,7 @@ from backend.domain.servers.control import refresh_all, refresh_server, require_
 from backend.domain.servers.policy import CommandPolicy, load_policy, save_added_commands
 from backend.domain.servers.sandboxing import check_limits_allowed, stored_limits
 from backend.domain.servers.specs import encode_secrets
+from backend.domain.servers.tools import set_tool_alias
 from backend.domain.servers.updates import apply_update, merged_config
 from backend.domain.servers.validation import ServerConfig, check_destination, validate_config
 from backend.lib.exceptions import ConflictError, NotFoundError
@@ -271,6 +272,15 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
             details={"server": server.name, "tool": tool},
         )
         publish(self.repository.session, ToolToggled(server.project_id, server.id, tool))
+        return item
+
+    async def update_tool(self, server: m.Server, tool: str, data: s.ToolUpdate, *, actor: Any) -> m.CatalogueItem:
+        """Set a tool's alias and/or enabled flag (``tool``: its name or alias); each change is audited."""
+        item = await CatalogueService(session=self.repository.session).tool(server.id, tool)
+        if data.alias is not msgspec.UNSET:
+            await set_tool_alias(self.repository.session, server, item, data.alias, actor=actor)
+        if data.enabled is not msgspec.UNSET:
+            item = await self.set_tool_enabled(server, item.name, data.enabled, actor=actor)
         return item
 
     async def record_restart(self, server: m.Server, *, actor: Any, replica: str) -> None:

@@ -10,6 +10,7 @@ from backend.domain.servers import schemas as s
 from backend.domain.servers.budget import definition_of, estimate_tokens, json_size
 from backend.domain.servers.sandboxing import effective_limits
 from backend.domain.servers.specs import decode_secrets
+from backend.mcp.proxy.naming import MAX_LENGTH, unified_name
 from backend.mcp.types import UpstreamStatus
 
 if TYPE_CHECKING:
@@ -76,9 +77,11 @@ def server_view(row: m.Server, live: UpstreamStatus | None, sandbox: SandboxSett
     )
 
 
-def tool_view(item: m.CatalogueItem, server: m.Server, state: str) -> s.Tool:
-    """A cached tool with its server's name and state, and what its definition costs a client's context."""
+def tool_view(item: m.CatalogueItem, server: m.Server, state: str, name_budget: int = MAX_LENGTH) -> s.Tool:
+    """A cached tool with its server's name and state, the names the endpoints offer it under (unified
+    ones within ``name_budget``), and what its definition costs a client's context."""
     size = json_size(definition_of(item))
+    exposed = item.alias or item.name
     return s.Tool(
         name=item.name,
         title=item.title,
@@ -87,6 +90,9 @@ def tool_view(item: m.CatalogueItem, server: m.Server, state: str) -> s.Tool:
         output_schema=item.output_schema,
         annotations=item.annotations,
         enabled=item.enabled,
+        alias=item.alias,
+        exposed_name=exposed,
+        unified_name=unified_name(server.name, exposed, name_budget),
         server_id=server.id,
         server_name=server.name,
         server_status=state,
@@ -101,10 +107,12 @@ def entry_view(item: m.CatalogueItem) -> s.CatalogueEntry:
     return s.CatalogueEntry(name=item.name, title=item.title, description=item.description, definition=item.definition)
 
 
-def tool_views(gateway: Gateway | None, rows: list[tuple[m.CatalogueItem, m.Server]]) -> list[s.Tool]:
+def tool_views(
+    gateway: Gateway | None, rows: list[tuple[m.CatalogueItem, m.Server]], name_budget: int = MAX_LENGTH
+) -> list[s.Tool]:
     """Cached tools with their servers' states (each server's state looked up once)."""
     states: dict[object, str] = {}
     for _, row in rows:
         if row.id not in states:
             states[row.id] = state_of(row, live_status(gateway, row))
-    return [tool_view(item, row, states[row.id]) for item, row in rows]
+    return [tool_view(item, row, states[row.id], name_budget) for item, row in rows]
