@@ -7,7 +7,7 @@ from typing import cast
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from backend.db import models as m
 from backend.mcp.proxy.ports import ServerEntry
@@ -15,7 +15,7 @@ from backend.mcp.types import Isolation
 
 
 class DbDirectory:
-    """Enabled servers of a project and their disabled tools (two small queries)."""
+    """Enabled servers of a project with their disabled and aliased tools (two small queries)."""
 
     def __init__(self, alchemy: SQLAlchemyAsyncConfig) -> None:
         self.alchemy = alchemy
@@ -30,24 +30,34 @@ class DbDirectory:
                     .order_by(m.Server.name)
                 )
             ).all()
-            disabled_rows = (
+            tool_rows = (
                 await session.execute(
-                    select(m.CatalogueItem.server_id, m.CatalogueItem.name).where(
+                    select(
+                        m.CatalogueItem.server_id,
+                        m.CatalogueItem.name,
+                        m.CatalogueItem.enabled,
+                        m.CatalogueItem.alias,
+                    ).where(
                         m.CatalogueItem.project_id == project_id,
                         m.CatalogueItem.kind == "tool",
-                        m.CatalogueItem.enabled.is_(False),
+                        or_(m.CatalogueItem.enabled.is_(False), m.CatalogueItem.alias.is_not(None)),
                     )
                 )
             ).all()
         disabled: dict[UUID, set[str]] = defaultdict(set)
-        for server_id, name in disabled_rows:
-            disabled[server_id].add(name)
+        aliases: dict[UUID, list[tuple[str, str]]] = defaultdict(list)
+        for server_id, name, enabled, alias in tool_rows:
+            if not enabled:
+                disabled[server_id].add(name)
+            if alias:
+                aliases[server_id].append((name, alias))
         return tuple(
             ServerEntry(
                 server_id=server_id,
                 name=name,
                 isolation=cast("Isolation", isolation),
                 disabled_tools=frozenset(disabled.get(server_id, ())),
+                tool_aliases=tuple(sorted(aliases.get(server_id, ()))),
             )
             for server_id, name, isolation in rows
         )

@@ -49,6 +49,7 @@ def record_call(
             server_id=route.server.server_id,
             server_name=route.server.name,
             tool=route.name,
+            tool_alias=route.alias,
             arguments=arguments if isinstance(arguments, dict) else None,
             result=result,
             status=status,

@@ -2,7 +2,8 @@
 
 Pure functions over plain data. A per-server view keeps every name as the upstream sent it; the
 unified view prefixes tools and prompts with their server (see :mod:`naming`) and keeps resource
-URIs unchanged, routing them by exact URI first and by resource template second.
+URIs unchanged, routing them by exact URI first and by resource template second. A tool with an
+alias is offered (and routed) under its alias on both; its upstream name is refused as unknown.
 """
 
 from __future__ import annotations
@@ -14,17 +15,19 @@ from typing import Any
 from mcp.shared.uri_template import InvalidUriTemplate, UriTemplate
 
 from backend.mcp.proxy import errors
-from backend.mcp.proxy.naming import MAX_LENGTH, unified_name
+from backend.mcp.proxy.naming import MAX_LENGTH, exposed_tool_name, hidden_by_alias, unified_name
 from backend.mcp.proxy.ports import ServerEntry
 from backend.mcp.types import Catalogue
 
 
 @dataclass(frozen=True)
 class Route:
-    """Where an exposed name goes: the server and the name the upstream knows."""
+    """Where an exposed name goes: the server and the name the upstream knows (``alias``: the tool's
+    alias, when it was called by one)."""
 
     server: ServerEntry
     name: str
+    alias: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ class Tables:
         if name in self.disabled_tools:
             raise errors.tool_disabled(name)
         route = self.named(name, unified=unified)
-        if route is None:
+        if route is None or hidden_by_alias(route.name, dict(route.server.tool_aliases)):
             raise errors.unknown_tool(name)
         return route
 
@@ -178,10 +181,14 @@ class _Builder:
         return unified_name(server.name, original, self.name_budget) if self.unified else original
 
     def add_tools(self, server: ServerEntry, tools: tuple[dict[str, Any], ...]) -> None:
+        aliases = dict(server.tool_aliases)
         for tool in tools:
             original = str(tool.get("name", ""))
-            exposed = self._exposed(server, original)
-            route = Route(server, original)
+            offered = exposed_tool_name(original, aliases)
+            if offered is None:
+                continue  # another tool's alias took its name
+            exposed = self._exposed(server, offered)
+            route = Route(server, original, offered if offered != original else None)
             if original in server.disabled_tools:
                 self.disabled[exposed] = route
             elif exposed not in self.tool_routes:
