@@ -95,6 +95,11 @@ class ServersApi(BaseClient):
         path = f"{self._p(project)}/servers/{server}/tools/{tool}"
         return await self.call(Tool, "PATCH", path, json={"enabled": enabled})
 
+    async def set_tool_alias(self, project: str, server: str, tool: str, alias: str | None) -> Tool:
+        """Set a tool's alias (``None`` clears it): clients see the alias instead of the tool's name."""
+        path = f"{self._p(project)}/servers/{server}/tools/{tool}"
+        return await self.call(Tool, "PATCH", path, json={"alias": alias})
+
     async def call_tool(self, project: str, server: str, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
         """Call a tool; the MCP ``CallToolResult`` JSON as the server sent it."""
         path = f"{self._p(project)}/servers/{server}/tools/{tool}/call"

@@ -74,6 +74,9 @@ class Tool:
     output_schema: dict[str, Any] | None = None
     annotations: dict[str, Any] | None = None
     enabled: bool = True
+    alias: str | None = None
+    exposed_name: str = ""  # what the server's endpoint offers it as: the alias, else the name
+    unified_name: str = ""  # what the unified endpoint offers it as
     server_id: str = ""
     server_name: str = ""
     server_status: str = ""
@@ -159,6 +162,7 @@ class ToolCall:
     server_id: str | None = None
     server_name: str = ""
     tool: str = ""
+    tool_alias: str | None = None
     status: str = ""
     error_code: int | None = None
     error_message: str | None = None

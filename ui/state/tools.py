@@ -55,7 +55,7 @@ class ToolsState(ProjectState):
             t
             for t in self.tools
             if (self.server_filter in ("all", t.server_name))
-            and (not q or q in t.name.lower() or q in t.description.lower() or q in (t.title or "").lower())
+            and (not q or any(q in text.lower() for text in (t.name, t.alias or "", t.description, t.title or "")))
         ]
         if self.tool_sort == "tokens":
             shown.sort(key=lambda t: -t.context_tokens)

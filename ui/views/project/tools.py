@@ -20,6 +20,9 @@ def _tool_row(tool: rx.Var[Tool]) -> rx.Component:
             rx.vstack(
                 rx.text(rx.cond(tool.title, tool.title, tool.name), weight="medium", class_name="tool-name"),
                 rx.cond(tool.title, rx.code(tool.name, size="1")),
+                rx.cond(
+                    tool.alias, rx.badge("as " + tool.alias.to(str), size="1", variant="soft", class_name="tool-alias")
+                ),
                 spacing="0",
             )
         ),

@@ -12,25 +12,28 @@ from ui.state.project import ProjectState
 from ui.state.server_detail import ServerDetailState
 from ui.state.server_form import ServerFormState
 from ui.views.project.server_dialogs import server_dialog
+from ui.views.server.tool_alias import alias_button, alias_dialog, tool_names
 
 LEVELS = ["all", "debug", "info", "warning", "error"]
 
 
 def _tool(tool: rx.Var[Tool]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(tool.name, weight="medium")),
+        rx.table.cell(tool_names(tool)),
         rx.table.cell(rx.text(tool.description, size="1", color_scheme="gray")),
         rx.table.cell(
             rx.badge(rx.cond(tool.enabled, "enabled", "disabled"), color_scheme=rx.cond(tool.enabled, "green", "gray"))
         ),
+        rx.cond(ProjectState.can_write, rx.table.cell(alias_button(tool))),
+        class_name="server-tool-row",
     )
 
 
 def server_tools() -> rx.Component:
-    """The server's tools (enable/disable and Try live on the project's Tools tab)."""
+    """The server's tools with their aliases (enable/disable and Try live on the project's Tools tab)."""
     return rx.vstack(
         rx.text(
-            "Enable, disable and try tools on the project's ",
+            "Give a tool a shorter name for clients with the pencil. Enable, disable and try tools on the project's ",
             rx.link("Tools tab", href="/projects/" + ProjectState.project.slug + "/tools"),
             ".",
             size="2",
@@ -38,6 +41,7 @@ def server_tools() -> rx.Component:
         rx.table.root(
             rx.table.body(rx.foreach(ServerDetailState.server_tools, _tool)), width="100%", variant="surface"
         ),
+        alias_dialog(),
         width="100%",
     )
 
@@ -85,7 +89,14 @@ def server_logs() -> rx.Component:
 def _call(call: rx.Var[ToolCall]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(stamp(call.started_at), size="1")),
-        rx.table.cell(rx.text(call.tool, weight="medium", size="2")),
+        rx.table.cell(
+            rx.text(
+                call.tool,
+                rx.cond(call.tool_alias, " (as " + call.tool_alias.to(str) + ")", ""),
+                weight="medium",
+                size="2",
+            )
+        ),
         rx.table.cell(status_badge(call.status)),
         rx.table.cell(rx.text(call.duration_ms.to_string() + " ms", size="1")),
         rx.table.cell(rx.text(rx.cond(call.error_message, call.error_message, ""), size="1", color_scheme="red")),
