@@ -1,11 +1,11 @@
 """The ``{"mcpServers": {...}}`` format of Claude Desktop, Cline and Cursor: import and export.
 
-Import maps ``command/args/env/cwd/network/disabled/timeout`` (stdio) and ``url/type/headers``
-(remote) onto :class:`ServerCreate`; names are lower-cased and other characters become ``-``.
-Cline's ``timeout`` is in seconds; values above an hour are taken as milliseconds. Export writes
-the same shape with every secret value replaced by a ``${NAME}`` placeholder, and ``network`` only
-when it is not the default. Sandbox limits are an administrator's per-server decision: they are
-never exported, and ignored when a document carries them.
+Import maps ``command/args/env/cwd/network/disabled/timeout`` (stdio), ``url/type/headers``
+(remote) and ``isolation`` onto :class:`ServerCreate`; names are lower-cased and other characters
+become ``-``. Cline's ``timeout`` is in seconds; values above an hour are taken as milliseconds.
+Export writes the same shape with every secret value replaced by a ``${NAME}`` placeholder, and
+``network`` and ``isolation`` only when they are not the default. Sandbox limits are an
+administrator's per-server decision: they are never exported, and ignored when a document carries them.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ _IGNORED = {
 }  # fmt: skip
 _KNOWN = {
     "command", "args", "env", "cwd", "url", "type", "transport", "headers", "disabled", "timeout", "description",
-    "network",
+    "network", "isolation",
 }  # fmt: skip
 
 
@@ -99,6 +99,7 @@ def entry_to_create(key: str, entry: Any) -> s.ServerCreate:
         "headers": entry.get("headers"),
         "description": entry.get("description"),
         "network": entry.get("network"),
+        "isolation": entry.get("isolation"),
         "timeoutSeconds": _timeout(entry.get("timeout")),
         "enabled": not bool(entry.get("disabled", False)),
     }
@@ -129,6 +130,8 @@ def export_entry(server: m.Server) -> dict[str, Any]:
         headers = decode_secrets(server.headers)
         if headers:
             entry["headers"] = {key: "${" + _placeholder_name(key) + "}" for key in sorted(headers)}
+    if server.isolation != "shared":
+        entry["isolation"] = server.isolation
     if not server.enabled:
         entry["disabled"] = True
     if server.timeout_seconds != 60:
