@@ -8,6 +8,7 @@ from ui.api.types_servers import ImportEntryResult
 from ui.components.auth_card import labelled
 from ui.state.server_form import ServerFormState, ServerImportState
 from ui.state.server_spec import BLANK
+from ui.views.project.server_isolation import isolation_field
 from ui.views.project.server_templates import template_picker, template_values
 
 OUTCOME_COLORS = {"created": "green", "skipped": "gray", "invalid": "red"}
@@ -150,12 +151,9 @@ def _form_mode() -> rx.Component:
                 ),
                 width="auto",
             ),
-            labelled(
-                "Isolation",
-                rx.select(["shared", "per_session"], name="isolation", default_value=d.isolation),
-                width="auto",
-            ),
+            isolation_field(d.isolation),
             spacing="3",
+            width="100%",
         ),
         width="100%",
     )

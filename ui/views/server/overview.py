@@ -9,6 +9,7 @@ from ui.components.common import code_block, stamp, status_badge, time_ago
 from ui.state.project import ProjectState
 from ui.state.server_detail import ServerDetailState
 from ui.state.servers import ServersState
+from ui.views.project.server_isolation import isolation_label
 
 
 def _fact(label: str, value: rx.Component | rx.Var | str) -> rx.Component:
@@ -88,7 +89,7 @@ def server_overview() -> rx.Component:
                     rx.text("none", size="2"),
                 ),
             ),
-            _fact("Isolation", s.isolation),
+            _fact("Isolation", isolation_label(s.isolation)),
             _fact("Timeout", s.timeout_seconds.to_string() + " s"),
             _fact("Tools", s.tools_count.to_string()),
             _fact("Last check", time_ago(s.last_checked_at)),
