@@ -121,7 +121,12 @@ class Caller:
     def credential(self) -> str:
         """A stable name of the credential for session binding and ``per_user`` upstreams: the API key
         when one is used (a key is its own principal), else the user (member token, OAuth token, UI)."""
-        return f"key:{self.api_key_id}" if self.api_key_id else f"user:{self.user_id}"
+        return credential_of(self.api_key_id, self.user_id)
+
+
+def credential_of(api_key_id: UUID | None, user_id: UUID | None) -> str:
+    """The credential's name: ``key:<id>`` for an API key, else ``user:<id>`` (see :attr:`Caller.credential`)."""
+    return f"key:{api_key_id}" if api_key_id else f"user:{user_id}"
 
 
 def parse_credential(credential: str) -> tuple[UUID | None, UUID | None]:
