@@ -58,11 +58,11 @@ class Samples:
     def line(self) -> str:
         total = len(self.delays) + len(self.failures)
         if not self.delays:
-            return f"{self.name:<26} | no sample seen | failures {len(self.failures)}/{total}"
+            return f"{self.name:<40} | no sample seen | failures {len(self.failures)}/{total}"
         ordered = sorted(self.delays)
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
         return (
-            f"{self.name:<26} | p50 {statistics.median(ordered):7.1f} ms | p99 {p99:7.1f} ms | "
+            f"{self.name:<40} | p50 {statistics.median(ordered):7.1f} ms | p99 {p99:7.1f} ms | "
             f"max {ordered[-1]:7.1f} ms | failures {len(self.failures)}/{total}"
         )
 
@@ -133,13 +133,23 @@ async def toggle_samples(a: Rest, b_url: str, slug: str, key: str, count: int, t
     return samples
 
 
-async def create_samples(a: Rest, b_url: str, slug: str, key: str, count: int, timeout: float) -> Samples:
-    """Create servers through A; time until B's unified ``tools/list`` names their tools."""
-    samples = Samples(f"server created (x{count})")
+async def _lists(lister: Lister, names: set[str]) -> bool:
+    return names <= await lister.names()
+
+
+async def create_samples(
+    a: Rest, b_url: str, slug: str, key: str, count: int, timeout: float, *, label: str = "B", prefix: str = "new"
+) -> Samples:
+    """Create servers through A; time until the unified ``tools/list`` at ``b_url`` names their tools.
+
+    The time includes starting the new server's upstream on that replica (a sandboxed process, its
+    handshake and first list): run it once with A's own URL (``label="A"``) for the baseline.
+    """
+    samples = Samples(f"server created, listed on {label} (x{count})")
     lister = Lister(mcp_url(b_url, slug), key)
     try:
         for n in range(count):
-            name = f"new{n}"
+            name = f"{prefix}{n}"
 
             async def shown(name: str = name) -> bool:
                 return f"{name}__echo" in await lister.names()
@@ -215,8 +225,18 @@ async def measure(cluster: Cluster, args: argparse.Namespace) -> tuple[list[Samp
             print(f"{warm.name}: {len(warm.errors)}/20 calls failed, e.g. {warm.errors[0]}")
     propagation = [
         await toggle_samples(a, b_url, slug, key, args.samples, args.timeout),
-        await create_samples(a, b_url, slug, key, args.creates, args.timeout),
+        await create_samples(a, a_url, slug, key, args.creates, args.timeout, label="A itself", prefix="own"),
     ]
+    # B starts its copies of the baseline's servers at its first unified list: let that happen
+    # before the next samples, or their first one would wait for all of them.
+    settle = Lister(mcp_url(b_url, slug), key)
+    try:
+        wanted = {f"own{n}__echo" for n in range(args.creates)}
+        if await wait_until(lambda: _lists(settle, wanted), True, 120) is None:
+            print("replica B did not list the baseline's servers within 120 s")
+    finally:
+        await settle.close()
+    propagation.append(await create_samples(a, b_url, slug, key, args.creates, args.timeout))
     one = mcp_url(cluster.proxy([0]), slug, "echo")
     both = mcp_url(cluster.url, slug, "echo")
     rates = []
@@ -235,6 +255,10 @@ def report(cluster: Cluster, propagation: list[Samples], rates: list[tuple[Rate,
         print("  " + samples.line())
         for failure in samples.failures[:5]:
             print(f"    failure {failure}")
+    own, other = propagation[1], propagation[2]
+    if own.delays and other.delays:
+        extra = statistics.median(other.delays) - statistics.median(own.delays)
+        print(f"  a new server's upstream start is in both create rows; B's p50 minus A's own: {extra:.1f} ms")
     print("calls through nginx (SDK client, checked answers):")
     print(f"  {'run':<22} | {'answered':>8} | {'errors':>6} | {'calls/s':>7} | client cpu ms/call")
     for pair in rates:
