@@ -211,8 +211,9 @@ async def _refuse_roots(context: ClientRequestContext) -> types.ErrorData:
 
 
 def _client_options(hooks: UpstreamHooks) -> dict[str, Any]:
-    """What the upstream is told about its client: the gateway (shared: no server→client routes), or
-    the downstream client of a ``per_session`` upstream (its own capabilities and name, via the gateway)."""
+    """What the upstream is told about its client: the gateway (``shared`` and ``per_user`` upstreams
+    serve several sessions, maybe of different clients: no server→client routes), or the downstream
+    client of a ``per_session`` upstream (its own capabilities and name, via the gateway)."""
     routed, client = hooks.route_request is not None, hooks.client
     if not routed:
         return {"client_info": CLIENT_INFO}
