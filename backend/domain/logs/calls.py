@@ -55,9 +55,11 @@ async def recorded_tool_call(
     limit_seconds: float | None = None,
     on_progress: Callable[[float, float | None, str | None], Awaitable[None]] | None = None,
     tool_alias: str | None = None,
+    upstream_key: str | None = None,
 ) -> dict[str, Any]:
     """Call ``tool`` (the upstream's name; ``tool_alias``: its alias, recorded with it) and record the
-    outcome; gateway errors and cancellation are re-raised after recording."""
+    outcome; gateway errors and cancellation are re-raised after recording. ``upstream_key``: which
+    upstream of a ``per_user`` server serves the caller (default: the caller's session's)."""
     started = datetime.now(tz=UTC)
     clock = time.perf_counter()
     result: dict[str, Any] | None = None
@@ -70,7 +72,7 @@ async def recorded_tool_call(
             tool,
             arguments,
             timeout=limit_seconds,
-            session_key=caller.session_id,
+            session_key=upstream_key or caller.session_id,
             on_progress=on_progress,
         )
     except UpstreamTimeoutError as exc:

@@ -36,7 +36,8 @@ from backend.lib.exceptions import ConflictError, NotFoundError
 from backend.lib.runtime import Runtime
 from backend.mcp.gateway import Gateway
 from backend.mcp.netpolicy import NetworkPolicy
-from backend.mcp.types import GatewayError
+from backend.mcp.proxy.ports import credential_of
+from backend.mcp.types import GatewayError, per_user_key
 
 SERVER = "/{server:str}"
 ServerRef = Annotated[str, PathParameter(max_length=64, description="Server id or name")]
@@ -301,6 +302,8 @@ class ToolController(Controller):
         tool, alias = await _real_name(catalogue_service, row.id, tool)
         # Disabled tools are refused by the gateway (its spec is updated when the change commits).
         await servers_service.release_connection()
+        # A per_user server answers the user from the user's own upstream, as on the MCP endpoints.
+        own_upstream = per_user_key(credential_of(None, current_user.id)) if row.isolation == "per_user" else None
         try:
             result = await recorded_tool_call(
                 gateway,
@@ -313,6 +316,7 @@ class ToolController(Controller):
                 arguments=data.arguments,
                 caller=Caller(user_id=current_user.id, transport="rest"),
                 limit_seconds=row.timeout_seconds,
+                upstream_key=own_upstream,
             )
         except GatewayError as exc:
             raise http_error(exc, server=row.name, tool=tool) from None

@@ -76,6 +76,23 @@ async def test_a_users_sign_ins_share_their_upstream_and_each_key_is_its_own(liv
     assert await _pid(world, other_key) not in (owner, by_key)
 
 
+async def test_a_tool_tried_in_the_ui_reaches_the_users_own_upstream(live: Live) -> None:
+    world = await make_world(live, echo_body(isolation="per_user"))
+    developer: Actor = await live.api.user()
+    await live.api.add_member(world.owner, world.slug, developer, role="developer")
+
+    async def tried(actor: Actor) -> int | None:
+        r = await live.api.client.post(
+            f"/api/projects/{world.slug}/servers/echo/tools/pid/call", json={"arguments": {}}, headers=actor.headers
+        )
+        assert r.status_code == 200, r.text
+        return host_pid(r.json()["content"][0]["text"])
+
+    owner = await _pid(world, world.owner.token)
+    assert await tried(world.owner) == owner
+    assert await tried(developer) not in (owner, None)
+
+
 async def test_revoking_a_key_stops_its_upstream_and_no_other(live: Live) -> None:
     world = await make_world(live, echo_body(isolation="per_user"))
     doomed = await world.new_key(name="doomed")
