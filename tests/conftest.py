@@ -132,8 +132,13 @@ def settings(database: DatabaseHandle, data_dir: Path) -> Settings:
         queue=dataclasses.replace(base.queue, run_in_api=False),
         # Test upstreams listen on loopback, which the remote URL policy refuses unless allowed.
         # Every stdio upstream runs sandboxed, its home in the test's data folder.
+        # A new or edited server is checked at once only where a test asks for it (tests/integration/live):
+        # elsewhere the probe would take upstream slots and CPU the test does not expect.
         gateway=dataclasses.replace(
-            base.gateway, allowed_private_networks=LOOPBACK_NETWORKS, sandbox=sandbox_settings(data_dir)
+            base.gateway,
+            allowed_private_networks=LOOPBACK_NETWORKS,
+            sandbox=sandbox_settings(data_dir),
+            check_on_change=False,
         ),
     )
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from backend.domain.accounts.addresses import ClientAddresses
     from backend.domain.accounts.throttle import LoginThrottle
     from backend.domain.changes.hub import ChangeHub
+    from backend.domain.live.feed import LiveFeed
     from backend.domain.logs.events import GatewayEventSink
     from backend.domain.logs.recorder import ToolCallRecorder
     from backend.domain.servers.probes import ProbeLimiter
@@ -54,6 +55,7 @@ class Runtime:
         mcp_endpoints: The MCP transports mounted at ``/projects``; ``None`` while they do not run.
         queue: The SAQ queue client (enqueueing, ``/ready``); set by the worker lifespan.
         worker: The SAQ worker inside the API process, when it runs there.
+        live: The live feed (``GET /api/projects/{p}/live`` streams); ``None`` while it does not run.
     """
 
     def __init__(
@@ -76,6 +78,7 @@ class Runtime:
         self.mcp_endpoints: McpEndpoints | None = None
         self.queue: Queue | None = None
         self.worker: WorkerRuntime | None = None
+        self.live: LiveFeed | None = None
 
     def install(self, state: State) -> None:
         """Put this runtime on the app state (where :func:`runtime_of` finds it)."""

@@ -170,6 +170,9 @@ class GatewaySettings:
     )
     idle_stop_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_IDLE_STOP_SECONDS", 600))
     start_timeout_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_START_TIMEOUT_SECONDS", 30))
+    # A server created, edited or enabled is checked at once by the replica that took the change (its
+    # status and tools show within seconds instead of at the next scheduled health check).
+    check_on_change: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_CHECK_ON_CHANGE", True))
     max_upstreams: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_UPSTREAMS", 100))
     # Longest tool/prompt name on the unified endpoint (``<server>__<name>``, shortened with a hash).
     unified_name_max: int = field(default_factory=lambda: _env_int("MCP_ORCH_UNIFIED_NAME_MAX", 64))

@@ -31,6 +31,7 @@ from backend.lib.runtime import runtime_of
 from backend.lib.settings import Settings
 
 if TYPE_CHECKING:
+    from backend.domain.changes.hub import ChangeHub
     from backend.lib.runtime import Runtime
     from backend.mcp.gateway import Gateway
 
@@ -116,6 +117,7 @@ class WorkerRuntime:
         queue: Queue | None = None,
         mode: str = "api",
         extra_tasks: tuple[JobSpec, ...] = (),
+        changes: ChangeHub | None = None,
     ) -> None:
         settings = app.settings
         config = queue_config(settings, app.database_url, extra_tasks)
@@ -139,6 +141,8 @@ class WorkerRuntime:
         self.worker.SIGNALS = []  # the host process (uvicorn, the CLI) owns the signals
         self.worker.context["app"] = app  # type: ignore[typeddict-unknown-key]
         self.worker.context["gateway"] = gateway  # type: ignore[typeddict-unknown-key]
+        # The API process's change hub: finished jobs are announced to the live feed (``JobFinished``).
+        self.worker.context["changes"] = changes  # type: ignore[typeddict-unknown-key]
         self._tasks: list[asyncio.Task[Any]] = []
 
     @property
@@ -227,7 +231,7 @@ async def worker_lifespan(litestar_app: Litestar) -> AsyncIterator[None]:
     queue = install(app, runtime)
     worker: WorkerRuntime | None = None
     if app.settings.queue.run_in_api:
-        worker = WorkerRuntime(app, gateway=runtime.gateway, queue=queue, mode="api")
+        worker = WorkerRuntime(app, gateway=runtime.gateway, queue=queue, mode="api", changes=runtime.changes)
         await worker.start()
         runtime.worker = worker
     try:

@@ -24,6 +24,7 @@ from backend.domain.accounts.services import UserService
 from backend.domain.accounts.throttle import LoginThrottle, ThrottleLimits
 from backend.domain.changes.runtime import build_hub, changes_lifespan
 from backend.domain.endpoints.runtime import endpoints_lifespan
+from backend.domain.live.runtime import live_lifespan
 from backend.domain.oauth.cors import OAuthCors
 from backend.domain.projects.guards import provide_project_ctx
 from backend.domain.servers.probes import ProbeLimiter
@@ -105,6 +106,8 @@ class CorePlugin(InitPluginProtocol):
         app_config.lifespan.append(endpoints_lifespan)
         # Change events need the gateway and the endpoints they apply to.
         app_config.lifespan.append(changes_lifespan)
+        # The live feed hears the change handler and announces what the gateway writes.
+        app_config.lifespan.append(live_lifespan)
         app_config.lifespan.extend(self.lifespans)
         # Last: the worker starts after the gateway and stops before it.
         app_config.lifespan.append(worker_lifespan)

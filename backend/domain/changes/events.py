@@ -99,6 +99,32 @@ class SettingChanged(msgspec.Struct, frozen=True, tag=True):
     name: str
 
 
+class ServerStateChanged(msgspec.Struct, frozen=True, tag=True):
+    """A server's cached status or catalogue was written (its upstream started, stopped, failed, was checked)."""
+
+    project_id: UUID
+    server_id: UUID
+
+
+class JobFinished(msgspec.Struct, frozen=True, tag=True):
+    """A background job ended (``status``: complete or failed); ``project_id`` when it ran for one project."""
+
+    job: str
+    key: str
+    status: str
+    project_id: UUID | None = None
+
+
+class ActivityRecorded(msgspec.Struct, frozen=True, tag=True):
+    """Tool calls (``what="calls"``) or client sessions (``what="sessions"``) of these projects were written."""
+
+    what: str
+    project_ids: tuple[UUID, ...] = ()
+
+
+# Events that only tell the live feed (``backend/domain/live``) something changed; the gateway ignores them.
+LIVE_ONLY = (ServerStateChanged, JobFinished, ActivityRecorded)
+
 ChangeEvent = (
     ServerChanged
     | ServerDeleted
@@ -112,6 +138,9 @@ ChangeEvent = (
     | MemberAccessChanged
     | CredentialsRevoked
     | SettingChanged
+    | ServerStateChanged
+    | JobFinished
+    | ActivityRecorded
 )
 
 

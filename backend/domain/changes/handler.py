@@ -43,6 +43,8 @@ class ChangeHandler:
             if project_id is not None:
                 projects.add(project_id)
             access = access or credentials
+        if self.runtime.live is not None:
+            self.runtime.live.publish(events)
         endpoints = self.runtime.mcp_endpoints
         if endpoints is not None:
             if access:
@@ -69,7 +71,8 @@ class ChangeHandler:
             return event.project_id, True
         if isinstance(event, e.ProjectChanged):
             return event.project_id, True
-        return None, True  # keys, members, sign-ins, settings: cached credentials go, ended ones close
+        # Keys, members, sign-ins, settings: cached credentials go, ended ones close. Live-only events: nothing.
+        return None, not isinstance(event, e.LIVE_ONLY)
 
     async def resync(self) -> None:
         """Everything from the database: every server's spec, every view, cached credentials, sessions of dead keys."""

@@ -33,6 +33,8 @@ ALIVE_SECONDS = 3 * HEARTBEAT_SECONDS
 _CHUNK = 5000  # raw bytes per frame: base64 + envelope stays under NOTIFY's limit
 
 RelayHandler = Callable[[str, bytes], Awaitable[None]]
+# Told of the events of every commit made in this process, once applied here; must not block (schedule work).
+LocalCommitListener = Callable[[Sequence[ChangeEvent]], None]
 
 
 class Applier(Protocol):
@@ -83,6 +85,7 @@ class ChangeHub:
         self.resync_seconds = resync_seconds
         self.applier: Applier | None = None
         self._relay_handlers: list[RelayHandler] = []
+        self._local_listeners: list[LocalCommitListener] = []
         self._heard: dict[str, float] = {}
         self._inbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._partial: dict[tuple[str, int], list[bytes | None]] = {}
@@ -98,11 +101,20 @@ class ChangeHub:
             return
         if self.applier is not None:
             await self.applier.apply(events)
+        for listener in self._local_listeners:
+            try:
+                listener(events)
+            except Exception:
+                logger.exception("local commit listener failed")
         message = _encode(Changes(self.replica_id, list(events)))
         limit = self.transport.max_message
         if limit is not None and len(message) > limit:
             message = _encode(Resync(self.replica_id))  # too big to notify: everyone re-reads everything
         await self._send(message)
+
+    def on_local_commit(self, listener: LocalCommitListener) -> None:
+        """Tell ``listener`` of the events committed in this process (follow-ups that one replica should do)."""
+        self._local_listeners.append(listener)
 
     # ---- relay (backend.mcp.transport.relay.Relay) ------------------------------------------------
 

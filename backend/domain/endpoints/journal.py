@@ -93,6 +93,8 @@ class DbSessionJournal:
         self._ended: dict[str, SessionRecord] = {}
         self._closed_new: set[str] = set()
         self._ended_ids: set[str] = set()
+        # Told which projects' sessions were written (the live feed); cheap, must not raise.
+        self.on_written: Callable[[set[UUID]], None] | None = None
 
     def opened(self, record: SessionRecord) -> None:
         """Queue the insert of a new session."""
@@ -188,6 +190,8 @@ class DbSessionJournal:
             for record, counters in counted:
                 if record.session_id not in missing:
                     record.written = counters
+            if self.on_written is not None and (new or ended or closed_new):
+                self.on_written({r.project_id for r in (*new.values(), *ended.values())})
         for record in dirty:
             if record.session_id in missing:
                 record.stats.dirty = True  # adopted before its opener's insert landed: try again

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -51,6 +52,9 @@ class GatewayEventSink:
         self._project_cap = max(1, int(self.logs.capacity * PROJECT_SHARE))
         self._queued: Counter[UUID] = Counter()  # queued log lines per project
         self._lost: dict[UUID, tuple[UUID, int]] = {}  # server → (project, lines dropped since the last marker)
+        self._projects: dict[UUID, UUID] = {}  # server → project, for announcing writes
+        # Told which (project, server) had status or catalogue written (the live feed); set by the owner.
+        self.on_written: Callable[[list[tuple[UUID, UUID]]], Awaitable[None]] | None = None
 
     @property
     def dropped(self) -> int:
@@ -93,11 +97,13 @@ class GatewayEventSink:
     def on_status(self, server_id: UUID, project_id: UUID, status: UpstreamStatus) -> None:
         """Remember the latest status of a server; it is written with the next batch."""
         self._status[server_id] = (status, datetime.now(tz=UTC))
+        self._projects[server_id] = project_id
         self.state.put(("status", server_id))
 
     def on_catalogue(self, server_id: UUID, project_id: UUID, catalogue: Catalogue) -> None:
         """Remember the latest catalogue of a server; it is upserted with the next batch."""
         self._catalogues[server_id] = catalogue
+        self._projects[server_id] = project_id
         self.state.put(("catalogue", server_id))
 
     # --- lifecycle -----------------------------------------------------------------------------
@@ -135,6 +141,7 @@ class GatewayEventSink:
                 await session.commit()
 
     async def _write_state(self, keys: list[tuple[str, UUID]]) -> None:
+        written: list[tuple[UUID, UUID]] = []
         for kind, server_id in dict.fromkeys(keys):
             try:
                 if kind == "status":
@@ -143,6 +150,15 @@ class GatewayEventSink:
                     await self._write_catalogue(server_id)
             except Exception:
                 logger.exception("server state could not be written", extra={"server_id": str(server_id)})
+            else:
+                project_id = self._projects.get(server_id)
+                if project_id is not None:
+                    written.append((project_id, server_id))
+        if written and self.on_written is not None:
+            try:
+                await self.on_written(written)
+            except Exception:
+                logger.exception("server state writes not announced")
 
     async def _write_status(self, server_id: UUID) -> None:
         entry = self._status.pop(server_id, None)

@@ -81,6 +81,8 @@ class ToolCallRecorder:
         self.scrubber_of = scrubber_of
         # Sees every finished call before it is queued (the metrics); must be cheap and not raise.
         self.on_record = on_record
+        # Told which projects had calls written (the live feed); cheap, must not raise.
+        self.on_written: Callable[[set[UUID]], None] | None = None
         self.writer: BatchWriter[dict[str, Any]] = BatchWriter(
             "tool_calls", self._write, capacity=capacity, batch_size=batch_size, interval=interval
         )
@@ -120,6 +122,14 @@ class ToolCallRecorder:
         await self.writer.close()
 
     async def _write(self, rows: list[dict[str, Any]]) -> None:
+        await self._write_rows(rows)
+        if self.on_written is not None:
+            try:
+                self.on_written({row["project_id"] for row in rows})
+            except Exception:
+                logger.exception("tool call writes not announced")
+
+    async def _write_rows(self, rows: list[dict[str, Any]]) -> None:
         # Optimistic: one INSERT per batch. Only when it fails (a project deleted meanwhile, a bad
         # row) are rows of vanished projects dropped and the rest retried one by one.
         async with self.alchemy.get_session() as session:

@@ -94,8 +94,10 @@ async def check_one(gateway: HealthGateway, spec: UpstreamSpec, limit: float) ->
     return Outcome("healthy", round(result.response_ms, 1), catalogue=result.catalogue, stderr=result.stderr_tail)
 
 
-async def load_targets(session: AsyncSession, project_id: UUID | None) -> list[UpstreamSpec]:
-    """Specs of enabled servers in non-archived projects (one project when given)."""
+async def load_targets(
+    session: AsyncSession, project_id: UUID | None, server_id: UUID | None = None
+) -> list[UpstreamSpec]:
+    """Specs of enabled servers in non-archived projects (one project, or one server, when given)."""
     stmt = (
         select(m.Server)
         .join(m.Project, m.Project.id == m.Server.project_id)
@@ -104,6 +106,8 @@ async def load_targets(session: AsyncSession, project_id: UUID | None) -> list[U
     )
     if project_id is not None:
         stmt = stmt.where(m.Server.project_id == project_id)
+    if server_id is not None:
+        stmt = stmt.where(m.Server.id == server_id)
     servers = list((await session.execute(stmt)).scalars())
     disabled = await disabled_tools(session, [s.id for s in servers])
     return [spec_of(server, disabled[server.id]) for server in servers]

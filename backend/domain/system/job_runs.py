@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import insert
 from uuid_utils.compat import uuid7
 
 from backend.db import models as m
+from backend.domain.changes.events import JobFinished
 from backend.lib.context import AppContext
 
 logger = logging.getLogger("mcp_orch.jobs")
@@ -155,6 +156,8 @@ def recorded(spec: JobSpec) -> JobFunction:
                 duration_ms=_ms(started),
             )
             logger.warning("job failed", extra={"job": spec.name, "job_key": job.key, "final": final})
+            if final:
+                await _announce(ctx, spec, job.key, "failed", kwargs)
             raise
         await settle(
             app,
@@ -166,10 +169,24 @@ def recorded(spec: JobSpec) -> JobFunction:
             duration_ms=_ms(started),
         )
         logger.info("job complete", extra={"job": spec.name, "job_key": job.key, "summary": summary})
+        await _announce(ctx, spec, job.key, "complete", kwargs)
         return summary
 
     run.__qualname__ = run.__name__ = spec.name
     return run
+
+
+async def _announce(ctx: dict[str, Any], spec: JobSpec, key: str, status: str, kwargs: dict[str, Any]) -> None:
+    """Publish :class:`JobFinished` when this worker has the change hub (it runs in an API process)."""
+    changes = ctx.get("changes")
+    if changes is None:
+        return
+    project = kwargs.get("project_id")
+    try:
+        project_id = UUID(str(project)) if project else None
+        await changes.deliver([JobFinished(job=spec.name, key=key, status=status, project_id=project_id)])
+    except Exception:
+        logger.exception("job end not published", extra={"job": spec.name, "job_key": key})
 
 
 async def _on_cancel(app: AppContext, job: Any, spec: JobSpec, elapsed: float) -> None:
