@@ -14,6 +14,7 @@ from ui.api._accounts import AccountsApi
 from ui.api._base import ApiError
 from ui.api._credentials import CredentialsApi
 from ui.api._invitations import InvitationsApi
+from ui.api._live import LiveApi
 from ui.api._oauth import OAuthApi
 from ui.api._projects import ProjectsApi
 from ui.api._servers import ServersApi
@@ -30,7 +31,7 @@ class Health:
     checks: dict[str, str] = field(default_factory=dict)
 
 
-class ApiClient(AccountsApi, CredentialsApi, InvitationsApi, ProjectsApi, ServersApi, OAuthApi):
+class ApiClient(AccountsApi, CredentialsApi, InvitationsApi, ProjectsApi, ServersApi, OAuthApi, LiveApi):
     """Typed calls to the REST API, optionally with a user's access token."""
 
     async def health(self) -> Health:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.components.common import status_dot
+from ui.components.live import live_indicator
+from ui.state.live_pages import ServerLiveState
 from ui.state.project import ProjectState
 from ui.state.server_detail import ServerDetailState
 from ui.templates import page
@@ -31,9 +33,12 @@ def _header() -> rx.Component:
         rx.hstack(
             status_dot(rx.cond(s.enabled, s.status, "disabled"), size="14px"),
             rx.heading(s.name, size="7", id="server-title"),
-            rx.text(rx.cond(s.enabled, s.status, "disabled"), color_scheme="gray"),
+            rx.text(rx.cond(s.enabled, s.status, "disabled"), color_scheme="gray", id="server-status"),
+            rx.spacer(),
+            live_indicator(ServerLiveState),
             align="center",
             spacing="3",
+            width="100%",
         ),
         rx.cond(s.description, rx.text(s.description, color_scheme="gray", size="2")),
         spacing="1",

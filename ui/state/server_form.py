@@ -6,6 +6,7 @@ import reflex as rx
 
 from ui.api import ApiError
 from ui.api.types_servers import ImportEntryResult, Server, ServerTemplate
+from ui.plural import counted
 from ui.state.server_spec import (
     BLANK,
     EXAMPLE_JSON,
@@ -38,6 +39,14 @@ class ServerFormState(ServersState):
     saving: bool = False
     templates: list[ServerTemplate] = []
     template_id: str = BLANK
+    # "Test" before "Save": which button submitted the form, and the outcome of the last test run.
+    form_intent: str = "save"
+    testing: bool = False
+    tested: bool = False
+    test_ok: bool = False
+    test_summary: str = ""
+    test_tools: list[str] = []
+    test_error: str = ""
 
     @rx.var
     def draft_args(self) -> str:
@@ -69,6 +78,7 @@ class ServerFormState(ServersState):
         self.form_transport, self.form_mode = "stdio", "form"
         self.removed_env, self.removed_headers = [], []
         self.template_id = BLANK
+        self._forget_test()
         self.form_open = True
         return None if self.templates else ServerFormState.load_templates
 
@@ -90,6 +100,7 @@ class ServerFormState(ServersState):
         """Prefill the form from a template (or empty it again for a blank server)."""
         template = self._template(template_id)
         self.template_id = template_id if template else BLANK
+        self._forget_test()
         if template is None:
             self.draft, self.draft_json, self.form_transport = Server(), EXAMPLE_JSON, "stdio"
             return
@@ -107,8 +118,56 @@ class ServerFormState(ServersState):
         self.template_id = BLANK
         self.form_transport, self.form_mode = server.transport, "form"
         self.removed_env, self.removed_headers = [], []
+        self._forget_test()
         self.form_open = True
         return None
+
+    def _forget_test(self) -> None:
+        self.tested, self.test_ok, self.test_summary, self.test_tools, self.test_error = False, False, "", [], ""
+        self.form_intent = "save"
+
+    @rx.event
+    def set_form_intent(self, value: str):
+        """The button that submits the form: "test" or "save"."""
+        self.form_intent = value
+
+    @rx.event
+    def submit(self, form: dict[str, str]):
+        """Test the configuration or save it, as the button pressed asks (Enter saves)."""
+        intent, self.form_intent = self.form_intent, "save"
+        return ServerFormState.test_config(form) if intent == "test" else ServerFormState.save(form)
+
+    @rx.event(background=True)
+    async def test_config(self, form: dict[str, str]):
+        """Start the configuration without saving it and show its tools, or its error and stderr (form kept)."""
+        async with self:
+            api, slug, mode = self._api(), self._slug(), self.form_mode
+        try:
+            json_text = form.get("json", "")
+            spec = spec_from_json(json_text) if mode == "json" else spec_from_form(form, [], [], editing=False)
+        except SpecError as exc:
+            yield rx.toast.error(str(exc))
+            return
+        async with self:
+            self.testing, self.tested = True, False
+        try:
+            report = await api.test_server(slug, spec)
+        except ApiError as exc:
+            async with self:
+                self.testing = False
+            yield await self._on_error(exc)
+            return
+        tools = [str(tool.get("name", "")) for tool in report.tools]
+        async with self:
+            self.testing, self.tested, self.test_ok = False, True, report.ok
+            self.test_tools = tools
+            self.test_summary = (
+                f"Started in {round(report.response_ms)} ms: {counted(len(tools), 'tool')}"
+                if report.ok
+                else "The server did not start"
+            )
+            stderr = "\n".join(report.stderr_tail)
+            self.test_error = "" if report.ok else "\n".join(p for p in (report.error or "", stderr) if p)
 
     @rx.event
     def set_form_open(self, value: bool):

@@ -7,7 +7,9 @@ import reflex as rx
 from ui.api.types import ActivityItem, ClientConfig
 from ui.api.types_servers import Server
 from ui.components.common import code_block, copy_button, empty_state, skeleton_rows, stat_card, status_dot, time_ago
+from ui.components.live import live_indicator
 from ui.plural import counted_var
+from ui.state.live_pages import OverviewLiveState
 from ui.state.overview import CLIENTS, SCOPES, TRANSPORTS, OverviewState
 from ui.state.project import ProjectState
 from ui.views.project.connect_sign_in import key_only_switch, sign_in_panel
@@ -174,7 +176,13 @@ def overview_tab() -> rx.Component:
     """The Overview tab."""
     p = ProjectState.project
     return rx.vstack(
-        rx.cond(p.description, rx.text(p.description, color_scheme="gray")),
+        rx.hstack(
+            rx.cond(p.description, rx.text(p.description, color_scheme="gray")),
+            rx.spacer(),
+            live_indicator(OverviewLiveState),
+            width="100%",
+            align="center",
+        ),
         rx.hstack(
             stat_card("Members", p.member_count, "users"),
             stat_card("Servers", p.server_count, "server"),

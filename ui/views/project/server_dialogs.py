@@ -6,6 +6,7 @@ import reflex as rx
 
 from ui.api.types_servers import ImportEntryResult
 from ui.components.auth_card import labelled
+from ui.components.common import code_block
 from ui.state.server_form import ServerFormState, ServerImportState
 from ui.state.server_spec import BLANK
 from ui.views.project.server_isolation import isolation_field
@@ -179,6 +180,28 @@ def _json_mode() -> rx.Component:
     )
 
 
+def _test_outcome() -> rx.Component:
+    """What the last "Test" found: the tools, or the error with the end of stderr (scrubbed by the API)."""
+    return rx.cond(
+        ServerFormState.tested,
+        rx.callout.root(
+            rx.callout.text(rx.text(ServerFormState.test_summary, weight="medium")),
+            rx.cond(
+                ServerFormState.test_ok,
+                rx.flex(
+                    rx.foreach(ServerFormState.test_tools, lambda t: rx.badge(t, variant="soft", color_scheme="grass")),
+                    wrap="wrap",
+                    gap="1",
+                ),
+                code_block(ServerFormState.test_error),
+            ),
+            color_scheme=rx.cond(ServerFormState.test_ok, "grass", "red"),
+            width="100%",
+            id="server-test-outcome",
+        ),
+    )
+
+
 def server_dialog() -> rx.Component:
     """Add or edit a server."""
     return rx.dialog.root(
@@ -196,12 +219,27 @@ def server_dialog() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.cond(ServerFormState.form_mode == "json", _json_mode(), _form_mode()),
+                    _test_outcome(),
                     rx.hstack(
                         rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
+                        rx.cond(
+                            ServerFormState.editing | (ServerFormState.template_id != BLANK),
+                            rx.fragment(),
+                            rx.button(
+                                rx.icon("flask-conical", size=14),
+                                "Test",
+                                type="submit",
+                                variant="soft",
+                                loading=ServerFormState.testing,
+                                on_click=ServerFormState.set_form_intent("test"),
+                                id="server-test",
+                            ),
+                        ),
                         rx.button(
                             rx.cond(ServerFormState.editing, "Save", "Add server"),
                             type="submit",
                             loading=ServerFormState.saving,
+                            on_click=ServerFormState.set_form_intent("save"),
                             id="server-save",
                         ),
                         justify="end",
@@ -212,7 +250,7 @@ def server_dialog() -> rx.Component:
                     # Inputs are uncontrolled: choosing a template remounts them with its values.
                     key=ServerFormState.template_id,
                 ),
-                on_submit=ServerFormState.save,
+                on_submit=ServerFormState.submit,
                 reset_on_submit=False,
             ),
             max_width="640px",

@@ -7,7 +7,9 @@ import reflex as rx
 from ui.api.types_servers import Server
 from ui.components.common import empty_state, loading_or, status_dot, time_ago
 from ui.components.dialogs import confirm_button
+from ui.components.live import live_indicator
 from ui.plural import counted_var
+from ui.state.live_pages import ServersLiveState
 from ui.state.project import ProjectState
 from ui.state.server_form import ServerFormState, ServerImportState
 from ui.state.servers import ServersState
@@ -121,6 +123,7 @@ def _row(server: rx.Var[Server]) -> rx.Component:
 def _toolbar() -> rx.Component:
     return rx.hstack(
         rx.heading("Servers", size="4"),
+        live_indicator(ServersLiveState),
         rx.spacer(),
         rx.button(
             rx.icon("download", size=14),
