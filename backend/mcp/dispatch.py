@@ -23,17 +23,24 @@ _PER_REQUEST_NOTIFICATIONS = frozenset({"notifications/progress", "notifications
 _Ctx = DispatchContext[TransportContext]
 ServerRequestRouter = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
 NotificationHook = Callable[[str, dict[str, Any]], Awaitable[None]]
+LogHook = Callable[[dict[str, Any]], None]
 
 
 class RoutingDispatcher(JSONRPCDispatcher[TransportContext]):
     """The SDK dispatcher with raw hooks: notifications to the supervisor, server→client requests routed."""
 
     def __init__(
-        self, read_stream: Any, write_stream: Any, on_notification: NotificationHook, router: ServerRequestRouter | None
+        self,
+        read_stream: Any,
+        write_stream: Any,
+        on_notification: NotificationHook,
+        router: ServerRequestRouter | None,
+        log_now: LogHook | None = None,
     ) -> None:
         super().__init__(read_stream, write_stream)
         self._on_notification = on_notification
         self._router = router
+        self._log_now = log_now
 
     async def run(
         self,
@@ -56,7 +63,17 @@ class RoutingDispatcher(JSONRPCDispatcher[TransportContext]):
             if method not in _PER_REQUEST_NOTIFICATIONS:
                 await on_notification(method, dict(params or {}))
 
-        await super().run(request, notify, on_notify_intercept, task_status=task_status)
+        log_now = self._log_now
+        intercept = on_notify_intercept
+        if log_now is not None:
+
+            def intercept(method: str, params: Mapping[str, Any] | None) -> bool:
+                # Runs in receive order, before a later answer resolves its request.
+                if method == "notifications/message":
+                    log_now(dict(params or {}))
+                return on_notify_intercept(method, params) if on_notify_intercept is not None else False
+
+        await super().run(request, notify, intercept, task_status=task_status)
 
 
 async def _route(router: ServerRequestRouter | None, method: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import anyio
 from backend.lib.settings import GatewaySettings
 from backend.mcp.hooks import describe_exception
 from backend.mcp.netpolicy import NetworkPolicy
-from backend.mcp.registry import NotificationCallback, SessionHandler, UpstreamRegistry
+from backend.mcp.registry import LogTap, NotificationCallback, SessionHandler, UpstreamRegistry
 from backend.mcp.scrub import InstanceSecrets, Scrubber
 from backend.mcp.types import (
     PER_USER_PREFIX,
@@ -385,6 +385,23 @@ class Gateway:
                 self._reg.subscribers.pop(key, None)  # a credential's key outlives its sessions
 
         return unsubscribe
+
+
+    def tap_logs(self, server_id: UUID, tap: LogTap, *, session_key: str | None = None) -> Callable[[], None]:
+        """Hear the log messages of one upstream (the server's shared one, or the one kept under
+        ``session_key``) in the order it wrote them, synchronously: a message written before an answer
+        reaches ``tap`` before that answer returns. Returns the stop function."""
+        key = (server_id, session_key)
+        self._reg.log_taps.setdefault(key, []).append(tap)
+
+        def stop() -> None:
+            taps = self._reg.log_taps.get(key)
+            if taps and tap in taps:
+                taps.remove(tap)
+            if not taps:
+                self._reg.log_taps.pop(key, None)
+
+        return stop
 
 
 def _scrub_error(exc: GatewayError, scrubber: Scrubber) -> None:

@@ -36,6 +36,10 @@ class SupervisorContext(Protocol):
     async def on_notification(self, supervisor: UpstreamLifecycle, method: str, params: dict[str, Any]) -> None:
         """An upstream notification (list_changed, resources/updated, message...)."""
 
+    def on_log_now(self, supervisor: UpstreamLifecycle, params: dict[str, Any]) -> None:
+        """A ``notifications/message`` (scrubbed), in the order the upstream wrote it: before any answer
+        the upstream wrote after it resolves its request (for the listeners of one call's logs)."""
+
     def router(self, session_key: str | None) -> ServerRequestRouter | None:
         """Where server→client requests of this upstream go (None: refused)."""
 

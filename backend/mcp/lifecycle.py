@@ -196,6 +196,7 @@ class UpstreamLifecycle:
             on_stderr=self.journal.stderr,
             on_noise=self.journal.noise,
             on_notification=self._notification,
+            on_log_now=self._log_now,
             on_closed=self._poke,
             # Only a session's own upstream can ask its client: shared and per_user ones serve several.
             route_request=self.ctx.router(self.session_key) if self.spec.isolation == "per_session" else None,
@@ -226,6 +227,9 @@ class UpstreamLifecycle:
     def _scrub(self, text: str) -> str:
         # The current spec's scrubber: an edited env takes effect at once.
         return self.ctx.scrubber(self.spec).text(text)
+
+    def _log_now(self, params: dict[str, Any]) -> None:
+        self.ctx.on_log_now(self, self.ctx.scrubber(self.spec).value(params))
 
     async def _notification(self, method: str, params: dict[str, Any]) -> None:
         if method == "notifications/message":

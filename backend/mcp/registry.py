@@ -35,6 +35,7 @@ logger = logging.getLogger("mcp_orch.gateway")
 
 NotificationCallback = Callable[[str, dict[str, Any]], Awaitable[None]]
 SessionHandler = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+LogTap = Callable[[dict[str, Any]], None]
 Key = tuple[UUID, str | None]
 _RANK = {"running": 4, "starting": 3, "backoff": 2, "error": 1, "stopped": 0}
 
@@ -53,6 +54,8 @@ class UpstreamRegistry:
         self.sups: dict[Key, Supervisor] = {}
         self.catalogues: dict[UUID, Catalogue] = {}
         self.subscribers: dict[Key, list[NotificationCallback]] = {}
+        # Listeners of one upstream's log messages while a call runs (``Gateway.tap_logs``).
+        self.log_taps: dict[Key, list[LogTap]] = {}
         self.session_handlers: dict[str, SessionHandler] = {}
         self.session_clients: dict[str, ClientProfile] = {}
         # Running test runs (``Gateway.probe``): each holds an upstream slot of its project.
@@ -168,6 +171,14 @@ class UpstreamRegistry:
                 await callback(method, params)
             except Exception:
                 logger.exception("notification subscriber failed", extra={"method": method})
+
+    def on_log_now(self, supervisor: UpstreamLifecycle, params: dict[str, Any]) -> None:
+        """Hand a log message to the taps on this very upstream (a sync call: it must not block)."""
+        for tap in list(self.log_taps.get((supervisor.spec.server_id, supervisor.session_key), ())):
+            try:
+                tap(params)
+            except Exception:
+                logger.exception("log tap failed")
 
     def _audience(self, supervisor: UpstreamLifecycle, method: str) -> list[NotificationCallback]:
         """Who hears a notification of this upstream.

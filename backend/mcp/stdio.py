@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from typing import Any
 
 import anyio
 import anyio.abc
@@ -86,10 +87,13 @@ async def open_stdio(
     stop_grace: float,
     sandbox: SandboxSettings,
     ephemeral: bool = False,
+    on_log: Callable[[dict[str, Any]], None] | None = None,
 ) -> AsyncIterator[StdioProcess]:
     """Spawn ``spec.command`` in its sandbox and pump its pipes until the context exits, then reap it.
 
-    ``on_stderr`` receives every stderr line; ``on_noise`` every stdout line that is not JSON-RPC.
+    ``on_stderr`` receives every stderr line; ``on_noise`` every stdout line that is not JSON-RPC;
+    ``on_log`` the params of every ``notifications/message``, before the next line is read (so before
+    an answer written after it resolves its request on the fast lane).
     ``ephemeral`` (probes): a random uid and a throw-away home, removed afterwards.
 
     Raises:
@@ -116,7 +120,7 @@ async def open_stdio(
     stderr_done = anyio.Event()
     try:
         async with anyio.create_task_group() as tg:
-            tg.start_soon(_pump_stdout, handle, read_writer, on_noise)
+            tg.start_soon(_pump_stdout, handle, read_writer, on_noise, on_log)
             tg.start_soon(_pump_stderr, process, _observed(handle, on_stderr), stderr_done)
             tg.start_soon(_watch_exit, handle, read_writer)
             if handle.limits is not None:
@@ -217,6 +221,7 @@ async def _pump_stdout(
     handle: StdioProcess,
     read_writer: MemoryObjectSendStream[SessionMessage | Exception],
     on_noise: Callable[[str], None],
+    on_log: Callable[[dict[str, Any]], None] | None = None,
 ) -> None:
     """stdout → one ``SessionMessage`` per JSON-RPC line; other lines are reported, not fatal."""
     stdout = handle.process.stdout
@@ -231,6 +236,8 @@ async def _pump_stdout(
                 except (ValidationError, ValueError):
                     on_noise(line[:MAX_STDERR_LINE].decode("utf-8", "replace").rstrip())
                     continue
+                if on_log is not None and isinstance(message, types.JSONRPCNotification):
+                    _tap_log(message, on_log)
                 await read_writer.send(SessionMessage(message))
     except (anyio.ClosedResourceError, anyio.BrokenResourceError):
         # The session is gone: keep draining so a child blocked on a full stdout pipe can still exit.
@@ -244,6 +251,14 @@ async def _pump_stdout(
     finally:
         handle.lane.close()
         handle.stdout_closed.set()
+
+
+def _tap_log(message: types.JSONRPCNotification, on_log: Callable[[dict[str, Any]], None]) -> None:
+    if message.method == "notifications/message" and isinstance(message.params, dict):
+        try:
+            on_log(dict(message.params))
+        except Exception:
+            logger.exception("log listener failed")
 
 
 class StdinWriter:

@@ -59,6 +59,8 @@ class UpstreamHooks:
     on_noise: Callable[[str], None]
     on_notification: Callable[[str, dict[str, Any]], Awaitable[None]]
     on_closed: Callable[[], None]
+    # Each notifications/message at once, in the upstream's order (before a later answer resolves).
+    on_log_now: Callable[[dict[str, Any]], None] | None = None
     # None (shared isolation): server→client requests are refused.
     route_request: ServerRequestRouter | None = None
     # The client a per_session upstream speaks for (None: the gateway itself, offering every route).
@@ -245,6 +247,7 @@ async def _open_transport(
                 spec,
                 on_stderr=hooks.on_stderr,
                 on_noise=hooks.on_noise,
+                on_log=hooks.on_log_now,
                 stop_grace=hooks.stop_grace,
                 sandbox=hooks.sandbox,
                 ephemeral=hooks.ephemeral,
@@ -274,7 +277,9 @@ async def connect(spec: UpstreamSpec, hooks: UpstreamHooks) -> AsyncIterator[Ups
         async with AsyncExitStack() as stack:
             read, write, process = await _open_transport(stack, spec, hooks, status)
             watched = WatchedReadStream(read, on_end)
-            dispatcher = RoutingDispatcher(watched, write, hooks.on_notification, hooks.route_request)
+            # stdio: the stdout pump hands log messages over in order; remote: the dispatcher does.
+            log_now = hooks.on_log_now if process is None else None
+            dispatcher = RoutingDispatcher(watched, write, hooks.on_notification, hooks.route_request, log_now)
             session = ClientSession(dispatcher=dispatcher, **_client_options(hooks))
             await stack.enter_async_context(session)
             try:

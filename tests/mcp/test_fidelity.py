@@ -196,6 +196,31 @@ async def test_log_messages_reach_the_client_at_the_level_it_set(isolation: str)
     assert upstream["log_level"] == ("warning" if isolation == "per_session" else None)
 
 
+@pytest.mark.parametrize(
+    ("isolation", "unified"), [("shared", False), ("per_user", False), ("per_session", False), ("shared", True)]
+)
+async def test_a_2026_request_hears_its_calls_log_messages_at_the_level_it_asked(isolation: str, unified: bool) -> None:
+    heard: list[tuple[str, Any]] = []
+
+    async def on_log(params: types.LoggingMessageNotificationParams) -> None:
+        heard.append((params.level, params.data))
+
+    async with replicas(1, [stdio_spec("echo", isolation=isolation)]) as group:
+        router = Router(group)
+        target = url(group[0], None if unified else "echo")
+        tool = "echo__log_message" if unified else "log_message"
+        async with client(router, target, "auto", logging_callback=on_log, log_level="warning") as connected:
+            assert connected.protocol_version == "2026-07-28"
+            for level in ("info", "error", "debug", "critical"):
+                await connected.call_tool(tool, {"level": level, "data": level})
+            # Each message rides its own call's response stream, so it is here when the call returns.
+            assert heard == [("error", "error"), ("critical", "critical")]
+        heard.clear()
+        async with client(router, target, "auto", logging_callback=on_log) as quiet:  # asked for none
+            await quiet.call_tool(tool, {"level": "critical", "data": "unasked"})
+        assert heard == []
+
+
 async def test_a_per_session_upstream_hears_its_clients_capabilities_and_name_a_shared_one_the_gateways() -> None:
     async def list_roots(context: Any) -> types.ListRootsResult:
         return types.ListRootsResult(roots=[])

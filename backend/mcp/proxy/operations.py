@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
 
+import anyio
 from mcp.shared.exceptions import MCPError
 
 from backend.mcp.proxy import errors
@@ -21,6 +24,10 @@ from backend.mcp.proxy.tables import Tables
 from backend.mcp.types import CallRecorder, CallStatus, GatewayError, UpstreamTimeoutError, per_user_key
 
 logger = logging.getLogger("mcp_orch.proxy")
+
+# Hears the ``notifications/message`` params of the upstream serving one call, while it runs.
+LogListener = Callable[[dict[str, Any]], Awaitable[None]]
+_LOG_BACKLOG = 256  # messages of one call waiting to be relayed; more are dropped
 
 
 class ViewOperations:
@@ -56,24 +63,33 @@ class ViewOperations:
         client: ClientInfo,
         params: dict[str, Any],
         on_progress: ProgressCallback | None = None,
+        on_log: LogListener | None = None,
     ) -> dict[str, Any]:
-        """Forward ``tools/call``; the result comes back exactly as the upstream sent it."""
+        """Forward ``tools/call``; the result comes back exactly as the upstream sent it.
+
+        ``on_log`` (a 2026-07-28 request that asked for log messages) hears the log messages of the
+        upstream serving the call while it runs, each before the result. A handshake-era upstream does
+        not say which request a message belongs to: a ``shared`` upstream's messages of that time are
+        everyone's in the project, as its log is for handshake-era sessions.
+        """
         name = str(params.get("name", ""))
         arguments = params.get("arguments")
         meta = params.get("_meta")
         route = (await self.tables_for(caller)).tool(name, unified=self.key.unified)
+        session_key = self.session_key(caller, route.server)
         started, clock = datetime.now(tz=UTC), time.perf_counter()
         outcome: Outcome = ("cancelled", None, "Cancelled by the client")
         result: dict[str, Any] | None = None
         try:
-            result = await self.upstreams.call_tool(
-                route.server.server_id,
-                route.name,
-                arguments if isinstance(arguments, dict) else None,
-                session_key=self.session_key(caller, route.server),
-                on_progress=on_progress,
-                meta=meta if isinstance(meta, dict) else None,
-            )
+            async with self._relaying_logs(route.server, session_key, on_log):
+                result = await self.upstreams.call_tool(
+                    route.server.server_id,
+                    route.name,
+                    arguments if isinstance(arguments, dict) else None,
+                    session_key=session_key,
+                    on_progress=on_progress,
+                    meta=meta if isinstance(meta, dict) else None,
+                )
             status, message = result_status(result)
             outcome = (status, None, message)
         except GatewayError as exc:
@@ -94,6 +110,43 @@ class ViewOperations:
                 clock=clock,
             )
         return result
+
+    @asynccontextmanager
+    async def _relaying_logs(
+        self, server: ServerEntry, session_key: str | None, on_log: LogListener | None
+    ) -> AsyncIterator[None]:
+        """Relay the upstream's log messages to ``on_log`` while the body runs; every message the
+        upstream wrote before its answer is relayed before the body's outcome leaves this block."""
+        if on_log is None:
+            yield
+            return
+        send, receive = anyio.create_memory_object_stream[dict[str, Any]](_LOG_BACKLOG)
+
+        def offer(params: dict[str, Any]) -> None:
+            with suppress(anyio.WouldBlock, anyio.BrokenResourceError, anyio.ClosedResourceError):
+                send.send_nowait(params)
+
+        async def relay() -> None:
+            async with receive:
+                async for params in receive:
+                    try:
+                        await on_log(params)
+                    except Exception:
+                        logger.debug("a log message could not be relayed", exc_info=True)
+
+        stop = self.upstreams.tap_logs(server.server_id, offer, session_key=session_key)
+        failure: Exception | None = None
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(relay)
+            try:
+                yield
+            except Exception as exc:  # re-raised below, not wrapped in the task group's group
+                failure = exc
+            finally:
+                stop()
+                send.close()
+        if failure is not None:
+            raise failure
 
     async def forward(self, caller: Caller, server: ServerEntry, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """Forward any other request to one server of the view, mapping gateway errors."""

@@ -83,6 +83,11 @@ class Upstreams(Protocol):
     ) -> Callable[[], None]:
         """Upstream notifications for ``server_id`` (of the upstream kept under ``session_key``, if given)."""
 
+    def tap_logs(
+        self, server_id: UUID, tap: Callable[[dict[str, Any]], None], *, session_key: str | None = None
+    ) -> Callable[[], None]:
+        """Log messages of one upstream, synchronously and in its order (see ``Gateway.tap_logs``)."""
+
     async def release_session(self, session_key: str) -> None:
         """Stop the upstreams opened for one downstream session (``per_session`` isolation)."""
 

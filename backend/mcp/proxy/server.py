@@ -13,6 +13,7 @@ from typing import Any
 
 import mcp_types as types
 from mcp.server.caching import CacheableMethod, CacheHint
+from mcp.server.connection import allowed_log_levels
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.lowlevel.server import NotificationOptions, Server
 from mcp.server.models import InitializationOptions
@@ -21,6 +22,7 @@ from mcp.shared.exceptions import MCPError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 import backend
+from backend.mcp.proxy.operations import LogListener
 from backend.mcp.proxy.ports import Caller
 from backend.mcp.proxy.tables import Tables
 from backend.mcp.proxy.view import ClientInfo, Downstream, ProxyView, reraise_unexpected
@@ -145,6 +147,25 @@ def _guard(method: str) -> Callable[[Handler], Handler]:
     return wrap
 
 
+def _log_listener(ctx: ServerRequestContext[Any, Any], meta: Any) -> LogListener | None:
+    """2026-07-28: a request asks for log messages with ``_meta`` ``io.modelcontextprotocol/logLevel``;
+    they ride its own response stream, at that level and above. (Handshake-era sessions hear their
+    upstreams' logs through ``logging/setLevel`` instead.)"""
+    if ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS:
+        return None
+    allowed = allowed_log_levels(ctx.protocol_version, meta if isinstance(meta, dict) else None)
+    if not allowed:
+        return None
+
+    async def on_log(params: dict[str, Any]) -> None:
+        if params.get("level") in allowed:
+            message = types.LoggingMessageNotificationParams.model_validate(params)
+            notification = types.LoggingMessageNotification(params=message)
+            await ctx.session.send_notification(notification, related_request_id=ctx.request_id)
+
+    return on_log
+
+
 def _tool_handlers(view: ProxyView) -> dict[str, Any]:
     @_guard("tools/list")
     async def list_tools(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
@@ -161,7 +182,7 @@ def _tool_handlers(view: ProxyView) -> dict[str, Any]:
                 await ctx.session.report_progress(progress, total, message)
 
         caller = caller_of(ctx)
-        return await view.call_tool(caller, client_of(ctx, caller), raw, on_progress)
+        return await view.call_tool(caller, client_of(ctx, caller), raw, on_progress, _log_listener(ctx, meta))
 
     return {"on_list_tools": list_tools, "on_call_tool": call_tool}
 
