@@ -24,7 +24,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
 from backend.mcp.types import UpstreamSpec
-from tests.mcp.helpers import PROJECT, eventually, stdio_spec
+from tests.mcp.helpers import PROJECT, eventually, remote_server, stdio_spec
 from tests.mcp.replicas import Router, replicas, url
 from tests.mcp_servers.echo import INSTRUCTIONS as ECHO
 from tests.mcp_servers.prompts_resources import INSTRUCTIONS as MEMO
@@ -196,16 +196,37 @@ async def test_log_messages_reach_the_client_at_the_level_it_set(isolation: str)
     assert upstream["log_level"] == ("warning" if isolation == "per_session" else None)
 
 
+@asynccontextmanager
+async def _echo(isolation: str, transport: str) -> AsyncIterator[UpstreamSpec]:
+    """The echo test server over stdio, or running on its own over Streamable HTTP."""
+    if transport == "stdio":
+        yield stdio_spec("echo", isolation=isolation)
+        return
+    async with remote_server("echo", transport) as remote:
+        yield UpstreamSpec(
+            name="echo", transport=transport, url=remote, isolation=isolation, project_id=PROJECT, server_id=uuid4()
+        )
+
+
 @pytest.mark.parametrize(
-    ("isolation", "unified"), [("shared", False), ("per_user", False), ("per_session", False), ("shared", True)]
+    ("isolation", "unified", "transport"),
+    [
+        ("shared", False, "stdio"),
+        ("per_user", False, "stdio"),
+        ("per_session", False, "stdio"),
+        ("shared", True, "stdio"),
+        ("shared", False, "streamable-http"),
+    ],
 )
-async def test_a_2026_request_hears_its_calls_log_messages_at_the_level_it_asked(isolation: str, unified: bool) -> None:
+async def test_a_2026_request_hears_its_calls_log_messages_at_the_level_it_asked(
+    isolation: str, unified: bool, transport: str
+) -> None:
     heard: list[tuple[str, Any]] = []
 
     async def on_log(params: types.LoggingMessageNotificationParams) -> None:
         heard.append((params.level, params.data))
 
-    async with replicas(1, [stdio_spec("echo", isolation=isolation)]) as group:
+    async with _echo(isolation, transport) as spec, replicas(1, [spec]) as group:
         router = Router(group)
         target = url(group[0], None if unified else "echo")
         tool = "echo__log_message" if unified else "log_message"
