@@ -1,4 +1,4 @@
-"""The quiet "Updated just now" indicator of a live page; mounting it starts the page's live loop."""
+"""The quiet "Updated a few seconds ago" indicator of a live page; mounting it starts the page's live loop."""
 
 from __future__ import annotations
 
@@ -20,7 +20,13 @@ def live_indicator(state: Any) -> rx.Component:
             border_radius="9999px",
             background_color=rx.cond(state.live_connected, rx.color("grass", 9), rx.color("gray", 8)),
         ),
-        rx.text(state.live_label, size="1", color_scheme="gray"),
+        rx.text(
+            "Updated ",
+            rx.cond(state.live_read_at, rx.moment(state.live_read_at, from_now=True, interval=10_000), "just now"),
+            rx.cond(state.live_connected, "", " · reconnecting"),
+            size="1",
+            color_scheme="gray",
+        ),
         align="center",
         spacing="1",
         id="live-indicator",

@@ -5,8 +5,9 @@ says which loaders a change calls for (``_live_reloads``), and mounts ``follow_l
 page that shows the data, ``stop_live`` on unmount (``live_pages.py``). The UI's server side holds the
 stream (``ui/api/_live.py``); when it
 fails the page is re-read every :data:`POLL_SECONDS` while the stream is retried with backoff. The loop
-ends when the page is left (every view has its own path; mounting again starts a new loop and ends the
-old one), the user signs out, or the browser tab closes.
+ends when the page is left (its part unmounted, or another route; mounting again starts a new loop and
+ends the old one), the user signs out, or the browser tab closes; another project on the same route
+reconnects it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import reflex as rx
@@ -27,12 +29,6 @@ BACKOFF_MAX = 60.0
 HYDRATE_SECONDS = 10.0
 
 _END = object()  # the stream ended or failed
-
-
-def updated_label(age: float, connected: bool) -> str:
-    """The quiet indicator's text for data read ``age`` seconds ago."""
-    when = "just now" if age < 5 else f"{int(age)} s ago" if age < 60 else f"{int(age // 60)} min ago"
-    return f"Updated {when}" + ("" if connected else " · reconnecting")
 
 
 def _tab_connected(client_token: str) -> bool:
@@ -50,9 +46,9 @@ class LiveMixin(rx.State, mixin=True):
     """Follows the project's feed while the page that mounted ``follow_live`` is open."""
 
     live_connected: bool = False
-    live_label: str = ""
+    # When the page's data was last read (ISO, UTC); the indicator shows it relative, in the browser.
+    live_read_at: str = ""
     _live_id: int = 0
-    _live_read_at: float = 0.0
 
     def _live_reloads(self, event: LiveEvent | None) -> list[Any]:
         """The loaders to run for ``event`` (``None``: re-read everything this page shows)."""
@@ -64,32 +60,33 @@ class LiveMixin(rx.State, mixin=True):
         self._live_id += 1
         self.live_connected = False
 
-    async def _live_alive(self, live_id: int, path: str) -> bool:
+    async def _live_alive(self, live_id: int, route: str) -> str | None:
+        """The project's slug while the page is still open (same route, not unmounted), else ``None``."""
         async with self:
-            return (
+            open_ = (
                 self._live_id == live_id
-                and self.router.url.path == path
+                and self.router.route_id == route
                 and bool(self.token)  # type: ignore[attr-defined]
                 and _tab_connected(self.router.session.client_token)
             )
+            return self._slug() if open_ else None  # type: ignore[attr-defined]
 
     async def _live_mark(self, connected: bool | None = None, *, read: bool = False) -> None:
+        """Record a (dis)connection or a read; nothing is sent while neither changes (no periodic updates)."""
         async with self:
-            if connected is not None:
+            if connected is not None and connected != self.live_connected:
                 self.live_connected = connected
             if read:
-                self._live_read_at = time.monotonic()
-            label = updated_label(time.monotonic() - self._live_read_at, self.live_connected)
-            if label != self.live_label:
-                self.live_label = label
+                self.live_read_at = datetime.now(tz=UTC).isoformat()
 
     @rx.event(background=True)
     async def follow_live(self):
         """Follow the feed until the page is left; fall back to polling while the stream is down."""
         async with self:
             self._live_id += 1
-            live_id, path = self._live_id, self.router.url.path
-            self._live_read_at = time.monotonic()
+            # The route, not the path: a redirect within the route (a renamed server) keeps the page mounted.
+            live_id, path = self._live_id, self.router.route_id
+            self.live_read_at = datetime.now(tz=UTC).isoformat()
         deadline = time.monotonic() + HYDRATE_SECONDS
         while not await self._live_ready():  # the token reaches the server with the first events
             if time.monotonic() > deadline or not await self._live_alive_or_hydrating(live_id, path):
@@ -102,6 +99,8 @@ class LiveMixin(rx.State, mixin=True):
                 for reload in reloads:
                     yield reload
             first = False
+            if not await self._live_alive(live_id, path):
+                return
             retry_at = time.monotonic() + backoff
             backoff = min(backoff * 2, BACKOFF_MAX)
             await self._live_mark(False)
@@ -114,8 +113,6 @@ class LiveMixin(rx.State, mixin=True):
                     await self._live_mark(read=True)
                     for reload in await self._live_reloads_for(None):
                         yield reload
-                else:
-                    await self._live_mark()
 
     async def _live_reloads_for(self, event: LiveEvent | None) -> list[Any]:
         async with self:
@@ -125,9 +122,9 @@ class LiveMixin(rx.State, mixin=True):
         async with self:
             return bool(self.token) and bool(self.project.id)  # type: ignore[attr-defined]
 
-    async def _live_alive_or_hydrating(self, live_id: int, path: str) -> bool:
+    async def _live_alive_or_hydrating(self, live_id: int, route: str) -> bool:
         async with self:
-            return self._live_id == live_id and self.router.url.path == path
+            return self._live_id == live_id and self.router.route_id == route
 
     async def _live_stream(self, live_id: int, path: str, *, resync: bool):
         """Read the stream; yields the loaders to run per message, returns when it ends or fails."""
@@ -151,10 +148,9 @@ class LiveMixin(rx.State, mixin=True):
                     item = await asyncio.wait_for(queue.get(), CHECK_SECONDS)
                 except TimeoutError:
                     item = None
-                if item is _END or not await self._live_alive(live_id, path):
-                    return
+                if item is _END or await self._live_alive(live_id, path) != slug:
+                    return  # ended, left, or another project on the same route: reconnect or stop
                 if item is None:
-                    await self._live_mark()
                     continue
                 if item.kind == "hello":
                     await self._live_mark(True, read=True)
