@@ -386,7 +386,6 @@ class Gateway:
 
         return unsubscribe
 
-
     def tap_logs(self, server_id: UUID, tap: LogTap, *, session_key: str | None = None) -> Callable[[], None]:
         """Hear the log messages of one upstream (the server's shared one, or the one kept under
         ``session_key``) in the order it wrote them, synchronously: a message written before an answer
