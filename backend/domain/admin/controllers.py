@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
-from litestar.status_codes import HTTP_200_OK
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.accounts.guards import requires_admin
@@ -41,6 +41,27 @@ class AdminController(Controller):
         """Every user, by email; ``search`` matches part of the email or name."""
         rows, total = await admin_service.list_users(search=search, page=page, page_size=page_size)
         return s.AdminUserPage(items=[s.AdminUser.of(r) for r in rows], total=total, page=page, page_size=page_size)
+
+    @post(
+        "/users",
+        operation_id="adminCreateUser",
+        summary="Create a user",
+        status_code=HTTP_201_CREATED,
+        guards=[requires_admin],
+    )
+    async def create_user(
+        self,
+        data: JSONBody[s.AdminUserCreate],
+        admin_service: NamedDependency[AdminService],
+        current_user: NamedDependency[CurrentUser],
+    ) -> s.AdminUser:
+        """Open an account for someone, also when self sign-up is disabled.
+
+        The password rule of sign-up applies (422 naming ``password``); an email already in use is a
+        409. ``isAdmin`` makes the new user an administrator at once. Tell them their password through
+        another channel; they can change it on their profile page.
+        """
+        return s.AdminUser.of(await admin_service.create_user(data, current_user))
 
     @patch("/users/{user_id:uuid}", operation_id="adminUpdateUser", summary="Update a user", guards=[requires_admin])
     async def update_user(

@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 
 from backend.db import models as m
-from backend.domain.accounts.schemas import Password
+from backend.domain.accounts.schemas import Email, Name, Password
 from backend.lib.schema import CamelizedBaseStruct, InputStruct
 
 
@@ -45,6 +45,15 @@ class AdminUserPage(CamelizedBaseStruct):
     total: int
     page: int
     page_size: int
+
+
+class AdminUserCreate(InputStruct):
+    """An account an administrator opens for someone (tell them the password through another channel)."""
+
+    email: Email
+    password: Password
+    name: Name = ""
+    is_admin: Annotated[bool, msgspec.Meta(description="true: the new user is an administrator")] = False
 
 
 class AdminUserUpdate(InputStruct):

@@ -16,6 +16,7 @@ from backend.db import models as m
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.accounts.credentials import end_credentials
 from backend.domain.accounts.passwords import check_password
+from backend.domain.accounts.services import normalise_email
 from backend.domain.activity.services import ActivityService
 from backend.domain.admin import schemas as s
 from backend.domain.changes.events import MemberAccessChanged
@@ -75,6 +76,34 @@ class AdminService(SQLAlchemyAsyncRepositoryService[m.User]):
         total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
         rows = await session.execute(stmt.order_by(m.User.email).offset((page - 1) * page_size).limit(page_size))
         return list(rows.scalars()), int(total)
+
+    async def create_user(self, data: s.AdminUserCreate, actor: CurrentUser) -> m.User:
+        """Open an account for someone, hashed as sign-up does; works whether or not sign-up is enabled.
+
+        The password rule applies (422 with the field); an email already taken is a 409.
+        """
+        email = normalise_email(data.email)
+        check_password(data.password, field="password", user_inputs=(email, data.name))
+        if await self.get_one_or_none(m.User.email == email) is not None:
+            raise ConflictError("An account with this email already exists")
+        user = m.User(
+            email=email,
+            name=data.name.strip() or email.split("@", 1)[0],
+            hashed_password=hash_password(data.password),
+            is_admin=data.is_admin,
+            is_active=True,
+        )
+        user = await self.create(user, auto_commit=False)
+        await ActivityService(session=self.repository.session).record(
+            "user.created",
+            actor=actor,
+            target_type="user",
+            target_id=user.id,
+            target_name=user.email,
+            details={"isAdmin": user.is_admin},
+        )
+        logger.info("user created by admin", extra={"user_id": str(user.id), "is_admin": user.is_admin})
+        return user
 
     async def update_user(self, user_id: UUID, data: s.AdminUserUpdate, actor: CurrentUser) -> m.User:
         """Change a user's admin flag or activation; records what changed.
