@@ -29,6 +29,16 @@ class ApiError(Exception):
         self.detail = detail
 
 
+# API messages that name a route where the UI has a screen for it: people read the screen's name.
+_UI_PLACES = {"(PUT /api/admin/allowed-commands)": "(Administration → Allowed commands, /admin/commands)"}
+
+
+def _in_ui_words(detail: str) -> str:
+    for api_words, ui_words in _UI_PLACES.items():
+        detail = detail.replace(api_words, ui_words)
+    return detail
+
+
 def _detail(response: httpx.Response) -> str:
     """The API's ``detail``, with the offending fields of a validation error."""
     try:
@@ -85,7 +95,7 @@ class BaseClient:
         except httpx.HTTPError as exc:
             raise ApiError(0, f"API unreachable ({type(exc).__name__})") from exc
         if response.status_code >= 400:
-            raise ApiError(response.status_code, _detail(response))
+            raise ApiError(response.status_code, _in_ui_words(_detail(response)))
         if response.status_code == 204 or not response.content:
             return None
         return msgspec.json.decode(response.content)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from backend.lib.settings import Settings, get_settings, internal_api_url
 from ui.api._accounts import AccountsApi
+from ui.api._admin import AdminApi
 from ui.api._base import ApiError
 from ui.api._credentials import CredentialsApi
 from ui.api._invitations import InvitationsApi
@@ -31,7 +32,7 @@ class Health:
     checks: dict[str, str] = field(default_factory=dict)
 
 
-class ApiClient(AccountsApi, CredentialsApi, InvitationsApi, ProjectsApi, ServersApi, OAuthApi, LiveApi):
+class ApiClient(AccountsApi, AdminApi, CredentialsApi, InvitationsApi, ProjectsApi, ServersApi, OAuthApi, LiveApi):
     """Typed calls to the REST API, optionally with a user's access token."""
 
     async def health(self) -> Health:

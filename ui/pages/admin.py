@@ -1,4 +1,4 @@
-"""``/admin/[admin_section]``: users, projects, servers, worker (administrators only)."""
+"""``/admin/[admin_section]``: users, projects, servers, allowed commands, worker (administrators only)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from ui.components.common import skeleton_rows
 from ui.state.admin import AdminState
 from ui.state.auth import AuthState
 from ui.templates import page
-from ui.views.admin.sections import projects_section, servers_section, users_section
+from ui.views.admin.commands import commands_section
+from ui.views.admin.sections import projects_section, servers_section
+from ui.views.admin.users import users_section
 from ui.views.admin.worker import worker_section
 
 SECTIONS = [
     ("users", "Users", "user"),
     ("projects", "Projects", "folder"),
     ("servers", "Servers", "server"),
+    ("commands", "Allowed commands", "terminal"),
     ("worker", "Worker", "cpu"),
 ]
 
@@ -24,6 +27,7 @@ def _content() -> rx.Component:
         AdminState.section,
         ("projects", projects_section()),
         ("servers", servers_section()),
+        ("commands", commands_section()),
         ("worker", worker_section()),
         users_section(),
     )

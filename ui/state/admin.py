@@ -13,7 +13,8 @@ from ui.api.types_jobs import JobRun, WorkerOverview
 from ui.api.types_servers import Server
 from ui.state.shell import ShellState
 
-SECTIONS = ("users", "projects", "servers", "worker")
+SECTIONS = ("users", "projects", "servers", "commands", "worker")
+USERS_PAGE_SIZE = 25
 WORKER_FIELDS = {
     "health_check_interval_seconds": "healthCheckIntervalSeconds",
     "probe_concurrency": "probeConcurrency",
@@ -52,6 +53,13 @@ class AdminState(ShellState):
     stats: dict[str, int] = {}
     admin_search: str = ""
     admin_loading: bool = True
+    users_page: int = 1
+    users_total: int = 0
+
+    @rx.var
+    def users_pages(self) -> int:
+        """How many pages of users the search finds (at least one)."""
+        return max(1, -(-self.users_total // USERS_PAGE_SIZE))
 
     @rx.var
     def section(self) -> str:
@@ -64,6 +72,25 @@ class AdminState(ShellState):
         self.admin_search = value
 
     @rx.event
+    def search(self):
+        """Search from the first page."""
+        self.users_page = 1
+        return AdminState.load
+
+    @rx.event
+    def search_on_enter(self, key: str):
+        """Enter in the search box searches."""
+        if key == "Enter":
+            return AdminState.search
+        return None
+
+    @rx.event
+    def go_users_page(self, page: int):
+        """Another page of users."""
+        self.users_page = max(1, min(page, self.users_pages))
+        return AdminState.load
+
+    @rx.event
     def go_section(self, value: str):
         """Switch sections by URL."""
         return rx.redirect(f"/admin/{value}")
@@ -73,7 +100,7 @@ class AdminState(ShellState):
         """Entering the page: load the section (administrators only)."""
         if not self.user.is_admin and self.auth_checked:
             return [rx.toast.error("Administrators only"), rx.redirect("/projects")]
-        self.admin_search = ""
+        self.admin_search, self.users_page = "", 1
         return AdminState.load
 
     @rx.event(background=True)
@@ -81,17 +108,21 @@ class AdminState(ShellState):
         """Load the current section."""
         async with self:
             self.admin_loading = True
-            api, section, search = self._api(), self.section, self.admin_search.strip()
+            api, section, search, page = self._api(), self.section, self.admin_search.strip(), self.users_page
         try:
             if section == "users":
-                users, stats = await asyncio.gather(api.admin_users(search, page_size=100), api.admin_stats())
-                result: dict = {"users": users.items, "stats": stats}
+                users, stats = await asyncio.gather(
+                    api.admin_users(search, page=page, page_size=USERS_PAGE_SIZE), api.admin_stats()
+                )
+                result: dict = {"users": users.items, "users_total": users.total, "stats": stats}
             elif section == "projects":
                 result = {"admin_projects": (await api.admin_projects(search, page_size=100)).items}
             elif section == "servers":
                 projects = (await api.admin_projects(page_size=100)).items
                 groups = await asyncio.gather(*[_servers_of(api, p) for p in projects if not p.archived_at])
                 result = {"global_servers": [s for group in groups for s in group]}
+            elif section == "commands":
+                result = {}  # the allowed-commands screen loads its own state
             else:
                 worker, history = await asyncio.gather(api.worker(), api.worker_history(page_size=20))
                 result = {"worker": worker, "history": history.items}
@@ -104,22 +135,6 @@ class AdminState(ShellState):
             for key, value in result.items():
                 setattr(self, key, value)
             self.admin_loading = False
-
-    @rx.event(background=True)
-    async def update_user(self, user_id: str, field: str, value: bool):
-        """Activate/deactivate a user or change the admin flag."""
-        async with self:
-            api = self._api()
-        try:
-            user = await api.admin_update_user(user_id, **{field: value})
-        except ApiError as exc:
-            yield await self._on_error(exc)
-        else:
-            yield rx.toast.success(
-                f"{user.email}: {'active' if user.is_active else 'deactivated'}, "
-                f"{'administrator' if user.is_admin else 'user'}"
-            )
-        yield AdminState.load
 
     @rx.event(background=True)
     async def save_worker(self, form: dict[str, str]):

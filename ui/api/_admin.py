@@ -1,0 +1,26 @@
+"""Administration calls added for the admin screens: opening accounts and the command allowlist."""
+
+from __future__ import annotations
+
+from ui.api._base import BaseClient
+from ui.api.types import AdminUser
+from ui.api.types_admin import AllowedCommands
+
+
+class AdminApi(BaseClient):
+    """``POST /api/admin/users`` and ``/api/admin/allowed-commands`` (administrators only)."""
+
+    async def admin_create_user(
+        self, email: str, password: str, name: str = "", *, is_admin: bool = False
+    ) -> AdminUser:
+        """Open an account for someone (the password rule of sign-up applies)."""
+        body = {"email": email, "password": password, "name": name, "isAdmin": is_admin}
+        return await self.call(AdminUser, "POST", "/api/admin/users", json=body)
+
+    async def allowed_commands(self) -> AllowedCommands:
+        """The command allowlist: built in, added by administrators, and in force."""
+        return await self.call(AllowedCommands, "GET", "/api/admin/allowed-commands")
+
+    async def set_allowed_commands(self, added: list[str]) -> AllowedCommands:
+        """Replace the administrators' additions to the allowlist."""
+        return await self.call(AllowedCommands, "PUT", "/api/admin/allowed-commands", json={"added": added})
