@@ -92,13 +92,12 @@ class LiveMixin(rx.State, mixin=True):
             if time.monotonic() > deadline or not await self._live_alive_or_hydrating(live_id, path):
                 return
             await asyncio.sleep(0.5)
-        backoff, first, polled = 1.0, True, time.monotonic()
+        backoff, polled = 1.0, time.monotonic()
         while await self._live_alive(live_id, path):
-            async for reloads in self._live_stream(live_id, path, resync=not first):
+            async for reloads in self._live_stream(live_id, path):
                 backoff = 1.0
                 for reload in reloads:
                     yield reload
-            first = False
             if not await self._live_alive(live_id, path):
                 return
             retry_at = time.monotonic() + backoff
@@ -126,7 +125,7 @@ class LiveMixin(rx.State, mixin=True):
         async with self:
             return self._live_id == live_id and self.router.route_id == route
 
-    async def _live_stream(self, live_id: int, path: str, *, resync: bool):
+    async def _live_stream(self, live_id: int, path: str):
         """Read the stream; yields the loaders to run per message, returns when it ends or fails."""
         async with self:
             api, slug = self._api(), self._slug()  # type: ignore[attr-defined]
@@ -153,9 +152,10 @@ class LiveMixin(rx.State, mixin=True):
                 if item is None:
                     continue
                 if item.kind == "hello":
+                    # Re-read once subscribed: a change between the page's first read and this hello (or
+                    # while the stream was down) sent a message nobody heard.
                     await self._live_mark(True, read=True)
-                    if resync:  # messages may have been missed while the stream was down
-                        yield await self._live_reloads_for(None)
+                    yield await self._live_reloads_for(None)
                     continue
                 reloads = await self._live_reloads_for(None if item.kind == "resync" else item)
                 if reloads:
