@@ -11,8 +11,8 @@ import httpx
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 from authlib.oauth2.rfc9207 import AuthorizationServerMetadata as IssuerMetadata
 
+from tests.integration._serving import free_port
 from tests.integration.endpoints._support import Live, World, make_world, texts
-from tests.integration.endpoints.conftest import _free_port
 from tests.integration.oauth._support import (
     REDIRECT_URI,
     Browser,
@@ -115,7 +115,7 @@ async def test_refresh_rotates_and_a_reused_refresh_token_ends_the_grant(live: L
 
 async def test_sdk_client_with_a_client_id_metadata_document(live: Live) -> None:
     world = await make_world(live)
-    port = _free_port()
+    port = free_port()
     document = {
         "client_id": f"http://127.0.0.1:{port}/client.json",
         "client_name": "Metadata document client",
@@ -137,7 +137,7 @@ async def test_sdk_client_with_a_client_id_metadata_document(live: Live) -> None
 
 async def test_metadata_document_must_name_its_own_url(live: Live) -> None:
     world = await make_world(live)
-    port = _free_port()
+    port = free_port()
     document = {"client_id": "http://127.0.0.1:1/other.json", "redirect_uris": [REDIRECT_URI]}
     with metadata_document_server(port, document) as url:
         params = {
@@ -157,7 +157,7 @@ async def test_metadata_document_must_name_its_own_url(live: Live) -> None:
 
 
 async def test_the_token_never_reaches_an_upstream(live: Live) -> None:
-    port = _free_port()
+    port = free_port()
     command = [PYTHON, ECHO, "--transport", "streamable-http", "--port", str(port)]
     process = await anyio.open_process(command)
     try:

@@ -1,21 +1,14 @@
-"""Server tests: the test interpreter and ``node`` are allowed commands, upstreams start fast."""
+"""Server tests: the test interpreter may run as a server, upstreams have 20 s to start."""
 
 from __future__ import annotations
-
-import dataclasses
 
 import pytest
 
 from backend.lib.settings import Settings
-from tests.integration.servers._support import PYTHON
+from tests.integration._serving import with_test_servers
 
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """The shared test settings plus an allowlist that contains this interpreter."""
-    gateway = dataclasses.replace(
-        settings.gateway,
-        allowed_commands=[*settings.gateway.allowed_commands, PYTHON],
-        start_timeout_seconds=20,
-    )
-    return dataclasses.replace(settings, gateway=gateway)
+    return with_test_servers(settings)

@@ -22,7 +22,7 @@ from backend.lib.database import DatabaseHandle
 from backend.lib.settings import Settings
 from backend.lib.worker import WorkerRuntime
 from backend.server.asgi import make_context
-from tests.integration.servers._support import PYTHON
+from tests.integration._serving import with_test_servers
 
 StartWorker = Callable[..., Awaitable[WorkerRuntime]]
 
@@ -36,12 +36,7 @@ def settings(settings: Settings) -> Settings:
         run_in_api=False,
         shutdown_grace_seconds=0,
     )
-    gateway = dataclasses.replace(
-        settings.gateway,
-        allowed_commands=[*settings.gateway.allowed_commands, PYTHON],
-        start_timeout_seconds=20,
-    )
-    return dataclasses.replace(settings, queue=queue, gateway=gateway)
+    return dataclasses.replace(with_test_servers(settings), queue=queue)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import email
-import socket
 from collections.abc import Iterator
 from email.message import Message
 from typing import Any
@@ -15,6 +14,7 @@ from aiosmtpd.controller import Controller
 
 from backend.lib.settings import Settings
 from tests.factories import PASSWORD, Api
+from tests.integration._serving import free_port
 from tests.integration.worker.conftest import StartWorker
 
 
@@ -29,16 +29,10 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
     """A real SMTP server on loopback (plain SMTP: no TLS on a test port)."""
-    inbox, port = Inbox(), _free_port()
+    inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
