@@ -177,12 +177,26 @@ _RULE_WALKS = (
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The external pass (``DATABASE_URL`` set) runs what depends on the database or queue server.
+def _worker_group(path: str) -> str:
+    """The xdist group of a test file: the browser tests share one product, every other module its fixtures."""
+    if "/tests/e2e/" in path:
+        return "browser"
+    return path.rsplit("/tests/", 1)[-1]
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group tests for the workers, and choose what the external pass runs.
+
+    ``scripts/test`` runs the suite on two xdist workers (``--dist loadgroup``): a module's tests
+    stay on one worker (module-scoped clusters and gateways start once), and the browser tests
+    share one worker and one product.
+
+    The external pass (``DATABASE_URL`` set) runs what depends on the database or queue server.
     Unit tests and gateway tests (``backend/mcp`` has no SQL) that do not use the database behave
     the same against any server: they run once, in the embedded pass.
     """
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_worker_group(str(item.fspath).replace(os.sep, "/"))))
     if not os.environ.get("DATABASE_URL"):
         return
     for item in items:
