@@ -40,25 +40,63 @@ def _user_menu() -> rx.Component:
     )
 
 
+# Reflex breakpoints (sm 30em, md 48em): below md the bar keeps the logo, switcher and theme, plus one menu.
+WIDE_ONLY = ["none", "none", "flex"]
+NARROW_ONLY = ["flex", "flex", "none"]
+
+
+def _nav_menu() -> rx.Component:
+    """The narrow screen's one menu: the wide bar's links, Profile and Sign out."""
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.icon_button(rx.icon("menu", size=18), variant="ghost", color_scheme="gray", id="nav-menu", title="Menu")
+        ),
+        rx.menu.content(
+            rx.box(rx.text(AuthState.user.email, size="1", color_scheme="gray"), padding="4px 12px"),
+            rx.menu.separator(),
+            rx.menu.item(rx.icon("folder", size=14), "Projects", on_click=rx.redirect("/projects")),
+            rx.menu.item(rx.icon("users", size=14), "Teams", on_click=rx.redirect("/teams")),
+            rx.cond(
+                AuthState.is_admin,
+                rx.menu.item(rx.icon("shield", size=14), "Admin", on_click=rx.redirect("/admin/users")),
+            ),
+            rx.menu.separator(),
+            rx.menu.item(rx.icon("user", size=14), "Profile", on_click=rx.redirect("/profile")),
+            rx.menu.item(rx.icon("log-out", size=14), "Sign out", on_click=AuthState.logout, color="red"),
+        ),
+    )
+
+
 def top_bar() -> rx.Component:
     """The bar at the top of every signed-in page."""
     return rx.hstack(
         rx.link(
-            rx.hstack(rx.icon("boxes", size=22), rx.heading(PRODUCT_NAME, size="4"), align="center", spacing="2"),
+            rx.hstack(
+                rx.icon("boxes", size=22),
+                rx.heading(PRODUCT_NAME, size="4", display=["none", "block"]),
+                align="center",
+                spacing="2",
+            ),
             href="/projects",
             underline="none",
             color="inherit",
         ),
         project_switcher(),
         rx.spacer(),
-        _nav_link("Projects", "/projects", "folder"),
-        _nav_link("Teams", "/teams", "users"),
-        rx.cond(AuthState.is_admin, _nav_link("Admin", "/admin/users", "shield")),
+        rx.hstack(
+            _nav_link("Projects", "/projects", "folder"),
+            _nav_link("Teams", "/teams", "users"),
+            rx.cond(AuthState.is_admin, _nav_link("Admin", "/admin/users", "shield")),
+            align="center",
+            spacing="4",
+            display=WIDE_ONLY,
+        ),
         rx.color_mode.button(size="2", variant="ghost", id="theme-toggle"),
-        _user_menu(),
+        rx.box(_user_menu(), display=WIDE_ONLY),
+        rx.box(_nav_menu(), display=NARROW_ONLY),
         align="center",
         spacing="4",
-        padding="10px 24px",
+        padding=["10px 16px", "10px 16px", "10px 24px"],
         border_bottom=f"1px solid {rx.color('gray', 5)}",
         background_color=rx.color("gray", 1),
         position="sticky",

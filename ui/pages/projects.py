@@ -42,7 +42,10 @@ def _card(row: rx.Var[ProjectRow]) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.link(
-                    rx.heading(p.name, size="4"), href="/projects/" + p.slug + "/overview", class_name="project-link"
+                    rx.heading(p.name, size="4", overflow_wrap="anywhere"),
+                    href="/projects/" + p.slug + "/overview",
+                    class_name="project-link",
+                    min_width="0",
                 ),
                 rx.cond(p.archived_at, rx.badge("archived", color_scheme="gray")),
                 rx.spacer(),
@@ -54,7 +57,10 @@ def _card(row: rx.Var[ProjectRow]) -> rx.Component:
                 rx.cond(p.description, p.description, "No description"),
                 size="2",
                 color_scheme="gray",
-                trim="both",
+                # Two lines at most, the whole text on hover; not trimmed, as trimmed text in a box that hides
+                # its overflow loses the bottom of its last line.
+                title=p.description,
+                overflow_wrap="anywhere",
                 style={
                     "display": "-webkit-box",
                     "-webkit-line-clamp": "2",
@@ -125,12 +131,15 @@ def projects() -> rx.Component:
                 placeholder="Search projects",
                 value=ProjectsState.search,
                 on_change=ProjectsState.set_search,
-                width="240px",
+                # On a phone the search takes a line of its own below the title and the button.
+                width=["100%", "240px"],
+                order=["1", "0"],
             ),
             _create_dialog(),
             width="100%",
             align="center",
             spacing="3",
+            wrap="wrap",
         ),
         notices(),
         loading_or(

@@ -26,7 +26,7 @@ def _target(server: rx.Var[Server]) -> rx.Component:
         size="1",
         color_scheme="gray",
         font_family="monospace",
-        max_width="360px",
+        max_width=["200px", "200px", "360px"],
         overflow="hidden",
         text_overflow="ellipsis",
         white_space="nowrap",
@@ -160,6 +160,7 @@ def _toolbar() -> rx.Component:
         width="100%",
         align="center",
         spacing="2",
+        wrap="wrap",
     )
 
 

@@ -224,6 +224,7 @@ def tools_tab() -> rx.Component:
             rx.text(_count_label(), size="2", color_scheme="gray", id="tools-count"),
             width="100%",
             align="center",
+            wrap="wrap",
         ),
         loading_or(
             ToolsState.tools_loading,

@@ -15,7 +15,8 @@ from ui.views.project.server_isolation import isolation_label
 def _fact(label: str, value: rx.Component | rx.Var | str) -> rx.Component:
     return rx.hstack(
         rx.text(label, size="2", color_scheme="gray", min_width="140px"),
-        rx.text(value, size="2", as_="div"),
+        # min_width 0 lets a long command wrap inside the card instead of being cut off at its edge.
+        rx.text(value, size="2", as_="div", min_width="0", overflow_wrap="anywhere"),
         align="start",
     )
 
@@ -27,6 +28,7 @@ def _history_line(item: rx.Var[ActivityItem]) -> rx.Component:
         rx.foreach(item.details, lambda kv: rx.text(kv[0], "=", kv[1].to_string(), size="1")),
         spacing="2",
         align="center",
+        wrap="wrap",
     )
 
 
