@@ -16,8 +16,10 @@ import ui.pages.signup
 import ui.pages.team
 import ui.pages.teams  # noqa: F401 - registers the routes
 from backend.server.headers import ui_security_headers
+from ui.components.switcher import SHORTCUTS_JS
 from ui.pages.index import PRODUCT_NAME, index
 from ui.state.system import SystemState
 
-app = rx.App(api_transformer=ui_security_headers)
+# The keyboard shortcuts (Ctrl/⌘+K, Ctrl/⌘+1…9) listen from the first paint, before the shell's data arrives.
+app = rx.App(api_transformer=ui_security_headers, head_components=[rx.script(SHORTCUTS_JS)])
 app.add_page(index, route="/", title=PRODUCT_NAME, on_load=[SystemState.check_api, SystemState.go_home])

@@ -1,4 +1,4 @@
-"""Shell behaviour in the browser: session expiry, the project switcher and its shortcuts, profile, teams."""
+"""Shell behaviour in the browser: session expiry, the palette's projects and their shortcuts, profile, teams."""
 
 from __future__ import annotations
 
@@ -41,13 +41,15 @@ def test_switcher_opens_with_ctrl_k_and_ctrl_1_opens_the_first_favorite(driver: 
     driver.login("fay@e2e.test", PASSWORD)
     expect(driver.page.locator(".project-card")).to_have_count(3)
     driver.page.keyboard.press("Control+k")
-    items = driver.page.locator(".switcher-item")
+    items = driver.page.locator(".palette-item[data-kind=project]")
     expect(items).to_have_count(3)
     expect(items.first).to_contain_text("Gamma Gates")  # favorites first
-    driver.page.fill("#switcher-search", "beta")
+    driver.page.fill("#palette-search", "beta")
     expect(items).to_have_count(1)
+    expect(items.first).to_contain_text("Beta Bots")
     driver.shot("project-switcher")
     driver.page.keyboard.press("Escape")
+    expect(driver.page.locator("#command-palette")).to_have_count(0)
     driver.page.keyboard.press("Control+1")
     driver.page.wait_for_url(re.compile(r".*/projects/gamma-gates/overview"))
     expect(driver.page.locator("#project-title")).to_have_text("Gamma Gates")

@@ -1,8 +1,9 @@
-"""The project switcher: a searchable dialog, favorites first, opened by Ctrl/⌘+K.
+"""The command palette, opened by Ctrl/⌘+K: projects, servers, tools, pages and actions.
 
-Ctrl/⌘+1…9 jump to the favorites: a small script (``SHORTCUTS_JS``, loaded in the page head)
-clicks hidden links rendered here, so navigation stays client-side and the browser's own
-shortcuts are suppressed only when a target exists.
+Type to filter, Up/Down to move the highlight, Enter to run it, Esc to close. Ctrl/⌘+1…9 jump
+to the favorites: a small script (``SHORTCUTS_JS``, in the page head) clicks the palette's
+trigger or hidden links rendered here, so navigation stays client-side and the
+browser's own shortcuts are suppressed only when a target exists.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types import Project
+from ui.state.palette import PaletteState
+from ui.state.palette_items import PaletteItem
 from ui.state.shell import ShellState
 
 SHORTCUTS_JS = """
@@ -27,27 +30,35 @@ SHORTCUTS_JS = """
 """
 
 
-def _project_item(project: rx.Var[Project]) -> rx.Component:
-    return rx.link(
-        rx.hstack(
-            rx.icon("star", size=14, color=rx.cond(project.is_favorite, rx.color("amber", 9), rx.color("gray", 7))),
-            rx.text(project.name, weight="medium", size="2"),
-            rx.text(project.slug, size="1", color_scheme="gray"),
-            rx.spacer(),
-            rx.cond(project.archived_at, rx.badge("archived", size="1", color_scheme="gray")),
-            align="center",
-            spacing="2",
-            padding="8px 10px",
-            border_radius="6px",
-            _hover={"background_color": rx.color("accent", 3)},
-            width="100%",
-        ),
-        href="/projects/" + project.slug + "/overview",
-        underline="none",
-        color="inherit",
-        on_click=ShellState.close_switcher,
+KIND_ICONS = (
+    ("project", "folder"),
+    ("server", "server"),
+    ("tool", "wrench"),
+    ("page", "file-text"),
+    ("action", "zap"),
+)
+
+
+def _palette_item(item: rx.Var[PaletteItem], index: rx.Var[int]) -> rx.Component:
+    active = index == PaletteState.palette_index
+    return rx.hstack(
+        rx.match(item.kind, *[(kind, rx.icon(icon, size=14)) for kind, icon in KIND_ICONS], rx.icon("dot", size=14)),
+        rx.text(item.label, weight="medium", size="2"),
+        rx.spacer(),
+        rx.text(item.hint, size="1", color_scheme="gray"),
+        align="center",
+        spacing="2",
+        padding="8px 10px",
+        border_radius="6px",
+        background_color=rx.cond(active, rx.color("accent", 4), "transparent"),
+        _hover={"background_color": rx.color("accent", 3)},
+        cursor="pointer",
         width="100%",
-        class_name="switcher-item",
+        on_click=PaletteState.run_item(index),
+        id="palette-item-" + index.to_string(),
+        class_name="palette-item",
+        role="option",
+        custom_attrs={"aria-selected": rx.cond(active, "true", "false"), "data-kind": item.kind},
     )
 
 
@@ -61,49 +72,59 @@ def _shortcut_link(project: rx.Var[Project], index: rx.Var[int]) -> rx.Component
 
 
 def project_switcher() -> rx.Component:
-    """The trigger button in the top bar and its dialog."""
+    """The palette's trigger button in the top bar and its dialog."""
     return rx.fragment(
         rx.foreach(ShellState.favorite_projects, _shortcut_link),
         rx.dialog.root(
             rx.dialog.trigger(
                 rx.button(
-                    rx.icon("folder-search", size=16),
-                    rx.text("Projects", display=["none", "none", "inline"]),
+                    rx.icon("search", size=16),
+                    rx.text("Go to…", display=["none", "none", "inline"]),
                     rx.code("Ctrl K", size="1", variant="outline", display=["none", "none", "inline"]),
                     variant="soft",
                     color_scheme="gray",
                     id="project-switcher-trigger",
+                    title="Command palette (Ctrl/⌘+K)",
                 ),
             ),
             rx.dialog.content(
-                rx.dialog.title("Switch project"),
+                rx.dialog.title("Go to…", size="3"),
+                rx.dialog.description(
+                    "Projects, servers, tools, pages and actions. ↑↓ to move, Enter to open, Esc to close.",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                # Uncontrolled (no ``value``): no debounce, so typing and the arrow keys arrive in order.
                 rx.input(
-                    placeholder="Search projects…",
-                    value=ShellState.switcher_query,
-                    on_change=ShellState.set_switcher_query,
+                    placeholder="Search…",
+                    on_change=PaletteState.set_palette_query,
+                    on_key_down=PaletteState.palette_key,
                     auto_focus=True,
-                    id="switcher-search",
+                    id="palette-search",
                     width="100%",
+                    margin_top="12px",
+                    auto_complete="off",
                 ),
                 rx.scroll_area(
                     rx.cond(
-                        ShellState.switcher_matches.length() > 0,  # type: ignore[attr-defined]
-                        rx.vstack(rx.foreach(ShellState.switcher_matches, _project_item), spacing="1", width="100%"),
-                        rx.text("No matching project.", color_scheme="gray", size="2", padding="12px"),
+                        PaletteState.palette_items.length() > 0,  # type: ignore[attr-defined]
+                        rx.vstack(
+                            rx.foreach(PaletteState.palette_items, _palette_item),
+                            spacing="1",
+                            width="100%",
+                            role="listbox",
+                            id="palette-items",
+                        ),
+                        rx.text("Nothing matches.", color_scheme="gray", size="2", padding="12px", id="palette-empty"),
                     ),
                     max_height="360px",
                     margin_top="12px",
                 ),
-                rx.hstack(
-                    rx.text("Ctrl/⌘+1…9 opens your starred projects.", size="1", color_scheme="gray"),
-                    rx.spacer(),
-                    rx.link("All projects", href="/projects", size="2", on_click=ShellState.close_switcher),
-                    margin_top="12px",
-                    align="center",
-                ),
-                max_width="520px",
+                rx.text("Ctrl/⌘+1…9 opens your starred projects.", size="1", color_scheme="gray", margin_top="12px"),
+                max_width="560px",
+                id="command-palette",
             ),
-            open=ShellState.switcher_open,
-            on_open_change=ShellState.set_switcher_open,
+            open=PaletteState.palette_open,
+            on_open_change=PaletteState.set_palette_open,
         ),
     )
