@@ -18,8 +18,10 @@ import ui.pages.teams  # noqa: F401 - registers the routes
 from backend.server.headers import ui_security_headers
 from ui.components.switcher import SHORTCUTS_JS
 from ui.pages.index import PRODUCT_NAME, index
+from ui.pages.not_found import NOT_FOUND_TITLE, not_found
 from ui.state.system import SystemState
 
 # The keyboard shortcuts (Ctrl/⌘+K, Ctrl/⌘+1…9) listen from the first paint, before the shell's data arrives.
 app = rx.App(api_transformer=ui_security_headers, head_components=[rx.script(SHORTCUTS_JS)])
 app.add_page(index, route="/", title=PRODUCT_NAME, on_load=[SystemState.check_api, SystemState.go_home])
+app.add_page(not_found, route="404", title=f"{NOT_FOUND_TITLE} · {PRODUCT_NAME}")

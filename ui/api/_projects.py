@@ -94,10 +94,16 @@ class ProjectsApi(BaseClient):
         return await self.call_list(ApiKey, "GET", f"/api/projects/{project}/api-keys")
 
     async def create_api_key(
-        self, project: str, name: str, expires_at: str | None = None, server_ids: list[str] | None = None
+        self,
+        project: str,
+        name: str,
+        expires_at: str | None = None,
+        server_ids: list[str] | None = None,
+        rate_limit_per_minute: int | None = None,
     ) -> ApiKey:
         """Create a key; the answer carries the secret, shown once."""
         body: dict[str, Any] = {"name": name, "expiresAt": expires_at, "serverIds": server_ids or None}
+        body["rateLimitPerMinute"] = rate_limit_per_minute
         return await self.call(ApiKey, "POST", f"/api/projects/{project}/api-keys", json=body)
 
     async def revoke_api_key(self, project: str, key_id: str) -> None:

@@ -165,6 +165,7 @@ class ApiKey:
     revoked_at: str | None = None
     last_used_at: str | None = None
     last_used_ip: str | None = None
+    rate_limit_per_minute: int | None = None
     status: str = "active"
     suspended_reason: str | None = None
     key: str = ""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types import TeamMember, TeamProject
+from ui.components.auth_card import labelled
 from ui.components.common import avatar, empty_state, role_badge, role_select, section, time_ago
-from ui.components.dialogs import confirm_button
+from ui.components.dialogs import confirm_button, form_dialog
 from ui.state.teams import TeamState
 from ui.templates import page
 from ui.views.project.overview import activity_line
@@ -81,6 +82,31 @@ def _invite() -> rx.Component:
     )
 
 
+def _edit_dialog() -> rx.Component:
+    return form_dialog(
+        "Rename team",
+        "Its address stays the same; members and projects keep their access.",
+        rx.vstack(
+            labelled(
+                "Name",
+                rx.input(
+                    name="name", default_value=TeamState.team.name, required=True, max_length=120, id="team-edit-name"
+                ),
+            ),
+            labelled(
+                "Description",
+                rx.text_area(name="description", default_value=TeamState.team.description, id="team-edit-description"),
+            ),
+            width="100%",
+        ),
+        open_=TeamState.team_edit_open,
+        on_open_change=TeamState.set_team_edit_open,
+        on_submit=TeamState.update_team,
+        submit_label="Save",
+        trigger=rx.button(rx.icon("pencil", size=14), "Rename", variant="soft", id="team-rename"),
+    )
+
+
 @page("/teams/[team_slug]", "Team", on_load=TeamState.load)
 def team() -> rx.Component:
     """A team: members with roles, projects, activity."""
@@ -89,13 +115,15 @@ def team() -> rx.Component:
         rx.hstack(
             rx.link("Teams", href="/teams", size="2", color_scheme="gray"),
             rx.icon("chevron-right", size=14),
+            rx.text(t.name, size="2", id="team-breadcrumb"),
             align="center",
             spacing="1",
         ),
         rx.hstack(
-            rx.heading(t.name, size="7"),
+            rx.heading(t.name, size="7", id="team-title"),
             rx.cond(t.my_role, role_badge(t.my_role.to(str))),
             rx.spacer(),
+            rx.cond(TeamState.team_owner, _edit_dialog()),
             rx.cond(
                 TeamState.team_owner,
                 confirm_button(

@@ -115,11 +115,16 @@ class SettingsState(ProjectState):
         """Create a key and show it once."""
         days = EXPIRY_DAYS.get(form.get("expiry", "never"), 0)
         expires = (datetime.now(UTC) + timedelta(days=days)).isoformat() if days else None
+        rate = str(form.get("rate_limit", "")).strip()
+        if rate and not rate.isdigit():
+            yield rx.toast.error("The rate limit is a whole number of calls per minute")
+            return
         async with self:
             self.creating_key = True
             api, slug, scope = self._api(), self._slug(), list(self.key_scope)
         try:
-            key = await api.create_api_key(slug, form.get("name", "").strip(), expires, scope or None)
+            name = form.get("name", "").strip()
+            key = await api.create_api_key(slug, name, expires, scope or None, int(rate) if rate else None)
         except ApiError as exc:
             async with self:
                 self.creating_key = False

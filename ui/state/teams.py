@@ -64,6 +64,7 @@ class TeamState(ShellState):
     team_activity: list[ActivityItem] = []
     team_loading: bool = True
     team_missing: bool = False
+    team_edit_open: bool = False
 
     @rx.var
     def team_owner(self) -> bool:
@@ -128,6 +129,26 @@ class TeamState(ShellState):
             api, ref = self._api(), self._team()
         yield await self._member_call(lambda: api.remove_team_member(ref, user_id), f"{label} removed")
         yield TeamState.load
+
+    @rx.event
+    def set_team_edit_open(self, value: bool):
+        """Open or close the rename dialog."""
+        self.team_edit_open = value
+
+    @rx.event(background=True)
+    async def update_team(self, form: dict[str, str]):
+        """Rename the team or change its description (its address stays the same)."""
+        async with self:
+            api, ref = self._api(), self._team()
+        name, description = form.get("name", "").strip(), form.get("description", "").strip()
+        try:
+            team = await api.update_team(ref, name=name, description=description)
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        async with self:
+            self.team, self.team_edit_open = team, False
+        yield rx.toast.success(f"Team renamed to {team.name}" if name else "Team saved")
 
     @rx.event(background=True)
     async def delete_team(self):

@@ -102,7 +102,9 @@ def _key_row(key: rx.Var[ApiKey]) -> rx.Component:
                     counted_var(key.server_ids.length(), "server"),  # type: ignore[attr-defined]
                     "all servers",
                 ),
+                rx.cond(key.rate_limit_per_minute, " · " + key.rate_limit_per_minute.to_string() + "/min", ""),  # type: ignore[union-attr]
                 size="1",
+                class_name="key-scope",
             )
         ),
         rx.table.cell(rx.text(rx.cond(key.created_by, key.created_by.name, ""), size="1")),  # type: ignore[union-attr]
@@ -148,9 +150,29 @@ def _create_key_dialog() -> rx.Component:
                     name="name", required=True, max_length=120, placeholder="laptop, ci…", id="key-name", width="100%"
                 ),
             ),
-            labelled("Expires in", rx.select(list(EXPIRY_DAYS), name="expiry", default_value="90 days")),
+            rx.hstack(
+                labelled("Expires in", rx.select(list(EXPIRY_DAYS), name="expiry", default_value="90 days")),
+                labelled(
+                    "Calls per minute",
+                    rx.input(
+                        name="rate_limit",
+                        type="number",
+                        min=1,
+                        max=100_000,
+                        placeholder="no limit",
+                        id="key-rate-limit",
+                        width="100%",
+                    ),
+                ),
+                spacing="4",
+                width="100%",
+            ),
             rx.text("Servers (none checked = all servers)", size="2", weight="medium"),
-            rx.flex(rx.foreach(SettingsState.key_servers, _scope_option), wrap="wrap", gap="3"),
+            rx.scroll_area(
+                rx.grid(rx.foreach(SettingsState.key_servers, _scope_option), columns="2", gap="2", width="100%"),
+                max_height="180px",
+                id="key-scope",
+            ),
             width="100%",
         ),
         open_=SettingsState.key_open,
