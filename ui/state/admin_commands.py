@@ -18,10 +18,12 @@ def command_problems(lines: list[str]) -> str:
     for line in lines:
         if len(line) > MAX_LENGTH:
             return f"{line[:40]}…: at most {MAX_LENGTH} characters"
-        if any(ch.isspace() for ch in line):
-            return f"{line!r}: one command per line, without arguments or spaces"
-        if "/" in line and not line.startswith("/"):
+        if line.startswith("/"):
+            continue  # an absolute path is taken whole (folders may have spaces)
+        if "/" in line:
             return f"{line!r}: a command is a bare name (python) or an absolute path (/opt/tools/bin/server)"
+        if any(ch.isspace() for ch in line):
+            return f"{line!r}: one command per line, without arguments"
     return ""
 
 

@@ -45,6 +45,9 @@ class AllowedCommandsController(Controller):
     ) -> s.AllowedCommands:
         """Replace the administrators' additions (exact names, or absolute paths; admin only).
 
+        Each entry is one command without arguments: an entry with spaces, or a relative path such as
+        ``bin/server``, is refused with 422 naming ``added`` (nothing is saved).
+
         Servers already saved with a command that is no longer allowed keep running; new or changed
         commands are checked against the list in force.
         """

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
+from backend.lib.exceptions import UnprocessableError
 from backend.lib.settings import GatewaySettings
 from backend.mcp.sandbox import CommandNotFoundError, resolve_command
 
@@ -75,9 +76,27 @@ async def load_policy(session: AsyncSession, settings: GatewaySettings) -> Comma
     return CommandPolicy(built_in=tuple(settings.allowed_commands), added=_as_commands(row.value if row else None))
 
 
+def command_problem(command: str) -> str | None:
+    """Why ``command`` cannot be an allowlist entry (``None`` when it can): one bare name or absolute path.
+
+    An absolute path is taken whole (folders may have spaces in their names); a bare name has no
+    spaces, so ``node --inspect`` (a command with its arguments) is refused.
+    """
+    if command.startswith("/"):
+        return None
+    if "/" in command:
+        return f"{command!r}: a command is a bare name (python) or an absolute path (/opt/tools/bin/server)"
+    if any(ch.isspace() for ch in command):
+        return f"{command!r}: one command per entry, without arguments"
+    return None
+
+
 async def save_added_commands(session: AsyncSession, commands: list[str]) -> None:
-    """Replace the administrators' additions (order kept, duplicates dropped)."""
+    """Replace the administrators' additions (order kept, duplicates dropped; 422 naming ``added`` if one is bad)."""
     cleaned = list(dict.fromkeys(c.strip() for c in commands if c.strip()))
+    problem = next((p for p in map(command_problem, cleaned) if p), None)
+    if problem:
+        raise UnprocessableError(problem, extra=[{"key": "added", "message": problem, "source": "body"}])
     row = await _setting(session)
     if row is None:
         session.add(m.AppSetting(key=SETTING_KEY, value=cleaned))
