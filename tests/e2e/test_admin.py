@@ -134,6 +134,9 @@ def test_admin_searches_pages_and_creates_a_user_who_can_log_in(driver: Driver, 
     driver.page.locator("#create-user-form button[type=submit]").click()
     driver.toast("Account hired@e2e.test created")
     expect(driver.page.locator("#create-user-form")).to_have_count(0)
+    expect(driver.page.locator("#admin-search")).to_have_value("hired@e2e.test")
+    expect(driver.page.locator(".admin-user")).to_have_count(1)
+    expect(driver.page.locator(".admin-user")).to_contain_text("Hired Hand")
     product.token("hired@e2e.test")  # asserts the new account signs in
     assert _admin_view(product, "hired@e2e.test")["isAdmin"] is False
     driver.shot("admin-create-user")

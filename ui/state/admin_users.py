@@ -82,6 +82,7 @@ class AdminUsersState(AdminState):
             return
         async with self:
             self.creating, self.create_open = False, False
+            self.admin_search, self.users_page = user.email, 1  # show the new account
         yield rx.toast.success(f"Account {user.email} created; tell them their password through another channel")
         yield AdminState.load
 

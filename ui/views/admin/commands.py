@@ -10,7 +10,7 @@ from ui.state.admin_commands import AdminCommandsState
 def _codes(items: rx.Var[list[str]], empty: str, id_: str) -> rx.Component:
     return rx.cond(
         items.length() > 0,  # type: ignore[attr-defined]
-        rx.flex(rx.foreach(items, lambda c: rx.code(c, size="2")), wrap="wrap", gap="2", id=id_),
+        rx.flex(rx.foreach(items, lambda c: rx.code(c, size="2")), wrap="wrap", spacing="2", id=id_),
         rx.text(empty, size="2", color_scheme="gray", id=id_),
     )
 
@@ -29,7 +29,11 @@ def commands_section() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.text("Built in", weight="medium"),
-                rx.text("Set by MCP_ORCH_ALLOWED_COMMANDS when the server starts.", size="1", color_scheme="gray"),
+                rx.text(
+                    "Set by MCP_ORCH_ALLOWED_COMMANDS when mcp-orch starts; change it there.",
+                    size="1",
+                    color_scheme="gray",
+                ),
                 _codes(state.built_in, "None", "commands-built-in"),
                 spacing="2",
             ),
