@@ -118,6 +118,9 @@ class Catalogue:
     server_info: dict[str, Any] = field(default_factory=dict)
     # The upstream's ``instructions`` from its initialize result, if any.
     instructions: str | None = None
+    # The upstream's page size per list (``tools``, ``prompts``, ``resources``, ``resourceTemplates``):
+    # the length of its first page when it paged; a list it answered whole is absent.
+    page_sizes: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

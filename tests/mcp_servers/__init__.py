@@ -23,6 +23,7 @@ NAMES = (
     "chatty_stderr",
     "strict_order",
     "hostile",
+    "paging",
 )
 
 

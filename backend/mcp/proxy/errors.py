@@ -52,6 +52,11 @@ def unknown_resource(uri: str) -> MCPError:
     return MCPError(RESOURCE_NOT_FOUND, "Resource not found", {"uri": uri})
 
 
+def invalid_cursor() -> MCPError:
+    """A list cursor the gateway did not issue, or one cut from a list that has changed since."""
+    return MCPError(INVALID_PARAMS, "Invalid params", {"reason": "unknown or stale cursor: list again without one"})
+
+
 def unavailable(server: str) -> MCPError:
     """A server of the view is down."""
     return MCPError(ERROR_UPSTREAM_UNAVAILABLE, f"Server '{server}' is unavailable")

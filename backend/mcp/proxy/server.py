@@ -23,6 +23,7 @@ from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 import backend
 from backend.mcp.proxy.operations import LogListener
+from backend.mcp.proxy.paging import list_page
 from backend.mcp.proxy.ports import Caller
 from backend.mcp.proxy.tables import Tables
 from backend.mcp.proxy.view import ClientInfo, Downstream, ProxyView, reraise_unexpected
@@ -62,6 +63,10 @@ def client_of(ctx: ServerRequestContext[Any, Any], caller: Caller) -> ClientInfo
 
 def _raw(ctx: ServerRequestContext[Any, Any]) -> dict[str, Any]:
     return dict(ctx.params or {})
+
+
+def _cursor(ctx: ServerRequestContext[Any, Any]) -> object:
+    return (ctx.params or {}).get("cursor")
 
 
 def _connection(ctx: ServerRequestContext[Any, Any]) -> Any:
@@ -169,7 +174,7 @@ def _log_listener(ctx: ServerRequestContext[Any, Any], meta: Any) -> LogListener
 def _tool_handlers(view: ProxyView) -> dict[str, Any]:
     @_guard("tools/list")
     async def list_tools(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return {"tools": list((await view.tables_for(caller_of(ctx))).tools)}
+        return list_page(await view.tables_for(caller_of(ctx)), "tools", _cursor(ctx), unified=view.key.unified)
 
     @_guard("tools/call")
     async def call_tool(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
@@ -190,7 +195,7 @@ def _tool_handlers(view: ProxyView) -> dict[str, Any]:
 def _prompt_handlers(view: ProxyView) -> dict[str, Any]:
     @_guard("prompts/list")
     async def list_prompts(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return {"prompts": list((await view.tables_for(caller_of(ctx))).prompts)}
+        return list_page(await view.tables_for(caller_of(ctx)), "prompts", _cursor(ctx), unified=view.key.unified)
 
     @_guard("prompts/get")
     async def get_prompt(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
@@ -202,11 +207,12 @@ def _prompt_handlers(view: ProxyView) -> dict[str, Any]:
 def _resource_handlers(view: ProxyView, subscribe: bool) -> dict[str, Any]:
     @_guard("resources/list")
     async def list_resources(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return {"resources": list((await view.tables_for(caller_of(ctx))).resources)}
+        return list_page(await view.tables_for(caller_of(ctx)), "resources", _cursor(ctx), unified=view.key.unified)
 
     @_guard("resources/templates/list")
     async def list_templates(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return {"resourceTemplates": list((await view.tables_for(caller_of(ctx))).templates)}
+        tables = await view.tables_for(caller_of(ctx))
+        return list_page(tables, "resourceTemplates", _cursor(ctx), unified=view.key.unified)
 
     @_guard("resources/read")
     async def read_resource(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:

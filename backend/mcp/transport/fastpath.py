@@ -20,6 +20,7 @@ from mcp_types import INVALID_PARAMS, PROTOCOL_VERSION_META_KEY
 from starlette.types import Send
 
 from backend.mcp.proxy.errors import internal_error
+from backend.mcp.proxy.paging import list_page
 from backend.mcp.proxy.view import ClientInfo
 from backend.mcp.transport import wire
 from backend.mcp.transport.sessions import LiveSession
@@ -77,7 +78,9 @@ async def _answer(live: LiveSession, message: dict[str, Any], progress: Any) -> 
     params = message.get("params") or {}
     try:
         if message["method"] == "tools/list":
-            return wire.result_frame(request_id, {"tools": (await live.view.tables_for(live.caller)).tools})
+            tables = await live.view.tables_for(live.caller)
+            cursor = params.get("cursor") if isinstance(params, dict) else None
+            return wire.result_frame(request_id, list_page(tables, "tools", cursor, unified=live.view.key.unified))
         arguments = params.get("arguments")
         if not isinstance(params.get("name"), str) or (arguments is not None and not isinstance(arguments, dict)):
             return wire.error_frame(request_id, INVALID_PARAMS, "Invalid request parameters")
