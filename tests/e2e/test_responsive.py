@@ -34,16 +34,30 @@ OVERFLOW_JS = """
       culprits.push(name + ' right=' + Math.round(box.right));
     }
   }
-  return {scroll: document.documentElement.scrollWidth, inner: width, culprits: culprits.slice(0, 8)};
+  // Cards hide what overflows them: anything past a card's right edge (outside a scrolling box of its own) is cut.
+  const cut = [];
+  for (const card of document.querySelectorAll('.rt-Card')) {
+    const edge = card.getBoundingClientRect().right;
+    for (const el of card.querySelectorAll('*')) {
+      let p = el.parentElement;
+      while (p !== card && getComputedStyle(p).overflowX === 'visible') p = p.parentElement;
+      const box = el.getBoundingClientRect();
+      if (p === card && box.width > 0 && box.right > edge + 1) cut.push((el.textContent || el.tagName).slice(0, 40));
+    }
+  }
+  return {
+    scroll: document.documentElement.scrollWidth, inner: width, culprits: culprits.slice(0, 8), cut: cut.slice(0, 8)
+  };
 }
 """
 
 
 def _sideways(page: Page, where: str, wide: dict[str, object]) -> None:
-    """Note ``where`` in ``wide`` if the document is wider than the window (tables must scroll in their own box)."""
+    """Note ``where`` in ``wide`` if the document is wider than the window (tables must scroll in their own box)
+    or a card cuts off some of its content."""
     page.wait_for_timeout(300)  # let the layout settle after the last content arrived
     found = page.evaluate(OVERFLOW_JS)
-    if found["scroll"] > found["inner"]:
+    if found["scroll"] > found["inner"] or found["cut"]:
         wide[where] = found
 
 
@@ -92,11 +106,17 @@ def test_phone_sized_pages_do_not_scroll_sideways(driver: Driver, product: Produ
     _sideways(page, "tool calls", wide)
     driver.shot("tool-calls")
 
+    for tab in ("overview", "members", "settings"):
+        driver.tab(slug, tab)
+        page.wait_for_load_state("networkidle")
+        _sideways(page, tab, wide)
+        driver.shot(tab)
+
     driver.goto(f"/projects/{slug}/servers/echo")
     expect(page.locator("#server-status")).to_be_visible()
     _sideways(page, "server detail", wide)
     driver.shot("server-detail")
-    assert not wide, f"pages wider than a 390 px window: {wide}"
+    assert not wide, f"pages wider than a 390 px window, or with cut-off cards: {wide}"
 
 
 def test_phone_sized_navigation_menu_opens_profile_and_signs_out(driver: Driver, product: Product) -> None:

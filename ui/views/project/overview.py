@@ -40,6 +40,7 @@ def activity_line(item: rx.Var[ActivityItem]) -> rx.Component:
         rx.text(time_ago(item.created_at), size="1", color_scheme="gray"),
         align="center",
         width="100%",
+        wrap="wrap",  # on a phone the time goes to the next line instead of past the card's edge
     )
 
 
