@@ -77,6 +77,28 @@ def _call_a_tool(product: Product, slug: str) -> None:
     product.call(token, "POST", path, {"arguments": {"a": 2, "b": 3}})
 
 
+def _server_page_and_audit(driver: Driver, slug: str, wide: dict[str, object]) -> None:
+    """The server page with each of its tabs, the audit feed and the teams list."""
+    page = driver.page
+    driver.goto(f"/projects/{slug}/servers/echo")
+    expect(page.locator("#server-status")).to_be_visible()
+    _sideways(page, "server detail", wide)
+    driver.shot("server-detail")
+    for tab in ("tools", "logs", "calls", "settings"):
+        page.click(f"#server-tab-{tab}")
+        expect(page.locator(f"#server-tab-{tab}")).to_have_attribute("data-state", "active")
+        page.wait_for_load_state("networkidle")
+        _sideways(page, f"server {tab}", wide)
+        driver.shot(f"server-{tab}")
+    driver.tab(slug, "activity")
+    expect(page.locator(".activity-row").first).to_be_visible()
+    _sideways(page, "activity", wide)
+    driver.shot("activity")
+    driver.goto("/teams")
+    expect(page.get_by_text("No teams yet")).to_be_visible()
+    _sideways(page, "teams", wide)
+
+
 def test_phone_sized_pages_do_not_scroll_sideways(driver: Driver, product: Product) -> None:
     slug = _user_with_server(product)
     page = driver.page
@@ -112,10 +134,7 @@ def test_phone_sized_pages_do_not_scroll_sideways(driver: Driver, product: Produ
         _sideways(page, tab, wide)
         driver.shot(tab)
 
-    driver.goto(f"/projects/{slug}/servers/echo")
-    expect(page.locator("#server-status")).to_be_visible()
-    _sideways(page, "server detail", wide)
-    driver.shot("server-detail")
+    _server_page_and_audit(driver, slug, wide)
     assert not wide, f"pages wider than a 390 px window, or with cut-off cards: {wide}"
 
 
