@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+import time
+from pathlib import Path
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, Product
 from tests.e2e.helpers import Driver
+
+ECHO = Path(__file__).resolve().parents[2] / "tests" / "mcp_servers" / "echo.py"
 
 
 def _owner_with_servers(product: Product, email: str, name: str, servers: list[str]) -> str:
@@ -107,3 +111,31 @@ def test_clicking_an_item_runs_it_and_sign_out_is_an_action(driver: Driver, prod
     driver.page.locator(".palette-item", has_text="Sign out").click()
     driver.page.wait_for_url(re.compile(r".*/login"))
     expect(driver.page.locator("#login-message")).to_contain_text("signed out")
+
+
+def _wait_for_tools(product: Product, token: str, slug: str, deadline_s: float = 30.0) -> None:
+    """Poll the API until the project's server has listed its tools (a started server, a loaded machine)."""
+    deadline = time.monotonic() + deadline_s
+    while not product.call(token, "GET", f"/api/projects/{slug}/tools")["items"]:
+        assert time.monotonic() < deadline, "the echo server listed no tools in time"
+        time.sleep(0.5)
+
+
+def test_a_tool_item_opens_its_server_on_the_tools_tab(driver: Driver, product: Product) -> None:
+    slug = _owner_with_servers(product, "tia@e2e.test", "Tool Lab", [])
+    token = product.token("tia@e2e.test")
+    body = {"name": "echo-lab", "command": "python", "args": [str(ECHO)]}
+    product.call(token, "POST", f"/api/projects/{slug}/servers", body)
+    _wait_for_tools(product, token, slug)
+    driver.login("tia@e2e.test", PASSWORD)
+    driver.tab(slug, "overview")
+    _open_palette(driver)
+    driver.page.fill("#palette-search", "all_cont")
+    item = driver.page.locator(".palette-item").first
+    expect(item).to_contain_text("all_content")
+    expect(item).to_contain_text("tool of echo-lab")
+    expect(item).to_have_attribute("data-kind", "tool")
+    driver.page.keyboard.press("Enter")
+    driver.page.wait_for_url(re.compile(rf".*/projects/{slug}/servers/echo-lab\?tab=tools$"))
+    expect(driver.page.locator("#server-tab-tools")).to_have_attribute("data-state", "active")
+    expect(driver.page.get_by_text("all_content").first).to_be_visible()

@@ -54,7 +54,7 @@ def _palette_item(item: rx.Var[PaletteItem], index: rx.Var[int]) -> rx.Component
         _hover={"background_color": rx.color("accent", 3)},
         cursor="pointer",
         width="100%",
-        on_click=PaletteState.run_item(index),
+        on_click=PaletteState.run_target(item.target),
         id="palette-item-" + index.to_string(),
         class_name="palette-item",
         role="option",

@@ -1,7 +1,7 @@
 """The command palette (Ctrl/⌘+K): filter as you type, Up/Down to move, Enter to run, Esc to close.
 
 The highlight is an index into the visible items, kept here, so the keys and the mouse run the
-same :meth:`PaletteState.run_item`. The search box is uncontrolled (no debounce): its changes
+same :meth:`PaletteState.run_target`. The search box is uncontrolled (no debounce): its changes
 and its key presses reach the server in the order they were typed.
 """
 
@@ -79,14 +79,26 @@ class PaletteState(ShellState):
 
     @rx.event
     def run_item(self, index: int):
-        """Open the item's page or run its action, and close the palette."""
+        """Run the visible item at ``index`` (the highlighted one, for Enter)."""
         if not 0 <= index < len(self.palette_items):
             return None
-        target = self.palette_items[index].target
+        return self._run(self.palette_items[index].target)
+
+    @rx.event
+    def run_target(self, target: str):
+        """Run the clicked item.
+
+        A click names its target, not its position: the list may have been filtered again
+        between the render the mouse saw and the click reaching the server.
+        """
+        return self._run(target)
+
+    def _run(self, target: str) -> Any:
+        """Open the item's page or run its action, and close the palette."""
         self.palette_open = False
-        if not target.startswith(ACTION_PREFIX):
-            return self._go(target)
-        return self._action(target.removeprefix(ACTION_PREFIX))
+        if target.startswith(ACTION_PREFIX):
+            return self._action(target.removeprefix(ACTION_PREFIX))
+        return self._go(target) if target.startswith("/") else None
 
     def _go(self, path: str, then: Any = None) -> list[Any]:
         # Opening a form on the page already shown needs no navigation (which would reload the page).

@@ -88,10 +88,13 @@ class ServerDetailState(ServerFormState):
 
     @rx.event
     def open_page(self):
-        """Entering the page: the overview of the server in the URL."""
-        self.server_tab = "overview"
+        """Entering the page: the tab named by ``?tab=`` (the command palette's tool items), else the overview."""
+        tab = self.router.url.query_parameters.get("tab", "")
+        self.server_tab = tab if tab in SERVER_TABS else "overview"
         self.detail_loading = True
-        return ServerDetailState.load
+        if self.server_tab == "overview":
+            return ServerDetailState.load
+        return [ServerDetailState.load, ServerDetailState.load_tab]
 
     @rx.event
     def load_tab(self):
