@@ -54,3 +54,22 @@ def test_a_key_created_with_a_rate_limit_keeps_it(driver: Driver, product: Produ
     expect(driver.page.locator(".key-row", has_text="throttled").locator(".key-scope")).to_contain_text("30/min")
     keys = product.call(token, "GET", f"/api/projects/{slug}/api-keys")
     assert [k["rateLimitPerMinute"] for k in keys if k["name"] == "throttled"] == [30]
+
+
+def test_a_direct_invitation_offers_organisation_or_external_only(driver: Driver, product: Product) -> None:
+    product.signup("ivy@e2e.test", "Ivy")
+    product.signup("ext@e2e.test", "Ext")
+    token = product.token("ivy@e2e.test")
+    slug = product.call(token, "POST", "/api/projects", {"name": "Invite Lab"})["slug"]
+    driver.login("ivy@e2e.test", PASSWORD)
+    driver.tab(slug, "members")
+    driver.page.click("#invite-as")
+    options = driver.page.get_by_role("option")
+    expect(options).to_have_count(2)
+    expect(driver.page.get_by_role("option", name=re.compile("team", re.IGNORECASE))).to_have_count(0)
+    driver.page.get_by_role("option", name=re.compile("External")).click()
+    driver.page.fill("#invite-email", "ext@e2e.test")
+    driver.page.get_by_role("button", name="Invite").click()
+    driver.toast("Ext joined as developer")
+    members = product.call(token, "GET", f"/api/projects/{slug}/members")["items"]
+    assert [m["invitedAs"] for m in members if m["email"] == "ext@e2e.test"] == ["external"]

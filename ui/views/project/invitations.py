@@ -11,7 +11,9 @@ from ui.components.dialogs import confirm_button
 from ui.state.invitations import InvitationsState
 from ui.state.project import ProjectState
 
-INVITED_AS = ["individual", "external", "team_member"]
+# A direct invitation is of a person, either of the organisation or from outside it (listed as "external" among
+# the members). "team_member" is how people come through a team: offering it here changed nothing but a label.
+INVITED_AS = (("individual", "Member of the organisation"), ("external", "External (outside the organisation)"))
 
 
 def invite_form() -> rx.Component:
@@ -40,7 +42,12 @@ def invite_form() -> rx.Component:
                 ),
                 labelled(
                     "Invited as",
-                    rx.select(INVITED_AS, name="invited_as", default_value="individual", id="invite-as"),
+                    rx.select.root(
+                        rx.select.trigger(id="invite-as"),
+                        rx.select.content(*[rx.select.item(label, value=value) for value, label in INVITED_AS]),
+                        name="invited_as",
+                        default_value="individual",
+                    ),
                     width="auto",
                 ),
                 rx.button(rx.icon("user-plus", size=14), "Invite", type="submit", loading=InvitationsState.inviting),
