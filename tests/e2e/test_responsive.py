@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PASSWORD, Product
+from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD, Product
 from tests.e2e.helpers import Driver
 
 ECHO = Path(__file__).resolve().parents[2] / "tests" / "mcp_servers" / "echo.py"
@@ -177,3 +177,15 @@ def test_desktop_bar_keeps_its_links_and_user_menu(driver: Driver, product: Prod
     expect(driver.page.get_by_role("link", name="Teams")).to_be_visible()
     driver.shot("desktop-bar")
     driver.logout()
+
+
+def test_tablet_width_bar_fits_with_every_link(driver: Driver) -> None:
+    page = driver.page
+    page.set_viewport_size({"width": 768, "height": 1024})  # the narrowest width that shows the wide bar
+    driver.login(ADMIN_EMAIL, PASSWORD)  # an administrator's bar has the most links
+    expect(page.get_by_role("link", name="Admin")).to_be_visible()
+    expect(page.locator("#user-menu")).to_be_visible()
+    wide: dict[str, object] = {}
+    _sideways(page, "projects at 768 px", wide)
+    driver.shot("tablet-bar")
+    assert not wide, wide

@@ -40,7 +40,7 @@ def _user_menu() -> rx.Component:
     )
 
 
-# Reflex breakpoints (sm 30em, md 48em): below md the bar keeps the logo, switcher and theme, plus one menu.
+# Reflex breakpoints (sm 30em, md 48em, lg 62em): below md the bar keeps the logo, switcher and theme, plus one menu.
 WIDE_ONLY = ["none", "none", "flex"]
 NARROW_ONLY = ["flex", "flex", "none"]
 
@@ -73,7 +73,8 @@ def top_bar() -> rx.Component:
         rx.link(
             rx.hstack(
                 rx.icon("boxes", size=22),
-                rx.heading(PRODUCT_NAME, size="4", display=["none", "block"]),
+                # The name shows where the bar has room for it: the phone bar from sm, the wide bar from lg.
+                rx.heading(PRODUCT_NAME, size="4", white_space="nowrap", display=["none", "block", "none", "block"]),
                 align="center",
                 spacing="2",
             ),
