@@ -139,3 +139,17 @@ def test_a_tool_item_opens_its_server_on_the_tools_tab(driver: Driver, product: 
     driver.page.wait_for_url(re.compile(rf".*/projects/{slug}/servers/echo-lab\?tab=tools$"))
     expect(driver.page.locator("#server-tab-tools")).to_have_attribute("data-state", "active")
     expect(driver.page.get_by_text("all_content").first).to_be_visible()
+
+
+def test_create_api_key_action_opens_the_key_form_on_the_settings_page(driver: Driver, product: Product) -> None:
+    slug = _owner_with_servers(product, "kai@e2e.test", "Key Lab", [])
+    driver.login("kai@e2e.test", PASSWORD)
+    driver.tab(slug, "servers")
+    _open_palette(driver)
+    driver.page.fill("#palette-search", "create api")
+    expect(driver.page.locator(".palette-item").first).to_contain_text("Create API key")
+    expect(driver.page.locator("#palette-search")).to_have_attribute("aria-activedescendant", "palette-item-0")
+    driver.page.keyboard.press("Enter")
+    driver.page.wait_for_url(re.compile(rf".*/projects/{slug}/settings$"))
+    expect(driver.page.get_by_role("dialog")).to_contain_text("New API key")
+    expect(driver.page.locator("#key-name")).to_be_visible()

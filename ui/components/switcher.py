@@ -104,6 +104,12 @@ def project_switcher() -> rx.Component:
                     width="100%",
                     margin_top="12px",
                     auto_complete="off",
+                    role="combobox",
+                    custom_attrs={
+                        "aria-controls": "palette-items",
+                        "aria-expanded": "true",
+                        "aria-activedescendant": "palette-item-" + PaletteState.palette_index.to_string(),
+                    },
                 ),
                 rx.scroll_area(
                     rx.cond(
