@@ -6,6 +6,7 @@ database is created on that server (and dropped afterwards), so the same suite r
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import inspect
 import os
@@ -62,30 +63,41 @@ async def _admin_exec(url: str, sql: str) -> None:
         await conn.close()
 
 
+@contextlib.contextmanager
+def scratch_dir(prefix: str) -> Iterator[Path]:
+    """A private folder outside pytest's basetemp, removed afterwards, for an embedded PostgreSQL.
+
+    When run as root the server runs as another user, which must traverse every parent folder. Every
+    new pytest session resets ``/tmp/pytest-of-<user>`` to mode 0700 (and prunes old basetemps), which
+    would pull the data folder from under a server started by a concurrently running session.
+    """
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def database() -> Iterator[DatabaseHandle]:
     """A migrated, empty database for this test session."""
     external = os.environ.get("DATABASE_URL", "").strip()
-    if external:
-        base = normalise_url(external)
-        name = f"mcp_orch_test_{secrets.token_hex(4)}"
-        anyio.run(_admin_exec, base, f'CREATE DATABASE "{name}"')
-        server, _, query = base.rpartition("/")
-        handle = DatabaseHandle(url=f"{server}/{name}" + ("?" + query.split("?", 1)[1] if "?" in query else ""))
-    else:
-        # Not under pytest's basetemp: pytest prunes old basetemps, which would pull the data
-        # directory from under a concurrently running session.
-        root = Path(tempfile.mkdtemp(prefix="mcp-orch-test-pg-"))
-        handle = start_embedded(root / "pg")
-        anyio.run(_admin_exec, handle.url, "CREATE DATABASE test")
-        handle.url = handle.url.replace("/postgres?", "/test?")
-    upgrade(handle.url)
-    yield handle
-    if external:
-        anyio.run(_admin_exec, base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
-        handle.stop()
-        shutil.rmtree(root, ignore_errors=True)
+    with contextlib.ExitStack() as stack:
+        if external:
+            base = normalise_url(external)
+            name = f"mcp_orch_test_{secrets.token_hex(4)}"
+            anyio.run(_admin_exec, base, f'CREATE DATABASE "{name}"')
+            stack.callback(anyio.run, _admin_exec, base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            server, _, query = base.rpartition("/")
+            handle = DatabaseHandle(url=f"{server}/{name}" + ("?" + query.split("?", 1)[1] if "?" in query else ""))
+        else:
+            root = stack.enter_context(scratch_dir("mcp-orch-test-pg-"))
+            handle = start_embedded(root / "pg")
+            stack.callback(handle.stop)
+            anyio.run(_admin_exec, handle.url, "CREATE DATABASE test")
+            handle.url = handle.url.replace("/postgres?", "/test?")
+        upgrade(handle.url)
+        yield handle
 
 
 _TABLES = ", ".join(f'"{t.name}"' for t in metadata_registry.get(None).sorted_tables)
@@ -177,26 +189,41 @@ _RULE_WALKS = (
 )
 
 
-def _worker_group(path: str) -> str:
-    """The xdist group of a test file: the browser tests share one product, every other module its fixtures."""
-    if "/tests/e2e/" in path:
+def _worker_group(nodeid: str) -> str:
+    """The unit of work of a test for the xdist workers: the browser tests share one product, the
+    multi-replica modules run one cluster at a time (their failover windows are not written for two
+    clusters on 2 cores), every other module keeps its module-scoped fixtures on one worker."""
+    path = nodeid.split("::", 1)[0]
+    if path.startswith("tests/e2e/"):
         return "browser"
-    return path.rsplit("/tests/", 1)[-1]
+    if path.startswith("tests/replicas/"):
+        return "replicas"
+    return path
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadscope`` (``scripts/test``) with the units of :func:`_worker_group`.
+
+    xdist's own ``loadgroup`` marks do not reach its scheduler under pytest 9 (it rewrites a node id
+    attribute pytest no longer reads), so the grouping lives in the scheduler, xdist's public hook.
+    """
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # noqa: PLC0415 - only when xdist runs
+
+    class _Groups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _worker_group(nodeid)
+
+    return _Groups(config, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Group tests for the workers, and choose what the external pass runs.
+    """The external pass (``DATABASE_URL`` set) runs what depends on the database or queue server.
 
-    ``scripts/test`` runs the suite on two xdist workers (``--dist loadgroup``): a module's tests
-    stay on one worker (module-scoped clusters and gateways start once), and the browser tests
-    share one worker and one product.
-
-    The external pass (``DATABASE_URL`` set) runs what depends on the database or queue server.
     Unit tests and gateway tests (``backend/mcp`` has no SQL) that do not use the database behave
     the same against any server: they run once, in the embedded pass.
     """
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(_worker_group(str(item.fspath).replace(os.sep, "/"))))
     if not os.environ.get("DATABASE_URL"):
         return
     for item in items:

@@ -24,7 +24,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.conftest import LOOPBACK_NETWORKS
+from tests.conftest import LOOPBACK_NETWORKS, scratch_dir
 from tests.e2e.helpers import Driver
 from tests.sandboxing import READONLY_PATHS
 
@@ -128,18 +128,23 @@ def _stop(proc: subprocess.Popen[bytes], data_dir: Path) -> None:
                     child.kill()
     pid_file = data_dir / "pg" / "postmaster.pid"
     if pid_file.exists():
-        with contextlib.suppress(psutil.NoSuchProcess, ValueError, IndexError, OSError):
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.TimeoutExpired, ValueError, IndexError, OSError):
             postmaster = psutil.Process(int(pid_file.read_text().splitlines()[0]))
             if "postgres" in postmaster.name():
                 postmaster.send_signal(signal.SIGINT)
+                postmaster.wait(30)  # before its folder is removed
 
 
 # Package scope, not session: Playwright's sync API keeps an event loop running in the main thread
 # while it is open, which would break every later test that runs its own loop (anyio.run).
 @pytest.fixture(scope="package")
-def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Product]:
-    """The whole product, started once for the browser tests."""
-    base = tmp_path_factory.mktemp("e2e")
+def product() -> Iterator[Product]:
+    """The whole product, started once for the browser tests (its data outside pytest's basetemp)."""
+    with scratch_dir("mcp-orch-e2e-") as base:
+        yield from _run_product(base)
+
+
+def _run_product(base: Path) -> Iterator[Product]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("*.png"):  # screenshots of this run only
         old.unlink()

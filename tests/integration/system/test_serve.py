@@ -23,6 +23,8 @@ import httpx
 import psutil
 import pytest
 
+from tests.conftest import scratch_dir
+
 pytestmark = [
     pytest.mark.slow,
     # The test always uses an embedded PostgreSQL in its own data folder; the external-database
@@ -104,7 +106,13 @@ def _alive(processes: list[psutil.Process]) -> list[str]:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
+def served() -> Iterator[Served]:
+    """``mcp-orch serve`` on a fresh data folder (outside pytest's basetemp: see ``scratch_dir``)."""
+    with scratch_dir("mcp-orch-serve-") as base:
+        yield from _serve(base)
+
+
+def _serve(tmp_path: Path) -> Iterator[Served]:
     data_dir = tmp_path / "data"
     api_port, ui_port = _free_port(), _free_port()
     script = Path(sys.executable).with_name("mcp-orch")
@@ -136,6 +144,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
         postmaster = _postmaster(data_dir)
         if postmaster is not None:
             postmaster.send_signal(signal.SIGINT)  # PostgreSQL's "fast shutdown"
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.TimeoutExpired):
+                postmaster.wait(30)  # before its folder is removed
         print(log_path.read_text(errors="replace")[-4000:])
 
 
