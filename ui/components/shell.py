@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ui.components.switcher import SHORTCUTS_JS, project_switcher
+from ui.components.switcher import project_switcher
 from ui.state.auth import AuthState
 from ui.state.shell import ShellState
 
@@ -104,8 +104,6 @@ def top_bar() -> rx.Component:
         top="0",
         z_index="10",
         width="100%",
-        # Keyboard shortcuts are plain browser code (idempotent), installed once the bar is on screen.
-        on_mount=rx.call_script(SHORTCUTS_JS),
     )
 
 
