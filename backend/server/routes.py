@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 from backend.domain.accounts.controllers import AuthController
 from backend.domain.activity.controllers import ProjectActivityController
 from backend.domain.admin.controllers import AdminController
+from backend.domain.admin.system_controllers import SystemAdminController
 from backend.domain.admin.worker_controllers import WorkerAdminController
 from backend.domain.endpoints.controllers import EndpointController
 from backend.domain.endpoints.runtime import mcp_endpoints
@@ -51,6 +52,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     EndpointController,
     mcp_endpoints,
     WorkerAdminController,
+    SystemAdminController,
     JobController,
     ProjectRefreshController,
     ServerController,

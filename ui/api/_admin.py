@@ -1,10 +1,10 @@
-"""Administration calls added for the admin screens: opening accounts and the command allowlist."""
+"""Administration calls added for the admin screens: accounts, the command allowlist, system, keys, teams, audit."""
 
 from __future__ import annotations
 
 from ui.api._base import BaseClient
 from ui.api.types import AdminUser
-from ui.api.types_admin import AllowedCommands
+from ui.api.types_admin import AllowedCommands, SystemStatus
 
 
 class AdminApi(BaseClient):
@@ -24,3 +24,7 @@ class AdminApi(BaseClient):
     async def set_allowed_commands(self, added: list[str]) -> AllowedCommands:
         """Replace the administrators' additions to the allowlist."""
         return await self.call(AllowedCommands, "PUT", "/api/admin/allowed-commands", json={"added": added})
+
+    async def admin_system(self) -> SystemStatus:
+        """Version, database, queue, upstream counts and the caps in force."""
+        return await self.call(SystemStatus, "GET", "/api/admin/system")

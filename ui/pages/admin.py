@@ -1,4 +1,4 @@
-"""``/admin/[admin_section]``: users, projects, servers, allowed commands, worker (administrators only)."""
+"""``/admin/[admin_section]``: users, projects, servers, allowed commands, system, worker (administrators only)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ui.state.auth import AuthState
 from ui.templates import page
 from ui.views.admin.commands import commands_section
 from ui.views.admin.sections import projects_section, servers_section
+from ui.views.admin.system import system_section
 from ui.views.admin.users import users_section
 from ui.views.admin.worker import worker_section
 
@@ -18,6 +19,7 @@ SECTIONS = [
     ("projects", "Projects", "folder"),
     ("servers", "Servers", "server"),
     ("commands", "Allowed commands", "terminal"),
+    ("system", "System", "gauge"),
     ("worker", "Worker", "cpu"),
 ]
 
@@ -28,6 +30,7 @@ def _content() -> rx.Component:
         ("projects", projects_section()),
         ("servers", servers_section()),
         ("commands", commands_section()),
+        ("system", system_section()),
         ("worker", worker_section()),
         users_section(),
     )
