@@ -139,6 +139,7 @@ ROUTES: list[Route] = [
     Route("GET", f"{P}/tools", None, Role.REPORTER),
     Route("GET", f"{P}/tool-calls", None, Role.REPORTER),
     Route("GET", f"{P}/tool-calls/metrics", None, Role.REPORTER),
+    Route("GET", f"{P}/tool-calls/export", None, Role.REPORTER),
     Route("GET", f"{P}/logs", None, Role.REPORTER),
 ]
 

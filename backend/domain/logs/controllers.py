@@ -1,45 +1,50 @@
-"""Tool-call log, metrics and server logs of a project (reporters and above)."""
+"""Tool-call log, metrics, export and server logs of a project (reporters and above)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter, QueryParameter
+from litestar.response import Stream
 
 from backend.domain.logs import schemas as s
-from backend.domain.logs.deps import provide_server_logs_service, provide_tool_calls_service
-from backend.domain.logs.services import CallFilter, ServerLogService, ToolCallService
+from backend.domain.logs.call_query import CallFilter
+from backend.domain.logs.deps import (
+    Search,
+    ServerFilter,
+    Since,
+    provide_call_filter,
+    provide_server_logs_service,
+    provide_tool_calls_service,
+    utc,
+)
+from backend.domain.logs.export import MEDIA_TYPES, ExportFormat, export_calls, export_filename
+from backend.domain.logs.services import ServerLogService, ToolCallService
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_reader
 from backend.domain.servers.deps import provide_servers_service
 from backend.domain.servers.services import ServerService
+from backend.lib.context import AppContext
 from backend.lib.params import Page
 
-Status = Literal["success", "error", "timeout", "cancelled"]
 Level = Literal["debug", "info", "warning", "error"]
-Since = Annotated[datetime | None, QueryParameter(description="ISO 8601; without a zone, UTC")]
-Until = Annotated[datetime | None, QueryParameter(description="ISO 8601, exclusive; without a zone, UTC")]
-ServerFilter = Annotated[str | None, QueryParameter(max_length=64, description="Server id or name")]
-Search = Annotated[str | None, QueryParameter(max_length=200)]
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """Naive times are taken as UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+# The export's own filter: ``format``; every other filter is the list's (``provide_call_filter``).
+Format = Annotated[ExportFormat, QueryParameter(name="format", description="csv or json")]
 
 
 class ToolCallController(Controller):
-    """The tool-call log: search, detail and metrics."""
+    """The tool-call log: search, detail, metrics and export, all under one filter."""
 
     path = "/api/projects/{project:str}/tool-calls"
     tags = ["Tool calls"]
-    dependencies = {"tool_calls_service": Provide(provide_tool_calls_service)}
+    dependencies = {
+        "tool_calls_service": Provide(provide_tool_calls_service),
+        "call_filter": Provide(provide_call_filter),
+    }
 
     @get("", operation_id="listToolCalls", summary="Search tool calls", guards=[project_reader])
     async def list_tool_calls(
@@ -47,30 +52,18 @@ class ToolCallController(Controller):
         *,
         tool_calls_service: NamedDependency[ToolCallService],
         project_ctx: NamedDependency[ProjectContext],
-        server: ServerFilter = None,
-        tool: Annotated[str | None, QueryParameter(max_length=256)] = None,
-        status: Annotated[Status | None, QueryParameter()] = None,
-        since: Since = None,
-        until: Until = None,
-        search: Search = None,
-        min_ms: Annotated[float | None, QueryParameter(name="minMs", ge=0)] = None,
-        max_ms: Annotated[float | None, QueryParameter(name="maxMs", ge=0)] = None,
+        call_filter: NamedDependency[CallFilter],
         page: Page = 1,
         page_size: Annotated[int, QueryParameter(name="pageSize", ge=1, le=500)] = 50,
     ) -> s.ToolCallPage:
-        """Newest-first calls. ``search`` matches tool, server, client, error message and arguments."""
-        f = CallFilter(
-            server=server,
-            tool=tool,
-            status=status,
-            since=_utc(since),
-            until=_utc(until),
-            search=search,
-            min_ms=min_ms,
-            max_ms=max_ms,
+        """Newest-first calls, each with its API key's name and its user's name and email.
+
+        ``search`` matches tool, server, client, error message and arguments; ``tool`` is a name or alias.
+        """
+        rows, total = await tool_calls_service.search(
+            project_ctx.project_id, call_filter, page=page, page_size=page_size
         )
-        rows, total = await tool_calls_service.search(project_ctx.project_id, f, page=page, page_size=page_size)
-        items = [s.ToolCallSummary.of(row) for row in rows]
+        items = [s.ToolCallSummary.of(*row) for row in rows]
         return s.ToolCallPage(items=items, total=total, page=page, page_size=page_size)
 
     @get("/metrics", operation_id="getToolCallMetrics", summary="Tool-call metrics", guards=[project_reader])
@@ -79,16 +72,37 @@ class ToolCallController(Controller):
         *,
         tool_calls_service: NamedDependency[ToolCallService],
         project_ctx: NamedDependency[ProjectContext],
-        since: Since = None,
-        until: Until = None,
-        server: ServerFilter = None,
+        call_filter: NamedDependency[CallFilter],
     ) -> s.ToolCallMetrics:
-        """Totals by status, success rate, p50/p95/p99 duration, calls per minute, top tools and errors.
+        """Totals by status, success rate, p50/p95/p99 duration, a series, per-tool statistics and top errors.
 
-        The window defaults to the last hour; series buckets are one minute (wider for windows over a day).
+        Takes the same filters as the list, so the numbers describe the rows the list shows. The window
+        defaults to the last hour; buckets are one minute (wider for windows over a day). Every bucket of
+        the window is in the series: one without calls has zero calls and ``null`` error rate and latency.
         """
-        return await tool_calls_service.metrics(
-            project_ctx.project_id, since=_utc(since), until=_utc(until), server=server
+        return await tool_calls_service.metrics(project_ctx.project_id, call_filter)
+
+    @get("/export", operation_id="exportToolCalls", summary="Export tool calls as CSV or JSON",
+         guards=[project_reader])  # fmt: skip
+    async def export_tool_calls(
+        self,
+        *,
+        request: Request[Any, Any, Any],
+        project_ctx: NamedDependency[ProjectContext],
+        call_filter: NamedDependency[CallFilter],
+        fmt: Format = "csv",
+    ) -> Stream:
+        """Every call matching the list's filters, newest first, streamed as a download (no paging).
+
+        CSV has a header row; JSON is one array of objects. Arguments and results are left out (see a
+        call's detail); the key's and user's names are in.
+        """
+        ctx: AppContext = request.app.state.ctx
+        name = export_filename(project_ctx.slug, fmt, datetime.now(tz=UTC))
+        return Stream(
+            export_calls(ctx.alchemy, project_ctx.project_id, call_filter, fmt),
+            media_type=MEDIA_TYPES[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
     @get("/{call_id:uuid}", operation_id="getToolCall", summary="Get a tool call", guards=[project_reader])
@@ -100,7 +114,7 @@ class ToolCallController(Controller):
         project_ctx: NamedDependency[ProjectContext],
     ) -> s.ToolCallDetail:
         """One call with its arguments and result (secret-looking keys redacted, large values truncated)."""
-        return s.ToolCallDetail.of(await tool_calls_service.get_call(project_ctx.project_id, call_id))
+        return s.ToolCallDetail.of(*await tool_calls_service.get_call(project_ctx.project_id, call_id))
 
 
 class ServerLogController(Controller):
@@ -136,7 +150,7 @@ class ServerLogController(Controller):
             server_id=server_id,
             level=level,
             category=category,
-            since=_utc(since),
+            since=utc(since),
             search=search,
             page=page,
             page_size=page_size,
@@ -166,7 +180,7 @@ class ServerLogController(Controller):
             server_id=server_id,
             level=level,
             category=category,
-            since=_utc(since),
+            since=utc(since),
             search=search,
             page=page,
             page_size=page_size,

@@ -31,11 +31,17 @@ class ToolCallSummary(CamelizedBaseStruct):
     transport: str | None
     client_name: str | None
     client_version: str | None
+    api_key_name: str | None = None
+    user_name: str | None = None
+    user_email: str | None = None
 
     @classmethod
-    def of(cls, row: m.ToolCall) -> ToolCallSummary:
-        """Build from a model row."""
-        return cls(**{name: getattr(row, name) for name in cls.__struct_fields__})
+    def of(
+        cls, row: m.ToolCall, key_name: str | None = None, user_name: str | None = None, user_email: str | None = None
+    ) -> ToolCallSummary:
+        """Build from a model row and the names of its key and user."""
+        fields = {name: getattr(row, name) for name in cls.__struct_fields__ if hasattr(row, name)}
+        return cls(**fields, api_key_name=key_name, user_name=user_name, user_email=user_email)
 
 
 class ToolCallDetail(ToolCallSummary):
@@ -45,9 +51,12 @@ class ToolCallDetail(ToolCallSummary):
     result: Any = None
 
     @classmethod
-    def of(cls, row: m.ToolCall) -> ToolCallDetail:
-        """Build from a model row."""
-        return cls(**{name: getattr(row, name) for name in cls.__struct_fields__})
+    def of(
+        cls, row: m.ToolCall, key_name: str | None = None, user_name: str | None = None, user_email: str | None = None
+    ) -> ToolCallDetail:
+        """Build from a model row and the names of its key and user."""
+        fields = {name: getattr(row, name) for name in cls.__struct_fields__ if hasattr(row, name)}
+        return cls(**fields, api_key_name=key_name, user_name=user_name, user_email=user_email)
 
 
 class ToolCallPage(CamelizedBaseStruct):
@@ -60,12 +69,15 @@ class ToolCallPage(CamelizedBaseStruct):
 
 
 class SeriesPoint(CamelizedBaseStruct):
-    """Calls in one time bucket."""
+    """Calls in one time bucket: an empty bucket has zero calls and no rate or latency (``null``)."""
 
     t: datetime
     calls: int
     errors: int
     calls_per_minute: float
+    error_rate: float | None = None
+    p50_ms: float | None = None
+    p95_ms: float | None = None
 
 
 class TopTool(CamelizedBaseStruct):
@@ -76,6 +88,18 @@ class TopTool(CamelizedBaseStruct):
     calls: int
     errors: int
     avg_ms: float
+
+
+class ToolStat(CamelizedBaseStruct):
+    """One tool's calls, errors, latency percentiles and last call (durations in milliseconds)."""
+
+    server_name: str
+    tool: str
+    calls: int
+    errors: int
+    p50_ms: float
+    p95_ms: float
+    last_at: datetime
 
 
 class TopError(CamelizedBaseStruct):
@@ -105,6 +129,7 @@ class ToolCallMetrics(CamelizedBaseStruct):
     series: list[SeriesPoint]
     top_tools: list[TopTool]
     top_errors: list[TopError]
+    tools: list[ToolStat]
 
 
 class ServerLogItem(CamelizedBaseStruct):
