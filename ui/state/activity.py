@@ -8,6 +8,7 @@ from ui.api import ApiError
 from ui.api.types import ActivityItem
 from ui.state.project import ProjectState
 from ui.state.timerange import since
+from ui.state.url_query import FEED_FIELDS, url_event
 
 PAGE_SIZE = 25
 
@@ -70,6 +71,8 @@ class ActivityState(ProjectState):
                 "page": self.page,
                 "page_size": PAGE_SIZE,
             }
+            in_url = url_event(self, FEED_FIELDS, when={"view": ""})
+        yield in_url
         try:
             page = await api.activity(slug, **filters)  # type: ignore[arg-type]
         except ApiError as exc:

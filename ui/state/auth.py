@@ -44,6 +44,11 @@ class AuthState(rx.State):
         """Initials for the avatar in the top bar."""
         return initials(self.user.name or self.user.email)
 
+    def _here(self) -> str:
+        """The current path with its query (a view's settings), to come back to after signing in."""
+        url = self.router.url
+        return url.path + (f"?{url.query}" if url.query else "")
+
     def _api(self) -> ApiClient:
         return api_client(self.token or None)
 
@@ -51,13 +56,13 @@ class AuthState(rx.State):
         """The reaction to a failed API call (call it outside ``async with self``)."""
         if exc.status_code == 401:
             async with self:
-                path = self.router.url.path
+                path = "" if self.router.url.path == LOGIN_ROUTE else self._here()
                 # Only a token the API rejected "expired"; parallel calls may see it already cleared.
                 if self.token:
                     self.login_message = SESSION_EXPIRED
                 self.token = ""
                 self.auth_checked = False
-            target = LOGIN_ROUTE + (f"?next={quote(path)}" if path and path != LOGIN_ROUTE else "")
+            target = LOGIN_ROUTE + (f"?next={quote(path)}" if path else "")
             return rx.redirect(target)
         return rx.toast.error(exc.detail, close_button=True)
 
@@ -65,7 +70,7 @@ class AuthState(rx.State):
     async def check_auth(self):
         """Page guard: without a valid token, go to the login page (guarded pages render nothing until then)."""
         async with self:
-            token, checked, path = self.token, self.auth_checked, self.router.url.path
+            token, checked, path = self.token, self.auth_checked, self._here()
         if checked and token:
             return
         if not token:

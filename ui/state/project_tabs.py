@@ -20,7 +20,7 @@ TAB_LOADERS: dict[str, Any] = {
     "overview": OverviewState.load,
     "members": [MembersState.load, InvitationsState.load],
     "servers": ServersState.load,
-    "tools": ToolsState.load,
+    "tools": ToolsState.open,
     "activity": ToolCallsState.open,
     "settings": SettingsState.load,
 }
@@ -61,5 +61,5 @@ class ProjectTabsState(ProjectState):
 
     @rx.event
     def open_project(self):
-        """``/projects/[project_slug]`` opens the overview."""
-        return rx.redirect(f"/projects/{self._slug()}/overview")
+        """``/projects/[project_slug]`` opens the overview (in place: Back does not come back to the redirect)."""
+        return rx.redirect(f"/projects/{self._slug()}/overview", replace=True)

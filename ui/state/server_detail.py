@@ -18,11 +18,17 @@ from ui.api.types_servers import Server, ServerLog, Tool, ToolCall, ToolCallMetr
 from ui.state.server_form import ServerFormState
 from ui.state.server_spec import json_of
 from ui.state.timerange import since
+from ui.state.url_query import QueryField, read_query, url_event
 
 TAIL_SECONDS = 2.0
 TAIL_MAX_SECONDS = 1800.0
 LOG_LINES = 200
 SERVER_TABS = ("overview", "tools", "logs", "calls", "settings")
+# The tab and the log level are in the URL (``?tab=logs&level=error``): a reload or a shared link shows them.
+URL_FIELDS = (
+    QueryField("tab", "server_tab", "overview", SERVER_TABS),
+    QueryField("level", "log_level", "all", ("all", "debug", "info", "warning", "error")),
+)
 
 
 class ServerDetailState(ServerFormState):
@@ -70,15 +76,15 @@ class ServerDetailState(ServerFormState):
 
     @rx.event
     def set_server_tab(self, value: str):
-        """Switch tabs; the logs tab starts the live tail."""
+        """Switch tabs (kept in the URL); the logs tab starts the live tail."""
         self.server_tab = value
-        return ServerDetailState.load_tab
+        return [url_event(self, URL_FIELDS), ServerDetailState.load_tab]
 
     @rx.event
     def set_log_level(self, value: str):
-        """Only lines at this level."""
+        """Only lines at this level (kept in the URL)."""
         self.log_level = value
-        return ServerDetailState.load_logs
+        return [url_event(self, URL_FIELDS), ServerDetailState.load_logs]
 
     @rx.event
     def set_tail(self, value: bool):
@@ -88,9 +94,8 @@ class ServerDetailState(ServerFormState):
 
     @rx.event
     def open_page(self):
-        """Entering the page: the tab named by ``?tab=`` (the command palette's tool items), else the overview."""
-        tab = self.router.url.query_parameters.get("tab", "")
-        self.server_tab = tab if tab in SERVER_TABS else "overview"
+        """Entering the page: the tab named by ``?tab=`` (tab clicks, the palette's tool items), else the overview."""
+        read_query(self, self.router.url.query_parameters, URL_FIELDS)
         self.detail_loading = True
         if self.server_tab == "overview":
             return ServerDetailState.load

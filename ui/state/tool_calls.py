@@ -13,6 +13,7 @@ from ui.api import ApiError
 from ui.api.types_servers import ToolCall, ToolCallMetrics
 from ui.state.activity import ActivityState
 from ui.state.timerange import clock, day_clock, since
+from ui.state.url_query import CALLS_FIELDS, FEED_FIELDS, read_query, url_event
 
 PAGE_SIZE = 25
 AUTO_REFRESH_SECONDS = 10.0
@@ -91,11 +92,14 @@ class ToolCallsState(ActivityState):
 
     @rx.event
     def open(self):
-        """Entering the Activity tab: show the view named in the URL."""
-        self.activity_view = "calls" if self.router.url.query_parameters.get("view") == "calls" else "feed"
+        """Entering the Activity tab: the view, filters, page and open row named in the URL."""
+        query = self.router.url.query_parameters
+        self.activity_view = "calls" if query.get("view") == "calls" else "feed"
         if self.activity_view == "calls":
-            self.calls_page = 1
-            return [ToolCallsState.load_calls, ToolCallsState.poll]
+            read_query(self, query, CALLS_FIELDS)
+            row, self.expanded = self.expanded, ""
+            return [ToolCallsState.load_calls, ToolCallsState.poll, *([ToolCallsState.toggle_row(row)] if row else [])]
+        read_query(self, query, FEED_FIELDS)
         return ActivityState.load
 
     @rx.event
@@ -146,6 +150,8 @@ class ToolCallsState(ActivityState):
                 "page": self.calls_page,
                 "pageSize": PAGE_SIZE,
             }
+            in_url = url_event(self, CALLS_FIELDS, fixed={"view": "calls"})
+        yield in_url
         try:
             page, metrics = await asyncio.gather(
                 api.tool_calls(slug, **filters), api.tool_call_metrics(slug, since=start, server=self.call_server)
@@ -183,12 +189,12 @@ class ToolCallsState(ActivityState):
     async def toggle_row(self, call_id: str):
         """Expand a row with its arguments and result (or collapse it)."""
         async with self:
-            if self.expanded == call_id:
-                self.expanded = ""
-                return
-            self.expanded, self.detail_args, self.detail_result = call_id, "Loading…", ""
-            self.detail_meta = []
-            api, slug = self._api(), self._slug()
+            self.expanded = opened = "" if self.expanded == call_id else call_id
+            self.detail_args, self.detail_result, self.detail_meta = "Loading…", "", []
+            api, slug, in_url = self._api(), self._slug(), url_event(self, CALLS_FIELDS, fixed={"view": "calls"})
+        yield in_url
+        if not opened:
+            return
         try:
             detail = await api.tool_call(slug, call_id)
         except ApiError as exc:

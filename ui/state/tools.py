@@ -21,6 +21,14 @@ from ui.state.schema_form import (
     values_from,
 )
 from ui.state.tool_result import ToolResult, tool_result
+from ui.state.url_query import QueryField, read_query, url_event
+
+# The search, server filter and order are in the URL (``?q=fetch&server=web&sort=tokens``).
+URL_FIELDS = (
+    QueryField("q", "tool_search"),
+    QueryField("server", "server_filter", "all"),
+    QueryField("sort", "tool_sort", "server", ("server", "tokens")),
+)
 
 
 class ToolsState(ProjectState):
@@ -81,16 +89,35 @@ class ToolsState(ProjectState):
     def set_tool_search(self, value: str):
         """Search tools by name or description."""
         self.tool_search = value
+        return url_event(self, URL_FIELDS)
 
     @rx.event
     def set_server_filter(self, value: str):
         """Show one server's tools."""
         self.server_filter = value
+        return url_event(self, URL_FIELDS)
 
     @rx.event
     def set_tool_sort(self, value: str | list[str]):
         """Order tools by server and name, or costliest first."""
         self.tool_sort = value if isinstance(value, str) else value[0]
+        return url_event(self, URL_FIELDS)
+
+    @rx.event
+    def open(self):
+        """Entering the Tools tab: the filters named in the URL, the Try dialog closed, the tools loaded."""
+        read_query(self, self.router.url.query_parameters, URL_FIELDS)
+        self._forget_try()
+        return ToolsState.load
+
+    @rx.event
+    def close_try(self):
+        """Leaving the tab closes the Try dialog and forgets its result."""
+        self._forget_try()
+
+    def _forget_try(self) -> None:
+        self.try_open, self.calling = False, False
+        self.result, self.has_result = ToolResult(), False
 
     @rx.event(background=True)
     async def load(self):

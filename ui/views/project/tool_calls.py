@@ -24,7 +24,12 @@ def _filters() -> rx.Component:
                 value=ToolCallsState.calls_range,
                 on_change=ToolCallsState.set_calls_range,
             ),
-            rx.select(STATUSES, value=ToolCallsState.status_filter, on_change=ToolCallsState.set_status_filter),
+            rx.select(
+                STATUSES,
+                value=ToolCallsState.status_filter,
+                on_change=ToolCallsState.set_status_filter,
+                id="calls-status",
+            ),
             rx.input(name="server", placeholder="Server", default_value=ToolCallsState.call_server, width="130px"),
             rx.input(name="tool", placeholder="Tool", default_value=ToolCallsState.call_tool, width="130px"),
             rx.input(
@@ -48,6 +53,8 @@ def _filters() -> rx.Component:
         on_submit=ToolCallsState.apply_filters,
         reset_on_submit=False,
         width="100%",
+        # The text boxes keep what was typed; a new value from the URL (a link, a reload) remounts them.
+        key=f"{ToolCallsState.call_server}|{ToolCallsState.call_tool}|{ToolCallsState.call_search}",
     )
 
 
