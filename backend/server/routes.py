@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 from backend.domain.accounts.controllers import AuthController
 from backend.domain.activity.controllers import ProjectActivityController
 from backend.domain.admin.controllers import AdminController
+from backend.domain.admin.keys_controllers import AdminApiKeyController
 from backend.domain.admin.system_controllers import SystemAdminController
 from backend.domain.admin.worker_controllers import WorkerAdminController
 from backend.domain.endpoints.controllers import EndpointController
@@ -53,6 +54,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     mcp_endpoints,
     WorkerAdminController,
     SystemAdminController,
+    AdminApiKeyController,
     JobController,
     ProjectRefreshController,
     ServerController,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ui.api._base import BaseClient
+from ui.api._base import BaseClient, clean
 from ui.api.types import AdminUser
-from ui.api.types_admin import AllowedCommands, SystemStatus
+from ui.api.types_admin import AdminApiKeyPage, AllowedCommands, SystemStatus
 
 
 class AdminApi(BaseClient):
@@ -28,3 +28,12 @@ class AdminApi(BaseClient):
     async def admin_system(self) -> SystemStatus:
         """Version, database, queue, upstream counts and the caps in force."""
         return await self.call(SystemStatus, "GET", "/api/admin/system")
+
+    async def admin_api_keys(self, project: str = "", page: int = 1, page_size: int = 50) -> AdminApiKeyPage:
+        """API keys of every project (or of one, by slug), newest first."""
+        params = clean({"project": project, "page": page, "pageSize": page_size})
+        return await self.call(AdminApiKeyPage, "GET", "/api/admin/api-keys", params=params)
+
+    async def admin_revoke_key(self, key_id: str) -> None:
+        """Revoke a key of any project (its open MCP sessions end)."""
+        await self.raw("DELETE", f"/api/admin/api-keys/{key_id}")

@@ -1,8 +1,10 @@
-"""The UI's view of the REST API's instance settings for administrators (``/api/admin/allowed-commands``)."""
+"""The UI's view of the REST API's administration payloads (allowed commands, system, every key)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from ui.api.types import ApiKey
 
 
 @dataclass
@@ -67,3 +69,29 @@ class SystemStatus:
     queue: QueueStatus = field(default_factory=QueueStatus)
     upstreams: UpstreamCounts = field(default_factory=UpstreamCounts)
     caps: list[Cap] = field(default_factory=list)
+
+
+@dataclass
+class ProjectRef:
+    """A project named in another payload."""
+
+    id: str = ""
+    slug: str = ""
+    name: str = ""
+
+
+@dataclass
+class AdminApiKey(ApiKey):
+    """A key of any project, with its project."""
+
+    project: ProjectRef | None = None
+
+
+@dataclass
+class AdminApiKeyPage:
+    """One page of keys, newest first."""
+
+    items: list[AdminApiKey] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    page_size: int = 50

@@ -1,4 +1,4 @@
-"""``/admin/[admin_section]``: users, projects, servers, allowed commands, system, worker (administrators only)."""
+"""``/admin/[admin_section]``: users, projects, servers, API keys, allowed commands, system, worker (admins only)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ui.state.admin import AdminState
 from ui.state.auth import AuthState
 from ui.templates import page
 from ui.views.admin.commands import commands_section
+from ui.views.admin.keys import keys_section
 from ui.views.admin.sections import projects_section, servers_section
 from ui.views.admin.system import system_section
 from ui.views.admin.users import users_section
@@ -18,6 +19,7 @@ SECTIONS = [
     ("users", "Users", "user"),
     ("projects", "Projects", "folder"),
     ("servers", "Servers", "server"),
+    ("keys", "API keys", "key-round"),
     ("commands", "Allowed commands", "terminal"),
     ("system", "System", "gauge"),
     ("worker", "Worker", "cpu"),
@@ -29,6 +31,7 @@ def _content() -> rx.Component:
         AdminState.section,
         ("projects", projects_section()),
         ("servers", servers_section()),
+        ("keys", keys_section()),
         ("commands", commands_section()),
         ("system", system_section()),
         ("worker", worker_section()),

@@ -10,6 +10,7 @@ import msgspec
 
 from backend.db import models as m
 from backend.domain.accounts.schemas import Email, Name, Password
+from backend.domain.keys.schemas import ApiKey
 from backend.lib.schema import CamelizedBaseStruct, InputStruct
 
 
@@ -118,3 +119,26 @@ class SandboxStatus(CamelizedBaseStruct):
     problem: Annotated[str | None, msgspec.Meta(description="Why the sandbox cannot start here, and how to fix it")]
     warning: Annotated[str | None, msgspec.Meta(description="What administrators should be told, if anything")]
     defaults: SandboxDefaults
+
+
+class ProjectRef(CamelizedBaseStruct):
+    """A short reference to a project."""
+
+    id: UUID
+    slug: str
+    name: str
+
+
+class AdminApiKey(ApiKey):
+    """A project API key as administrators see it: the key as its project lists it, and the project."""
+
+    project: ProjectRef | None = None
+
+
+class AdminApiKeyPage(CamelizedBaseStruct):
+    """A page of API keys, newest first."""
+
+    items: list[AdminApiKey]
+    total: int
+    page: int
+    page_size: int

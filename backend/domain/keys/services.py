@@ -9,7 +9,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from backend.db import models as m
 from backend.db.models import Role
@@ -19,7 +19,7 @@ from backend.domain.changes.outbox import publish
 from backend.domain.keys import schemas as s
 from backend.domain.keys.standing import creator_standing, may_use_keys, suspension_reason
 from backend.domain.keys.throttle import key_creation_retry_after
-from backend.domain.projects.access import ProjectContext
+from backend.domain.projects.access import ProjectContext, parse_ref
 from backend.lib.crypto import hash_api_key, new_api_key
 from backend.lib.exceptions import ForbiddenError, NotFoundError, UnprocessableError
 
@@ -129,20 +129,59 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[m.ApiKey]):
             raise NotFoundError("API key not found")
         if not project.can(Role.OWNER) and row.created_by_id != project.user_id:
             raise ForbiddenError("Developers can revoke only their own keys")
+        await self._revoke(row, actor)
+
+    async def revoke_any(self, actor: Any, key_id: UUID) -> None:
+        """An administrator revokes a key of any project (idempotent); recorded as done by an administrator."""
+        row = await self.get_one_or_none(m.ApiKey.id == key_id)
+        if row is None:
+            raise NotFoundError("API key not found")
+        await self._revoke(row, actor, by_admin=True)
+
+    async def _revoke(self, row: m.ApiKey, actor: Any, *, by_admin: bool = False) -> None:
+        """Revoke, record and publish :class:`KeyRevoked` (open sessions of the key end in every process)."""
         if row.revoked_at is not None:
             return
         row.revoked_at = datetime.now(tz=UTC)
+        details: dict[str, Any] = {"prefix": row.prefix} | ({"byAdmin": True} if by_admin else {})
         await ActivityService(session=self.repository.session).record(
             "key.revoked",
             actor=actor,
-            project_id=project.project_id,
+            project_id=row.project_id,
             target_type="api_key",
             target_id=row.id,
             target_name=row.name,
-            details={"prefix": row.prefix},
+            details=details,
         )
-        publish(self.repository.session, KeyRevoked(project.project_id, row.id))
-        logger.info("api key revoked", extra={"project_id": str(project.project_id), "key_id": str(row.id)})
+        publish(self.repository.session, KeyRevoked(row.project_id, row.id))
+        logger.info(
+            "api key revoked",
+            extra={"project_id": str(row.project_id), "key_id": str(row.id), "by_admin": by_admin},
+        )
+
+    async def list_all(
+        self, *, project: str | None, page: int, page_size: int
+    ) -> tuple[list[tuple[s.ApiKey, m.Project]], int]:
+        """Keys of every project (or of one, by slug or id), newest first, with their project."""
+        where = []
+        if project:
+            ref = parse_ref(project)
+            where.append(m.Project.slug == project.lower() if ref is None else m.Project.id == ref)
+        session = self.repository.session
+        counted = select(func.count()).select_from(m.ApiKey).join(m.Project, m.Project.id == m.ApiKey.project_id)
+        total = (await session.execute(counted.where(*where))).scalar_one()
+        stmt = (
+            select(m.ApiKey, m.User, creator_standing(), m.Project)
+            .join(m.Project, m.Project.id == m.ApiKey.project_id)
+            .outerjoin(m.User, m.User.id == m.ApiKey.created_by_id)
+            .where(*where)
+            .order_by(m.ApiKey.created_at.desc(), m.ApiKey.id.desc())
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        )
+        rows = await session.execute(stmt)
+        keys = [(to_schema(key, creator, standing=bool(ok)), proj) for key, creator, ok, proj in rows.tuples()]
+        return keys, int(total)
 
     async def reassign(self, project: ProjectContext, actor: Any, key_id: UUID, user_id: UUID) -> s.ApiKey:
         """Make ``user_id`` the key's creator (owners), e.g. to revive a suspended key.

@@ -1,0 +1,142 @@
+"""The API-keys section: every project's keys, a project filter, paging, and revoke behind a confirmation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from ui.api.types_admin import AdminApiKey
+from ui.components.common import status_badge, time_ago
+from ui.plural import counted_var
+from ui.state.admin_keys import ALL_PROJECTS, AdminKeysState
+from ui.views.admin.pager import pager
+
+
+def _key(k: rx.Var[AdminApiKey]) -> rx.Component:
+    project = k.project
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.text(k.name, weight="medium", size="2", class_name="key-name"),
+                rx.code(k.prefix + "…", size="1"),
+                spacing="1",
+            )
+        ),
+        rx.table.cell(
+            rx.link(project.name, href="/projects/" + project.slug.to(str) + "/settings", size="2")  # type: ignore[union-attr]
+        ),
+        rx.table.cell(rx.text(rx.cond(k.created_by, k.created_by.email, "(deleted account)"), size="2")),  # type: ignore[union-attr]
+        rx.table.cell(status_badge(k.status, title=rx.cond(k.suspended_reason, k.suspended_reason, ""))),
+        rx.table.cell(rx.text(time_ago(k.last_used_at), size="1")),
+        rx.table.cell(rx.text(time_ago(k.created_at), size="1")),
+        rx.table.cell(
+            rx.cond(
+                k.status != "revoked",
+                rx.button(
+                    "Revoke",
+                    size="1",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=AdminKeysState.ask_revoke(k.id, k.name, project.name.to(str)),  # type: ignore[union-attr]
+                    class_name="key-revoke",
+                ),
+            )
+        ),
+        align="center",
+        class_name="admin-key",
+    )
+
+
+def _filter() -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(placeholder="Every project", id="keys-project"),
+        rx.select.content(
+            rx.select.item("Every project", value=ALL_PROJECTS),
+            rx.foreach(AdminKeysState.project_options, lambda p: rx.select.item(p[1], value=p[0])),
+        ),
+        value=AdminKeysState.keys_project,
+        on_change=AdminKeysState.set_keys_project,
+    )
+
+
+def _confirm() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Revoke API key"),
+            rx.alert_dialog.description(
+                rx.vstack(
+                    rx.text(rx.code(AdminKeysState.revoke_name), " of ", rx.text.strong(AdminKeysState.revoke_project)),
+                    rx.text(
+                        "The key stops working at once and its open MCP sessions end. "
+                        "This cannot be undone: whoever uses it needs a new key."
+                    ),
+                    spacing="2",
+                ),
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(
+                    rx.button("Cancel", variant="soft", color_scheme="gray", class_name="confirm-cancel")
+                ),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Revoke",
+                        color_scheme="red",
+                        on_click=AdminKeysState.confirm_revoke,
+                        class_name="confirm-action",
+                    )
+                ),
+                spacing="3",
+                margin_top="16px",
+                justify="end",
+            ),
+            max_width="460px",
+        ),
+        open=AdminKeysState.revoke_open,
+        on_open_change=AdminKeysState.set_revoke_open,
+    )
+
+
+def keys_section() -> rx.Component:
+    """API keys of every project, newest first."""
+    return rx.vstack(
+        rx.hstack(
+            _filter(),
+            rx.text(
+                "Only the display prefix of a key is stored next to its hash; nobody can read a key again.",
+                size="1",
+                color_scheme="gray",
+            ),
+            align="center",
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[
+                            rx.table.column_header_cell(h)
+                            for h in ("Key", "Project", "Created by", "Status", "Last used", "Created", "")
+                        ]
+                    )
+                ),
+                rx.table.body(rx.foreach(AdminKeysState.admin_keys, _key)),
+                width="100%",
+                variant="surface",
+                id="admin-keys",
+            ),
+            width="100%",
+            overflow_x="auto",
+        ),
+        pager(
+            counted_var(AdminKeysState.keys_total, "key") + " found",
+            AdminKeysState.keys_page,
+            AdminKeysState.keys_pages,
+            AdminKeysState.go_keys_page,
+            "keys",
+        ),
+        _confirm(),
+        width="100%",
+        spacing="3",
+        on_mount=AdminKeysState.open_keys,
+    )
