@@ -85,8 +85,8 @@ class BaseClient:
         self.token = token
         self.timeout = timeout
 
-    async def raw(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:  # noqa: ASYNC109 - passed to httpx
-        """Send a request; the decoded JSON body (``None`` for 204)."""
+    async def _send(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> httpx.Response:  # noqa: ASYNC109 - passed to httpx
+        """Send a request; the response (``ApiError`` for an error status or an unreachable API)."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         headers |= kwargs.pop("headers", None) or {}
         try:
@@ -96,9 +96,18 @@ class BaseClient:
             raise ApiError(0, f"API unreachable ({type(exc).__name__})") from exc
         if response.status_code >= 400:
             raise ApiError(response.status_code, _in_ui_words(_detail(response)))
+        return response
+
+    async def raw(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:  # noqa: ASYNC109 - passed to httpx
+        """Send a request; the decoded JSON body (``None`` for 204)."""
+        response = await self._send(method, path, timeout=timeout, **kwargs)
         if response.status_code == 204 or not response.content:
             return None
         return msgspec.json.decode(response.content)
+
+    async def text(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> str:  # noqa: ASYNC109 - passed to httpx
+        """Send a request; the body as text (downloads such as CSV exports)."""
+        return (await self._send(method, path, timeout=timeout, **kwargs)).text
 
     async def call(self, result_type: type[T], method: str, path: str, **kwargs: Any) -> T:
         """Send a request and decode its body as ``result_type``."""

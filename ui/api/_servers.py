@@ -113,10 +113,16 @@ class ServersApi(BaseClient):
         """One tool call with arguments and result."""
         return await self.call(ToolCall, "GET", f"{self._p(project)}/tool-calls/{call_id}")
 
-    async def tool_call_metrics(self, project: str, since: str = "", server: str = "") -> ToolCallMetrics:
-        """Counts, latency percentiles, a time series and the top tools."""
-        params = clean({"since": since, "server": server})
-        return await self.call(ToolCallMetrics, "GET", f"{self._p(project)}/tool-calls/metrics", params=params)
+    async def tool_call_metrics(self, project: str, **filters: Any) -> ToolCallMetrics:
+        """Counts, latency percentiles, a time series and per-tool statistics of the calls the list's
+        filters select (server, tool, status, since, until, search, minMs, maxMs)."""
+        path = f"{self._p(project)}/tool-calls/metrics"
+        return await self.call(ToolCallMetrics, "GET", path, params=clean(filters))
+
+    async def export_tool_calls(self, project: str, fmt: str, **filters: Any) -> str:
+        """Every call the list's filters select, as CSV or JSON text (``fmt``: ``csv`` or ``json``)."""
+        params = clean(filters) | {"format": fmt}
+        return await self.text("GET", f"{self._p(project)}/tool-calls/export", params=params, timeout=LONG_TIMEOUT)
 
     async def server_logs(
         self, project: str, server: str, *, level: str = "", since: str = "", page: int = 1, page_size: int = 100

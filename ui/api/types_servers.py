@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# The tool-call types live in their own module; importers of this one keep working.
+from ui.api.types_calls import SeriesPoint, ToolCall, ToolCallMetrics, ToolCallPage, ToolStat, TopTool
+
+__all__ = ["SeriesPoint", "ToolCall", "ToolCallMetrics", "ToolCallPage", "ToolStat", "TopTool"]
+
 
 @dataclass
 class Server:
@@ -152,83 +157,6 @@ class ImportReport:
     skipped: int = 0
     invalid: int = 0
     results: list[ImportEntryResult] = field(default_factory=list)
-
-
-@dataclass
-class ToolCall:
-    """A recorded tool call (``arguments``/``result`` only in the detail answer)."""
-
-    id: str = ""
-    server_id: str | None = None
-    server_name: str = ""
-    tool: str = ""
-    tool_alias: str | None = None
-    status: str = ""
-    error_code: int | None = None
-    error_message: str | None = None
-    duration_ms: float = 0.0
-    started_at: str = ""
-    finished_at: str = ""
-    user_id: str | None = None
-    api_key_id: str | None = None
-    session_id: str | None = None
-    transport: str | None = None
-    client_name: str | None = None
-    client_version: str | None = None
-    arguments: Any = None
-    result: Any = None
-
-
-@dataclass
-class ToolCallPage:
-    """One page of tool calls."""
-
-    items: list[ToolCall] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    page_size: int = 20
-
-
-@dataclass
-class SeriesPoint:
-    """One time bucket of the tool-call metrics."""
-
-    t: str = ""
-    calls: int = 0
-    errors: int = 0
-    calls_per_minute: float = 0.0
-
-
-@dataclass
-class TopTool:
-    """A most-called tool."""
-
-    server_name: str = ""
-    tool: str = ""
-    calls: int = 0
-    errors: int = 0
-    avg_ms: float = 0.0
-
-
-@dataclass
-class ToolCallMetrics:
-    """Aggregates over a time range."""
-
-    since: str = ""
-    until: str = ""
-    total: int = 0
-    success: int = 0
-    error: int = 0
-    timeout: int = 0
-    cancelled: int = 0
-    success_rate: float | None = None
-    avg_ms: float | None = None
-    p50_ms: float | None = None
-    p95_ms: float | None = None
-    p99_ms: float | None = None
-    bucket_seconds: int = 60
-    series: list[SeriesPoint] = field(default_factory=list)
-    top_tools: list[TopTool] = field(default_factory=list)
 
 
 @dataclass
