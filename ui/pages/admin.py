@@ -1,4 +1,4 @@
-"""``/admin/[admin_section]``: users, projects, servers, API keys, allowed commands, system, worker (admins only)."""
+"""``/admin/[admin_section]``: users, projects, teams, servers, keys, commands, system, worker (admins only)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from ui.views.admin.commands import commands_section
 from ui.views.admin.keys import keys_section
 from ui.views.admin.sections import projects_section, servers_section
 from ui.views.admin.system import system_section
+from ui.views.admin.teams import teams_section
 from ui.views.admin.users import users_section
 from ui.views.admin.worker import worker_section
 
 SECTIONS = [
     ("users", "Users", "user"),
     ("projects", "Projects", "folder"),
+    ("teams", "Teams", "users"),
     ("servers", "Servers", "server"),
     ("keys", "API keys", "key-round"),
     ("commands", "Allowed commands", "terminal"),
@@ -30,6 +32,7 @@ def _content() -> rx.Component:
     return rx.match(
         AdminState.section,
         ("projects", projects_section()),
+        ("teams", teams_section()),
         ("servers", servers_section()),
         ("keys", keys_section()),
         ("commands", commands_section()),
@@ -55,7 +58,8 @@ def admin() -> rx.Component:
                             id=f"admin-tab-{key}",
                         )
                         for key, label, icon in SECTIONS
-                    ]
+                    ],
+                    flex_wrap="wrap",  # nine sections: they wrap instead of running off a narrow screen
                 ),
                 value=AdminState.section,
                 on_change=AdminState.go_section,
