@@ -9,11 +9,12 @@ from typing import Any
 import anyio
 import anyio.abc
 import mcp_types as types
-from mcp.shared.dispatcher import DispatchContext, OnNotify, OnNotifyIntercept, OnRequest
+from mcp.shared.dispatcher import CallOptions, DispatchContext, OnNotify, OnNotifyIntercept, OnRequest
 from mcp.shared.exceptions import MCPError
 from mcp.shared.jsonrpc_dispatcher import JSONRPCDispatcher
 from mcp.shared.transport_context import TransportContext
 
+from backend.mcp.routing_headers import RoutingHeaders
 from backend.mcp.types import GatewayError
 
 logger = logging.getLogger("mcp_orch.gateway")
@@ -27,7 +28,11 @@ LogHook = Callable[[dict[str, Any]], None]
 
 
 class RoutingDispatcher(JSONRPCDispatcher[TransportContext]):
-    """The SDK dispatcher with raw hooks: notifications to the supervisor, server→client requests routed."""
+    """The SDK dispatcher with raw hooks: notifications to the supervisor, server→client requests routed.
+
+    ``remote_http``: the upstream is a remote Streamable HTTP server; every message sent to it carries
+    its routing headers (see :mod:`backend.mcp.routing_headers`).
+    """
 
     def __init__(
         self,
@@ -36,8 +41,11 @@ class RoutingDispatcher(JSONRPCDispatcher[TransportContext]):
         on_notification: NotificationHook,
         router: ServerRequestRouter | None,
         log_now: LogHook | None = None,
+        *,
+        remote_http: bool = False,
     ) -> None:
         super().__init__(read_stream, write_stream)
+        self.routing = RoutingHeaders() if remote_http else None
         self._on_notification = on_notification
         self._router = router
         self._log_now = log_now
@@ -74,6 +82,34 @@ class RoutingDispatcher(JSONRPCDispatcher[TransportContext]):
                 return on_notify_intercept(method, params) if on_notify_intercept is not None else False
 
         await super().run(request, notify, intercept, task_status=task_status)
+
+    async def send_raw_request(
+        self, method: str, params: Mapping[str, Any] | None, opts: CallOptions | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """Send a request (with its routing headers, and learning from ``tools/list`` answers)."""
+        routing = self.routing
+        if routing is None:
+            return await super().send_raw_request(method, params, opts, **extra)
+        result = await super().send_raw_request(method, params, _with_headers(routing, method, params, opts), **extra)
+        routing.learn(method, params, result)
+        return result
+
+    async def notify(
+        self, method: str, params: Mapping[str, Any] | None, opts: CallOptions | None = None, **extra: Any
+    ) -> None:
+        """Send a notification (with its ``Mcp-Method`` header to a remote Streamable HTTP upstream)."""
+        if self.routing is not None:
+            opts = _with_headers(self.routing, method, params, opts)
+        await super().notify(method, params, opts, **extra)
+
+
+def _with_headers(
+    routing: RoutingHeaders, method: str, params: Mapping[str, Any] | None, opts: CallOptions | None
+) -> CallOptions:
+    """``opts`` plus the routing headers (headers the SDK set itself, the protocol version, stay)."""
+    out: CallOptions = {**(opts or {})}
+    out["headers"] = {**routing.of(method, params), **(out.get("headers") or {})}
+    return out
 
 
 async def _route(router: ServerRequestRouter | None, method: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -134,8 +134,7 @@ class Upstream:
         if activity:
             self.inflight += 1
             self.last_used = anyio.current_time()
-        # Same positional signature as the SDK's ProgressFnT protocol.
-        progress = cast("ProgressFnT | None", on_progress)
+        progress = cast("ProgressFnT | None", on_progress)  # same positional signature as ProgressFnT
         lane = self.process.lane if self.process is not None and on_progress is None else None
         try:
             if lane is not None:
@@ -279,7 +278,8 @@ async def connect(spec: UpstreamSpec, hooks: UpstreamHooks) -> AsyncIterator[Ups
             watched = WatchedReadStream(read, on_end)
             # stdio: the stdout pump hands log messages over in order; remote: the dispatcher does.
             log_now = hooks.on_log_now if process is None else None
-            dispatcher = RoutingDispatcher(watched, write, hooks.on_notification, hooks.route_request, log_now)
+            route, http = hooks.route_request, spec.transport == "streamable-http"
+            dispatcher = RoutingDispatcher(watched, write, hooks.on_notification, route, log_now, remote_http=http)
             session = ClientSession(dispatcher=dispatcher, **_client_options(hooks))
             await stack.enter_async_context(session)
             try:

@@ -1,7 +1,8 @@
 """Echo server: returns its arguments, plus every content variant on request.
 
-Tools: ``echo`` (arguments as sorted JSON text), ``add``, ``pid``, ``whoami`` (pid; over HTTP, the
-request headers; the request's ``_meta``; how many ``notifications/roots/list_changed`` it heard; the
+Tools: ``echo`` (arguments as sorted JSON text), ``add``, ``pid``, ``whoami`` (pid; the name and
+arguments it was called with; over HTTP, the request headers (its ``region`` argument is an
+``x-mcp-header``); the request's ``_meta``; how many ``notifications/roots/list_changed`` it heard; the
 client's info and capabilities from ``initialize``),
 ``image``, ``audio``, ``resource`` (embedded), ``structured`` (structuredContent + outputSchema),
 ``all_content`` (every block type at once), ``fail`` (isError result), ``rpc_error`` (JSON-RPC error
@@ -38,7 +39,8 @@ TOOLS = [
     tool("echo", "Return the arguments as JSON text"),
     tool("add", "Add two numbers", {"a": {"type": "number"}, "b": {"type": "number"}}),
     tool("pid", "An id unique to this server process"),
-    tool("whoami", "Process id and HTTP request headers"),
+    # ``region`` is mirrored into an ``Mcp-Param-Region`` header by 2026-07-28 clients (and the gateway).
+    tool("whoami", "Process id and HTTP request headers", {"region": {"type": "string", "x-mcp-header": "Region"}}),
     tool("image", "An image content block"),
     tool("audio", "An audio content block"),
     tool("resource", "An embedded resource block"),
@@ -101,6 +103,8 @@ def _simple(name: str, args: dict[str, Any], ctx: ServerRequestContext[Any]) -> 
             text(
                 {
                     "pid": PROCESS_ID,
+                    "called": name,  # the tool name in the request's body
+                    "arguments": args,
                     "headers": headers,
                     "meta": meta,
                     "roots_changed": ROOTS_CHANGED[0],
