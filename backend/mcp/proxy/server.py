@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import mcp_types as types
-from mcp.server.caching import CacheableMethod, CacheHint
 from mcp.server.connection import allowed_log_levels
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.lowlevel.server import NotificationOptions, Server
@@ -22,8 +21,9 @@ from mcp.shared.exceptions import MCPError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 import backend
+from backend.mcp.proxy.caching import FALLBACK_HINTS, list_hint
 from backend.mcp.proxy.operations import LogListener
-from backend.mcp.proxy.paging import list_page
+from backend.mcp.proxy.paging import ListKind, list_page
 from backend.mcp.proxy.ports import Caller
 from backend.mcp.proxy.tables import Tables
 from backend.mcp.proxy.view import ClientInfo, Downstream, ProxyView, reraise_unexpected
@@ -32,15 +32,6 @@ from backend.mcp.types import ClientProfile
 
 CALLER_SCOPE_KEY = "mcp_orch.caller"
 _DOWNSTREAM_STATE_KEY = "mcp_orch.downstream"
-# Every list result may be cached by the client only until the next list_changed (private: per key).
-_CACHED: tuple[CacheableMethod, ...] = (
-    "tools/list",
-    "prompts/list",
-    "resources/list",
-    "resources/templates/list",
-    "resources/read",
-)
-_CACHE_HINTS: dict[CacheableMethod, CacheHint] = {method: CacheHint(ttl_ms=0, scope="private") for method in _CACHED}
 Handler = Callable[[ServerRequestContext[Any, Any], Any], Awaitable[dict[str, Any]]]
 ALL_CHANGES = NotificationOptions(prompts_changed=True, resources_changed=True, tools_changed=True)
 
@@ -65,8 +56,13 @@ def _raw(ctx: ServerRequestContext[Any, Any]) -> dict[str, Any]:
     return dict(ctx.params or {})
 
 
-def _cursor(ctx: ServerRequestContext[Any, Any]) -> object:
-    return (ctx.params or {}).get("cursor")
+async def _list(view: ProxyView, ctx: ServerRequestContext[Any, Any], kind: ListKind) -> dict[str, Any]:
+    """One page of a list; in the 2026-07-28 era with its cache hints (see :mod:`caching`)."""
+    tables = await view.tables_for(caller_of(ctx))
+    result = list_page(tables, kind, (ctx.params or {}).get("cursor"), unified=view.key.unified)
+    if ctx.protocol_version in MODERN_PROTOCOL_VERSIONS:
+        result.update(list_hint(view.key, tables))
+    return result
 
 
 def _connection(ctx: ServerRequestContext[Any, Any]) -> Any:
@@ -174,7 +170,7 @@ def _log_listener(ctx: ServerRequestContext[Any, Any], meta: Any) -> LogListener
 def _tool_handlers(view: ProxyView) -> dict[str, Any]:
     @_guard("tools/list")
     async def list_tools(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return list_page(await view.tables_for(caller_of(ctx)), "tools", _cursor(ctx), unified=view.key.unified)
+        return await _list(view, ctx, "tools")
 
     @_guard("tools/call")
     async def call_tool(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
@@ -195,7 +191,7 @@ def _tool_handlers(view: ProxyView) -> dict[str, Any]:
 def _prompt_handlers(view: ProxyView) -> dict[str, Any]:
     @_guard("prompts/list")
     async def list_prompts(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return list_page(await view.tables_for(caller_of(ctx)), "prompts", _cursor(ctx), unified=view.key.unified)
+        return await _list(view, ctx, "prompts")
 
     @_guard("prompts/get")
     async def get_prompt(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
@@ -207,12 +203,11 @@ def _prompt_handlers(view: ProxyView) -> dict[str, Any]:
 def _resource_handlers(view: ProxyView, subscribe: bool) -> dict[str, Any]:
     @_guard("resources/list")
     async def list_resources(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return list_page(await view.tables_for(caller_of(ctx)), "resources", _cursor(ctx), unified=view.key.unified)
+        return await _list(view, ctx, "resources")
 
     @_guard("resources/templates/list")
     async def list_templates(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        tables = await view.tables_for(caller_of(ctx))
-        return list_page(tables, "resourceTemplates", _cursor(ctx), unified=view.key.unified)
+        return await _list(view, ctx, "resourceTemplates")
 
     @_guard("resources/read")
     async def read_resource(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
@@ -282,7 +277,7 @@ def build_server(view: ProxyView, tables: Tables) -> Server[Any]:
         version=str(info.get("version") or backend.__version__),
         title=info.get("title") if isinstance(info.get("title"), str) else None,
         instructions=tables.instructions,
-        cache_hints=_CACHE_HINTS,
+        cache_hints=FALLBACK_HINTS,
         get_tool_input_schema=view.tool_input_schema,
         on_subscriptions_listen=_listen_handler(view, caps.subscribe),
         **handlers,
