@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ui.api._base import BaseClient, clean
-from ui.api.types import AdminUser
+from ui.api.types import ActivityPage, AdminUser
 from ui.api.types_admin import AdminApiKeyPage, AllowedCommands, SystemStatus
 
 
@@ -37,3 +37,8 @@ class AdminApi(BaseClient):
     async def admin_revoke_key(self, key_id: str) -> None:
         """Revoke a key of any project (its open MCP sessions end)."""
         await self.raw("DELETE", f"/api/admin/api-keys/{key_id}")
+
+    async def admin_audit(self, kind: str = "", page: int = 1, page_size: int = 50) -> ActivityPage:
+        """Administrators' actions, newest first; ``kind`` a type prefix (``user``, ``key``...)."""
+        params = clean({"type": kind, "page": page, "pageSize": page_size})
+        return await self.call(ActivityPage, "GET", "/api/admin/audit", params=params)

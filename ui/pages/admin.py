@@ -1,4 +1,4 @@
-"""``/admin/[admin_section]``: users, projects, teams, servers, keys, commands, system, worker (admins only)."""
+"""``/admin/[admin_section]``: users, projects, teams, servers, keys, commands, system, worker, audit (admins)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from ui.components.common import skeleton_rows
 from ui.state.admin import AdminState
 from ui.state.auth import AuthState
 from ui.templates import page
+from ui.views.admin.audit import audit_section
 from ui.views.admin.commands import commands_section
 from ui.views.admin.keys import keys_section
 from ui.views.admin.sections import projects_section, servers_section
@@ -25,6 +26,7 @@ SECTIONS = [
     ("commands", "Allowed commands", "terminal"),
     ("system", "System", "gauge"),
     ("worker", "Worker", "cpu"),
+    ("audit", "Audit", "scroll-text"),
 ]
 
 
@@ -38,6 +40,7 @@ def _content() -> rx.Component:
         ("commands", commands_section()),
         ("system", system_section()),
         ("worker", worker_section()),
+        ("audit", audit_section()),
         users_section(),
     )
 

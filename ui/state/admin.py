@@ -13,7 +13,7 @@ from ui.api.types_jobs import JobRun, WorkerOverview
 from ui.api.types_servers import Server
 from ui.state.shell import ShellState
 
-SECTIONS = ("users", "projects", "teams", "servers", "keys", "commands", "system", "worker")
+SECTIONS = ("users", "projects", "teams", "servers", "keys", "commands", "system", "worker", "audit")
 USERS_PAGE_SIZE = 25
 WORKER_FIELDS = {
     "health_check_interval_seconds": "healthCheckIntervalSeconds",
@@ -121,7 +121,7 @@ class AdminState(ShellState):
                 projects = (await api.admin_projects(page_size=100)).items
                 groups = await asyncio.gather(*[_servers_of(api, p) for p in projects if not p.archived_at])
                 result = {"global_servers": [s for group in groups for s in group]}
-            elif section in ("teams", "keys", "commands", "system"):
+            elif section in ("teams", "keys", "commands", "system", "audit"):
                 result = {}  # these screens load their own state
             else:
                 worker, history = await asyncio.gather(api.worker(), api.worker_history(page_size=20))

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.domain.accounts.auth import CurrentUser
 from backend.domain.accounts.guards import requires_admin
+from backend.domain.activity.schemas import ActivityItem, ActivityPage
 from backend.domain.admin import schemas as s
 from backend.domain.admin.deps import provide_admin_service
 from backend.domain.admin.sandbox import sandbox_report
@@ -118,6 +119,22 @@ class AdminController(Controller):
     async def stats(self, admin_service: NamedDependency[AdminService]) -> dict[str, int]:
         """Counters across the instance: users, activeUsers, admins, teams, projects, archivedProjects."""
         return await admin_service.stats()
+
+    @get("/audit", operation_id="adminAudit", summary="Administrators' actions", guards=[requires_admin])
+    async def audit(
+        self,
+        admin_service: NamedDependency[AdminService],
+        type_: Annotated[str | None, QueryParameter(name="type", max_length=64)] = None,
+        page: Page = 1,
+        page_size: PageSize = 50,
+    ) -> ActivityPage:
+        """What administrators did, newest first: accounts created, administration granted or revoked, accounts
+        deactivated or reactivated, passwords reset, allowed commands changed, worker settings and runs, and API
+        keys revoked from the administration screens. ``type`` is a full type (``user.created``) or a prefix
+        (``user``).
+        """
+        rows, total = await admin_service.audit(type_=type_, page=page, page_size=page_size)
+        return ActivityPage(items=[ActivityItem.of(r) for r in rows], total=total, page=page, page_size=page_size)
 
     @get("/sandbox", operation_id="adminSandboxStatus", summary="Sandbox status", guards=[requires_admin])
     async def sandbox_status(self, request: Request[Any, Any, Any]) -> s.SandboxStatus:

@@ -19,6 +19,7 @@ from backend.domain.accounts.passwords import check_password
 from backend.domain.accounts.services import normalise_email
 from backend.domain.activity.services import ActivityService
 from backend.domain.admin import schemas as s
+from backend.domain.admin.audit import admin_actions
 from backend.domain.changes.events import MemberAccessChanged
 from backend.domain.changes.outbox import publish
 from backend.domain.keys.standing import suspend_stranded_keys
@@ -217,3 +218,7 @@ class AdminService(SQLAlchemyAsyncRepositoryService[m.User]):
         """Every counter in :data:`STATS`, read in one statement."""
         row = (await self.repository.session.execute(select(*(q.label(k) for k, q in STATS.items())))).one()
         return {key: int(value) for key, value in row._mapping.items()}
+
+    async def audit(self, *, type_: str | None, page: int, page_size: int) -> tuple[list[m.Activity], int]:
+        """Administrators' actions across the instance, newest first (see :mod:`backend.domain.admin.audit`)."""
+        return await admin_actions(self.repository.session, type_=type_, page=page, page_size=page_size)

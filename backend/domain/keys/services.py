@@ -136,14 +136,17 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[m.ApiKey]):
         row = await self.get_one_or_none(m.ApiKey.id == key_id)
         if row is None:
             raise NotFoundError("API key not found")
-        await self._revoke(row, actor, by_admin=True)
+        project = await self.repository.session.get(m.Project, row.project_id)
+        await self._revoke(row, actor, by_admin=True, project_name=project.name if project else "")
 
-    async def _revoke(self, row: m.ApiKey, actor: Any, *, by_admin: bool = False) -> None:
+    async def _revoke(self, row: m.ApiKey, actor: Any, *, by_admin: bool = False, project_name: str = "") -> None:
         """Revoke, record and publish :class:`KeyRevoked` (open sessions of the key end in every process)."""
         if row.revoked_at is not None:
             return
         row.revoked_at = datetime.now(tz=UTC)
-        details: dict[str, Any] = {"prefix": row.prefix} | ({"byAdmin": True} if by_admin else {})
+        details: dict[str, Any] = {"prefix": row.prefix}
+        if by_admin:  # the administrators' audit lists it, naming the project
+            details |= {"byAdmin": True, "projectName": project_name}
         await ActivityService(session=self.repository.session).record(
             "key.revoked",
             actor=actor,

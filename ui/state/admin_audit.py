@@ -1,0 +1,120 @@
+"""The audit screen: what administrators did, in words, newest first, filtered by kind and paged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+
+from ui.api import ApiError
+from ui.api.types import ActivityItem
+from ui.state.admin import AdminState
+
+AUDIT_PAGE_SIZE = 25
+ALL_KINDS = "all"
+# Filter values (type prefixes the API takes) and their labels.
+KINDS = [
+    [ALL_KINDS, "Every action"],
+    ["user", "Accounts"],
+    ["key", "API keys"],
+    ["settings", "Allowed commands"],
+    ["worker", "Worker"],
+]
+_FLAGS = {
+    ("isAdmin", True): "made {who} an administrator",
+    ("isAdmin", False): "revoked administration from {who}",
+    ("isActive", False): "deactivated {who}",
+    ("isActive", True): "reactivated {who}",
+}
+
+
+@dataclass
+class AuditLine:
+    """One administrator's action, in words."""
+
+    id: str = ""
+    created_at: str = ""
+    actor: str = ""
+    action: str = ""
+    type: str = ""
+
+
+def _user_updated(who: str, details: dict[str, Any]) -> str:
+    changes = details.get("changes") or {}
+    parts = [_FLAGS.get((k, bool(v.get("to"))), "changed " + k + " of {who}") for k, v in sorted(changes.items())]
+    return ", ".join(p.format(who=who) for p in parts) or f"updated {who}"
+
+
+def _commands(details: dict[str, Any]) -> str:
+    added = details.get("added") or []
+    return "set the allowed commands added by administrators to " + (", ".join(added) if added else "none")
+
+
+_WORDS: dict[str, Callable[[str, dict[str, Any]], str]] = {
+    "user.created": lambda who, d: f"created the account {who}" + (" (administrator)" if d.get("isAdmin") else ""),
+    "user.updated": _user_updated,
+    "user.password_reset": lambda who, _: f"reset the password of {who}",
+    "key.revoked": lambda who, d: (
+        f"revoked the API key {who} ({d.get('prefix', '')}…) of {d.get('projectName') or 'a project'}"
+    ),
+    "settings.allowed_commands_updated": lambda _, d: _commands(d),
+    "worker.job_run_requested": lambda who, _: f"ran the job {who} now",
+    "worker.paused": lambda *_: "paused the worker",
+    "worker.resumed": lambda *_: "resumed the worker",
+    "worker.settings_changed": lambda _, d: "changed the worker settings: " + ", ".join(sorted(d.get("changes") or {})),
+}
+
+
+def audit_words(item: ActivityItem) -> str:
+    """What the row says happened, in words (the technical type is shown beside it, on hover)."""
+    words = _WORDS.get(item.type)
+    return words(item.target_name, item.details or {}) if words else f"{item.type} {item.target_name}".strip()
+
+
+class AdminAuditState(AdminState):
+    """``GET /api/admin/audit``, in words."""
+
+    audit_lines: list[AuditLine] = []
+    audit_total: int = 0
+    audit_page: int = 1
+    audit_kind: str = ALL_KINDS
+
+    @rx.var
+    def audit_pages(self) -> int:
+        """How many pages the filter finds (at least one)."""
+        return max(1, -(-self.audit_total // AUDIT_PAGE_SIZE))
+
+    @rx.event
+    def open_audit(self):
+        """The screen opens: every action, first page."""
+        self.audit_page, self.audit_kind = 1, ALL_KINDS
+        return AdminAuditState.load_audit
+
+    @rx.event
+    def set_audit_kind(self, value: str):
+        """Only one kind of action (or every one)."""
+        self.audit_kind, self.audit_page = value, 1
+        return AdminAuditState.load_audit
+
+    @rx.event
+    def go_audit_page(self, page: int):
+        """Another page."""
+        self.audit_page = max(1, min(page, self.audit_pages))
+        return AdminAuditState.load_audit
+
+    @rx.event(background=True)
+    async def load_audit(self):
+        """Read a page of administrators' actions."""
+        async with self:
+            api, page = self._api(), self.audit_page
+            kind = "" if self.audit_kind == ALL_KINDS else self.audit_kind
+        try:
+            rows = await api.admin_audit(kind, page=page, page_size=AUDIT_PAGE_SIZE)
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        lines = [AuditLine(r.id, r.created_at, r.actor_name, audit_words(r), r.type) for r in rows.items]
+        async with self:
+            self.audit_lines, self.audit_total = lines, rows.total
