@@ -55,8 +55,8 @@ def test_arrow_down_and_enter_open_the_highlighted_server(driver: Driver, produc
 
 
 def test_arrow_up_wraps_to_the_last_item(driver: Driver, product: Product) -> None:
-    slug = _owner_with_servers(product, "uma@e2e.test", "Wrap Lab", ["gamma-one", "gamma-two"])
-    driver.login("uma@e2e.test", PASSWORD)
+    slug = _owner_with_servers(product, "uma-palette@e2e.test", "Wrap Lab", ["gamma-one", "gamma-two"])
+    driver.login("uma-palette@e2e.test", PASSWORD)
     driver.tab(slug, "servers")
     _open_palette(driver)
     driver.page.fill("#palette-search", "gamma")
@@ -104,8 +104,8 @@ def test_escape_closes_and_a_page_item_navigates(driver: Driver, product: Produc
 
 
 def test_clicking_an_item_runs_it_and_sign_out_is_an_action(driver: Driver, product: Product) -> None:
-    _owner_with_servers(product, "sol@e2e.test", "Click Lab", [])
-    driver.login("sol@e2e.test", PASSWORD)
+    _owner_with_servers(product, "sol-palette@e2e.test", "Click Lab", [])
+    driver.login("sol-palette@e2e.test", PASSWORD)
     _open_palette(driver)
     driver.page.fill("#palette-search", "sign out")
     driver.page.locator(".palette-item", has_text="Sign out").click()

@@ -57,11 +57,11 @@ def test_a_key_created_with_a_rate_limit_keeps_it(driver: Driver, product: Produ
 
 
 def test_a_direct_invitation_offers_organisation_or_external_only(driver: Driver, product: Product) -> None:
-    product.signup("ivy@e2e.test", "Ivy")
+    product.signup("ivy-details@e2e.test", "Ivy")
     product.signup("ext@e2e.test", "Ext")
-    token = product.token("ivy@e2e.test")
+    token = product.token("ivy-details@e2e.test")
     slug = product.call(token, "POST", "/api/projects", {"name": "Invite Lab"})["slug"]
-    driver.login("ivy@e2e.test", PASSWORD)
+    driver.login("ivy-details@e2e.test", PASSWORD)
     driver.tab(slug, "members")
     driver.page.click("#invite-as")
     options = driver.page.get_by_role("option")

@@ -53,13 +53,17 @@ class SettingsState(ProjectState):
         """The name typed to confirm deletion."""
         self.delete_confirm = value
 
+    @rx.event
+    def delete_dialog_changed(self, _open: bool):
+        """The delete dialog opened or closed: it starts empty (a late page load never clears what was typed)."""
+        self.delete_confirm = ""
+
     @rx.event(background=True)
     async def load(self):
         """API keys and servers (for key scopes); reporters cannot see keys."""
         async with self:
             self.settings_loading = not self.keys
             api, slug, can_keys = self._api(), self._slug(), RANK.get(self.role, 0) >= RANK["developer"]
-            self.delete_confirm = ""
         try:
             keys, servers = await asyncio.gather(
                 api.api_keys(slug) if can_keys else asyncio.sleep(0, []), api.list_servers(slug)

@@ -279,6 +279,7 @@ def _danger() -> rx.Component:
                 margin_top="12px",
             ),
         ),
+        on_open_change=SettingsState.delete_dialog_changed,
     )
     return rx.card(
         rx.vstack(rx.heading("Danger zone", size="3", color_scheme="red"), rx.hstack(archive, delete, spacing="3")),
