@@ -7,17 +7,14 @@ OpenAPI document (a few derandomised examples each, no shrinking) from a worker 
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
@@ -27,6 +24,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.factories import Actor, Api
+from tests.integration._serving import serve
 
 pytestmark = pytest.mark.slow
 
@@ -42,32 +40,11 @@ SKIPPED = {
 LAST = ["archiveProject", "restoreProject", "deleteTeam", "deleteProject"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class _QuietServer(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
-
-
 @pytest.fixture
 async def base_url(app: Litestar) -> AsyncIterator[str]:
     """The app on a real loopback port (the in-process test client is not used: one lifespan)."""
-    port = _free_port()
-    server = _QuietServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(server.serve)
-        with anyio.fail_after(60):
-            while not server.started:
-                await anyio.sleep(0.05)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
+    async with serve(app) as http:
+        yield str(http.base_url).rstrip("/")
 
 
 def _fuzz(schema: Any, base: str, actor: Actor, fixed: dict[str, str], seen: list[str]) -> list[str]:
