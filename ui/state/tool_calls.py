@@ -1,39 +1,28 @@
-"""The Activity tab's "Tool calls" view: explorer with filters and paging, expandable rows, and charts."""
+"""The Activity tab's "Tool calls" view: explorer with filters and paging, expandable rows, charts, export.
+
+One filter model: every filter applies at once (text boxes after a short pause in typing), and the
+table, the headline numbers, the charts and the export all take the same filters."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import reflex as rx
 
 from ui.api import ApiError
-from ui.api.types_servers import ToolCall, ToolCallMetrics
+from ui.api.types_calls import ToolCall, ToolCallMetrics
 from ui.state.activity import ActivityState
 from ui.state.timerange import clock, day_clock, since
+from ui.state.tool_call_rows import TOOL_SORTS, call_chips, chart_points, fmt_ms, tool_table, top_tool_bars
 from ui.state.url_query import CALLS_FIELDS, FEED_FIELDS, read_query, url_event
 
 PAGE_SIZE = 25
 AUTO_REFRESH_SECONDS = 10.0
 AUTO_REFRESH_MAX_SECONDS = 1800.0
-
-
-def _fmt_ms(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} ms"
-
-
-def _meta(call: ToolCall) -> list[str]:
-    """Who made a call and how: client, transport, API key, session, error."""
-    client = " ".join(filter(None, [call.client_name, call.client_version])) or "—"
-    items = [f"client: {client}", f"transport: {call.transport or '—'}"]
-    items.append(f"API key: {call.api_key_id}" if call.api_key_id else "API key: — (signed-in user)")
-    if call.session_id:
-        items.append(f"session: {call.session_id}")
-    if call.error_message:
-        items.append(f"error {call.error_code if call.error_code is not None else ''}: {call.error_message}".strip())
-    return items
 
 
 class ToolCallsState(ActivityState):
@@ -54,7 +43,12 @@ class ToolCallsState(ActivityState):
     detail_result: str = ""
     detail_meta: list[str] = []
     auto_refresh: bool = True
+    tool_sort: str = "calls"
+    tool_sort_desc: bool = True
+    exporting: bool = False
     _poll_id: int = 0
+    # Loads overlap (typing, auto-refresh): only the newest one's answer is shown.
+    _load_seq: int = 0
 
     @rx.var
     def calls_page_count(self) -> int:
@@ -63,26 +57,24 @@ class ToolCallsState(ActivityState):
 
     @rx.var
     def series(self) -> list[dict[str, Any]]:
-        """Calls and errors per bucket, for the chart."""
-        label = day_clock if self.calls_range in ("7d", "all") else clock
-        return [
-            {"t": label(p.t), "calls": p.calls, "errors": p.errors, "cpm": p.calls_per_minute}
-            for p in self.metrics.series
-        ]
+        """Calls, errors, error rate and p50/p95 per bucket (gaps where a bucket is empty)."""
+        return chart_points(self.metrics.series, day_clock if self.calls_range in ("7d", "all") else clock)
 
     @rx.var
     def top_tools(self) -> list[dict[str, Any]]:
-        """Most-called tools, for the bar chart."""
-        return [
-            {"tool": f"{t.server_name}/{t.tool}", "calls": t.calls, "errors": t.errors, "avg": round(t.avg_ms, 1)}
-            for t in self.metrics.top_tools
-        ]
+        """Most-called tools, for the labelled bar chart."""
+        return top_tool_bars(self.metrics.top_tools)
+
+    @rx.var
+    def tool_rows(self) -> list[dict[str, str]]:
+        """The per-tool table, sorted as chosen."""
+        return tool_table(self.metrics.tools, self.tool_sort, self.tool_sort_desc)
 
     @rx.var
     def latency(self) -> list[str]:
         """p50, p95, p99 and average latency, formatted."""
         m = self.metrics
-        return [_fmt_ms(m.p50_ms), _fmt_ms(m.p95_ms), _fmt_ms(m.p99_ms), _fmt_ms(m.avg_ms)]
+        return [fmt_ms(m.p50_ms), fmt_ms(m.p95_ms), fmt_ms(m.p99_ms), fmt_ms(m.avg_ms)]
 
     @rx.var
     def success_rate(self) -> str:
@@ -115,13 +107,39 @@ class ToolCallsState(ActivityState):
         return ToolCallsState.load_calls
 
     @rx.event
-    def apply_filters(self, form: dict[str, str]):
-        """Server, tool and text filters from the filter form."""
-        self.call_server = form.get("server", "").strip()
-        self.call_tool = form.get("tool", "").strip()
-        self.call_search = form.get("search", "").strip()
-        self.calls_page = 1
+    def set_call_server(self, value: str):
+        """Server name or id (applied after a pause in typing)."""
+        self.call_server, self.calls_page = value.strip(), 1
         return ToolCallsState.load_calls
+
+    @rx.event
+    def set_call_tool(self, value: str):
+        """Tool name or alias (applied after a pause in typing)."""
+        self.call_tool, self.calls_page = value.strip(), 1
+        return ToolCallsState.load_calls
+
+    @rx.event
+    def set_call_search(self, value: str):
+        """Text in tool, server, client, error or arguments (applied after a pause in typing)."""
+        self.call_search, self.calls_page = value.strip(), 1
+        return ToolCallsState.load_calls
+
+    @rx.event
+    def clear_filters(self):
+        """Back to every call of the time range."""
+        self.call_server = self.call_tool = self.call_search = ""
+        self.status_filter, self.calls_page = "all", 1
+        return ToolCallsState.load_calls
+
+    @rx.event
+    def sort_tools(self, key: str):
+        """Sort the per-tool table by ``key``; the same key again reverses the order."""
+        if key not in TOOL_SORTS:
+            return
+        if key == self.tool_sort:
+            self.tool_sort_desc = not self.tool_sort_desc
+        else:
+            self.tool_sort, self.tool_sort_desc = key, TOOL_SORTS[key]
 
     @rx.event
     def calls_go(self, page: int):
@@ -135,26 +153,29 @@ class ToolCallsState(ActivityState):
         self.auto_refresh = value
         return ToolCallsState.poll if value else None
 
+    def _call_filters(self) -> dict[str, str]:
+        """The filters of the table, the numbers, the charts and the export (one set for all)."""
+        return {
+            "server": self.call_server,
+            "tool": self.call_tool,
+            "search": self.call_search,
+            "status": "" if self.status_filter == "all" else self.status_filter,
+            "since": since(self.calls_range),
+        }
+
     @rx.event(background=True)
     async def load_calls(self):
-        """One page of calls and the metrics of the range."""
+        """One page of calls and the metrics of the same filters."""
         async with self:
             self.calls_loading = not self.calls
-            api, slug, start = self._api(), self._slug(), since(self.calls_range)
-            filters = {
-                "server": self.call_server,
-                "tool": self.call_tool,
-                "search": self.call_search,
-                "status": "" if self.status_filter == "all" else self.status_filter,
-                "since": start,
-                "page": self.calls_page,
-                "pageSize": PAGE_SIZE,
-            }
+            self._load_seq += 1
+            api, slug, seq, filters = self._api(), self._slug(), self._load_seq, self._call_filters()
+            paging = {"page": self.calls_page, "pageSize": PAGE_SIZE}
             in_url = url_event(self, CALLS_FIELDS, fixed={"view": "calls"})
         yield in_url
         try:
             page, metrics = await asyncio.gather(
-                api.tool_calls(slug, **filters), api.tool_call_metrics(slug, since=start, server=self.call_server)
+                api.tool_calls(slug, **filters, **paging), api.tool_call_metrics(slug, **filters)
             )
         except ApiError as exc:
             async with self:
@@ -162,7 +183,28 @@ class ToolCallsState(ActivityState):
             yield await self._on_error(exc)
             return
         async with self:
-            self.calls, self.calls_total, self.metrics, self.calls_loading = page.items, page.total, metrics, False
+            if seq == self._load_seq:
+                self.calls, self.calls_total, self.metrics, self.calls_loading = page.items, page.total, metrics, False
+
+    @rx.event(background=True)
+    async def export_calls(self, fmt: str):
+        """Download every call the filters select, as CSV or JSON."""
+        async with self:
+            if self.exporting:
+                return
+            self.exporting = True
+            api, slug, filters = self._api(), self._slug(), self._call_filters()
+        try:
+            body = await api.export_tool_calls(slug, fmt, **filters)
+        except ApiError as exc:
+            yield await self._on_error(exc)
+            return
+        finally:
+            async with self:
+                self.exporting = False
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        mime = "text/csv" if fmt == "csv" else "application/json"
+        yield rx.download(data=body, filename=f"tool-calls-{slug}-{stamp}.{fmt}", mime_type=mime)
 
     @rx.event(background=True)
     async def poll(self):
@@ -203,4 +245,4 @@ class ToolCallsState(ActivityState):
         async with self:
             self.detail_args = json.dumps(detail.arguments, indent=2, ensure_ascii=False)
             self.detail_result = json.dumps(detail.result, indent=2, ensure_ascii=False)
-            self.detail_meta = _meta(detail)
+            self.detail_meta = call_chips(detail)
