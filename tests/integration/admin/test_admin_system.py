@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from litestar import Litestar
@@ -36,7 +37,9 @@ async def test_system_reports_database_queue_and_caps(api: Api, settings: Settin
     assert (database["mode"], database["reachable"], database["error"]) == ("external", True, None)
     assert database["serverVersion"][:2].isdigit()
     queue = body["queue"]
-    assert (queue["backend"], queue["reachable"], queue["name"]) == ("postgres", True, settings.queue.name)
+    # The external test pass puts SAQ on Redis (MCP_ORCH_QUEUE_URL); the embedded one on PostgreSQL.
+    backend_name = "redis" if settings.queue.url.startswith("redis") else "postgres"
+    assert (queue["backend"], queue["reachable"], queue["name"]) == (backend_name, True, settings.queue.name)
     assert {queue["queued"], queue["running"], queue["scheduled"]} <= set(range(1000))
     caps = {c["variable"]: c["value"] for c in body["caps"]}
     assert caps["MCP_ORCH_MAX_UPSTREAMS"] == settings.gateway.max_upstreams
@@ -66,8 +69,10 @@ async def test_system_counts_servers_by_state_and_running_upstreams(api: Api) ->
 async def test_unreachable_queue_is_reported_not_an_error(api: Api, app: Litestar) -> None:
     admin = await api.user()
     runtime = runtime_of(app)
-    # A queue on a port nothing listens on: the screen says so instead of failing.
-    runtime.queue = make_queue(app.state.ctx.settings, "postgresql+asyncpg://nobody@127.0.0.1:9/none")
+    # A queue on a port nothing listens on (on PostgreSQL, whatever the pass uses): the screen says so.
+    settings = app.state.ctx.settings
+    on_postgres = dataclasses.replace(settings, queue=dataclasses.replace(settings.queue, url=""))
+    runtime.queue = make_queue(on_postgres, "postgresql+asyncpg://nobody@127.0.0.1:9/none")
     body = await _system(api, admin)
     assert (body["queue"]["backend"], body["queue"]["reachable"], body["queue"]["queued"]) == ("postgres", False, 0)
     assert body["queue"]["error"]
