@@ -53,6 +53,7 @@ def _body() -> rx.Component:
             rx.tabs.list(*[rx.tabs.trigger(label, value=key, id=f"server-tab-{key}") for key, label in TABS]),
             value=ServerDetailState.server_tab,
             on_change=ServerDetailState.set_server_tab,
+            activation_mode="manual",  # on click only (automatic activation fires again on focus)
             width="100%",
         ),
         rx.match(

@@ -45,7 +45,9 @@ class ProjectTabsState(ProjectState):
     def load_tab(self):
         """Load the current tab (unknown tabs fall back to the overview)."""
         tab = str(self.tab)  # type: ignore[attr-defined]  # the dynamic route argument
-        if not tab:  # the server page (no tab in its route) loads its own data
+        # Only ``/projects/<slug>/<tab>``: the server page loads its own data, and its ``?tab=`` query
+        # (which Reflex merges into the same route arguments) names one of its own tabs.
+        if not tab or self.router.url.path.strip("/").count("/") != 2:
             return None
         if tab not in TAB_LOADERS:
             return rx.redirect(f"/projects/{self._slug()}/overview")

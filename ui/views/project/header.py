@@ -53,6 +53,8 @@ def tab_bar() -> rx.Component:
         ),
         value=rx.State.tab,  # type: ignore[attr-defined]
         on_change=ProjectState.go_tab,
+        # On click only: automatic activation also fires on focus, so one click pushed the page twice.
+        activation_mode="manual",
         width="100%",
     )
 

@@ -1,0 +1,179 @@
+"""Every view is a URL: views, tabs, filters and the open row are in the address bar, survive a reload and can be
+shared; leaving a page closes its Try dialog."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import PASSWORD, Product
+from tests.e2e.helpers import Driver
+
+ECHO = Path(__file__).resolve().parents[2] / "tests" / "mcp_servers" / "echo.py"
+WAIT = 30_000
+TOOL_BOX = "#calls-tool, input[name=tool]"  # the explorer's tool filter box
+
+
+def _owner_with_project(product: Product, email: str, name: str) -> tuple[str, str]:
+    product.signup(email, email.split("@", maxsplit=1)[0].title())
+    token = product.token(email)
+    return token, str(product.call(token, "POST", "/api/projects", {"name": name})["slug"])
+
+
+def _with_echo(product: Product, token: str, slug: str) -> None:
+    """The echo server, started, with its tools listed (polled: a loaded machine starts it slowly)."""
+    product.call(
+        token, "POST", f"/api/projects/{slug}/servers", {"name": "echo", "command": "python", "args": [str(ECHO)]}
+    )
+    deadline = time.monotonic() + 60
+    while not product.call(token, "GET", f"/api/projects/{slug}/tools")["items"]:
+        assert time.monotonic() < deadline, "the echo server listed no tools in time"
+        time.sleep(0.5)
+
+
+def _query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_a_direct_load_of_the_calls_view_shows_the_explorer(driver: Driver, product: Product) -> None:
+    _, slug = _owner_with_project(product, "una-url@e2e.test", "Url Calls")
+    driver.login("una-url@e2e.test", PASSWORD)
+    calls_url = f"/projects/{slug}/activity?view=calls"
+    driver.goto(calls_url)
+    expect(driver.page.locator("#calls-chart")).to_be_visible(timeout=WAIT)
+    expect(driver.page.get_by_role("radio", name="Tool calls")).to_have_attribute("data-state", "on")
+    expect(driver.page.locator("#activity-table")).to_have_count(0)
+    driver.page.reload()
+    expect(driver.page.locator("#calls-chart")).to_be_visible(timeout=WAIT)
+    expect(driver.page.get_by_role("radio", name="Tool calls")).to_have_attribute("data-state", "on")
+    driver.shot("calls-direct-load")
+    # The audit feed is a URL too: its filters go into the query and come back on a reload.
+    driver.page.get_by_role("radio", name="Audit feed").click()
+    expect(driver.page.locator("#activity-table")).to_be_visible(timeout=WAIT)
+    driver.page.fill("#activity-type", "project")
+    driver.page.get_by_role("button", name="Apply").click()
+    driver.page.wait_for_url(re.compile(r".*/activity\?type=project$"), timeout=WAIT)
+    driver.page.reload()
+    expect(driver.page.locator("#activity-type")).to_have_value("project", timeout=WAIT)
+    expect(driver.page.locator("#activity-table")).to_contain_text("project.created")
+
+    # Signed out, the link survives the login page.
+    driver.logout()
+    driver.goto(calls_url)
+    driver.page.wait_for_url(re.compile(r".*/login\?next="), timeout=WAIT)
+    driver.page.fill("input[name=email]", "una-url@e2e.test")
+    driver.page.fill("input[name=password]", PASSWORD)
+    driver.page.click("button[type=submit]")
+    driver.page.wait_for_url(re.compile(rf".*/projects/{slug}/activity\?view=calls$"), timeout=WAIT)
+    expect(driver.page.locator("#calls-chart")).to_be_visible(timeout=WAIT)
+
+
+def test_a_server_tab_is_in_the_url_and_a_reload_keeps_it(driver: Driver, product: Product) -> None:
+    token, slug = _owner_with_project(product, "ivo-url@e2e.test", "Url Tabs")
+    body = {"name": "idle", "command": "python", "args": ["-c", "pass"], "enabled": False}
+    product.call(token, "POST", f"/api/projects/{slug}/servers", body)
+    driver.login("ivo-url@e2e.test", PASSWORD)
+    driver.goto(f"/projects/{slug}/servers/idle")
+    expect(driver.page.locator("#server-title")).to_have_text("idle", timeout=WAIT)
+    driver.page.click("#server-tab-logs")
+    driver.page.wait_for_url(re.compile(rf".*/projects/{slug}/servers/idle\?tab=logs$"), timeout=WAIT)
+    driver.page.reload()
+    expect(driver.page.locator("#server-tab-logs")).to_have_attribute("data-state", "active", timeout=WAIT)
+    expect(driver.page.locator("#log-level")).to_be_visible()
+    driver.shot("server-logs-after-reload")
+    driver.page.click("#server-tab-settings")
+    driver.page.wait_for_url(re.compile(r".*\?tab=settings$"), timeout=WAIT)
+    driver.page.click("#server-tab-overview")
+    driver.page.wait_for_url(re.compile(r".*/servers/idle$"), timeout=WAIT)
+    driver.page.reload()
+    expect(driver.page.locator("#server-tab-overview")).to_have_attribute("data-state", "active", timeout=WAIT)
+
+
+def test_explorer_filters_are_in_the_url_and_a_fresh_page_shows_the_same(driver: Driver, product: Product) -> None:
+    token, slug = _owner_with_project(product, "eda-url@e2e.test", "Url Filters")
+    _with_echo(product, token, slug)
+    for tool, arguments in [("echo", {"n": 1}), ("echo", {"n": 2}), ("add", {"a": 1, "b": 2}), ("fail", {})]:
+        product.call(token, "POST", f"/api/projects/{slug}/servers/echo/tools/{tool}/call", {"arguments": arguments})
+    driver.login("eda-url@e2e.test", PASSWORD)
+    page = driver.page
+    driver.goto(f"/projects/{slug}/activity?view=calls")
+    expect(page.locator(".call-row")).to_have_count(4, timeout=WAIT)
+
+    page.click("#calls-range")
+    page.get_by_role("option", name="Last 7 days").click()
+    page.wait_for_url(re.compile(r".*range=7d"), timeout=WAIT)
+    page.click("#calls-status")
+    page.get_by_role("option", name="success").click()
+    page.wait_for_url(re.compile(r".*status=success"), timeout=WAIT)
+    tool_box = page.locator(TOOL_BOX)
+    tool_box.fill("echo")
+    tool_box.press("Enter")  # applies the filter form; a box that applies as you type ignores it
+    page.wait_for_url(re.compile(r".*tool=echo"), timeout=WAIT)
+    rows = page.locator(".call-row")
+    expect(rows).to_have_count(2, timeout=WAIT)
+    rows.first.click()
+    expect(page.locator(".call-detail")).to_contain_text('"n":', timeout=WAIT)
+    page.wait_for_url(re.compile(r".*call=[0-9a-f-]+"), timeout=WAIT)
+    query = _query(page)
+    for name, value in [("view", "calls"), ("range", "7d"), ("status", "success"), ("tool", "echo")]:
+        assert query[name] == [value], page.url
+    driver.shot("calls-filtered")
+
+    # A fresh tab (its own UI state) on the shared link shows the same filters, rows and open row.
+    fresh = page.context.new_page()
+    fresh.goto(page.url)
+    expect(fresh.locator(TOOL_BOX)).to_have_value("echo", timeout=WAIT)
+    expect(fresh.locator("#calls-range")).to_have_text("Last 7 days")
+    expect(fresh.locator("#calls-status")).to_have_text("success")
+    expect(fresh.locator(".call-row")).to_have_count(2, timeout=WAIT)
+    expect(fresh.locator(".call-row").first).to_contain_text("echo")
+    expect(fresh.locator(".call-detail")).to_contain_text('"n":', timeout=WAIT)
+    fresh.close()
+
+
+def test_leaving_a_page_closes_the_try_dialog(driver: Driver, product: Product) -> None:
+    token, slug = _owner_with_project(product, "tom-url@e2e.test", "Url Try")
+    _with_echo(product, token, slug)
+    driver.login("tom-url@e2e.test", PASSWORD)
+    page = driver.page
+    driver.tab(slug, "servers")
+    page.click("#tab-tools")
+    page.wait_for_url(re.compile(rf".*/projects/{slug}/tools$"), timeout=WAIT)
+    # The tools tab's search is in the URL too.
+    page.fill("#tool-search", "arguments as JSON")
+    page.wait_for_url(re.compile(r".*/tools\?q=arguments"), timeout=WAIT)
+    row = page.locator(".tool-row", has_text="Return the arguments as JSON text")
+    expect(page.locator(".tool-row")).to_have_count(1, timeout=WAIT)
+    row.locator(".tool-try").click()
+    dialog = page.get_by_role("dialog")
+    page.click("#try-call")
+    expect(page.locator("#tool-result")).to_be_visible(timeout=WAIT)
+
+    page.go_back()  # leave the page with the dialog open
+    expect(page).to_have_url(re.compile(rf".*/projects/{slug}/servers$"), timeout=WAIT)
+    expect(dialog).to_have_count(0, timeout=WAIT)
+    page.go_forward()
+    expect(page).to_have_url(re.compile(r".*/tools\?q=arguments"), timeout=WAIT)
+    expect(page.locator("#tool-search")).to_have_value("arguments as JSON", timeout=WAIT)
+    expect(row).to_be_visible(timeout=WAIT)
+    expect(dialog).to_have_count(0)
+    expect(page.locator("#tool-result")).to_have_count(0)
+    driver.shot("tools-after-coming-back")
+
+    # Opening it again starts afresh: no result of the earlier call.
+    row.locator(".tool-try").click()
+    expect(dialog).to_be_visible(timeout=WAIT)
+    expect(page.locator("#tool-result")).to_have_count(0)
+    page.click("#try-call")
+    expect(page.locator("#tool-result")).to_be_visible(timeout=WAIT)
+
+    # A full load of another page and back: still closed.
+    driver.goto(f"/projects/{slug}/overview")
+    expect(page.locator("#tab-overview")).to_have_attribute("data-state", "active", timeout=WAIT)
+    driver.goto(f"/projects/{slug}/tools")
+    expect(page.locator(".tool-row").first).to_be_visible(timeout=WAIT)
+    expect(dialog).to_have_count(0)
