@@ -56,9 +56,11 @@ def test_server_added_with_the_form_edited_with_secrets_and_deleted(driver: Driv
     driver.page.fill("#server-name", "echo-renamed")
     driver.page.click("#server-save")
     driver.toast("Server echo-renamed saved")
-    driver.page.wait_for_url(re.compile(rf".*/projects/{slug}/servers/echo-renamed.*"))
+    # ... on the tab it was renamed from (the page's on_load reads ``?tab=``: without it, a late load
+    # switched the page to the overview under the test's next click).
+    driver.page.wait_for_url(re.compile(rf".*/projects/{slug}/servers/echo-renamed\?tab=settings$"))
     expect(driver.page.get_by_text("Server not found")).to_have_count(0)
-    driver.page.click("#server-tab-settings")
+    expect(driver.page.locator("#server-tab-settings")).to_have_attribute("data-state", "active")
     driver.page.get_by_role("button", name="Delete server").click()
     driver.page.locator(".confirm-action").click()
     driver.page.wait_for_url(re.compile(rf".*/projects/{slug}/servers"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import reflex as rx
 
 from ui.api import ApiError
@@ -225,11 +227,13 @@ class ServerFormState(ServersState):
             return
         async with self:
             self.saving, self.form_open = False, False
-            path = self.router.url.path
+            path, query = self.router.url.path, urlencode(dict(self.router.url.query_parameters))
         yield rx.toast.success(f"Server {server.name} {'saved' if editing else 'added'}")
         if editing and server.name != editing and f"/servers/{editing}" in path:
-            # The server page is addressed by name: follow the rename instead of showing "not found".
-            yield rx.redirect(path.replace(f"/servers/{editing}", f"/servers/{server.name}", 1))
+            # The server page is addressed by name: follow the rename instead of showing "not found",
+            # on the same tab (its ``?tab=``), in place of the old name's history entry.
+            renamed = path.replace(f"/servers/{editing}", f"/servers/{server.name}", 1)
+            yield rx.redirect(renamed + (f"?{query}" if query else ""), replace=True)
             return
         yield ServersState.load
 
