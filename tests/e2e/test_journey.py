@@ -64,7 +64,7 @@ def _import_server_and_see_tools(d: Driver) -> None:
     d.toast(re.compile(r"Checked 1 server: 1 healthy"))
     row = d.page.locator(".server-row", has_text="echo")
     expect(row.locator(".server-tools")).to_have_text("13")
-    expect(row.locator(".server-status")).to_have_text(re.compile("running|healthy"))
+    expect(row.locator(".server-status")).to_have_text(re.compile("Running|Healthy"))
     d.shot("servers-healthy")
     d.page.locator(".server-link", has_text="echo").click()
     expect(d.page.locator("#server-title")).to_have_text("echo")

@@ -44,7 +44,7 @@ def test_form_test_then_save_shows_the_tools_without_a_reload(driver: Driver, pr
     row = driver.page.locator(".server-row", has_text="echo-live")
     # No reload: the check that follows the change arrives over the live feed.
     expect(row.locator(".server-tools")).to_have_text("13", timeout=20_000)
-    expect(row.locator(".server-status")).to_have_text(re.compile("healthy|running"))
+    expect(row.locator(".server-status")).to_have_text(re.compile("Healthy|Running"))
     driver.shot("servers-live")
 
 
@@ -58,8 +58,8 @@ def test_a_status_change_made_through_the_api_shows_on_an_open_page(driver: Driv
     row = driver.page.locator(".server-row", has_text="echo")
     expect(row.locator(".server-tools")).to_have_text("13", timeout=20_000)
     product.call(token, "POST", f"/api/projects/{slug}/servers/echo/toggle")
-    expect(row.locator(".server-status")).to_have_text("disabled", timeout=3_000)
+    expect(row.locator(".server-status")).to_have_text("Disabled", timeout=3_000)
     driver.page.locator(".server-link", has_text="echo").click()
-    expect(driver.page.locator("#server-status")).to_have_text("disabled")
+    expect(driver.page.locator("#server-status")).to_have_text("Disabled")
     product.call(token, "POST", f"/api/projects/{slug}/servers/echo/toggle")
-    expect(driver.page.locator("#server-status")).to_have_text(re.compile("healthy|running|stopped"), timeout=3_000)
+    expect(driver.page.locator("#server-status")).to_have_text(re.compile("Healthy|Running|Not running"), timeout=3_000)

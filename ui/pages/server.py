@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ui.components.common import status_dot
 from ui.components.live import live_indicator
+from ui.components.server_states import server_state, state_dot, state_legend, state_text
 from ui.state.live_pages import ServerLiveState
 from ui.state.project import ProjectState
 from ui.state.server_detail import ServerDetailState
@@ -31,9 +31,10 @@ def _header() -> rx.Component:
             spacing="1",
         ),
         rx.hstack(
-            status_dot(rx.cond(s.enabled, s.status, "disabled"), size="14px"),
+            state_dot(server_state(s.enabled, s.status), size="14px"),
             rx.heading(s.name, size="7", id="server-title"),
-            rx.text(rx.cond(s.enabled, s.status, "disabled"), color_scheme="gray", id="server-status"),
+            state_text(server_state(s.enabled, s.status), color_scheme="gray", id="server-status"),
+            state_legend(),
             rx.spacer(),
             live_indicator(ServerLiveState),
             align="center",

@@ -6,8 +6,9 @@ import reflex as rx
 
 from ui.api.types import ActivityItem, ClientConfig
 from ui.api.types_servers import Server
-from ui.components.common import code_block, copy_button, empty_state, skeleton_rows, stat_card, status_dot, time_ago
+from ui.components.common import code_block, copy_button, empty_state, skeleton_rows, stat_card, time_ago
 from ui.components.live import live_indicator
+from ui.components.server_states import server_state, state_dot, state_label, state_legend, state_text
 from ui.plural import counted_var
 from ui.state.live_pages import OverviewLiveState
 from ui.state.overview import CLIENTS, SCOPES, TRANSPORTS, OverviewState
@@ -18,11 +19,11 @@ from ui.views.project.sessions import clients_card
 
 def _server_line(server: rx.Var[Server]) -> rx.Component:
     return rx.hstack(
-        status_dot(rx.cond(server.enabled, server.status, "disabled")),
+        state_dot(server_state(server.enabled, server.status)),
         rx.link(
             server.name, href="/projects/" + ProjectState.project.slug + "/servers/" + server.name, weight="medium"
         ),
-        rx.text(rx.cond(server.enabled, server.status, "disabled"), size="1", color_scheme="gray"),
+        state_text(server_state(server.enabled, server.status), size="1", color_scheme="gray"),
         rx.spacer(),
         rx.text(counted_var(server.tools_count, "tool"), size="1", color_scheme="gray"),
         align="center",
@@ -49,12 +50,13 @@ def _status_card() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.heading("Servers", size="3"),
+                state_legend(),
                 rx.spacer(),
                 rx.foreach(
                     OverviewState.status_counts,
                     lambda kv: rx.hstack(
-                        status_dot(kv[0]),
-                        rx.text(kv[0] + " " + kv[1].to_string(), size="1"),
+                        state_dot(kv[0]),
+                        rx.text(state_label(kv[0]) + " " + kv[1].to_string(), size="1"),
                         align="center",
                         spacing="1",
                     ),

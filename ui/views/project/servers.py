@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types_servers import Server
-from ui.components.common import empty_state, loading_or, status_dot, time_ago
+from ui.components.common import empty_state, loading_or, time_ago
 from ui.components.dialogs import confirm_button
 from ui.components.live import live_indicator
+from ui.components.server_states import server_state, state_dot, state_legend, state_text
 from ui.plural import counted_var
 from ui.state.live_pages import ServersLiveState
 from ui.state.project import ProjectState
@@ -17,7 +18,7 @@ from ui.views.project.server_dialogs import import_dialog, server_dialog
 
 
 def _status(server: rx.Var[Server]) -> rx.Var[str]:
-    return rx.cond(server.enabled, server.status, "disabled")
+    return server_state(server.enabled, server.status)
 
 
 def _target(server: rx.Var[Server]) -> rx.Component:
@@ -78,7 +79,7 @@ def _row(server: rx.Var[Server]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.hstack(
-                status_dot(_status(server)),
+                state_dot(_status(server)),
                 rx.vstack(
                     rx.link(
                         server.name,
@@ -92,7 +93,7 @@ def _row(server: rx.Var[Server]) -> rx.Component:
                 align="center",
             )
         ),
-        rx.table.cell(rx.text(_status(server), size="2", class_name="server-status")),
+        rx.table.cell(state_text(_status(server), size="2", class_name="server-status")),
         rx.table.cell(rx.text(server.tools_count, class_name="server-tools")),
         rx.table.cell(rx.text(time_ago(server.last_checked_at), size="1")),
         rx.table.cell(
@@ -166,11 +167,14 @@ def _toolbar() -> rx.Component:
 
 def servers_tab() -> rx.Component:
     """The Servers tab."""
-    headers = ["Server", "Status", "Tools", "Last check", "Uptime", "Enabled"]
+    status_header = rx.table.column_header_cell(rx.hstack("Status", state_legend(), align="center", spacing="1"))
+    headers = [rx.table.column_header_cell(h) for h in ("Tools", "Last check", "Uptime", "Enabled")]
     table = rx.table.root(
         rx.table.header(
             rx.table.row(
-                *[rx.table.column_header_cell(h) for h in headers],
+                rx.table.column_header_cell("Server"),
+                status_header,
+                *headers,
                 rx.cond(ProjectState.can_write, rx.table.column_header_cell("")),
             )
         ),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types import ActivityItem
-from ui.components.common import code_block, stamp, status_badge, time_ago
+from ui.components.common import code_block, stamp, time_ago
+from ui.components.server_states import server_state, state_badge
 from ui.state.project import ProjectState
 from ui.state.server_detail import ServerDetailState
 from ui.state.servers import ServersState
@@ -67,7 +68,7 @@ def server_overview() -> rx.Component:
             _fact(
                 "Status",
                 rx.hstack(
-                    status_badge(rx.cond(s.enabled, s.status, "disabled")),
+                    state_badge(server_state(s.enabled, s.status)),
                     rx.cond(s.pid, rx.text("pid ", s.pid.to_string(), size="1")),
                     align="center",
                 ),
@@ -96,7 +97,13 @@ def server_overview() -> rx.Component:
             _fact("Tools", s.tools_count.to_string()),
             _fact("Last check", time_ago(s.last_checked_at)),
             _fact("Response time", rx.cond(s.response_ms, s.response_ms.to_string() + " ms", "—")),  # type: ignore[union-attr]
-            _fact("Up since", time_ago(s.started_at, "not running")),
+            rx.cond(
+                s.started_at
+                & s.enabled
+                & ((s.status == "running") | (s.status == "starting") | (s.status == "backoff")),  # type: ignore[operator]
+                _fact("Up since", time_ago(s.started_at)),
+                _fact("Process", "Not running"),
+            ),
             _fact("Restarts", s.restarts.to_string()),
             spacing="2",
         ),
