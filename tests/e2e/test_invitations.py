@@ -72,7 +72,8 @@ def test_a_new_email_signs_up_from_the_link_into_the_project_and_a_revoked_link_
     link = field.input_value()
     assert link.startswith(product.ui), link
     row = driver.page.locator(".invitation-row", has_text="nina@e2e.test")
-    expect(row).to_contain_text("reporter")
+    expect(row).to_contain_text("Reporter")
+    expect(row.locator(".role-badge")).to_have_attribute("title", "reporter")
     expect(row).to_contain_text("Olga Owner")
     expect(row).to_contain_text("in 14 days")
     row.locator(".invitation-copy").click()

@@ -24,18 +24,18 @@ def test_a_server_added_per_user_in_the_form_is_stored_and_shown_by_name(driver:
     driver.page.fill("#server-command", "python")
     driver.page.fill("#server-args", str(ECHO))
     dialog = driver.page.get_by_role("dialog")
-    for explained in ("Shared: ", "Per user: ", "Per session: "):
+    for explained in ("Shared by everyone: ", "One per user or key: ", "One per client session: "):
         expect(dialog).to_contain_text(explained)
-    expect(driver.page.locator("#server-isolation")).to_have_text("Shared")
+    expect(driver.page.locator("#server-isolation")).to_have_text("Shared by everyone")
     driver.page.click("#server-isolation")
-    driver.page.get_by_role("option", name="Per user").click()
+    driver.page.get_by_role("option", name="One per user or key").click()
     driver.shot("server-isolation-per-user")
     driver.page.click("#server-save")
     driver.toast("Server memo added")
     assert product.call(token, "GET", f"/api/projects/{slug}/servers/memo")["isolation"] == "per_user"
 
     driver.page.locator(".server-link", has_text="memo").click()
-    expect(driver.page.get_by_text("Per user", exact=True)).to_be_visible()
+    expect(driver.page.get_by_text("One per user or key", exact=True)).to_be_visible()
     driver.page.click("#server-tab-settings")
     driver.page.click("#edit-server")
-    expect(driver.page.locator("#server-isolation")).to_have_text("Per user")
+    expect(driver.page.locator("#server-isolation")).to_have_text("One per user or key")

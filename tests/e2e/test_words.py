@@ -44,3 +44,47 @@ def test_the_servers_list_shows_state_words_and_a_legend_of_every_state(driver: 
     expect(driver.page.locator("#server-status")).to_have_text("Disabled", timeout=20_000)
     expect(driver.page.get_by_text("Up since")).to_have_count(0)
     expect(driver.page.get_by_text("Not running", exact=True)).to_be_visible()
+
+
+ISO_MICROS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3,}")
+
+
+def test_a_per_session_server_shows_its_isolation_in_words(driver: Driver, product: Product) -> None:
+    token, slug = _owner_with_project(product, "ivo-words@e2e.test", "Words Isolation")
+    body = {"name": "solo", "command": "python", "args": [str(ECHO)], "isolation": "per_session"}
+    product.call(token, "POST", f"/api/projects/{slug}/servers", body)
+    driver.login("ivo-words@e2e.test", PASSWORD)
+    driver.goto(f"/projects/{slug}/servers/solo")
+    isolation = driver.page.locator("#server-isolation-label")
+    expect(isolation).to_have_text("One per client session", timeout=20_000)
+    expect(isolation).to_have_attribute("title", re.compile(r"\bper_session\b"))
+    expect(driver.page.locator("#server-overview")).not_to_contain_text("per_session")
+
+
+def test_the_activity_feed_reads_as_words_with_relative_times(driver: Driver, product: Product) -> None:
+    token, slug = _owner_with_project(product, "ada-words@e2e.test", "Words Feed")
+    product.call(
+        token, "POST", f"/api/projects/{slug}/servers", {"name": "echo", "command": "python", "args": [str(ECHO)]}
+    )
+    driver.login("ada-words@e2e.test", PASSWORD)
+    driver.tab(slug, "servers")
+    row = driver.page.locator(".server-row", has_text="echo")
+    expect(row.locator(".server-tools")).to_have_text("13", timeout=30_000)  # the check ran: a status change
+    driver.tab(slug, "activity")
+    table = driver.page.locator("#activity-table")
+    expect(table).to_contain_text(re.compile(r"Status changed to (Healthy|Running)"), timeout=20_000)
+    expect(table).to_contain_text("Server added")
+    change = table.locator(".event-type", has_text="Status changed").first
+    expect(change).to_have_attribute("title", "server.status_changed")
+    expect(table.locator(".activity-row").first).to_contain_text(re.compile(r"ago|now"))
+    driver.shot("words-activity")
+    text = driver.page.locator("body").inner_text()
+    assert "server.status_changed" not in text
+    assert "server.created" not in text
+    assert not ISO_MICROS.search(text), ISO_MICROS.search(text)
+    driver.goto(f"/projects/{slug}/servers/echo")
+    history = driver.page.locator("#server-history")
+    expect(history).to_contain_text(re.compile(r"Status changed to (Healthy|Running)"), timeout=20_000)
+    text = driver.page.locator("body").inner_text()
+    assert "server.status_changed" not in text
+    assert not ISO_MICROS.search(text), ISO_MICROS.search(text)

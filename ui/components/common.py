@@ -6,6 +6,8 @@ from typing import Any
 
 import reflex as rx
 
+from ui.components.words import role_label
+
 STATUS_COLORS = {
     "running": "green",
     "healthy": "green",
@@ -52,8 +54,14 @@ def status_badge(status: rx.Var[str] | str, **props: Any) -> rx.Component:
 
 
 def role_badge(role: rx.Var[str] | str) -> rx.Component:
-    """A badge for owner/developer/reporter."""
-    return rx.badge(role, color_scheme=rx.match(role, *ROLE_COLORS.items(), "gray"), variant="surface")
+    """A badge for owner/developer/reporter: the role's word, the raw value as ``title``."""
+    return rx.badge(
+        role_label(role),
+        color_scheme=rx.match(role, *ROLE_COLORS.items(), "gray"),
+        variant="surface",
+        title=role,
+        class_name="role-badge",
+    )
 
 
 def empty_state(icon: str, title: str, text: str, *actions: rx.Component, **props: Any) -> rx.Component:

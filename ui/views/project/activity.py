@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types import ActivityItem
-from ui.components.common import empty_state, loading_or, stamp
+from ui.components.common import empty_state, loading_or, time_ago
 from ui.components.paging import pager
+from ui.components.words import detail_value, event_badge
 from ui.state.activity import ActivityState
 from ui.state.timerange import RANGE_LABELS
 from ui.views.project.tool_calls import tool_calls_view
@@ -25,14 +26,14 @@ def range_select(value: rx.Var[str], on_change: object, keys: list[str], id_: st
 def _details(item: rx.Var[ActivityItem]) -> rx.Component:
     return rx.foreach(
         item.details,
-        lambda kv: rx.badge(kv[0], ": ", kv[1].to_string(), variant="outline", color_scheme="gray", size="1"),
+        lambda kv: rx.badge(kv[0], ": ", detail_value(kv[1]), variant="outline", color_scheme="gray", size="1"),
     )
 
 
 def _row(item: rx.Var[ActivityItem]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(stamp(item.created_at), size="1", white_space="nowrap")),
-        rx.table.cell(rx.badge(item.type, variant="soft", font_family="monospace")),
+        rx.table.cell(rx.text(time_ago(item.created_at), size="1", white_space="nowrap")),
+        rx.table.cell(event_badge(item.type, item.details)),
         rx.table.cell(rx.text(rx.cond(item.actor_name, item.actor_name, "system"), size="2")),
         rx.table.cell(
             rx.text(item.target_type, ": ", rx.text(item.target_name, as_="span", weight="medium"), size="2")

@@ -7,12 +7,13 @@ import reflex as rx
 from ui.api.types import ApiKey, Member
 from ui.components.auth_card import labelled
 from ui.components.dialogs import form_dialog
+from ui.components.words import role_label
 from ui.state.key_reassign import KeyReassignState
 from ui.state.project import ProjectState
 
 
 def _candidate(m: rx.Var[Member]) -> rx.Component:
-    return rx.select.item(rx.cond(m.name, m.name, m.email) + " · " + m.role, value=m.user_id)
+    return rx.select.item(rx.cond(m.name, m.name, m.email) + " · " + role_label(m.role), value=m.user_id)
 
 
 def reassign_button(key: rx.Var[ApiKey]) -> rx.Component:

@@ -9,6 +9,7 @@ from ui.api.types_servers import Server
 from ui.components.common import code_block, copy_button, empty_state, skeleton_rows, stat_card, time_ago
 from ui.components.live import live_indicator
 from ui.components.server_states import server_state, state_dot, state_label, state_legend, state_text
+from ui.components.words import event_badge
 from ui.plural import counted_var
 from ui.state.live_pages import OverviewLiveState
 from ui.state.overview import CLIENTS, SCOPES, TRANSPORTS, OverviewState
@@ -34,7 +35,7 @@ def _server_line(server: rx.Var[Server]) -> rx.Component:
 def activity_line(item: rx.Var[ActivityItem]) -> rx.Component:
     """One activity entry: who did what to which thing, when."""
     return rx.hstack(
-        rx.badge(item.type, variant="soft", color_scheme="gray", font_family="monospace"),
+        event_badge(item.type, item.details, color_scheme="gray"),
         rx.text(item.target_name, weight="medium", size="2"),
         rx.text("by ", rx.cond(item.actor_name, item.actor_name, "system"), size="1", color_scheme="gray"),
         rx.spacer(),

@@ -5,12 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types import ActivityItem
-from ui.components.common import code_block, stamp, time_ago
+from ui.components.common import code_block, time_ago
 from ui.components.server_states import server_state, state_badge
+from ui.components.words import detail_value, event_badge
 from ui.state.project import ProjectState
 from ui.state.server_detail import ServerDetailState
 from ui.state.servers import ServersState
-from ui.views.project.server_isolation import isolation_label
+from ui.views.project.server_isolation import isolation_text
 
 
 def _fact(label: str, value: rx.Component | rx.Var | str) -> rx.Component:
@@ -24,9 +25,9 @@ def _fact(label: str, value: rx.Component | rx.Var | str) -> rx.Component:
 
 def _history_line(item: rx.Var[ActivityItem]) -> rx.Component:
     return rx.hstack(
-        rx.text(stamp(item.created_at), size="1", color_scheme="gray", min_width="150px"),
-        rx.badge(item.type, variant="soft", font_family="monospace"),
-        rx.foreach(item.details, lambda kv: rx.text(kv[0], "=", kv[1].to_string(), size="1")),
+        rx.text(time_ago(item.created_at), size="1", color_scheme="gray", min_width="110px"),
+        event_badge(item.type, item.details),
+        rx.foreach(item.details, lambda kv: rx.text(kv[0], ": ", detail_value(kv[1]), size="1")),
         spacing="2",
         align="center",
         wrap="wrap",
@@ -92,7 +93,7 @@ def server_overview() -> rx.Component:
                     rx.text("none", size="2"),
                 ),
             ),
-            _fact("Isolation", isolation_label(s.isolation)),
+            _fact("Isolation", isolation_text(s.isolation, id="server-isolation-label")),
             _fact("Timeout", s.timeout_seconds.to_string() + " s"),
             _fact("Tools", s.tools_count.to_string()),
             _fact("Last check", time_ago(s.last_checked_at)),
@@ -124,11 +125,12 @@ def server_overview() -> rx.Component:
             rx.heading("History", size="3"),
             rx.cond(
                 ServerDetailState.history.length() > 0,  # type: ignore[attr-defined]
-                rx.vstack(rx.foreach(ServerDetailState.history, _history_line), spacing="1"),
+                rx.vstack(rx.foreach(ServerDetailState.history, _history_line), spacing="1", id="server-history"),
                 rx.text("No restarts or status changes recorded.", size="2", color_scheme="gray"),
             ),
             width="100%",
         ),
         width="100%",
         spacing="4",
+        id="server-overview",
     )
