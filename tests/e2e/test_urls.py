@@ -59,7 +59,8 @@ def test_a_direct_load_of_the_calls_view_shows_the_explorer(driver: Driver, prod
     driver.page.wait_for_url(re.compile(r".*/activity\?type=project$"), timeout=WAIT)
     driver.page.reload()
     expect(driver.page.locator("#activity-type")).to_have_value("project", timeout=WAIT)
-    expect(driver.page.locator("#activity-table")).to_contain_text("project.created")
+    expect(driver.page.locator("#activity-table")).to_contain_text("Project created")
+    expect(driver.page.locator('#activity-table .event-type[title="project.created"]').first).to_be_visible()
 
     # Signed out, the link survives the login page.
     driver.logout()
