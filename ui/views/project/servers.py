@@ -100,7 +100,17 @@ def _row(server: rx.Var[Server]) -> rx.Component:
             rx.vstack(
                 rx.cond(
                     server.started_at,
-                    rx.text("up ", rx.moment(server.started_at, from_now=True, ago=True), size="1"),
+                    rx.text(
+                        "up ",
+                        rx.moment(
+                            server.started_at,
+                            from_now=True,
+                            ago=True,
+                            with_title=True,
+                            title_format="YYYY-MM-DD HH:mm:ss",
+                        ),
+                        size="1",
+                    ),
                     rx.text("—", size="1"),
                 ),
                 rx.text(counted_var(server.restarts, "restart"), size="1", color_scheme="gray"),
