@@ -227,7 +227,16 @@ class ServerFormState(ServersState):
             return
         async with self:
             self.saving, self.form_open = False, False
-            path, query = self.router.url.path, urlencode(dict(self.router.url.query_parameters))
+            path, params = self.router.url.path, dict(self.router.url.query_parameters)
+            if editing and f"/servers/{editing}" in path:
+                # The tab as the page has it (the address bar's ``?tab=`` may not have caught up yet).
+                from ui.state.server_detail import ServerDetailState  # noqa: PLC0415 - it imports this module
+
+                params.pop("tab", None)
+                tab = (await self.get_state(ServerDetailState)).server_tab
+                if tab != "overview":
+                    params["tab"] = tab
+            query = urlencode(params)
         yield rx.toast.success(f"Server {server.name} {'saved' if editing else 'added'}")
         if editing and server.name != editing and f"/servers/{editing}" in path:
             # The server page is addressed by name: follow the rename instead of showing "not found",
