@@ -165,9 +165,12 @@ class AuthState(rx.State):
 
     @rx.event
     def redirect_if_signed_in(self):
-        """The login and sign-up pages send a signed-in user home."""
+        """The login and sign-up pages send a signed-in user where they were heading (``next``), else home.
+
+        Also when this page-load event is handled after the login it raced: both go to the same place.
+        """
         if self.token:
-            return rx.redirect(HOME_ROUTE)
+            return rx.redirect(_safe_next(self.router.url.query_parameters.get("next", HOME_ROUTE)))
         return None
 
 
