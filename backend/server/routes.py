@@ -19,7 +19,7 @@ from backend.domain.invitations.controllers import (
 )
 from backend.domain.jobs.controllers import JobController, ProjectRefreshController
 from backend.domain.keys.controllers import ApiKeyController
-from backend.domain.live.controllers import LiveController
+from backend.domain.live.controllers import AdminLiveController, LiveController
 from backend.domain.logs.controllers import ServerLogController, ToolCallController
 from backend.domain.oauth.consent_controllers import ConsentController
 from backend.domain.oauth.controllers import OAuthController, OAuthMetadataController
@@ -49,6 +49,7 @@ ROUTE_HANDLERS: list[ControllerRouterHandler] = [
     ProjectTeamController,
     ProjectActivityController,
     LiveController,
+    AdminLiveController,
     ApiKeyController,
     EndpointController,
     mcp_endpoints,

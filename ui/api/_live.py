@@ -1,4 +1,4 @@
-"""The project's live feed (``GET /api/projects/{p}/live``, Server-Sent Events) and test runs of a configuration."""
+"""The live feeds (``GET /api/projects/{p}/live``, ``GET /api/admin/live``: SSE) and test runs of a configuration."""
 
 from __future__ import annotations
 
@@ -54,14 +54,21 @@ def _event(data: str) -> LiveEvent | None:
 class LiveApi(BaseClient):
     """The live feed and test runs."""
 
-    async def follow_project(self, project: str) -> AsyncIterator[LiveEvent]:
+    def follow_project(self, project: str) -> AsyncIterator[LiveEvent]:
         """The project's changes as they happen; ends when the API ends the stream (``ApiError`` on refusal)."""
+        return self._follow(f"/api/projects/{project}/live")
+
+    def follow_admin(self) -> AsyncIterator[LiveEvent]:
+        """The instance's job ends, for administrators (``GET /api/admin/live``)."""
+        return self._follow("/api/admin/live")
+
+    async def _follow(self, path: str) -> AsyncIterator[LiveEvent]:
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "text/event-stream"} if self.token else {}
         timeout = httpx.Timeout(self.timeout, read=STREAM_READ_TIMEOUT)
         try:
             async with (
                 httpx.AsyncClient(base_url=self.base_url, timeout=timeout) as http,
-                http.stream("GET", f"/api/projects/{project}/live", headers=headers) as response,
+                http.stream("GET", path, headers=headers) as response,
             ):
                 if response.status_code >= 400:
                     await response.aread()

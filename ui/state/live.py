@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import reflex as rx
 
@@ -54,6 +55,14 @@ class LiveMixin(rx.State, mixin=True):
         """The loaders to run for ``event`` (``None``: re-read everything this page shows)."""
         raise NotImplementedError
 
+    def _live_key(self) -> str:
+        """What the page follows (the project's slug); a change of it reconnects, empty ends the loop."""
+        return str(self._slug())  # type: ignore[attr-defined]
+
+    def _live_feed(self, api: Any, key: str) -> AsyncIterator[LiveEvent]:
+        """The stream to follow for ``key`` (the project's feed)."""
+        return cast("AsyncIterator[LiveEvent]", api.follow_project(key))
+
     @rx.event
     def stop_live(self):
         """The page's part was unmounted: its loop ends at its next check (within a couple of seconds)."""
@@ -61,7 +70,7 @@ class LiveMixin(rx.State, mixin=True):
         self.live_connected = False
 
     async def _live_alive(self, live_id: int, route: str) -> str | None:
-        """The project's slug while the page is still open (same route, not unmounted), else ``None``."""
+        """The followed key (the slug) while the page is still open (same route, not unmounted), else ``None``."""
         async with self:
             open_ = (
                 self._live_id == live_id
@@ -69,7 +78,7 @@ class LiveMixin(rx.State, mixin=True):
                 and bool(self.token)  # type: ignore[attr-defined]
                 and _tab_connected(self.router.session.client_token)
             )
-            return self._slug() if open_ else None  # type: ignore[attr-defined]
+            return self._live_key() if open_ else None
 
     async def _live_mark(self, connected: bool | None = None, *, read: bool = False) -> None:
         """Record a (dis)connection or a read; nothing is sent while neither changes (no periodic updates)."""
@@ -128,12 +137,12 @@ class LiveMixin(rx.State, mixin=True):
     async def _live_stream(self, live_id: int, path: str):
         """Read the stream; yields the loaders to run per message, returns when it ends or fails."""
         async with self:
-            api, slug = self._api(), self._slug()  # type: ignore[attr-defined]
+            api, slug = self._api(), self._live_key()  # type: ignore[attr-defined]
         queue: asyncio.Queue[Any] = asyncio.Queue()
 
         async def read() -> None:
             try:
-                async for event in api.follow_project(slug):
+                async for event in self._live_feed(api, slug):
                     queue.put_nowait(event)
             except ApiError:
                 pass

@@ -1,4 +1,4 @@
-"""``GET /api/projects/{project}/live``: the project's changes as Server-Sent Events."""
+"""``GET /api/projects/{project}/live`` and ``GET /api/admin/live``: changes as Server-Sent Events."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from litestar.exceptions import ServiceUnavailableException
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from backend.domain.accounts.auth import CurrentUser
-from backend.domain.live.stream import follow
+from backend.domain.accounts.guards import requires_admin
+from backend.domain.live.stream import follow, follow_admin
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_reader
 from backend.lib.runtime import Runtime
@@ -57,4 +58,31 @@ class LiveController(Controller):
             request.app.state.ctx, feed, project_ctx, current_user, token
         )
         # No caching, and no buffering by a reverse proxy (nginx) in front.
+        return ServerSentEvent(events, headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"})
+
+
+class AdminLiveController(Controller):
+    """What changes across the instance that administrators watch (the worker's runs), pushed as it happens."""
+
+    path = "/api/admin"
+    tags = ["Live"]
+    guards = [requires_admin]
+
+    @get("/live", operation_id="followAdmin", summary="Live job ends (Server-Sent Events)", guards=[requires_admin])
+    async def follow_admin(
+        self,
+        *,
+        runtime: NamedDependency[Runtime],
+        current_user: NamedDependency[CurrentUser],
+        request: Request[Any, Any, Any],
+    ) -> ServerSentEvent:
+        """A ``text/event-stream`` for administrators: ``hello`` first, then ``job.finished`` for every
+        background job that ends in any project (``{"kind": "job.finished", "job": ..., "status": ...}``),
+        and ``resync`` when messages were lost. A comment line keeps it open every 15 s; it ends when the
+        caller signs out or stops being an administrator.
+        """
+        feed = runtime.live
+        if feed is None:
+            raise ServiceUnavailableException("The live feed is not running")
+        events = follow_admin(request.app.state.ctx, feed, current_user, str(request.auth))
         return ServerSentEvent(events, headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"})

@@ -19,6 +19,7 @@ from backend.domain.live.messages import LiveKind, LiveMessage
 
 QUEUE_SIZE = 256
 _ANY = None  # an event for every project (a job over all projects)
+ADMIN_FEED = UUID(int=0)  # the "project" of administrators' streams
 
 
 class Subscription:
@@ -75,6 +76,7 @@ class LiveFeed:
 
     def __init__(self) -> None:
         self._subs: defaultdict[UUID, set[Subscription]] = defaultdict(set)
+        self._admin: set[Subscription] = set()  # administrators' streams: every project's job ends
 
     @contextmanager
     def subscribe(self, project_id: UUID, user_id: UUID) -> Iterator[Subscription]:
@@ -90,10 +92,20 @@ class LiveFeed:
                 if not subs:
                     del self._subs[project_id]
 
+    @contextmanager
+    def subscribe_admin(self, user_id: UUID) -> Iterator[Subscription]:
+        """An administrator's subscription to the instance's job ends, for the life of the ``with`` block."""
+        sub = Subscription(ADMIN_FEED, user_id)
+        self._admin.add(sub)
+        try:
+            yield sub
+        finally:
+            self._admin.discard(sub)
+
     @property
     def streams(self) -> int:
         """Open streams in this process."""
-        return sum(len(subs) for subs in self._subs.values())
+        return sum(len(subs) for subs in self._subs.values()) + len(self._admin)
 
     def publish(self, events: Sequence[e.ChangeEvent]) -> None:
         """Fan the events of one commit out to the streams they concern (never blocks)."""
@@ -107,6 +119,9 @@ class LiveFeed:
             found = _message(event)
             if found is not None:
                 self._send(*found)
+                if isinstance(event, e.JobFinished):
+                    for sub in list(self._admin):
+                        sub.put(found[1])
 
     def _send(self, project_id: UUID | None, message: LiveMessage) -> None:
         targets = self._subs.values() if project_id is _ANY else [self._subs.get(project_id, set())]
@@ -126,8 +141,11 @@ class LiveFeed:
                 for sub in group
                 if event.user_id is None or event.user_id == sub.user_id
             ]
+            if event.project_id is None:  # an account (de)activated or its administration changed
+                subs += [sub for sub in self._admin if event.user_id is None or event.user_id == sub.user_id]
         elif isinstance(event, e.CredentialsRevoked):
             subs = [sub for group in self._subs.values() for sub in group if sub.user_id == event.user_id]
+            subs += [sub for sub in self._admin if sub.user_id == event.user_id]
         else:
             return
         for sub in subs:

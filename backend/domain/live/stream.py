@@ -60,3 +60,22 @@ async def follow(
                 return
             if message is False:
                 yield ServerSentEventMessage(comment="keep-alive")
+
+
+async def follow_admin(
+    ctx: AppContext, feed: LiveFeed, user: CurrentUser, token: str, *, keepalive: float = KEEPALIVE_SECONDS
+) -> AsyncIterator[ServerSentEventMessage]:
+    """An administrator's stream of job ends until the token falls or the user stops being administrator."""
+    with feed.subscribe_admin(user.id) as sub:
+        yield _event(LiveMessage(kind="hello"))
+        while True:
+            message = await sub.next(keepalive)
+            if isinstance(message, LiveMessage):
+                yield _event(message)
+                continue
+            current = await user_from_token(ctx, token)
+            if current is None or not current.is_admin:
+                logger.info("admin live stream ended: access ended")
+                return
+            if message is False:
+                yield ServerSentEventMessage(comment="keep-alive")

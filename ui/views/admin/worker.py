@@ -7,8 +7,10 @@ import reflex as rx
 from ui.api.types_jobs import JobRun, ScheduledJob
 from ui.components.auth_card import labelled
 from ui.components.common import stamp, status_badge, time_ago
+from ui.components.live import live_indicator
 from ui.plural import counted_var
 from ui.state.admin import AdminState
+from ui.state.admin_live import WorkerLiveState
 
 SETTINGS = [
     ("health_check_interval_seconds", "Health-check interval (s, 60-3600)"),
@@ -54,6 +56,8 @@ def _run(run: rx.Var[JobRun]) -> rx.Component:
         rx.table.cell(status_badge(run.status)),
         rx.table.cell(rx.text(rx.cond(run.duration_ms, run.duration_ms.to_string() + " ms", "—"), size="1")),  # type: ignore[union-attr]
         rx.table.cell(rx.text(rx.cond(run.error, run.error, ""), size="1", color_scheme="red")),
+        id="run-" + run.id,
+        class_name="job-run",
     )
 
 
@@ -138,7 +142,7 @@ def worker_section() -> rx.Component:
             variant="surface",
         ),
         _settings_form(),
-        rx.heading("History", size="3"),
+        rx.hstack(rx.heading("History", size="3"), live_indicator(WorkerLiveState), align="center", spacing="3"),
         rx.table.root(rx.table.body(rx.foreach(AdminState.history, _run)), width="100%", size="1", variant="surface"),
         width="100%",
         spacing="4",

@@ -1,0 +1,41 @@
+"""Pages that update by themselves: the admin worker history and the project's connected clients."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD, Product
+from tests.e2e.helpers import Driver
+from tests.e2e.test_sessions import mcp_session
+
+OWNER = "suki-live-sessions@e2e.test"
+
+
+def test_a_job_run_through_the_api_shows_in_the_open_worker_history(driver: Driver, product: Product) -> None:
+    driver.login(ADMIN_EMAIL, PASSWORD)
+    driver.goto("/admin/worker")
+    expect(driver.page.locator("#worker-state")).to_be_visible()
+    expect(driver.page.locator("#live-indicator")).to_contain_text("Updated")
+    token = product.token(ADMIN_EMAIL)
+    run = product.call(token, "POST", "/api/admin/worker/jobs/purge_old_records/run")
+    row = driver.page.locator(f"#run-{run['id']}")
+    # No reload and no click: the job's end reaches the page through the live feed.
+    expect(row).to_contain_text("purge_old_records", timeout=10_000)
+    expect(row).to_contain_text("ms")
+    driver.shot("worker-history-live")
+
+
+def test_a_client_session_appears_on_the_open_overview_by_itself(driver: Driver, product: Product) -> None:
+    product.signup(OWNER, "Suki")
+    token = product.token(OWNER)
+    slug = product.call(token, "POST", "/api/projects", {"name": "Live clients"})["slug"]
+    key = product.call(token, "POST", f"/api/projects/{slug}/api-keys", {"name": "suki laptop"})["key"]
+    driver.login(OWNER, PASSWORD)
+    driver.tab(slug, "overview")
+    expect(driver.page.locator("#sessions-empty")).to_be_visible()
+    with mcp_session(f"{product.api}/projects/{slug}/unified/mcp", key):
+        row = driver.page.locator(".session-row")
+        # The session journal writes every few seconds; then the live feed brings it without a click.
+        expect(row).to_have_count(1, timeout=20_000)
+        expect(row).to_contain_text("suki laptop")
+        expect(driver.page.locator("#sessions-live")).to_have_text("1 live")
