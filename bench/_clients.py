@@ -1,0 +1,189 @@
+"""Clients for the benchmarks: SDK sessions (stdio, Streamable HTTP, SSE) and a lean raw-HTTP client.
+
+Every call sends ``{"n": n}`` to an echo tool and checks that the reply's text is exactly that
+call's arguments; a reply that is not (an error, another call's answer) is counted as wrong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import httpx2
+from mcp import Client
+from mcp.client.sse import sse_client
+from mcp.client.stdio import StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+
+Call = Callable[[int], Awaitable[None]]
+VERSION = "2025-06-18"
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": VERSION, "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}},
+}
+INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+
+
+class Wrong:
+    """Counts the replies that do not belong to their call."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: str | None = None
+
+    def check(self, ok: bool, what: object) -> None:
+        if not ok:
+            self.count += 1
+            self.first = self.first or repr(what)[:200]
+
+
+@dataclass
+class Target:
+    """How to reach one column's echo tool: a stdio command, or a URL and transport."""
+
+    name: str
+    tool: str
+    url: str | None = None
+    transport: str = "streamable-http"
+    headers: dict[str, str] = field(default_factory=dict)
+    command: list[str] = field(default_factory=list)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[Client]:
+        """An initialised SDK client session."""
+        if self.url is None:
+            params = StdioServerParameters(command=self.command[0], args=self.command[1:])
+            async with Client(params, mode="legacy", cache=None) as client:
+                yield client
+            return
+        if self.transport == "sse":
+            stream: Any = sse_client(self.url, headers=self.headers, timeout=60, sse_read_timeout=600)
+            async with Client(stream, mode="legacy", cache=None) as client:
+                yield client
+            return
+        http = httpx2.AsyncClient(headers=self.headers, timeout=httpx2.Timeout(60, read=600))
+        stream = streamable_http_client(self.url, http_client=http)
+        async with http, Client(stream, mode="legacy", cache=None) as client:
+            yield client
+
+
+def checked(client: Client, tool: str, wrong: Wrong) -> Call:
+    """One SDK tool call whose reply is checked."""
+
+    async def call(n: int) -> None:
+        try:
+            result = await client.call_tool(tool, {"n": n})
+        except Exception as exc:
+            wrong.check(False, exc)
+            return
+        text = getattr(result.content[0], "text", None) if result.content else None
+        wrong.check(text == f'{{"n": {n}}}' and not result.is_error, result)
+
+    return call
+
+
+async def timed(call: Call, calls: int, concurrency: int) -> tuple[list[float], float]:
+    """``calls`` calls by ``concurrency`` workers: (latencies in ms, wall seconds)."""
+    latencies: list[float] = []
+    counter = iter(range(calls))
+
+    async def worker() -> None:
+        for n in counter:
+            began = time.perf_counter()
+            await call(n)
+            latencies.append((time.perf_counter() - began) * 1000)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, time.perf_counter() - began
+
+
+def quantile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+
+
+# ---------------------------------------------------------------------------------------------- lean client
+
+
+def _message(response: httpx.Response) -> Any:
+    """The JSON-RPC message of a reply sent as JSON or as one SSE event."""
+    if response.headers.get("content-type", "").startswith("text/event-stream"):
+        for line in response.text.splitlines():
+            if line.startswith("data:"):
+                return json.loads(line[5:])
+        return None
+    return response.json() if response.content else None
+
+
+class LeanSession:
+    """A Streamable HTTP session by hand (httpx, no SDK): the client costs little, the gateway shows."""
+
+    def __init__(self, http: httpx.AsyncClient, url: str, headers: dict[str, str]) -> None:
+        self.http, self.url = http, url
+        self.headers = {**headers, "Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+
+    async def open(self) -> str:
+        """Initialize; returns the session ID (later requests carry it)."""
+        r = await self.http.post(self.url, json=INIT, headers=self.headers)
+        r.raise_for_status()
+        sid = r.headers["mcp-session-id"]
+        self.headers = {**self.headers, "Mcp-Session-Id": sid, "MCP-Protocol-Version": VERSION}
+        (await self.http.post(self.url, json=INITIALIZED, headers=self.headers)).raise_for_status()
+        return str(sid)
+
+    def caller(self, tool: str, wrong: Wrong) -> Call:
+        """A checked ``tools/call`` of ``tool``."""
+
+        async def call(n: int) -> None:
+            body = {
+                "jsonrpc": "2.0",
+                "id": n + 2,
+                "method": "tools/call",
+                "params": {"name": tool, "arguments": {"n": n}},
+            }
+            try:
+                reply = _message(await self.http.post(self.url, json=body, headers=self.headers))
+                text = reply["result"]["content"][0]["text"]
+            except Exception as exc:
+                wrong.check(False, exc)
+                return
+            wrong.check(reply.get("id") == n + 2 and text == f'{{"n": {n}}}', reply)
+
+        return call
+
+    async def close(self) -> None:
+        """End the session (DELETE)."""
+        await self.http.delete(self.url, headers=self.headers)
+
+
+async def open_sse(http: httpx.AsyncClient, url: str, headers: dict[str, str], stack: Any) -> None:
+    """Open a legacy SSE session and initialize it; it stays open until ``stack`` closes."""
+    response = await stack.enter_async_context(http.stream("GET", url, headers=headers))
+    lines = response.aiter_lines()
+    endpoint = ""
+    async for line in lines:
+        if line.startswith("data:"):
+            endpoint = line[5:].strip()
+            break
+    post = str(httpx.URL(url).join(endpoint))
+    (await http.post(post, json=INIT, headers=headers)).raise_for_status()
+    async for line in lines:  # the initialize reply comes on the stream
+        if line.startswith("data:"):
+            break
+    (await http.post(post, json=INITIALIZED, headers=headers)).raise_for_status()
+
+
+def stdio_command(script: str) -> list[str]:
+    """The direct baseline: this Python running ``script``."""
+    return [sys.executable, script]

@@ -1,0 +1,221 @@
+"""The measurements of ``bench_peers.py``, one column (a gateway and transport) at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+
+import httpx
+from _clients import LeanSession, Target, Wrong, checked, open_sse, quantile, timed
+from _tree import Tree
+
+
+@dataclass
+class Column:
+    """One column of the table: a gateway's endpoint, its process tree (None for direct stdio)."""
+
+    name: str
+    target: Target
+    tree: Tree | None = None
+    peer: bool = False
+
+
+@dataclass
+class Result:
+    """One column's figures (None where not measured)."""
+
+    name: str
+    peer: bool
+    p50: float = 0.0
+    p99: float = 0.0
+    cpu: float | None = None  # gateway CPU ms per call, SDK client, 10 concurrent calls on one session
+    upstream_cpu: float | None = None
+    cpu50: float | None = None  # same, 50 sessions
+    lean_p50: float | None = None
+    lean_cpu: float | None = None  # gateway CPU ms per call, lean client, 10 concurrent calls
+    first50: float | None = None  # median ms from 50 sessions opened at once to each one's first reply
+    first50_max: float | None = None
+    first50_lean: float | None = None  # the same with the lean client (Streamable HTTP columns)
+    mem_session: float | None = None  # MB per open session under load
+    postgres_peak: int = 0
+    idle_mb: float | None = None
+    idle_sessions_mb: float | None = None  # MB over idle with N idle sessions open
+    wrong: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _mb(pss: int) -> float:
+    return pss / 1e6
+
+
+async def sequential(col: Column, result: Result, calls: int, wrong: Wrong) -> None:
+    """Sequential p50/p99, then gateway CPU per call at concurrency 10 on one SDK session."""
+    async with col.target.session() as client:
+        call = checked(client, col.target.tool, wrong)
+        await timed(call, 30, 1)
+        latencies, _ = await timed(call, calls, 1)
+        result.p50, result.p99 = statistics.median(latencies), quantile(latencies, 0.99)
+        if col.tree is None:
+            return
+        before = col.tree.sample(memory=False)
+        await timed(call, calls * 3, 10)
+        after = col.tree.sample(memory=False)
+        result.cpu = (after.cpu - before.cpu) * 1000 / (calls * 3)
+        result.upstream_cpu = (after.upstream_cpu - before.upstream_cpu) * 1000 / (calls * 3)
+
+
+async def lean(col: Column, result: Result, calls: int, wrong: Wrong) -> None:
+    """The same with the lean raw-HTTP client (Streamable HTTP columns only)."""
+    assert col.tree is not None
+    assert col.target.url is not None
+    limits = httpx.Limits(max_connections=10, max_keepalive_connections=10)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        session = LeanSession(http, col.target.url, col.target.headers)
+        await session.open()
+        call = session.caller(col.target.tool, wrong)
+        await timed(call, 30, 1)
+        latencies, _ = await timed(call, calls, 1)
+        result.lean_p50 = statistics.median(latencies)
+        before = col.tree.sample(memory=False)
+        await timed(call, calls * 3, 10)
+        after = col.tree.sample(memory=False)
+        result.lean_cpu = (after.cpu - before.cpu) * 1000 / (calls * 3)
+        await session.close()
+
+
+async def fresh(col: Column, result: Result, count: int, per: int, wrong: Wrong, idle_pss: int) -> None:
+    """``count`` SDK sessions opened at once: each one's first reply, then load on all with memory sampled."""
+    tree = col.tree
+    assert tree is not None
+    firsts: list[float] = []
+    ready, loaded, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    done = [0, 0]  # sessions past their first call, sessions past their load
+
+    def tick(slot: int, event: asyncio.Event) -> None:
+        done[slot] += 1
+        if done[slot] == count:
+            event.set()
+
+    began = time.perf_counter()
+
+    async def one() -> None:
+        try:
+            async with col.target.session() as client:
+                call = checked(client, col.target.tool, wrong)
+                await call(0)
+                firsts.append((time.perf_counter() - began) * 1000)
+                tick(0, ready)
+                await ready.wait()
+                await timed(call, per, 1)
+                tick(1, loaded)
+                await release.wait()
+        except Exception as exc:
+            wrong.check(False, exc)
+            if not ready.is_set():
+                tick(0, ready)
+            tick(1, loaded)
+
+    tasks = [asyncio.create_task(one()) for _ in range(count)]
+    await ready.wait()
+    before = tree.sample(memory=False)
+    peak = [0, 0]
+
+    async def sampler() -> None:
+        while not loaded.is_set():
+            snap = tree.sample()
+            peak[0], peak[1] = max(peak[0], snap.pss), max(peak[1], snap.postgres)
+            await asyncio.sleep(0.2)
+
+    sampling = asyncio.create_task(sampler())
+    await loaded.wait()
+    after = tree.sample(memory=False)
+    await sampling
+    release.set()
+    await asyncio.gather(*tasks)
+    if firsts:
+        result.first50, result.first50_max = statistics.median(firsts), max(firsts)
+    result.cpu50 = (after.cpu - before.cpu) * 1000 / (count * per)
+    result.mem_session = _mb(peak[0] - idle_pss) / count
+    result.postgres_peak = peak[1]
+
+
+async def fresh_lean(col: Column, result: Result, count: int, wrong: Wrong) -> None:
+    """``count`` lean sessions opened at once (one connection each): median ms to each one's first reply."""
+    assert col.target.url is not None
+    firsts: list[float] = []
+    limits = httpx.Limits(max_connections=count + 10, max_keepalive_connections=count + 10)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        sessions = [LeanSession(http, col.target.url, col.target.headers) for _ in range(count)]
+        began = time.perf_counter()
+
+        async def one(session: LeanSession) -> None:
+            await session.open()
+            await session.caller(col.target.tool, wrong)(0)
+            firsts.append((time.perf_counter() - began) * 1000)
+
+        await asyncio.gather(*(one(s) for s in sessions))
+        await asyncio.gather(*(s.close() for s in sessions))
+    result.first50_lean = statistics.median(firsts)
+
+
+async def idle_sessions(col: Column, result: Result, count: int) -> None:
+    """Memory over idle (sampled just before) with ``count`` initialised sessions open and idle.
+
+    Lean client: Streamable HTTP sessions are initialised then left; SSE sessions keep their stream.
+    """
+    tree = col.tree
+    assert tree is not None
+    assert col.target.url is not None
+    idle_pss = tree.sample().pss
+    url, headers = col.target.url, col.target.headers
+    gate = asyncio.Semaphore(50)
+    limits = httpx.Limits(max_connections=count + 60, max_keepalive_connections=60)
+    timeout = httpx.Timeout(120, read=None)
+    async with httpx.AsyncClient(timeout=timeout, limits=limits) as http, AsyncExitStack() as stack:
+        sessions: list[LeanSession] = []
+
+        async def one() -> None:
+            async with gate:
+                if col.target.transport == "sse":
+                    await open_sse(http, url, headers, stack)
+                else:
+                    session = LeanSession(http, url, headers)
+                    await session.open()
+                    sessions.append(session)
+
+        await asyncio.gather(*(one() for _ in range(count)))
+        await asyncio.sleep(1.0)
+        result.idle_sessions_mb = _mb(tree.sample().pss - idle_pss)
+
+        async def close(session: LeanSession) -> None:
+            async with gate:
+                await session.close()
+
+        await asyncio.gather(*(close(s) for s in sessions))
+
+
+async def measure(col: Column, calls: int, fresh_count: int, idle_count: int) -> Result:
+    """All of one column's figures."""
+    result = Result(col.name, col.peer)
+    wrong = Wrong()
+    async with col.target.session() as client:  # warm the code paths (and our view) before idle
+        await timed(checked(client, col.target.tool, wrong), 30, 1)
+    await asyncio.sleep(1.0)
+    idle_pss = col.tree.sample().pss if col.tree else 0
+    result.idle_mb = _mb(idle_pss) if col.tree else None
+    await sequential(col, result, calls, wrong)
+    if col.tree is not None:
+        if col.target.transport != "sse":
+            await lean(col, result, calls, wrong)
+            await fresh_lean(col, result, fresh_count, wrong)
+        await fresh(col, result, fresh_count, max(2, calls * 3 // fresh_count), wrong, idle_pss)
+        await asyncio.sleep(1.0)
+        if idle_count:
+            await idle_sessions(col, result, idle_count)
+    result.wrong = wrong.count
+    if wrong.first:
+        result.notes.append(f"first wrong reply: {wrong.first}")
+    return result

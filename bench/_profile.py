@@ -1,0 +1,95 @@
+"""Sample a process with py-spy during one phase of a benchmark and summarise where its time went.
+
+    async with profiled(pid, out / "calls.txt") as prof:
+        ...  # the phase
+    print(prof.summary())
+
+py-spy (a dev dependency) records collapsed stacks (``--format raw``); the summary lists the
+frames most often on top of the stack (self time) and the functions most often anywhere in it
+(inclusive time), as a share of the samples. Idle samples are dropped (``--idle`` is off).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import signal
+import subprocess
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def py_spy() -> str | None:
+    """The py-spy executable, or None when it is not installed."""
+    local = ROOT / ".venv" / "bin" / "py-spy"
+    return str(local) if local.exists() else shutil.which("py-spy")
+
+
+class Profile:
+    """The collapsed stacks of one recording."""
+
+    def __init__(self, path: Path, label: str) -> None:
+        self.path, self.label = path, label
+
+    def _stacks(self) -> list[tuple[list[str], int]]:
+        stacks: list[tuple[list[str], int]] = []
+        if not self.path.exists():
+            return stacks
+        for line in self.path.read_text().splitlines():
+            frames, _, count = line.rpartition(" ")
+            if frames and count.isdigit():
+                stacks.append((frames.split(";"), int(count)))
+        return stacks
+
+    def summary(self, top: int = 12) -> str:
+        """Top frames by self and by inclusive samples, as text."""
+        stacks = self._stacks()
+        total = sum(count for _, count in stacks)
+        if not total:
+            return f"{self.label}: no samples (is py-spy allowed to ptrace?)"
+        leaf: Counter[str] = Counter()
+        inclusive: Counter[str] = Counter()
+        for frames, count in stacks:
+            leaf[_short(frames[-1])] += count
+            for name in {_short(frame) for frame in frames}:
+                inclusive[name] += count
+        lines = [f"### profile: {self.label} ({total} samples, {self.path})", "self:"]
+        lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in leaf.most_common(top)]
+        lines.append("inclusive (own code and libraries, outermost frames left out):")
+        ranked = [(name, n) for name, n in inclusive.most_common() if n < total * 0.98]
+        lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in ranked[: top * 2]]
+        return "\n".join(lines)
+
+
+def _short(frame: str) -> str:
+    """``func (path/to/module.py:12)`` -> ``func (module.py)``: lines merged, paths shortened."""
+    name, _, where = frame.partition(" (")
+    path = where.rstrip(")").rsplit(":", 1)[0]
+    parts = Path(path).parts
+    tail = "/".join(parts[-2:]) if len(parts) > 1 else path
+    return f"{name} ({tail})"
+
+
+@asynccontextmanager
+async def profiled(pid: int | None, path: Path, label: str, rate: int = 250) -> AsyncIterator[Profile]:
+    """Record ``pid`` with py-spy for the duration of the block (no-op when ``pid`` or py-spy is None)."""
+    exe = py_spy()
+    if pid is None or exe is None:
+        yield Profile(path, label)
+        return
+    command = [exe, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw", "-o", str(path)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    await asyncio.sleep(1.0)  # attach before the phase begins
+    try:
+        yield Profile(path, label)
+    finally:
+        process.send_signal(signal.SIGINT)  # py-spy writes its output on Ctrl-C
+        try:
+            await asyncio.to_thread(process.wait, 30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)

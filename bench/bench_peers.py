@@ -1,0 +1,167 @@
+"""Benchmark: our MCP endpoints beside the peer gateways, whole process trees counted (issue #15's table).
+
+    .venv/bin/python bench/bench_peers.py [--calls 300] [--fresh 50] [--idle 1000] [--no-peers] [--profile]
+
+In one run, in front of the same near-zero-cost stdio upstream (``bench/raw_upstream.py``):
+
+* direct stdio (the SDK client on the upstream itself): the latency baseline;
+* PyPI ``mcp-proxy`` (installed from ``bench/peers.lock`` into a throw-away venv) over Streamable
+  HTTP and SSE; npm ``mcp-proxy`` too when ``tools/node_modules/.bin/mcp-proxy`` exists;
+* ours: per-server Streamable HTTP, per-server SSE, unified Streamable HTTP, the API in its own
+  process on its own embedded PostgreSQL.
+
+Each gateway is its whole process tree: for us the API process and every PostgreSQL process
+(postmaster, backends, auxiliaries), for a peer its process; the upstream (and our sandbox
+wrappers) is subtracted. Figures per column: gateway CPU per call (SDK client, 10 concurrent calls
+on one session; the lean raw-HTTP client's figure beside it), sequential p50, the first reply on
+50 sessions opened at once, memory (PSS) per open session under load, idle memory, memory of 1,000
+idle open sessions over idle, and wrong replies (every reply is checked). Then the REST tool call's
+API CPU, ratios to the best peer and issue #15's targets, pass or fail. ``--profile`` then samples
+the API with py-spy while calls run and while sessions open (summaries printed, stacks under
+``bench/results/``).
+
+Not a test: numbers depend on the machine; client, gateways and upstream share its cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import sys
+import tempfile
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import httpx
+from _api import prepare, running_api
+from _clients import Target, Wrong, stdio_command, timed
+from _measure import Column, Result, measure
+from _peers import NPM_PROXY, install_pypi_peer, running_npm_peer, running_pypi_peer
+from _profile import profiled
+from _report import report
+from _tree import Tree, postmaster_pid
+
+BENCH = Path(__file__).resolve().parent
+UPSTREAM = str(BENCH / "raw_upstream.py")
+RESULTS = BENCH / "results"
+
+
+async def rest_cpu(tree: Tree, base: str, slug: str, token: str, calls: int) -> tuple[float, int]:
+    """API CPU ms (API + PostgreSQL) per REST tool call, sequential; and its wrong replies."""
+    wrong = Wrong()
+    url = f"/api/projects/{slug}/servers/echo/tools/echo/call"
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
+
+        async def call(n: int) -> None:
+            r = await http.post(url, json={"arguments": {"n": n}})
+            ok = r.status_code == 200 and r.json()["content"][0]["text"] == f'{{"n": {n}}}'
+            wrong.check(ok, r.text)
+
+        await timed(call, 30, 1)
+        before = tree.sample(memory=False)
+        await timed(call, calls, 1)
+        after = tree.sample(memory=False)
+    return (after.cpu - before.cpu) * 1000 / calls, wrong.count
+
+
+async def profile_ours(pid: int, url: str, headers: dict[str, str], calls: int) -> None:
+    """py-spy on the API: while lean calls run on one session (10 at once), while 200 sessions open."""
+    from _clients import LeanSession  # noqa: PLC0415
+
+    RESULTS.mkdir(exist_ok=True)
+    wrong = Wrong()
+    limits = httpx.Limits(max_connections=10, max_keepalive_connections=10)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        session = LeanSession(http, url, headers)
+        await session.open()
+        call = session.caller("echo", wrong)
+        async with profiled(pid, RESULTS / "profile-calls.txt", "per-server Streamable HTTP tools/call") as prof:
+            await timed(call, calls * 10, 10)
+        await session.close()
+        print(prof.summary())
+
+        async def open_one(_: int) -> None:
+            one = LeanSession(http, url, headers)
+            await one.open()
+            await one.close()
+
+        async with profiled(pid, RESULTS / "profile-open.txt", "per-server Streamable HTTP session open") as prof:
+            await timed(open_one, 200, 10)
+        print(prof.summary())
+    if wrong.count:
+        print(f"profiling run: {wrong.count} wrong replies")
+
+
+async def ours(args: argparse.Namespace) -> tuple[list[Result], float | None, int]:
+    """Our three endpoints, the REST call's API CPU; optionally the profiles."""
+    async with running_api(readonly=BENCH) as api:
+        slug, key, token = await prepare(api.base, {"echo": [UPSTREAM]})
+        tree = Tree([api.pid, postmaster_pid(api.pg_dir)], "raw_upstream.py")
+        auth = {"Authorization": f"Bearer {key}"}
+        root = f"{api.base}/projects/{slug}"
+        columns = [
+            Column("ours per-server HTTP", Target("http", "echo", f"{root}/servers/echo/mcp", headers=auth), tree),
+            Column("ours per-server SSE", Target("sse", "echo", f"{root}/servers/echo/sse", "sse", auth), tree),
+            Column("ours unified HTTP", Target("uni", "echo__echo", f"{root}/unified/mcp", headers=auth), tree),
+        ]
+        results = [await measure(c, *_sizes(args)) for c in columns]
+        rest, rest_wrong = await rest_cpu(tree, api.base, slug, token, args.calls)
+        if args.profile:
+            await profile_ours(api.pid, f"{root}/servers/echo/mcp", auth, args.calls)
+    return results, rest, rest_wrong
+
+
+async def peers(args: argparse.Namespace) -> list[Result]:
+    """PyPI mcp-proxy over Streamable HTTP and SSE; npm mcp-proxy when installed."""
+    results: list[Result] = []
+    tmp = Path(tempfile.mkdtemp(prefix="mcp-orch-bench-peers-"))
+    try:
+        executable = await asyncio.to_thread(install_pypi_peer, tmp / "venv")
+        async with AsyncExitStack() as stack:
+            pypi = await stack.enter_async_context(
+                running_pypi_peer(executable, stdio_command(UPSTREAM), tmp / "peer.log")
+            )
+            tree = Tree([pypi.pid], "raw_upstream.py")
+            for name, path, transport in (("HTTP", "/mcp", "streamable-http"), ("SSE", "/sse", "sse")):
+                column = Column(f"PyPI mcp-proxy {name}", Target(name, "echo", pypi.base + path, transport), tree, True)
+                results.append(await measure(column, *_sizes(args)))
+        if NPM_PROXY.exists():
+            async with running_npm_peer(stdio_command(UPSTREAM)) as npm:
+                tree = Tree([npm.pid], "raw_upstream.py")
+                for name, path, transport in (("HTTP", "/mcp", "streamable-http"), ("SSE", "/sse", "sse")):
+                    target = Target(name, "echo", npm.base + path, transport)
+                    results.append(await measure(Column(f"npm mcp-proxy {name}", target, tree, True), *_sizes(args)))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return results
+
+
+def _sizes(args: argparse.Namespace) -> tuple[int, int, int]:
+    return args.calls, args.fresh, args.idle
+
+
+async def run(args: argparse.Namespace) -> None:
+    direct = Column("direct stdio", Target("direct", "echo", command=stdio_command(UPSTREAM)))
+    results = [await measure(direct, *_sizes(args))]
+    if not args.no_peers:
+        results += await peers(args)
+    mine, rest, rest_wrong = await ours(args)
+    report([*results, *mine], rest, rest_wrong, args)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=300, help="sequential calls (x3 for the concurrent runs)")
+    parser.add_argument("--fresh", type=int, default=50, help="sessions opened at once")
+    parser.add_argument("--idle", type=int, default=1000, help="idle sessions held open for the memory figure")
+    parser.add_argument("--no-peers", action="store_true", help="ours and direct stdio only")
+    parser.add_argument("--profile", action="store_true", help="py-spy the API afterwards (calls, session opens)")
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
