@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from backend.domain.live.feed import LiveFeed
     from backend.domain.logs.events import GatewayEventSink
     from backend.domain.logs.recorder import ToolCallRecorder
+    from backend.domain.servers.call_targets import CallTargets
     from backend.domain.servers.probes import ProbeLimiter
     from backend.domain.system.metrics import Metrics
     from backend.lib.worker import WorkerRuntime
@@ -49,6 +50,8 @@ class Runtime:
             PostgreSQL (the limits hold across replicas).
         changes: The change hub: committed change events applied here and sent to every replica; also
             the MCP endpoints' relay to other replicas.
+        call_targets: REST tool-call targets (server and tool) cached between calls; the change handler
+            drops a project's when its servers or tools change.
         gateway: The MCP gateway (upstream supervision); ``None`` before its lifespan starts and after it stops.
         gateway_events: Where the gateway's status changes and server log lines go (written in batches).
         call_recorder: The tool-call log buffer (REST and MCP calls).
@@ -66,12 +69,14 @@ class Runtime:
         client_addresses: ClientAddresses,
         test_runs: ProbeLimiter,
         changes: ChangeHub,
+        call_targets: CallTargets,
     ) -> None:
         self.metrics = metrics
         self.login_throttle = login_throttle
         self.client_addresses = client_addresses
         self.test_runs = test_runs
         self.changes = changes
+        self.call_targets = call_targets
         self.gateway: Gateway | None = None
         self.gateway_events: GatewayEventSink | None = None
         self.call_recorder: ToolCallRecorder | None = None

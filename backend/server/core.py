@@ -27,6 +27,7 @@ from backend.domain.endpoints.runtime import endpoints_lifespan
 from backend.domain.live.runtime import live_lifespan
 from backend.domain.oauth.cors import OAuthCors
 from backend.domain.projects.guards import provide_project_ctx
+from backend.domain.servers.call_targets import CallTargets
 from backend.domain.servers.probes import ProbeLimiter
 from backend.domain.servers.runtime import gateway_runtime
 from backend.domain.system.metrics import HttpMetricsMiddleware, Metrics
@@ -63,6 +64,7 @@ def build_runtime(ctx: AppContext) -> Runtime:
         client_addresses=ClientAddresses.of(auth.trusted_proxies, ctx.ui_token),
         test_runs=ProbeLimiter.from_settings(ctx.alchemy, gateway),
         changes=build_hub(ctx),
+        call_targets=CallTargets(),
     )
     runtime.metrics.track(runtime)
     return runtime

@@ -1,4 +1,5 @@
-"""What a change means for this process: the gateway's specs, the MCP views, credentials, sessions.
+"""What a change means for this process: the gateway's specs, the MCP views, cached credentials and REST
+call targets, sessions.
 
 The only place that applies change events (from this process's commits and from other replicas)
 and resynchronises from the database. It reads the database for the current state, so the order
@@ -43,6 +44,8 @@ class ChangeHandler:
             if project_id is not None:
                 projects.add(project_id)
             access = access or credentials
+        for project_id in projects:
+            self.runtime.call_targets.forget(project_id)
         if self.runtime.live is not None:
             self.runtime.live.publish(events)
         endpoints = self.runtime.mcp_endpoints
@@ -81,6 +84,7 @@ class ChangeHandler:
             async with self.ctx.alchemy.get_session() as session:
                 specs = await load_all_specs(session)
             await gateway.reconcile(specs)
+        self.runtime.call_targets.forget()
         endpoints = self.runtime.mcp_endpoints
         if endpoints is None:
             return

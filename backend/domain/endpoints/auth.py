@@ -8,14 +8,15 @@
 * OAuth access token (``mcpoa_``): only on the endpoint it was issued for
   (``backend/domain/oauth/resource.py``), then as its user's access token.
 
-Answers are cached for a few seconds per credential and project (revocation in this process
-clears the cache at once), so the hot path does not query the database per request.
+Answers are cached for a few seconds per credential and project (at most ``_CACHE_LIMIT``, the
+oldest dropped first), so opening a session or calling a tool does not query the database. Any
+change event about keys, members, sign-ins or projects clears the cache at once in every replica
+(``backend/domain/changes/handler.py``; the bus brings other replicas' events).
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +32,7 @@ from backend.domain.keys.standing import creator_standing, suspension_reason
 from backend.domain.oauth.resource import oauth_bearer
 from backend.domain.oauth.server import ACCESS_PREFIX as OAUTH_ACCESS_PREFIX
 from backend.domain.projects.access import find_project_and_role, parse_ref
+from backend.lib.cache import ShortCache
 from backend.lib.context import AppContext
 from backend.lib.crypto import API_KEY_PREFIX, hash_api_key
 from backend.mcp.transport.ports import Access, AccessDenied
@@ -60,39 +62,44 @@ def _matches(ref: str, project_id: UUID, slug: str) -> bool:
     return as_uuid == project_id if as_uuid is not None else ref.lower() == slug
 
 
+def _cache_key(digest: str, token: str, project_ref: str, resource: str) -> tuple[str, str, str]:
+    """Answers are per credential and project (and, for an OAuth token, per endpoint it was issued for)."""
+    return (digest, project_ref.lower(), resource if token.startswith(OAUTH_ACCESS_PREFIX) else "")
+
+
 class EndpointAuthenticator:
     """Implements :class:`backend.mcp.transport.ports.Authenticator`."""
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
         self.limiter = RateLimiter(ctx.alchemy)
-        self._cache: dict[tuple[str, str, str], tuple[float, Access | AccessDenied]] = {}
+        self._cache: ShortCache[tuple[str, str, str], Access | AccessDenied] = ShortCache(CACHE_SECONDS, _CACHE_LIMIT)
         self.usage: dict[UUID, tuple[datetime, str | None]] = {}
 
     def forget(self) -> None:
-        """Drop every cached answer (a key was revoked, a member removed...)."""
-        self._cache.clear()
+        """Drop every cached answer (a key was revoked, a member removed...), also those being read now."""
+        self._cache.forget()
+
+    def cached(self, token: str, project_ref: str, resource: str = "") -> Access | AccessDenied | None:
+        """The answer held for this credential and project now, if any (no read)."""
+        return self._cache.peek(_cache_key(hash_api_key(token), token, project_ref, resource))
 
     async def authenticate(self, token: str | None, project_ref: str, remote: str | None, resource: str = "") -> Access:
         """Resolve the bearer credential for ``project_ref`` (an OAuth token: for the endpoint ``resource``)."""
         if not token:
             raise AccessDenied(401, "Authentication required: send Authorization: Bearer <API key>")
         digest = hash_api_key(token)
-        key = (digest, project_ref.lower(), resource if token.startswith(OAUTH_ACCESS_PREFIX) else "")
-        now = time.monotonic()
-        cached = self._cache.get(key)
-        if cached is None or cached[0] < now:
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
+        key = _cache_key(digest, token, project_ref, resource)
+
+        async def resolve() -> Access | AccessDenied:
             try:
-                outcome: Access | AccessDenied = await self._resolve(token, digest, project_ref, resource)
+                return await self._resolve(token, digest, project_ref, resource)
             except AccessDenied as denied:
-                outcome = denied
-            cached = (now + CACHE_SECONDS, outcome)
-            self._cache[key] = cached
-        outcome = cached[1]
+                return denied
+
+        outcome = await self._cache.get(key, resolve)
         if isinstance(outcome, AccessDenied):
-            raise outcome
+            raise AccessDenied(outcome.status, outcome.message)  # a fresh one: a cached traceback would grow
         if outcome.expires_at is not None and outcome.expires_at <= datetime.now(tz=UTC):
             raise AccessDenied(401, "API key expired" if outcome.api_key_id is not None else "OAuth token expired")
         if outcome.api_key_id is not None:

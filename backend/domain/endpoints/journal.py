@@ -22,6 +22,7 @@ from sqlalchemy import func, insert, select, update
 from uuid_utils.compat import uuid7
 
 from backend.db import models as m
+from backend.domain.endpoints.open_sessions import OpenSessions
 from backend.mcp.transport.ports import Access, SessionRecord
 
 logger = logging.getLogger("mcp_orch.endpoints")
@@ -55,10 +56,6 @@ def _row(record: SessionRecord) -> dict[str, Any]:
     }
 
 
-def _credential(access: Access) -> tuple[UUID | None, UUID | None]:
-    return (access.api_key_id, access.user_id if access.api_key_id is None else None)
-
-
 def _changes(record: SessionRecord) -> dict[str, Any]:
     stats = record.stats
     written_calls, written_errors = record.written
@@ -88,6 +85,7 @@ class DbSessionJournal:
     ) -> None:
         self.alchemy = alchemy
         self.usage = usage
+        self.open_sessions = OpenSessions(alchemy)
         self._new: dict[str, SessionRecord] = {}
         self._live: dict[str, SessionRecord] = {}
         self._ended: dict[str, SessionRecord] = {}
@@ -99,14 +97,17 @@ class DbSessionJournal:
     def opened(self, record: SessionRecord) -> None:
         """Queue the insert of a new session."""
         self._new[record.session_id] = record
+        self.open_sessions.opened(record)
 
     def adopted(self, record: SessionRecord) -> None:
         """Follow a session opened by another replica (its row exists or is about to)."""
         self._live[record.session_id] = record
+        self.open_sessions.opened(record)
 
     def closed(self, record: SessionRecord) -> None:
         """Queue the session's final update (this replica's last counters; ``ended_at`` when it ended)."""
         self._live.pop(record.session_id, None)
+        self.open_sessions.closed(record)
         if self._new.get(record.session_id) is record:
             self._closed_new.add(record.session_id)
         else:
@@ -115,6 +116,7 @@ class DbSessionJournal:
     def ended(self, session_id: str) -> None:
         """Queue ``ended_at`` for a session this replica holds no record of."""
         self._ended_ids.add(session_id)
+        self.open_sessions.ended(session_id)
 
     async def has_ended(self, session_id: str, idle_seconds: float) -> bool:
         """The session's row says it ended, or that no replica saw it used for ``idle_seconds``."""
@@ -132,38 +134,20 @@ class DbSessionJournal:
         return ended_at is not None or last_activity_at < datetime.now(tz=UTC) - timedelta(seconds=idle_seconds)
 
     async def open_counts(self, access: Access, idle_seconds: float) -> tuple[int, int]:
-        """Open sessions of the project and of the credential on every replica: rows not ended and
-        used within ``idle_seconds`` (a dead replica's sessions age out), plus this replica's unwritten ones."""
-        since = datetime.now(tz=UTC) - timedelta(seconds=idle_seconds)
-        mine = (
-            m.ClientSession.api_key_id == access.api_key_id
-            if access.api_key_id is not None
-            else (m.ClientSession.user_id == access.user_id) & m.ClientSession.api_key_id.is_(None)
-        )
-        # Ended here but not written yet: no longer open (a closed slot frees at once).
-        ended = [sid for sid, r in self._ended.items() if r.ended_at is not None] + list(self._ended_ids)
-        async with self.alchemy.get_session() as session:
-            row = (
-                await session.execute(
-                    select(func.count(), func.count().filter(mine)).where(
-                        m.ClientSession.project_id == access.project_id,
-                        m.ClientSession.ended_at.is_(None),
-                        m.ClientSession.last_activity_at > since,
-                        m.ClientSession.session_id.not_in(ended),
-                    )
-                )
-            ).one()
-        pending = [r for r in self._new.values() if r.project_id == access.project_id and r.ended_at is None]
-        of_credential = [
-            r for r in pending if (r.api_key_id, r.user_id if r.api_key_id is None else None) == _credential(access)
-        ]
-        return int(row[0]) + len(pending), int(row[1]) + len(of_credential)
+        """Open sessions of the project and of the credential on every replica (rows not ended and used
+        within ``idle_seconds``: a dead replica's sessions age out), from a snapshot (see :mod:`open_sessions`)."""
+        return await self.open_sessions.counts(access, idle_seconds)
 
     async def run(self) -> None:
-        """Flush forever (until cancelled); the caller flushes once more on shutdown."""
+        """Flush and re-read the open-session snapshots forever (until cancelled); the caller flushes once
+        more on shutdown."""
         while True:
             await anyio.sleep(FLUSH_SECONDS)
             await self.flush()
+            try:
+                await self.open_sessions.refresh()
+            except Exception:
+                logger.exception("open-session snapshot refresh failed")
 
     async def flush(self) -> None:
         """Write what changed since the last flush."""

@@ -32,7 +32,7 @@ from backend.domain.servers.errors import http_error
 from backend.domain.servers.services import ServerService
 from backend.domain.servers.validation import ServerConfig, check_destination, validate_config
 from backend.domain.servers.views import entry_view, live_status, server_view, state_of, tool_view, tool_views
-from backend.lib.exceptions import ConflictError, NotFoundError
+from backend.lib.exceptions import ConflictError
 from backend.lib.runtime import Runtime
 from backend.mcp.gateway import Gateway
 from backend.mcp.netpolicy import NetworkPolicy
@@ -296,37 +296,29 @@ class ToolController(Controller):
         tool-call log under the tool's name (and its alias, when it has one).
         """
         gateway = require_gateway(gateway)
-        row = await servers_service.resolve(project_ctx.project_id, server)
-        if not row.enabled:
-            raise ConflictError(f"Server {row.name!r} is disabled")
-        tool, alias = await _real_name(catalogue_service, row.id, tool)
+        target = await runtime.call_targets.resolve(
+            project_ctx.project_id, server, tool, servers=servers_service, catalogue=catalogue_service
+        )
+        if not target.enabled:
+            raise ConflictError(f"Server {target.server_name!r} is disabled")
         # Disabled tools are refused by the gateway (its spec is updated when the change commits).
         await servers_service.release_connection()
         # A per_user server answers the user from the user's own upstream, as on the MCP endpoints.
-        own_upstream = per_user_key(credential_of(None, current_user.id)) if row.isolation == "per_user" else None
+        own_upstream = per_user_key(credential_of(None, current_user.id)) if target.isolation == "per_user" else None
         try:
             result = await recorded_tool_call(
                 gateway,
                 runtime.call_recorder,
-                project_id=row.project_id,
-                server_id=row.id,
-                server_name=row.name,
-                tool=tool,
-                tool_alias=alias,
+                project_id=target.project_id,
+                server_id=target.server_id,
+                server_name=target.server_name,
+                tool=target.tool,
+                tool_alias=target.alias,
                 arguments=data.arguments,
                 caller=Caller(user_id=current_user.id, transport="rest"),
-                limit_seconds=row.timeout_seconds,
+                limit_seconds=target.timeout_seconds,
                 upstream_key=own_upstream,
             )
         except GatewayError as exc:
-            raise http_error(exc, server=row.name, tool=tool) from None
+            raise http_error(exc, server=target.server_name, tool=target.tool) from None
         return Response(content=result, status_code=HTTP_200_OK)
-
-
-async def _real_name(catalogue: CatalogueService, server_id: Any, ref: str) -> tuple[str, str | None]:
-    """The upstream's name of a tool named or aliased ``ref``, and its alias (``ref`` itself when not cached)."""
-    try:
-        item = await catalogue.tool(server_id, ref)
-    except NotFoundError:
-        return ref, None
-    return item.name, item.alias
