@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import models as m
+from backend.domain.oauth.cleanup import purge_oauth
 from backend.lib.context import AppContext
 
 logger = logging.getLogger("mcp_orch.retention")
@@ -93,9 +94,14 @@ async def purge_table(app: AppContext, target: Target, cutoff: datetime, batch: 
 
 
 async def purge(app: AppContext, settings: m.WorkerSettings, now: datetime) -> dict[str, int | None]:
-    """Run every target; returns deleted counts (``None`` for tables that do not exist)."""
+    """Run every target, then the OAuth records past use; returns deleted counts (``None`` for tables
+    that do not exist)."""
     counts: dict[str, int | None] = {}
     for target in targets():
         days = int(getattr(settings, target.setting))
         counts[target.label] = await purge_table(app, target, now - timedelta(days=days))
+    async with app.alchemy.get_session() as session:
+        oauth = await purge_oauth(session, now)
+        await session.commit()
+    counts.update({f"oauth{kind.title()}": n for kind, n in oauth.items()})
     return counts

@@ -128,7 +128,15 @@ async def test_daily_purge_runs_when_its_time_of_day_has_passed(ctx: AppContext,
     purge = (await wait_for(lambda: runs(ctx, PURGE, trigger="schedule")))[0]
     done = await finished(ctx, purge.key)
     assert done.status == "complete"
-    assert set(done.summary["deleted"]) == {"toolCalls", "serverLogs", "clientSessions", "activity"}
+    assert set(done.summary["deleted"]) == {
+        "toolCalls",
+        "serverLogs",
+        "clientSessions",
+        "activity",
+        "oauthCodes",
+        "oauthTokens",
+        "oauthClients",
+    }
     assert done.key.startswith("purge_old_records@")
     assert done.key.endswith("00.000Z")
 
