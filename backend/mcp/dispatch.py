@@ -114,7 +114,7 @@ def _with_headers(
 
 async def _route(router: ServerRequestRouter | None, method: str, params: dict[str, Any]) -> dict[str, Any]:
     if router is None:
-        raise MCPError(types.INVALID_REQUEST, "server-to-client requests need per_session isolation")
+        raise MCPError(types.INVALID_REQUEST, "server-to-client requests need per_session or per_user isolation")
     try:
         return await router(method, params)
     except MCPError:

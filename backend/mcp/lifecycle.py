@@ -198,9 +198,13 @@ class UpstreamLifecycle:
             on_notification=self._notification,
             on_log_now=self._log_now,
             on_closed=self._poke,
-            # Only a session's own upstream can ask its client: shared and per_user ones serve several.
-            route_request=self.ctx.router(self.session_key) if self.spec.isolation == "per_session" else None,
+            # Only a session's (per_session) or a credential's (per_user) own upstream can ask its client
+            # (a per_user one asks the credential's session whose call waits: backend/mcp/proxy/bridge.py);
+            # a shared one serves everyone. Only a per_session one speaks for its client: a per_user one
+            # serves several clients of the credential and is told the gateway's name and no capabilities.
+            route_request=self.ctx.router(self.session_key) if self.session_key is not None else None,
             client=self.ctx.client(self.session_key) if self.spec.isolation == "per_session" else None,
+            offer_routes=self.spec.isolation != "per_user",
             stop_grace=settings.stop_grace_seconds,
             http_timeout=settings.start_timeout_seconds,
             sandbox=settings.sandbox,

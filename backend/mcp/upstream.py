@@ -65,6 +65,8 @@ class UpstreamHooks:
     route_request: ServerRequestRouter | None = None
     # The client a per_session upstream speaks for (None: the gateway itself, offering every route).
     client: ClientProfile | None = None
+    # False (per_user): requests are routed, yet the upstream is told the gateway and no capabilities.
+    offer_routes: bool = True
     stop_grace: float = 3.0
     http_timeout: float = 30.0
     # Where remote upstreams may connect (strict unless the caller passes the instance's policy).
@@ -214,8 +216,10 @@ async def _refuse_roots(context: ClientRequestContext) -> types.ErrorData:
 def _client_options(hooks: UpstreamHooks) -> dict[str, Any]:
     """What the upstream is told about its client: the gateway (``shared`` and ``per_user`` upstreams
     serve several sessions, maybe of different clients: no server→client routes), or the downstream
-    client of a ``per_session`` upstream (its own capabilities and name, via the gateway)."""
-    routed, client = hooks.route_request is not None, hooks.client
+    client of a ``per_session`` upstream (its own capabilities and name, via the gateway). A ``per_user``
+    upstream's requests are routed to its credential's asking session all the same (a server may ask
+    without being offered)."""
+    routed, client = hooks.route_request is not None and hooks.offer_routes, hooks.client
     if not routed:
         return {"client_info": CLIENT_INFO}
     if client is None:

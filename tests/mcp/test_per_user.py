@@ -17,7 +17,6 @@ import mcp_types as types
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
-from mcp.shared.exceptions import MCPError
 
 from backend.mcp.gateway import Gateway
 from backend.mcp.types import per_user_key
@@ -136,7 +135,7 @@ async def test_log_messages_of_a_keys_upstream_reach_that_keys_sessions_only() -
     assert upstream["log_level"] is None, "a setLevel of one session is not imposed on the key's other sessions"
 
 
-async def test_a_per_user_upstream_hears_the_gateways_name_and_no_client_capabilities() -> None:
+async def test_a_per_user_upstream_hears_the_gateways_name_and_no_client_capabilities_but_may_ask() -> None:
     async def sample(context: Any, params: Any) -> types.CreateMessageResult:
         return types.CreateMessageResult(role="assistant", content=types.TextContent(text="hi"), model="test")
 
@@ -145,8 +144,9 @@ async def test_a_per_user_upstream_hears_the_gateways_name_and_no_client_capabil
         info = types.Implementation(name="editor", version="9.1")
         async with client(router, url(group[0], "echo"), client_info=info, sampling_callback=sample) as connected:
             seen = json.loads(text_of((await connected.call_tool("whoami", {})).model_dump()))["client"]
-            with pytest.raises(MCPError, match="need per_session isolation"):
-                await connected.call_tool("ask_client", {"kind": "sampling"})
+            # Its requests to the client reach the credential's session whose call asks (see test_input_bridge).
+            asked = json.loads(text_of((await connected.call_tool("ask_client", {"kind": "sampling"})).model_dump()))
+            assert asked["content"] == {"type": "text", "text": "hi"}
     # Several sessions (maybe different clients) share it: it is told only what the gateway can always do.
     assert seen["info"]["name"] == "mcp-orchestrator"
     assert seen["capabilities"] == {}

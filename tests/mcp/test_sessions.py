@@ -104,7 +104,7 @@ async def test_server_to_client_requests_reach_the_session_handler(gateway: Gate
     gateway.set_session_handler("s1", None)
     with pytest.raises(UpstreamRPCError, match="no downstream client can answer roots/list"):
         await gateway.call_tool(isolated.server_id, "ask_client", {"kind": "roots"}, session_key="s1")
-    with pytest.raises(UpstreamRPCError, match="server-to-client requests need per_session isolation"):
+    with pytest.raises(UpstreamRPCError, match="server-to-client requests need per_session or per_user isolation"):
         await gateway.call_tool(shared.server_id, "ask_client", {"kind": "roots"})
     await gateway.release_session("s1")
 

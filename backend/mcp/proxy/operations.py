@@ -57,6 +57,21 @@ class ViewOperations:
             return None
         return caller.session_id or f"stateless:{caller.credential}:{self.key.label}"
 
+    async def own_key_for(self, caller: Caller, method: str, params: dict[str, Any]) -> str | None:
+        """The key of the caller's own upstream that answers this request (None: a ``shared`` one, or
+        no route; the request itself then answers as it would)."""
+        tables, unified = await self.tables_for(caller), self.key.unified
+        try:
+            if method == "tools/call":
+                server = tables.tool(str(params.get("name", "")), unified=unified).server
+            elif method == "prompts/get":
+                server = tables.prompt(str(params.get("name", "")), unified=unified).server
+            else:
+                server = tables.resource_owner(str(params.get("uri", "")), unified=unified)
+        except MCPError:
+            return None
+        return self.session_key(caller, server)
+
     async def call_tool(
         self,
         caller: Caller,

@@ -12,6 +12,7 @@ from uuid import UUID
 import anyio
 from anyio.abc import TaskGroup
 
+from backend.mcp.proxy.bridge import InputBridge
 from backend.mcp.proxy.ports import Directory, Upstreams
 from backend.mcp.proxy.server import build_server
 from backend.mcp.proxy.view import ProxySettings, ProxyView, ViewKey
@@ -39,6 +40,7 @@ class ViewRegistry:
         self.settings = settings or ProxySettings()
         self._views: dict[ViewKey, ProxyView] = {}
         self._tg: TaskGroup | None = None
+        self.bridge = InputBridge(upstreams, self.spawn)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[ViewRegistry]:
@@ -50,6 +52,7 @@ class ViewRegistry:
                 yield self
             finally:
                 self._tg = None
+                self.bridge.cancel_all()
                 tg.cancel_scope.cancel()
                 for view in self._views.values():
                     view.close()
@@ -80,6 +83,7 @@ class ViewRegistry:
                 settings=self.settings,
                 spawn=self.spawn,
                 server_factory=build_server,
+                bridge=self.bridge,
             )
             self._views[key] = view
         view.last_used = time.monotonic()

@@ -9,6 +9,7 @@ stored in the request; a small middleware attaches handshake-era sessions to the
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import suppress
 from typing import Any
 
 import mcp_types as types
@@ -33,6 +34,8 @@ from backend.mcp.types import ClientProfile
 CALLER_SCOPE_KEY = "mcp_orch.caller"
 _DOWNSTREAM_STATE_KEY = "mcp_orch.downstream"
 Handler = Callable[[ServerRequestContext[Any, Any], Any], Awaitable[dict[str, Any]]]
+# The 2026-07-28 multi-round-trip fields belong to the gateway's bridge, not to a handshake-era upstream.
+_ROUND_KEYS = frozenset({"inputResponses", "requestState"})
 ALL_CHANGES = NotificationOptions(prompts_changed=True, resources_changed=True, tools_changed=True)
 
 
@@ -98,10 +101,23 @@ class _SessionHook:
         self.view = view
 
     async def __call__(self, ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+        if ctx.protocol_version in MODERN_PROTOCOL_VERSIONS and ctx.method != "initialize":
+            self._install(ctx)
         result = await call_next(ctx)
         if ctx.method == "initialize":
             self._attach(ctx)
         return result
+
+    def _install(self, ctx: ServerRequestContext[Any, Any]) -> None:
+        """2026-07-28: the caller's own upstreams speak for the client of its requests (the first one
+        for an upstream not yet started) and ask through ``input_required`` results."""
+        caller = caller_of(ctx)
+        if caller.session_id:
+            return
+        params = ctx.session.client_params
+        profile = _profile({} if params is None else params.model_dump(by_alias=True, exclude_none=True))
+        for key in self.view.own_keys(caller):
+            self.view.bridge.install(key, profile)
 
     def _attach(self, ctx: ServerRequestContext[Any, Any]) -> None:
         connection = _connection(ctx)
@@ -117,13 +133,15 @@ class _SessionHook:
             caller.stats.protocol_version = str((ctx.params or {}).get("protocolVersion", ""))[:32] or None
             caller.stats.dirty = True
         self.view.attach(session)
-        if caller.session_id and self.view.has_per_session:
 
-            async def ask_client(method: str, params: dict[str, Any]) -> dict[str, Any]:
-                answer: dict[str, Any] = await connection.send_raw_request(method, params)
-                return answer
+        async def ask_client(method: str, params: dict[str, Any]) -> dict[str, Any]:
+            answer: dict[str, Any] = await connection.send_raw_request(method, params)
+            return answer
 
-            self.view.upstreams.set_session_handler(caller.session_id, ask_client, _profile(ctx.params or {}))
+        if caller.session_id:  # its own upstreams (and its credential's) ask it what they need to
+            for key in self.view.own_keys(caller):
+                self.view.bridge.install(key, _profile(ctx.params or {}))
+                session.followed.append(self.view.bridge.add_asker(key, ask_client))
         connection.exit_stack.push_async_callback(self.view.detach, session)
 
 
@@ -167,6 +185,33 @@ def _log_listener(ctx: ServerRequestContext[Any, Any], meta: Any) -> LogListener
     return on_log
 
 
+async def _bridged(
+    view: ProxyView, ctx: ServerRequestContext[Any, Any], body: Callable[[], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    """A 2026-07-28 request answered by the caller's own upstream runs through the input bridge: the
+    upstream's sampling/elicitation/roots requests come back as ``input_required`` results."""
+    caller = caller_of(ctx)
+    if ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS or caller.session_id:
+        return await body()
+    raw = _raw(ctx)
+    key = await view.own_key_for(caller, ctx.method, raw)
+    if key is None:
+        return await body()
+    return await view.bridge.run(key, caller.credential, raw, body)
+
+
+def _quiet(callback: Any) -> Any:
+    """A progress callback that outlives its first response stream (later rounds) without failing the call."""
+    if callback is None:
+        return None
+
+    async def quiet(progress: float, total: float | None, message: str | None) -> None:
+        with suppress(Exception):
+            await callback(progress, total, message)
+
+    return quiet
+
+
 def _tool_handlers(view: ProxyView) -> dict[str, Any]:
     @_guard("tools/list")
     async def list_tools(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
@@ -183,7 +228,11 @@ def _tool_handlers(view: ProxyView) -> dict[str, Any]:
                 await ctx.session.report_progress(progress, total, message)
 
         caller = caller_of(ctx)
-        return await view.call_tool(caller, client_of(ctx, caller), raw, on_progress, _log_listener(ctx, meta))
+        on_log = _log_listener(ctx, meta)
+        forward = {k: v for k, v in raw.items() if k not in _ROUND_KEYS}
+        return await _bridged(
+            view, ctx, lambda: view.call_tool(caller, client_of(ctx, caller), forward, _quiet(on_progress), on_log)
+        )
 
     return {"on_list_tools": list_tools, "on_call_tool": call_tool}
 
@@ -195,7 +244,8 @@ def _prompt_handlers(view: ProxyView) -> dict[str, Any]:
 
     @_guard("prompts/get")
     async def get_prompt(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return await view.get_prompt(caller_of(ctx), _raw(ctx))
+        forward = {k: v for k, v in _raw(ctx).items() if k not in _ROUND_KEYS}
+        return await _bridged(view, ctx, lambda: view.get_prompt(caller_of(ctx), forward))
 
     return {"on_list_prompts": list_prompts, "on_get_prompt": get_prompt}
 
@@ -211,7 +261,8 @@ def _resource_handlers(view: ProxyView, subscribe: bool) -> dict[str, Any]:
 
     @_guard("resources/read")
     async def read_resource(ctx: ServerRequestContext[Any, Any], _: Any) -> dict[str, Any]:
-        return await view.read_resource(caller_of(ctx), _raw(ctx))
+        forward = {k: v for k, v in _raw(ctx).items() if k not in _ROUND_KEYS}
+        return await _bridged(view, ctx, lambda: view.read_resource(caller_of(ctx), forward))
 
     handlers = {
         "on_list_resources": list_resources,

@@ -28,6 +28,7 @@ from mcp.server.subscriptions import (
 from mcp.shared.exceptions import MCPError
 
 from backend.mcp.proxy import errors
+from backend.mcp.proxy.bridge import InputBridge
 from backend.mcp.proxy.model import ClientInfo, Downstream, ProxySettings, ViewKey
 from backend.mcp.proxy.operations import ViewOperations
 from backend.mcp.proxy.ports import Caller, Directory, ServerEntry, Upstreams
@@ -68,6 +69,7 @@ class ProxyView(ViewOperations):
         settings: ProxySettings | None = None,
         spawn: Callable[..., Any] | None = None,
         server_factory: Callable[[ProxyView, Tables], Server[Any]] | None = None,
+        bridge: InputBridge | None = None,
     ) -> None:
         self.key = key
         self.upstreams = upstreams
@@ -75,6 +77,8 @@ class ProxyView(ViewOperations):
         self.recorder = recorder
         self.settings = settings or ProxySettings()
         self._spawn = spawn
+        # Server→client requests of this view's session upstreams (one bridge per gateway: keys are global).
+        self.bridge = bridge or InputBridge(upstreams, spawn)
         self._server_factory = server_factory
         self.bus = InMemorySubscriptionBus()
         self.sessions: set[Downstream] = set()
@@ -343,7 +347,13 @@ class ProxyView(ViewOperations):
         key = session.caller.session_id
         if key and self.has_per_session:
             self._session_tables.forget(key)
+            self.bridge.forget(key)
             await self.upstreams.release_session(key)
+
+    def own_keys(self, caller: Caller) -> list[str]:
+        """The keys of the caller's own upstreams on this view (``per_session`` and ``per_user`` servers)."""
+        keys = (self.session_key(caller, member) for member in self._members or ())
+        return list(dict.fromkeys(key for key in keys if key is not None))
 
     @property
     def has_per_session(self) -> bool:
