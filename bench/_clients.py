@@ -167,8 +167,12 @@ class LeanSession:
         await self.http.delete(self.url, headers=self.headers)
 
 
-async def open_sse(http: httpx.AsyncClient, url: str, headers: dict[str, str], stack: Any) -> None:
-    """Open a legacy SSE session and initialize it; it stays open until ``stack`` closes."""
+async def open_sse(http: httpx.AsyncClient, url: str, headers: dict[str, str], stack: Any) -> object:
+    """Open a legacy SSE session and initialize it; it stays open until ``stack`` closes.
+
+    Returns the stream's line iterator: the caller must keep it, since a collected iterator closes
+    its stream (and so the session).
+    """
     response = await stack.enter_async_context(http.stream("GET", url, headers=headers))
     lines = response.aiter_lines()
     endpoint = ""
@@ -182,6 +186,7 @@ async def open_sse(http: httpx.AsyncClient, url: str, headers: dict[str, str], s
         if line.startswith("data:"):
             break
     (await http.post(post, json=INITIALIZED, headers=headers)).raise_for_status()
+    return lines
 
 
 def stdio_command(script: str) -> list[str]:

@@ -32,6 +32,7 @@ class Result:
     p50: float = 0.0
     p99: float = 0.0
     cpu: float | None = None  # gateway CPU ms per call, SDK client, 10 concurrent calls on one session
+    db_cpu: float | None = None  # of which PostgreSQL
     upstream_cpu: float | None = None
     cpu50: float | None = None  # same, 50 sessions
     lean_p50: float | None = None
@@ -51,6 +52,11 @@ def _mb(pss: int) -> float:
     return pss / 1e6
 
 
+def _established(tree: Tree) -> int:
+    """Established TCP connections of the gateway's first process (its HTTP server)."""
+    return sum(1 for c in tree.roots[0].net_connections("tcp") if c.status == "ESTABLISHED")
+
+
 async def sequential(col: Column, result: Result, calls: int, wrong: Wrong) -> None:
     """Sequential p50/p99, then gateway CPU per call at concurrency 10 on one SDK session."""
     async with col.target.session() as client:
@@ -64,6 +70,7 @@ async def sequential(col: Column, result: Result, calls: int, wrong: Wrong) -> N
         await timed(call, calls * 3, 10)
         after = col.tree.sample(memory=False)
         result.cpu = (after.cpu - before.cpu) * 1000 / (calls * 3)
+        result.db_cpu = (after.db_cpu - before.db_cpu) * 1000 / (calls * 3)
         result.upstream_cpu = (after.upstream_cpu - before.upstream_cpu) * 1000 / (calls * 3)
 
 
@@ -176,11 +183,12 @@ async def idle_sessions(col: Column, result: Result, count: int) -> None:
     timeout = httpx.Timeout(120, read=None)
     async with httpx.AsyncClient(timeout=timeout, limits=limits) as http, AsyncExitStack() as stack:
         sessions: list[LeanSession] = []
+        streams: list[object] = []  # the SSE streams' iterators, kept so that the streams stay open
 
         async def one() -> None:
             async with gate:
                 if col.target.transport == "sse":
-                    await open_sse(http, url, headers, stack)
+                    streams.append(await open_sse(http, url, headers, stack))
                 else:
                     session = LeanSession(http, url, headers)
                     await session.open()
@@ -189,6 +197,9 @@ async def idle_sessions(col: Column, result: Result, count: int) -> None:
         await asyncio.gather(*(one() for _ in range(count)))
         await asyncio.sleep(1.0)
         result.idle_sessions_mb = _mb(tree.sample().pss - idle_pss)
+        if streams:
+            held = _established(tree)
+            result.notes.append(f"{held} TCP connections established to the gateway with {count} SSE sessions open")
 
         async def close(session: LeanSession) -> None:
             async with gate:

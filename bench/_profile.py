@@ -46,23 +46,29 @@ class Profile:
         return stacks
 
     def summary(self, top: int = 12) -> str:
-        """Top frames by self and by inclusive samples, as text."""
+        """Top frames by self samples; our code's and libraries' functions by inclusive samples."""
         stacks = self._stacks()
         total = sum(count for _, count in stacks)
         if not total:
             return f"{self.label}: no samples (is py-spy allowed to ptrace?)"
         leaf: Counter[str] = Counter()
-        inclusive: Counter[str] = Counter()
+        ours: Counter[str] = Counter()
+        libraries: Counter[str] = Counter()
         for frames, count in stacks:
             leaf[_short(frames[-1])] += count
             for name in {_short(frame) for frame in frames}:
-                inclusive[name] += count
-        lines = [f"### profile: {self.label} ({total} samples, {self.path})", "self:"]
+                (ours if "(backend/" in name else libraries)[name] += count
+        lines = [f"### profile: {self.label} ({total} samples holding the GIL, {self.path.name})", "self:"]
         lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in leaf.most_common(top)]
-        lines.append("inclusive (own code and libraries, outermost frames left out):")
-        ranked = [(name, n) for name, n in inclusive.most_common() if n < total * 0.98]
-        lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in ranked[: top * 2]]
+        lines.append("inclusive, our code:")
+        lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in ours.most_common(top + 6)]
+        lines.append("inclusive, libraries (the server loop's outer frames left out):")
+        inner = [(name, n) for name, n in libraries.most_common() if not name.startswith(_OUTER)]
+        lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in inner[:top]]
         return "\n".join(lines)
+
+
+_OUTER = ("<module>", "serve (", "run (uvicorn", "Server.run", "asyncio_run", "Runner.run", "Thread.")
 
 
 def _short(frame: str) -> str:
@@ -71,7 +77,7 @@ def _short(frame: str) -> str:
     path = where.rstrip(")").rsplit(":", 1)[0]
     parts = Path(path).parts
     tail = "/".join(parts[-2:]) if len(parts) > 1 else path
-    return f"{name} ({tail})"
+    return f"{name} ({'backend/' if 'backend/' in path else ''}{tail})"
 
 
 @asynccontextmanager
@@ -81,7 +87,7 @@ async def profiled(pid: int | None, path: Path, label: str, rate: int = 250) -> 
     if pid is None or exe is None:
         yield Profile(path, label)
         return
-    command = [exe, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw", "-o", str(path)]
+    command = [exe, "record", "--pid", str(pid), "--rate", str(rate), "--gil", "--format", "raw", "-o", str(path)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     await asyncio.sleep(1.0)  # attach before the phase begins
     try:

@@ -26,6 +26,7 @@ class Sample:
     """One snapshot of a tree: CPU seconds (gateway, upstream), PSS bytes, process counts."""
 
     cpu: float
+    db_cpu: float  # of which PostgreSQL processes
     upstream_cpu: float
     pss: int
     processes: int
@@ -101,7 +102,8 @@ class Tree:
                 except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
                     continue
         postgres = sum(1 for p in gateway if _name(p).startswith("postgres"))
-        return Sample(cpu(gateway), cpu(upstream), pss, len(gateway), postgres)
+        db = [p for p in gateway if _name(p).startswith("postgres")]
+        return Sample(cpu(gateway), cpu(db), cpu(upstream), pss, len(gateway), postgres)
 
 
 def _name(proc: psutil.Process) -> str:

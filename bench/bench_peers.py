@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 from _api import prepare, running_api
-from _clients import Target, Wrong, stdio_command, timed
+from _clients import LeanSession, Target, Wrong, stdio_command, timed
 from _measure import Column, Result, measure
 from _peers import NPM_PROXY, install_pypi_peer, running_npm_peer, running_pypi_peer
 from _profile import profiled
@@ -49,8 +49,8 @@ UPSTREAM = str(BENCH / "raw_upstream.py")
 RESULTS = BENCH / "results"
 
 
-async def rest_cpu(tree: Tree, base: str, slug: str, token: str, calls: int) -> tuple[float, int]:
-    """API CPU ms (API + PostgreSQL) per REST tool call, sequential; and its wrong replies."""
+async def rest_cpu(tree: Tree, base: str, slug: str, token: str, calls: int) -> tuple[tuple[float, float], int]:
+    """API CPU ms per REST tool call, sequential: (API + PostgreSQL, of which PostgreSQL); wrong replies."""
     wrong = Wrong()
     url = f"/api/projects/{slug}/servers/echo/tools/echo/call"
     headers = {"Authorization": f"Bearer {token}"}
@@ -65,38 +65,53 @@ async def rest_cpu(tree: Tree, base: str, slug: str, token: str, calls: int) -> 
         before = tree.sample(memory=False)
         await timed(call, calls, 1)
         after = tree.sample(memory=False)
-    return (after.cpu - before.cpu) * 1000 / calls, wrong.count
+    per = ((after.cpu - before.cpu) * 1000 / calls, (after.db_cpu - before.db_cpu) * 1000 / calls)
+    return per, wrong.count
 
 
-async def profile_ours(pid: int, url: str, headers: dict[str, str], calls: int) -> None:
-    """py-spy on the API: while lean calls run on one session (10 at once), while 200 sessions open."""
-    from _clients import LeanSession  # noqa: PLC0415
+async def profile_ours(pid: int, root: str, headers: dict[str, str], token: str, calls: int) -> None:
+    """py-spy on the API (GIL-holding samples only) while calls run and while sessions open.
 
+    Per-server and unified Streamable HTTP with the lean client (10 concurrent calls on one session;
+    200 sessions opened and closed, 10 at a time), then REST tool calls (sequential).
+    """
     RESULTS.mkdir(exist_ok=True)
     wrong = Wrong()
     limits = httpx.Limits(max_connections=10, max_keepalive_connections=10)
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
-        session = LeanSession(http, url, headers)
-        await session.open()
-        call = session.caller("echo", wrong)
-        async with profiled(pid, RESULTS / "profile-calls.txt", "per-server Streamable HTTP tools/call") as prof:
-            await timed(call, calls * 10, 10)
-        await session.close()
-        print(prof.summary())
+        for name, path, tool in (("per-server", "servers/echo/mcp", "echo"), ("unified", "unified/mcp", "echo__echo")):
+            url = f"{root}/{path}"
+            session = LeanSession(http, url, headers)
+            await session.open()
+            call = session.caller(tool, wrong)
+            async with profiled(pid, RESULTS / f"profile-{name}-calls.txt", f"{name} tools/call") as prof:
+                await timed(call, calls * 10, 10)
+            await session.close()
+            print(prof.summary())
 
-        async def open_one(_: int) -> None:
-            one = LeanSession(http, url, headers)
-            await one.open()
-            await one.close()
+            async def open_one(_: int, url: str = url) -> None:
+                one = LeanSession(http, url, headers)
+                await one.open()
+                await one.close()
 
-        async with profiled(pid, RESULTS / "profile-open.txt", "per-server Streamable HTTP session open") as prof:
-            await timed(open_one, 200, 10)
+            async with profiled(pid, RESULTS / f"profile-{name}-open.txt", f"{name} session open") as prof:
+                await timed(open_one, 200, 10)
+            print(prof.summary())
+        api_root = root.replace("/projects/", "/api/projects/")
+        rest_url = f"{api_root}/servers/echo/tools/echo/call"
+
+        async def rest_call(n: int) -> None:
+            r = await http.post(rest_url, json={"arguments": {"n": n}}, headers={"Authorization": f"Bearer {token}"})
+            wrong.check(r.status_code == 200 and r.json()["content"][0]["text"] == f'{{"n": {n}}}', r.text)
+
+        async with profiled(pid, RESULTS / "profile-rest-calls.txt", "REST tool call") as prof:
+            await timed(rest_call, calls * 2, 1)
         print(prof.summary())
     if wrong.count:
         print(f"profiling run: {wrong.count} wrong replies")
 
 
-async def ours(args: argparse.Namespace) -> tuple[list[Result], float | None, int]:
+async def ours(args: argparse.Namespace) -> tuple[list[Result], tuple[float, float] | None, int]:
     """Our three endpoints, the REST call's API CPU; optionally the profiles."""
     async with running_api(readonly=BENCH) as api:
         slug, key, token = await prepare(api.base, {"echo": [UPSTREAM]})
@@ -111,7 +126,7 @@ async def ours(args: argparse.Namespace) -> tuple[list[Result], float | None, in
         results = [await measure(c, *_sizes(args)) for c in columns]
         rest, rest_wrong = await rest_cpu(tree, api.base, slug, token, args.calls)
         if args.profile:
-            await profile_ours(api.pid, f"{root}/servers/echo/mcp", auth, args.calls)
+            await profile_ours(api.pid, root, auth, token, args.calls)
     return results, rest, rest_wrong
 
 
