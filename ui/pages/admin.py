@@ -68,7 +68,7 @@ def admin() -> rx.Component:
                 on_change=AdminState.go_section,
                 width="100%",
             ),
-            rx.cond(AdminState.admin_loading & (AdminState.users.length() == 0), skeleton_rows(4), _content()),  # type: ignore[attr-defined]
+            rx.cond(AdminState.admin_loading & ~AdminState.admin_loaded, skeleton_rows(4), _content()),
             spacing="4",
             width="100%",
         ),

@@ -1,4 +1,4 @@
-"""Administration: users, all projects, every server, and the worker."""
+"""Administration: the section in the URL, every server, and the worker (the lists have their own states)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 import reflex as rx
 
 from ui.api import ApiClient, ApiError
-from ui.api.types import AdminProject, AdminUser
+from ui.api.types import AdminProject
 from ui.api.types_jobs import JobRun, WorkerOverview
 from ui.api.types_servers import Server
 from ui.state.shell import ShellState
 
 SECTIONS = ("users", "projects", "teams", "servers", "keys", "commands", "system", "worker", "audit")
-USERS_PAGE_SIZE = 25
 WORKER_FIELDS = {
     "health_check_interval_seconds": "healthCheckIntervalSeconds",
     "probe_concurrency": "probeConcurrency",
@@ -45,50 +44,16 @@ async def _servers_of(api: ApiClient, project: AdminProject) -> list[GlobalServe
 class AdminState(ShellState):
     """State of ``/admin/[admin_section]``."""
 
-    users: list[AdminUser] = []
-    admin_projects: list[AdminProject] = []
     global_servers: list[GlobalServer] = []
     worker: WorkerOverview = WorkerOverview()
     history: list[JobRun] = []
-    stats: dict[str, int] = {}
-    admin_search: str = ""
     admin_loading: bool = True
-    users_page: int = 1
-    users_total: int = 0
-
-    @rx.var
-    def users_pages(self) -> int:
-        """How many pages of users the search finds (at least one)."""
-        return max(1, -(-self.users_total // USERS_PAGE_SIZE))
+    admin_loaded: bool = False  # the first load is done: later ones keep the section on screen
 
     @rx.var
     def section(self) -> str:
         """The admin section in the URL."""
         return str(self.admin_section) if self.admin_section in SECTIONS else "users"  # type: ignore[attr-defined]
-
-    @rx.event
-    def set_admin_search(self, value: str):
-        """Search users or projects."""
-        self.admin_search = value
-
-    @rx.event
-    def search(self):
-        """Search from the first page."""
-        self.users_page = 1
-        return AdminState.load
-
-    @rx.event
-    def search_on_enter(self, key: str):
-        """Enter in the search box searches."""
-        if key == "Enter":
-            return AdminState.search
-        return None
-
-    @rx.event
-    def go_users_page(self, page: int):
-        """Another page of users."""
-        self.users_page = max(1, min(page, self.users_pages))
-        return AdminState.load
 
     @rx.event
     def go_section(self, value: str):
@@ -100,7 +65,6 @@ class AdminState(ShellState):
         """Entering the page: load the section (administrators only)."""
         if not self.user.is_admin and self.auth_checked:
             return [rx.toast.error("Administrators only"), rx.redirect("/projects")]
-        self.admin_search, self.users_page = "", 1
         return AdminState.load
 
     @rx.event(background=True)
@@ -108,21 +72,14 @@ class AdminState(ShellState):
         """Load the current section."""
         async with self:
             self.admin_loading = True
-            api, section, search, page = self._api(), self.section, self.admin_search.strip(), self.users_page
+            api, section = self._api(), self.section
         try:
-            if section == "users":
-                users, stats = await asyncio.gather(
-                    api.admin_users(search, page=page, page_size=USERS_PAGE_SIZE), api.admin_stats()
-                )
-                result: dict = {"users": users.items, "users_total": users.total, "stats": stats}
-            elif section == "projects":
-                result = {"admin_projects": (await api.admin_projects(search, page_size=100)).items}
-            elif section == "servers":
+            if section == "servers":
                 projects = (await api.admin_projects(page_size=100)).items
                 groups = await asyncio.gather(*[_servers_of(api, p) for p in projects if not p.archived_at])
-                result = {"global_servers": [s for group in groups for s in group]}
-            elif section in ("teams", "keys", "commands", "system", "audit"):
-                result = {}  # these screens load their own state
+                result: dict = {"global_servers": [s for group in groups for s in group]}
+            elif section != "worker":
+                result = {}  # the other screens load their own state when they mount
             else:
                 worker, history = await asyncio.gather(api.worker(), api.worker_history(page_size=20))
                 result = {"worker": worker, "history": history.items}
@@ -134,7 +91,7 @@ class AdminState(ShellState):
         async with self:
             for key, value in result.items():
                 setattr(self, key, value)
-            self.admin_loading = False
+            self.admin_loading, self.admin_loaded = False, True
 
     @rx.event(background=True)
     async def save_worker(self, form: dict[str, str]):

@@ -6,17 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import reflex as rx
-
-from ui.api import ApiError
+from ui.api import ApiClient
 from ui.api.types import ActivityItem
 from ui.state.admin import AdminState
+from ui.state.paged_list import ListQuery, ListRead, PagedListMixin
 
-AUDIT_PAGE_SIZE = 25
-ALL_KINDS = "all"
-# Filter values (type prefixes the API takes) and their labels.
+# Filter values (type prefixes the API takes) and their labels; "Every action" filters nothing.
 KINDS = [
-    [ALL_KINDS, "Every action"],
     ["user", "Accounts"],
     ["key", "API keys"],
     ["settings", "Allowed commands"],
@@ -73,48 +69,12 @@ def audit_words(item: ActivityItem) -> str:
     return words(item.target_name, item.details or {}) if words else f"{item.type} {item.target_name}".strip()
 
 
-class AdminAuditState(AdminState):
-    """``GET /api/admin/audit``, in words."""
+class AdminAuditState(PagedListMixin, AdminState):
+    """``GET /api/admin/audit``, in words; the filter is a kind of action."""
 
     audit_lines: list[AuditLine] = []
-    audit_total: int = 0
-    audit_page: int = 1
-    audit_kind: str = ALL_KINDS
 
-    @rx.var
-    def audit_pages(self) -> int:
-        """How many pages the filter finds (at least one)."""
-        return max(1, -(-self.audit_total // AUDIT_PAGE_SIZE))
-
-    @rx.event
-    def open_audit(self):
-        """The screen opens: every action, first page."""
-        self.audit_page, self.audit_kind = 1, ALL_KINDS
-        return AdminAuditState.load_audit
-
-    @rx.event
-    def set_audit_kind(self, value: str):
-        """Only one kind of action (or every one)."""
-        self.audit_kind, self.audit_page = value, 1
-        return AdminAuditState.load_audit
-
-    @rx.event
-    def go_audit_page(self, page: int):
-        """Another page."""
-        self.audit_page = max(1, min(page, self.audit_pages))
-        return AdminAuditState.load_audit
-
-    @rx.event(background=True)
-    async def load_audit(self):
-        """Read a page of administrators' actions."""
-        async with self:
-            api, page = self._api(), self.audit_page
-            kind = "" if self.audit_kind == ALL_KINDS else self.audit_kind
-        try:
-            rows = await api.admin_audit(kind, page=page, page_size=AUDIT_PAGE_SIZE)
-        except ApiError as exc:
-            yield await self._on_error(exc)
-            return
+    async def _read_list(self, api: ApiClient, query: ListQuery) -> ListRead:
+        rows = await api.admin_audit(query.filter, page=query.page, page_size=query.page_size)
         lines = [AuditLine(r.id, r.created_at, r.actor_name, audit_words(r), r.type) for r in rows.items]
-        async with self:
-            self.audit_lines, self.audit_total = lines, rows.total
+        return ListRead(rows.total, {"audit_lines": lines})

@@ -1,11 +1,18 @@
-"""The users section's actions that need care: opening accounts, and flag changes behind a confirmation."""
+"""The users section: the list, searched and paged; opening accounts; flag changes behind a confirmation."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import ClassVar
+
 import reflex as rx
 
-from ui.api import ApiError
+from ui.api import ApiClient, ApiError
+from ui.api.types import AdminUser
 from ui.state.admin import AdminState
+from ui.state.paged_list import ListQuery, ListRead, PagedListMixin
+
+USERS_PAGE_SIZE = 25
 
 # What each change does, in the confirmation dialog's words: (title, confirm label, description).
 CHANGES: dict[tuple[str, bool], tuple[str, str, str]] = {
@@ -32,9 +39,12 @@ CHANGES: dict[tuple[str, bool], tuple[str, str, str]] = {
 }
 
 
-class AdminUsersState(AdminState):
-    """Create-user dialog and the confirmation of admin/activation changes."""
+class AdminUsersState(PagedListMixin, AdminState):
+    """The users list (searched, paged), the create-user dialog and the confirmation of admin/activation changes."""
 
+    list_page_size: ClassVar[int] = USERS_PAGE_SIZE
+    users: list[AdminUser] = []
+    stats: dict[str, int] = {}
     create_open: bool = False
     creating: bool = False
     create_error: str = ""
@@ -44,6 +54,13 @@ class AdminUsersState(AdminState):
     change_email: str = ""
     change_field: str = ""
     change_value: bool = False
+
+    async def _read_list(self, api: ApiClient, query: ListQuery) -> ListRead:
+        """A page of users, and the instance's counts."""
+        users, stats = await asyncio.gather(
+            api.admin_users(query.search, page=query.page, page_size=query.page_size), api.admin_stats()
+        )
+        return ListRead(users.total, {"users": users.items, "stats": stats})
 
     @rx.var
     def change_words(self) -> list[str]:
@@ -82,9 +99,9 @@ class AdminUsersState(AdminState):
             return
         async with self:
             self.creating, self.create_open = False, False
-            self.admin_search, self.users_page = user.email, 1  # show the new account
+            self.list_search, self.list_page = user.email, 1  # show the new account
         yield rx.toast.success(f"Account {user.email} created; tell them their password through another channel")
-        yield AdminState.load
+        yield AdminUsersState.load_list(False)
 
     @rx.event
     def ask(self, user_id: str, email: str, field: str, value: bool):
@@ -113,4 +130,4 @@ class AdminUsersState(AdminState):
                 f"{user.email}: {'active' if user.is_active else 'deactivated'}, "
                 f"{'administrator' if user.is_admin else 'user'}"
             )
-        yield AdminState.load
+        yield AdminUsersState.load_list(False)

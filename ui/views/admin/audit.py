@@ -5,9 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.components.common import time_ago
-from ui.plural import counted_var
+from ui.components.paged_table import list_filter, paged_table
 from ui.state.admin_audit import KINDS, AdminAuditState, AuditLine
-from ui.views.admin.pager import pager
 
 
 def _line(line: rx.Var[AuditLine]) -> rx.Component:
@@ -22,43 +21,21 @@ def _line(line: rx.Var[AuditLine]) -> rx.Component:
 
 def audit_section() -> rx.Component:
     """What administrators did."""
-    return rx.vstack(
-        rx.hstack(
-            rx.select.root(
-                rx.select.trigger(id="audit-kind"),
-                rx.select.content(*[rx.select.item(label, value=value) for value, label in KINDS]),
-                value=AdminAuditState.audit_kind,
-                on_change=AdminAuditState.set_audit_kind,
-            ),
+    return paged_table(
+        AdminAuditState,
+        AdminAuditState.audit_lines,
+        _line,
+        headers=("When", "Who", "What"),
+        noun="action",
+        id_prefix="audit",
+        table_id="admin-audit",
+        toolbar=(
+            list_filter(AdminAuditState, "audit-kind", "Every action", KINDS),
             rx.text(
                 "Accounts, allowed commands, the worker, and keys revoked from these screens. "
                 "Project changes are in each project's activity.",
                 size="1",
                 color_scheme="gray",
             ),
-            align="center",
-            wrap="wrap",
-            width="100%",
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in ("When", "Who", "What")])),
-                rx.table.body(rx.foreach(AdminAuditState.audit_lines, _line)),
-                width="100%",
-                variant="surface",
-                id="admin-audit",
-            ),
-            width="100%",
-            overflow_x="auto",
-        ),
-        pager(
-            counted_var(AdminAuditState.audit_total, "action") + " found",
-            AdminAuditState.audit_page,
-            AdminAuditState.audit_pages,
-            AdminAuditState.go_audit_page,
-            "audit",
-        ),
-        width="100%",
-        spacing="3",
-        on_mount=AdminAuditState.open_audit,
     )

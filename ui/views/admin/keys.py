@@ -6,9 +6,8 @@ import reflex as rx
 
 from ui.api.types_admin import AdminApiKey
 from ui.components.common import status_badge, time_ago
-from ui.plural import counted_var
-from ui.state.admin_keys import ALL_PROJECTS, AdminKeysState
-from ui.views.admin.pager import pager
+from ui.components.paged_table import list_filter, paged_table
+from ui.state.admin_keys import AdminKeysState
 
 
 def _key(k: rx.Var[AdminApiKey]) -> rx.Component:
@@ -43,18 +42,6 @@ def _key(k: rx.Var[AdminApiKey]) -> rx.Component:
         ),
         align="center",
         class_name="admin-key",
-    )
-
-
-def _filter() -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(placeholder="Every project", id="keys-project"),
-        rx.select.content(
-            rx.select.item("Every project", value=ALL_PROJECTS),
-            rx.foreach(AdminKeysState.project_options, lambda p: rx.select.item(p[1], value=p[0])),
-        ),
-        value=AdminKeysState.keys_project,
-        on_change=AdminKeysState.set_keys_project,
     )
 
 
@@ -98,45 +85,21 @@ def _confirm() -> rx.Component:
 
 def keys_section() -> rx.Component:
     """API keys of every project, newest first."""
-    return rx.vstack(
-        rx.hstack(
-            _filter(),
+    return paged_table(
+        AdminKeysState,
+        AdminKeysState.admin_keys,
+        _key,
+        headers=("Key", "Project", "Created by", "Status", "Last used", "Created", ""),
+        noun="key",
+        id_prefix="keys",
+        table_id="admin-keys",
+        toolbar=(
+            list_filter(AdminKeysState, "keys-project", "Every project", AdminKeysState.project_options),
             rx.text(
                 "Only the display prefix of a key is stored next to its hash; nobody can read a key again.",
                 size="1",
                 color_scheme="gray",
             ),
-            align="center",
-            wrap="wrap",
-            width="100%",
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("Key", "Project", "Created by", "Status", "Last used", "Created", "")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(AdminKeysState.admin_keys, _key)),
-                width="100%",
-                variant="surface",
-                id="admin-keys",
-            ),
-            width="100%",
-            overflow_x="auto",
-        ),
-        pager(
-            counted_var(AdminKeysState.keys_total, "key") + " found",
-            AdminKeysState.keys_page,
-            AdminKeysState.keys_pages,
-            AdminKeysState.go_keys_page,
-            "keys",
-        ),
-        _confirm(),
-        width="100%",
-        spacing="3",
-        on_mount=AdminKeysState.open_keys,
+        extras=(_confirm(),),
     )

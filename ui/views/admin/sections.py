@@ -6,8 +6,9 @@ import reflex as rx
 
 from ui.api.types import AdminProject
 from ui.components.common import status_dot, time_ago
+from ui.components.paged_table import list_search_box, paged_table
 from ui.state.admin import AdminState, GlobalServer
-from ui.views.admin.search import search_box
+from ui.state.admin_projects import AdminProjectsState
 
 
 def _project(p: rx.Var[AdminProject]) -> rx.Component:
@@ -26,22 +27,15 @@ def _project(p: rx.Var[AdminProject]) -> rx.Component:
 
 def projects_section() -> rx.Component:
     """Every project, archived included."""
-    return rx.vstack(
-        search_box("Search projects"),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(h)
-                        for h in ("Project", "Slug", "Members / teams", "Servers", "State", "Created")
-                    ]
-                )
-            ),
-            rx.table.body(rx.foreach(AdminState.admin_projects, _project)),
-            width="100%",
-            variant="surface",
-        ),
-        width="100%",
+    return paged_table(
+        AdminProjectsState,
+        AdminProjectsState.admin_projects,
+        _project,
+        headers=("Project", "Slug", "Members / teams", "Servers", "State", "Created"),
+        noun="project",
+        id_prefix="projects",
+        table_id="admin-projects",
+        toolbar=(list_search_box(AdminProjectsState, "Search projects", "projects-search"),),
     )
 
 

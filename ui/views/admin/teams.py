@@ -6,9 +6,8 @@ import reflex as rx
 
 from ui.api.types import Team
 from ui.components.common import role_badge, time_ago
-from ui.plural import counted_var
+from ui.components.paged_table import list_search_box, paged_table
 from ui.state.admin_teams import AdminTeamsState
-from ui.views.admin.pager import pager
 
 
 def _team(t: rx.Var[Team]) -> rx.Component:
@@ -26,43 +25,13 @@ def _team(t: rx.Var[Team]) -> rx.Component:
 
 def teams_section() -> rx.Component:
     """Every team of the instance."""
-    return rx.vstack(
-        rx.input(
-            rx.input.slot(rx.icon("search", size=14)),
-            placeholder="Search teams by name (Enter)",
-            value=AdminTeamsState.teams_search,
-            on_change=AdminTeamsState.set_teams_search,
-            on_key_down=AdminTeamsState.teams_search_key,
-            max_width="360px",
-            width="100%",
-            id="teams-search",
-        ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(h)
-                            for h in ("Team", "Description", "Members", "Projects", "Your role", "Created")
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(AdminTeamsState.admin_teams, _team)),
-                width="100%",
-                variant="surface",
-                id="admin-teams",
-            ),
-            width="100%",
-            overflow_x="auto",
-        ),
-        pager(
-            counted_var(AdminTeamsState.teams_total, "team") + " found",
-            AdminTeamsState.teams_page,
-            AdminTeamsState.teams_pages,
-            AdminTeamsState.go_teams_page,
-            "teams",
-        ),
-        width="100%",
-        spacing="3",
-        on_mount=AdminTeamsState.open_teams,
+    return paged_table(
+        AdminTeamsState,
+        AdminTeamsState.admin_teams,
+        _team,
+        headers=("Team", "Description", "Members", "Projects", "Your role", "Created"),
+        noun="team",
+        id_prefix="teams",
+        table_id="admin-teams",
+        toolbar=(list_search_box(AdminTeamsState, "Search teams by name", "teams-search"),),
     )

@@ -8,11 +8,11 @@ from ui.api.types import AdminUser
 from ui.components.auth_card import labelled
 from ui.components.common import time_ago
 from ui.components.dialogs import form_dialog
+from ui.components.paged_table import list_search_box, paged_table
 from ui.plural import counted_var
 from ui.state.admin import AdminState
 from ui.state.admin_users import AdminUsersState
 from ui.views.admin.password import reset_password_button, reset_password_dialog
-from ui.views.admin.search import search_box
 
 
 def _flag(u: rx.Var[AdminUser], field: str, checked: rx.Var[bool]) -> rx.Component:
@@ -38,35 +38,6 @@ def _user(u: rx.Var[AdminUser]) -> rx.Component:
         rx.table.cell(reset_password_button(u)),
         align="center",
         class_name="admin-user",
-    )
-
-
-def _pager() -> rx.Component:
-    page, pages = AdminState.users_page, AdminState.users_pages
-    return rx.hstack(
-        rx.text(counted_var(AdminState.users_total, "user") + " found", size="2", color_scheme="gray"),  # type: ignore[attr-defined]
-        rx.spacer(),
-        rx.button(
-            rx.icon("chevron-left", size=14),
-            "Previous",
-            size="1",
-            variant="soft",
-            disabled=page <= 1,
-            on_click=AdminState.go_users_page(page - 1),
-            id="users-prev",
-        ),
-        rx.text("Page ", page.to_string(), " of ", pages.to_string(), size="2", id="users-page"),  # type: ignore[attr-defined]
-        rx.button(
-            "Next",
-            rx.icon("chevron-right", size=14),
-            size="1",
-            variant="soft",
-            disabled=page >= pages,
-            on_click=AdminState.go_users_page(page + 1),
-            id="users-next",
-        ),
-        width="100%",
-        align="center",
     )
 
 
@@ -137,10 +108,17 @@ def _confirm_dialog() -> rx.Component:
 
 def users_section() -> rx.Component:
     """Users: search, paging, create, reset password, activation and the admin flag (both confirmed)."""
-    stats = AdminState.stats
-    return rx.vstack(
-        rx.hstack(
-            search_box("Search users by email or name"),
+    stats = AdminUsersState.stats
+    return paged_table(
+        AdminUsersState,
+        AdminUsersState.users,
+        _user,
+        headers=("User", "Joined", "Last login", "Active", "Admin", ""),
+        noun="user",
+        id_prefix="users",
+        table_id="admin-users",
+        toolbar=(
+            list_search_box(AdminUsersState, "Search users by email or name", "admin-search"),
             _create_dialog(),
             rx.spacer(),
             rx.text(
@@ -152,22 +130,6 @@ def users_section() -> rx.Component:
                 size="2",  # type: ignore[attr-defined]
                 color_scheme="gray",
             ),
-            width="100%",
-            align="center",
-            wrap="wrap",
         ),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[rx.table.column_header_cell(h) for h in ("User", "Joined", "Last login", "Active", "Admin", "")]
-                )
-            ),
-            rx.table.body(rx.foreach(AdminState.users, _user)),
-            width="100%",
-            variant="surface",
-        ),
-        _pager(),
-        reset_password_dialog(),
-        _confirm_dialog(),
-        width="100%",
+        extras=(reset_password_dialog(), _confirm_dialog()),
     )

@@ -8,6 +8,7 @@ from ui.api.types import ActivityItem
 from ui.components.common import empty_state, loading_or, time_ago
 from ui.components.paging import pager
 from ui.components.words import detail_value, event_badge
+from ui.plural import counted_var
 from ui.state.activity import ActivityState
 from ui.state.timerange import RANGE_LABELS
 from ui.views.project.tool_calls import tool_calls_view
@@ -85,7 +86,12 @@ def _feed() -> rx.Component:
                 empty_state("activity", "No activity", "Nothing matches these filters yet."),
             ),
         ),
-        pager(ActivityState.page, ActivityState.page_count, ActivityState.total, ActivityState.go_page),
+        pager(
+            counted_var(ActivityState.total, "event") + " found",
+            ActivityState.page,
+            ActivityState.page_count,
+            ActivityState.go_page,
+        ),
         width="100%",
         spacing="3",
     )

@@ -12,6 +12,7 @@ import reflex as rx
 from ui.api.types_calls import ToolCall
 from ui.components.common import code_block, loading_or, stamp, status_badge
 from ui.components.paging import pager
+from ui.plural import counted_var
 from ui.state.timerange import RANGE_LABELS
 from ui.state.tool_calls import ToolCallsState
 from ui.views.project.tool_call_charts import charts, tool_table
@@ -179,9 +180,9 @@ def tool_calls_view() -> rx.Component:
             ),
         ),
         pager(
+            counted_var(ToolCallsState.calls_total, "call") + " found",
             ToolCallsState.calls_page,
             ToolCallsState.calls_page_count,
-            ToolCallsState.calls_total,
             ToolCallsState.calls_go,
         ),
         width="100%",
