@@ -17,12 +17,12 @@ from mcp.server.connection import allowed_log_levels
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.lowlevel.server import NotificationOptions, Server
 from mcp.server.models import InitializationOptions
-from mcp.server.subscriptions import ListenHandler
 from mcp.shared.exceptions import MCPError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 import backend
 from backend.mcp.proxy.caching import FALLBACK_HINTS, list_hint
+from backend.mcp.proxy.listen import listen_handler
 from backend.mcp.proxy.operations import LogListener
 from backend.mcp.proxy.paging import ListKind, list_page
 from backend.mcp.proxy.ports import Caller
@@ -289,19 +289,6 @@ def _resource_handlers(view: ProxyView, subscribe: bool) -> dict[str, Any]:
     return handlers
 
 
-def _listen_handler(view: ProxyView, subscribe: bool) -> Any:
-    listen = ListenHandler(view.bus)
-
-    async def on_listen(ctx: ServerRequestContext[Any, Any], params: types.SubscriptionsListenRequestParams) -> Any:
-        if subscribe:
-            caller = caller_of(ctx)
-            for uri in params.notifications.resource_subscriptions or ():
-                await view.subscribe(caller, None, uri)
-        return await listen(ctx, params)
-
-    return on_listen
-
-
 def build_server(view: ProxyView, tables: Tables) -> Server[Any]:
     """The low-level server for new sessions of ``view``, advertising what ``tables`` say."""
     caps = tables.capabilities
@@ -330,7 +317,7 @@ def build_server(view: ProxyView, tables: Tables) -> Server[Any]:
         instructions=tables.instructions,
         cache_hints=FALLBACK_HINTS,
         get_tool_input_schema=view.tool_input_schema,
-        on_subscriptions_listen=_listen_handler(view, caps.subscribe),
+        on_subscriptions_listen=listen_handler(view, caps.subscribe, caller_of),
         **handlers,
     )
     # No OpenTelemetry span per message (measurable CPU on the hot path); our session hook instead.

@@ -350,10 +350,14 @@ class ProxyView(ViewOperations):
             self.bridge.forget(key)
             await self.upstreams.release_session(key)
 
+    def own_upstreams(self, caller: Caller) -> list[tuple[ServerEntry, str]]:
+        """The caller's own upstreams on this view (of its ``per_session`` and ``per_user`` servers), by key."""
+        pairs = ((member, self.session_key(caller, member)) for member in self._members or ())
+        return [(member, key) for member, key in pairs if key is not None]
+
     def own_keys(self, caller: Caller) -> list[str]:
-        """The keys of the caller's own upstreams on this view (``per_session`` and ``per_user`` servers)."""
-        keys = (self.session_key(caller, member) for member in self._members or ())
-        return list(dict.fromkeys(key for key in keys if key is not None))
+        """The keys of the caller's own upstreams on this view."""
+        return list(dict.fromkeys(key for _, key in self.own_upstreams(caller)))
 
     @property
     def has_per_session(self) -> bool:
