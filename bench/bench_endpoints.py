@@ -346,9 +346,11 @@ async def memory_per_sse_session(api_pid: int, url: str, headers: dict[str, str]
         AsyncExitStack() as stack,
     ):
         before = api.memory_info().rss
+        streams = []  # kept: a collected iterator closes its stream, and so the session
         for _ in range(count):
             response = await stack.enter_async_context(http.stream("GET", url, headers=headers))
-            await response.aiter_bytes().__anext__()  # the endpoint event
+            streams.append(response.aiter_bytes())
+            await streams[-1].__anext__()  # the endpoint event
         await asyncio.sleep(1.0)
         after = api.memory_info().rss
     return (after - before) / count / 1e6

@@ -1,11 +1,20 @@
-"""Benchmark: tool calls through the REST call endpoint vs a direct SDK stdio session (same echo server).
+"""Benchmark: the REST API: tool calls vs a direct stdio session, API CPU per call, p95 under a fixed rate, listings.
 
-Starts a throw-away embedded PostgreSQL and the API (uvicorn on a loopback port) in this process,
-registers ``tests/mcp_servers/echo.py``, then measures ``POST .../servers/echo/tools/echo/call``
-over HTTP against ``ClientSession.call_tool`` on a direct stdio connection, at several
-concurrency levels. Prints p50/p99 latency and calls/s per mode and the REST/direct ratios.
+    .venv/bin/python bench/bench_rest.py [--calls 400] [--concurrency 1,10,50] [--rate 200] [--seconds 10]
+                                         [--servers 100] [--profile]
 
-    .venv/bin/python bench/bench_rest.py [--calls 400] [--concurrency 1,10,50]
+Starts a throw-away embedded PostgreSQL and the API in its own process (``bench/_api.py``),
+registers ``tests/mcp_servers/echo.py``, then measures:
+
+* ``POST .../servers/echo/tools/echo/call`` over HTTP against ``ClientSession.call_tool`` on a
+  direct stdio connection, per concurrency level: p50/p99, calls/s, REST/direct ratios, and the
+  API's CPU per call: the API process and every embedded PostgreSQL process, upstream excluded;
+* the same call under an open-loop load of ``--rate`` requests/s for ``--seconds`` (requests are
+  sent on schedule whether or not earlier ones have answered; latency counts from the scheduled
+  time): p50/p95/p99, the rate achieved, errors;
+* the same for ``GET /api/projects/{p}/servers`` (one server);
+* ``GET /api/projects/{p}/servers`` on a project with ``--servers`` servers: p50/p95 (``--profile``:
+  py-spy on the API while it lists them, top frames printed).
 
 Not a test: numbers depend on the machine (client, API and upstream share its cores).
 """
@@ -15,40 +24,36 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import shutil
-import socket
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import httpx  # noqa: E402
-import uvicorn  # noqa: E402
-from mcp.client.session import ClientSession  # noqa: E402
-from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402
+import httpx
+from _api import prepare, running_api
+from _clients import quantile
+from _profile import profiled
+from _tree import Tree, postmaster_pid
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
 
-from backend.db.migrate import upgrade  # noqa: E402
-from backend.lib.database import start_embedded  # noqa: E402
-from backend.lib.settings import AuthSettings, DatabaseSettings, SandboxSettings, Settings  # noqa: E402
-from backend.server.asgi import create_app  # noqa: E402
-
-ECHO = str(ROOT / "tests" / "mcp_servers" / "echo.py")
+ECHO = str(Path(__file__).resolve().parents[1] / "tests" / "mcp_servers" / "echo.py")
+RESULTS = Path(__file__).resolve().parent / "results"
 Call = Callable[[int], Awaitable[None]]
 
 
 @dataclasses.dataclass
 class Result:
-    """Latencies (ms) and throughput of one mode at one concurrency."""
+    """Latencies (ms) and throughput of one mode at one concurrency; API CPU ms per call."""
 
     mode: str
     concurrency: int
     latencies: list[float]
     seconds: float
+    api_cpu: float | None = None
 
     @property
     def p50(self) -> float:
@@ -56,15 +61,14 @@ class Result:
 
     @property
     def p99(self) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        return quantile(self.latencies, 0.99)
 
     @property
     def rate(self) -> float:
         return len(self.latencies) / self.seconds
 
 
-async def measure(mode: str, call: Call, calls: int, concurrency: int) -> Result:
+async def measure(mode: str, call: Call, calls: int, concurrency: int, tree: Tree | None = None) -> Result:
     """Run ``calls`` calls with ``concurrency`` workers; each call is timed on its own."""
     latencies: list[float] = []
     counter = iter(range(calls))
@@ -75,78 +79,57 @@ async def measure(mode: str, call: Call, calls: int, concurrency: int) -> Result
             await call(n)
             latencies.append((time.perf_counter() - began) * 1000)
 
+    before = tree.sample(memory=False) if tree else None
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return Result(mode, concurrency, latencies, time.perf_counter() - began)
+    result = Result(mode, concurrency, latencies, time.perf_counter() - began)
+    if tree and before:
+        result.api_cpu = (tree.sample(memory=False).cpu - before.cpu) * 1000 / calls
+    return result
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+async def open_loop(call: Call, rate: int, seconds: float) -> tuple[list[float], int, float]:
+    """``rate`` calls/s for ``seconds``, on schedule: (latencies from the scheduled time, errors, wall s)."""
+    latencies: list[float] = []
+    errors = 0
+    total = int(rate * seconds)
+    began = time.perf_counter()
 
+    # Requests wait for one of 64 connections here (their latency still counts from the scheduled
+    # time), not in httpx's pool, whose cost grows with the number of waiters and would load the client.
+    gate = asyncio.Semaphore(64)
 
-def settings_for(data_dir: Path, url: str, port: int) -> Settings:
-    base = Settings()
-    return dataclasses.replace(
-        base,
-        app=dataclasses.replace(base.app, data_dir=data_dir, host="127.0.0.1", port=port, log_level="WARNING"),
-        db=dataclasses.replace(DatabaseSettings(), url=url, pool_size=20),
-        auth=dataclasses.replace(AuthSettings(), jwt_secret="bench-" + "x" * 40, signup_enabled=True),
-        # The upstream runs sandboxed, as in production: it sees the test servers read-only.
-        gateway=dataclasses.replace(
-            base.gateway,
-            allowed_commands=[sys.executable],
-            sandbox=SandboxSettings(
-                readonly_paths=(str(Path(ECHO).parent),), root_dir=data_dir / "sandbox", data_dir=data_dir
-            ),
-        ),
-        queue=dataclasses.replace(base.queue, run_in_api=False),
-    )
-
-
-async def rest_client(base: str) -> tuple[httpx.AsyncClient, str]:
-    """Sign up, create a project and the echo server; returns a client and the call URL."""
-    client = httpx.AsyncClient(base_url=base, timeout=60, limits=httpx.Limits(max_connections=100))
-    creds = {"email": "bench@example.com", "password": "bench-password", "name": "Bench"}
-    (await client.post("/api/auth/signup", json=creds)).raise_for_status()
-    login = {"email": creds["email"], "password": creds["password"]}
-    token = (await client.post("/api/auth/login", json=login)).json()["accessToken"]
-    client.headers["Authorization"] = f"Bearer {token}"
-    project = (await client.post("/api/projects", json={"name": "Bench"})).json()["slug"]
-    body = {"name": "echo", "command": sys.executable, "args": [ECHO]}
-    (await client.post(f"/api/projects/{project}/servers", json=body)).raise_for_status()
-    return client, f"/api/projects/{project}/servers/echo/tools/echo/call"
-
-
-async def run(calls: int, levels: list[int]) -> list[tuple[Result, Result]]:
-    tmp = Path(tempfile.mkdtemp(prefix="mcp-orch-bench-"))
-    handle = start_embedded(tmp / "pg")
-    try:
-        await asyncio.to_thread(upgrade, handle.url)
-        port = free_port()
-        app = create_app(settings_for(tmp / "data", handle.url, port), handle.url)
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        serving = asyncio.create_task(server.serve())
-        while not server.started:
-            await asyncio.sleep(0.05)
+    async def one(n: int, due: float) -> None:
+        nonlocal errors
         try:
-            return await compare(f"http://127.0.0.1:{port}", calls, levels)
-        finally:
-            server.should_exit = True
-            await serving
-    finally:
-        handle.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+            async with gate:
+                await asyncio.wait_for(call(n), 30)
+        except Exception:
+            errors += 1
+            return
+        latencies.append((time.perf_counter() - due) * 1000)
+
+    tasks = []
+    for n in range(total):
+        due = began + n / rate
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        tasks.append(asyncio.create_task(one(n, due)))
+    await asyncio.gather(*tasks)
+    return latencies, errors, time.perf_counter() - began
 
 
-async def compare(base: str, calls: int, levels: list[int]) -> list[tuple[Result, Result]]:
-    client, url = await rest_client(base)
+async def compare(base: str, tree: Tree, pid: int, args: argparse.Namespace) -> None:
+    slug, _, token = await prepare(base, {"echo": [ECHO]})
+    limits = httpx.Limits(max_connections=100)
+    headers = {"Authorization": f"Bearer {token}"}
+    client = httpx.AsyncClient(base_url=base, timeout=60, limits=limits, headers=headers)
+    url = f"/api/projects/{slug}/servers/echo/tools/echo/call"
 
     async def rest_call(n: int) -> None:
         r = await client.post(url, json={"arguments": {"n": n}})
         r.raise_for_status()
-        assert r.json()["content"][0]["text"] == f'{{"n": {n}}}'
+        if r.json()["content"][0]["text"] != f'{{"n": {n}}}':
+            raise AssertionError(f"reply {r.text[:200]!r} does not belong to call {n}")
 
     params = StdioServerParameters(command=sys.executable, args=[ECHO])
     results: list[tuple[Result, Result]] = []
@@ -155,36 +138,98 @@ async def compare(base: str, calls: int, levels: list[int]) -> list[tuple[Result
 
         async def direct_call(n: int) -> None:
             result = await session.call_tool("echo", {"n": n})
-            assert result.content[0].text == f'{{"n": {n}}}'  # type: ignore[union-attr]
+            if result.content[0].text != f'{{"n": {n}}}':  # type: ignore[union-attr]
+                raise AssertionError(f"reply {result!r} does not belong to call {n}")
 
         await measure("warm-up", rest_call, 50, 5)
         await measure("warm-up", direct_call, 50, 5)
-        for level in levels:
-            rest = await measure("rest", rest_call, calls, level)
-            direct = await measure("direct", direct_call, calls, level)
+        for level in args.levels:
+            rest = await measure("rest", rest_call, args.calls, level, tree)
+            direct = await measure("direct", direct_call, args.calls, level)
             results.append((rest, direct))
+    report(results)
+    if args.rate:
+        await open_loops(client, rest_call, slug, args)
     await client.aclose()
-    return results
+    if args.servers:
+        await listing(base, token, args.servers, pid if args.profile else None)
+
+
+async def open_loops(client: httpx.AsyncClient, rest_call: Call, slug: str, args: argparse.Namespace) -> None:
+    """The open-loop load on the tool call, then on a read (``GET .../servers``, one server)."""
+
+    async def list_call(_: int) -> None:
+        (await client.get(f"/api/projects/{slug}/servers")).raise_for_status()
+
+    for name, call in (("REST tool call", rest_call), ("GET servers (1 server)", list_call)):
+        latencies, errors, wall = await open_loop(call, args.rate, args.seconds)
+        if not latencies:
+            print(f"\n{name}: every request failed ({errors})")
+            continue
+        print(
+            f"\n{name}, open loop at {args.rate}/s for {args.seconds:g} s: "
+            f"p50 {statistics.median(latencies):.2f} ms, p95 {quantile(latencies, 0.95):.2f} ms, "
+            f"p99 {quantile(latencies, 0.99):.2f} ms, {len(latencies) / wall:.0f} answered/s, {errors} errors"
+        )
+
+
+async def listing(base: str, token: str, count: int, pid: int | None) -> None:
+    """``GET .../servers`` on a project with ``count`` servers (registered, not started: they start lazily)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, timeout=60, headers=headers) as client:
+        slug = (await client.post("/api/projects", json={"name": "Listing"})).json()["slug"]
+        for n in range(count):
+            body = {"name": f"s{n:03d}", "command": sys.executable, "args": [ECHO]}
+            (await client.post(f"/api/projects/{slug}/servers", json=body)).raise_for_status()
+        latencies: list[float] = []
+        for _ in range(30):
+            began = time.perf_counter()
+            r = await client.get(f"/api/projects/{slug}/servers")
+            latencies.append((time.perf_counter() - began) * 1000)
+            if r.status_code != 200 or len(r.json()) != count:
+                raise AssertionError(f"listing returned {r.status_code} with {len(r.json())} servers")
+        if pid is not None:
+            RESULTS.mkdir(exist_ok=True)
+            async with profiled(pid, RESULTS / "profile-listing.txt", f"GET servers ({count} servers)") as prof:
+                for _ in range(30):
+                    (await client.get(f"/api/projects/{slug}/servers")).raise_for_status()
+            print(prof.summary())
+    print(
+        f"\nlisting a {count}-server project (30 sequential GETs after one warm-up): "
+        f"p50 {statistics.median(latencies[1:]):.1f} ms, p95 {quantile(latencies[1:], 0.95):.1f} ms"
+    )
 
 
 def report(results: list[tuple[Result, Result]]) -> None:
-    print(f"{'conc':>4} | {'mode':<6} | {'p50 ms':>8} | {'p99 ms':>8} | {'calls/s':>8}")
+    print(f"{'conc':>4} | {'mode':<6} | {'p50 ms':>8} | {'p99 ms':>8} | {'calls/s':>8} | {'API CPU ms/call':>15}")
     for rest, direct in results:
         for r in (rest, direct):
-            print(f"{r.concurrency:>4} | {r.mode:<6} | {r.p50:8.2f} | {r.p99:8.2f} | {r.rate:8.0f}")
+            cpu = "-" if r.api_cpu is None else f"{r.api_cpu:.2f}"
+            print(f"{r.concurrency:>4} | {r.mode:<6} | {r.p50:8.2f} | {r.p99:8.2f} | {r.rate:8.0f} | {cpu:>15}")
         print(
             f"{rest.concurrency:>4} | ratio  | {rest.p50 / direct.p50:7.1f}x | {rest.p99 / direct.p99:7.1f}x "
             f"| {rest.rate / direct.rate:7.2f}x  (REST / direct)"
         )
+    print("API CPU: the API process and every embedded PostgreSQL process (upstream excluded); target ≤ 1.5 ms")
+
+
+async def run(args: argparse.Namespace) -> None:
+    async with running_api(readonly=Path(ECHO).parent) as api:
+        tree = Tree([api.pid, postmaster_pid(api.pg_dir)], ECHO)
+        await compare(api.base, tree, api.pid, args)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=400, help="calls per mode and concurrency level")
     parser.add_argument("--concurrency", default="1,10,50", help="comma-separated levels")
+    parser.add_argument("--rate", type=int, default=200, help="open-loop requests/s (0: skip)")
+    parser.add_argument("--seconds", type=float, default=10, help="open-loop duration")
+    parser.add_argument("--servers", type=int, default=100, help="servers in the listed project (0: skip)")
+    parser.add_argument("--profile", action="store_true", help="py-spy the API while it lists the servers")
     args = parser.parse_args()
-    levels = [int(part) for part in args.concurrency.split(",") if part.strip()]
-    report(asyncio.run(run(args.calls, levels)))
+    args.levels = [int(part) for part in args.concurrency.split(",") if part.strip()]
+    asyncio.run(run(args))
 
 
 if __name__ == "__main__":
