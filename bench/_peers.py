@@ -2,7 +2,7 @@
 
 PyPI ``mcp-proxy`` needs ``mcp<2`` while the product pins the SDK v2, so it cannot share the
 project's venv: it is installed from ``bench/peers.lock`` into a throw-away venv with uv (fast
-from uv's cache). npm ``mcp-proxy`` is used only when ``tools/node_modules/.bin/mcp-proxy`` exists.
+from uv's cache). npm ``mcp-proxy`` is a Node tool of ``tools/package.json``; skipped when absent.
 Each peer runs as its own process in front of the same stdio upstream as ours.
 """
 

@@ -72,12 +72,13 @@ _OUTER = ("<module>", "serve (", "run (uvicorn", "Server.run", "asyncio_run", "R
 
 
 def _short(frame: str) -> str:
-    """``func (path/to/module.py:12)`` -> ``func (module.py)``: lines merged, paths shortened."""
+    """``func (/full/path/to/module.py:12)`` -> ``func (to/module.py)``, ours as ``backend/...``."""
     name, _, where = frame.partition(" (")
     path = where.rstrip(")").rsplit(":", 1)[0]
+    if path.startswith(f"{ROOT}/backend/"):
+        return f"{name} ({path[len(str(ROOT)) + 1 :]})"
     parts = Path(path).parts
-    tail = "/".join(parts[-2:]) if len(parts) > 1 else path
-    return f"{name} ({'backend/' if 'backend/' in path else ''}{tail})"
+    return f"{name} ({'/'.join(parts[-2:])})"
 
 
 @asynccontextmanager
@@ -87,7 +88,8 @@ async def profiled(pid: int | None, path: Path, label: str, rate: int = 250) -> 
     if pid is None or exe is None:
         yield Profile(path, label)
         return
-    command = [exe, "record", "--pid", str(pid), "--rate", str(rate), "--gil", "--format", "raw", "-o", str(path)]
+    options = ["--rate", str(rate), "--gil", "--full-filenames", "--format", "raw", "-o", str(path)]
+    command = [exe, "record", "--pid", str(pid), *options]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     await asyncio.sleep(1.0)  # attach before the phase begins
     try:
