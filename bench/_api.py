@@ -102,28 +102,41 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @asynccontextmanager
-async def running_api(readonly: Path) -> AsyncIterator[Api]:
-    """Start embedded PostgreSQL (in this process) and the API (a child process); stop both after."""
+async def embedded_database() -> AsyncIterator[tuple[str, Path]]:
+    """A throw-away embedded PostgreSQL, migrated: (URL, its temporary directory); removed after."""
     from backend.db.migrate import upgrade  # noqa: PLC0415
     from backend.lib.database import start_embedded  # noqa: PLC0415
 
     tmp = Path(tempfile.mkdtemp(prefix="mcp-orch-bench-"))
     handle = start_embedded(tmp / "pg")
-    api: subprocess.Popen[bytes] | None = None
     try:
         await asyncio.to_thread(upgrade, handle.url)
-        port = free_port()
-        env = {**os.environ, "MCP_ORCH_LOG_LEVEL": "WARNING", **CAPS}
-        command = [sys.executable, __file__, handle.url, str(port), str(tmp / "data"), str(readonly)]
-        api = subprocess.Popen(command, env=env)
+        yield handle.url, tmp
+    finally:
+        handle.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@asynccontextmanager
+async def api_process(db_url: str, tmp: Path, readonly: Path) -> AsyncIterator[Api]:
+    """The API in a child process on the database of ``embedded_database``; stopped after."""
+    port = free_port()
+    env = {**os.environ, "MCP_ORCH_LOG_LEVEL": "WARNING", **CAPS}
+    command = [sys.executable, __file__, db_url, str(port), str(tmp / "data"), str(readonly)]
+    api = subprocess.Popen(command, env=env)
+    try:
         base = f"http://127.0.0.1:{port}"
         await wait_ready(f"{base}/health", api)
         yield Api(base, api.pid, tmp / "pg")
     finally:
-        if api is not None:
-            stop(api)
-        handle.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        stop(api)
+
+
+@asynccontextmanager
+async def running_api(readonly: Path) -> AsyncIterator[Api]:
+    """Embedded PostgreSQL (in this process) and the API (a child process); both stopped after."""
+    async with embedded_database() as (url, tmp), api_process(url, tmp, readonly) as api:
+        yield api
 
 
 async def prepare(base: str, servers: dict[str, list[str]]) -> tuple[str, str, str]:

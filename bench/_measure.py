@@ -12,6 +12,10 @@ import httpx
 from _clients import LeanSession, Target, Wrong, checked, open_sse, quantile, timed
 from _tree import Tree
 
+# CPU windows run ``calls * CPU_WINDOW`` calls: psutil counts CPU in 10 ms ticks per process, so
+# with a dozen processes a window needs a thousand calls or more for 0.1 ms per call of resolution.
+CPU_WINDOW = 5
+
 
 @dataclass
 class Column:
@@ -67,11 +71,11 @@ async def sequential(col: Column, result: Result, calls: int, wrong: Wrong) -> N
         if col.tree is None:
             return
         before = col.tree.sample(memory=False)
-        await timed(call, calls * 3, 10)
+        await timed(call, calls * CPU_WINDOW, 10)
         after = col.tree.sample(memory=False)
-        result.cpu = (after.cpu - before.cpu) * 1000 / (calls * 3)
-        result.db_cpu = (after.db_cpu - before.db_cpu) * 1000 / (calls * 3)
-        result.upstream_cpu = (after.upstream_cpu - before.upstream_cpu) * 1000 / (calls * 3)
+        result.cpu = (after.cpu - before.cpu) * 1000 / (calls * CPU_WINDOW)
+        result.db_cpu = (after.db_cpu - before.db_cpu) * 1000 / (calls * CPU_WINDOW)
+        result.upstream_cpu = (after.upstream_cpu - before.upstream_cpu) * 1000 / (calls * CPU_WINDOW)
 
 
 async def lean(col: Column, result: Result, calls: int, wrong: Wrong) -> None:
@@ -87,9 +91,9 @@ async def lean(col: Column, result: Result, calls: int, wrong: Wrong) -> None:
         latencies, _ = await timed(call, calls, 1)
         result.lean_p50 = statistics.median(latencies)
         before = col.tree.sample(memory=False)
-        await timed(call, calls * 3, 10)
+        await timed(call, calls * CPU_WINDOW, 10)
         after = col.tree.sample(memory=False)
-        result.lean_cpu = (after.cpu - before.cpu) * 1000 / (calls * 3)
+        result.lean_cpu = (after.cpu - before.cpu) * 1000 / (calls * CPU_WINDOW)
         await session.close()
 
 
@@ -199,7 +203,8 @@ async def idle_sessions(col: Column, result: Result, count: int) -> None:
         result.idle_sessions_mb = _mb(tree.sample().pss - idle_pss)
         if streams:
             held = _established(tree)
-            result.notes.append(f"{held} TCP connections established to the gateway with {count} SSE sessions open")
+            note = f"{held} TCP connections to the gateway (SSE streams + keep-alive POST connections)"
+            result.notes.append(f"{note} with {count} SSE sessions open")
 
         async def close(session: LeanSession) -> None:
             async with gate:
@@ -222,7 +227,7 @@ async def measure(col: Column, calls: int, fresh_count: int, idle_count: int) ->
         if col.target.transport != "sse":
             await lean(col, result, calls, wrong)
             await fresh_lean(col, result, fresh_count, wrong)
-        await fresh(col, result, fresh_count, max(2, calls * 3 // fresh_count), wrong, idle_pss)
+        await fresh(col, result, fresh_count, max(2, calls * CPU_WINDOW // fresh_count), wrong, idle_pss)
         await asyncio.sleep(1.0)
         if idle_count:
             await idle_sessions(col, result, idle_count)

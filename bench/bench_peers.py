@@ -30,16 +30,17 @@ import asyncio
 import shutil
 import sys
 import tempfile
-from contextlib import AsyncExitStack
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
-from _api import prepare, running_api
+from _api import api_process, embedded_database, prepare
 from _clients import LeanSession, Target, Wrong, stdio_command, timed
 from _measure import Column, Result, measure
-from _peers import NPM_PROXY, install_pypi_peer, running_npm_peer, running_pypi_peer
+from _peers import NPM_PROXY, Peer, install_pypi_peer, running_npm_peer, running_pypi_peer
 from _profile import profiled
 from _report import report
 from _tree import Tree, postmaster_pid
@@ -111,48 +112,65 @@ async def profile_ours(pid: int, root: str, headers: dict[str, str], token: str,
         print(f"profiling run: {wrong.count} wrong replies")
 
 
+OURS = (
+    ("ours per-server HTTP", "servers/echo/mcp", "echo", "streamable-http"),
+    ("ours per-server SSE", "servers/echo/sse", "echo", "sse"),
+    ("ours unified HTTP", "unified/mcp", "echo__echo", "streamable-http"),
+)
+PEER_ENDPOINTS = (("HTTP", "/mcp", "streamable-http"), ("SSE", "/sse", "sse"))
+
+
 async def ours(args: argparse.Namespace) -> tuple[list[Result], tuple[float, float] | None, int]:
-    """Our three endpoints, the REST call's API CPU; optionally the profiles."""
-    async with running_api(readonly=BENCH) as api:
-        slug, key, token = await prepare(api.base, {"echo": [UPSTREAM]})
-        tree = Tree([api.pid, postmaster_pid(api.pg_dir)], "raw_upstream.py")
-        auth = {"Authorization": f"Bearer {key}"}
-        root = f"{api.base}/projects/{slug}"
-        columns = [
-            Column("ours per-server HTTP", Target("http", "echo", f"{root}/servers/echo/mcp", headers=auth), tree),
-            Column("ours per-server SSE", Target("sse", "echo", f"{root}/servers/echo/sse", "sse", auth), tree),
-            Column("ours unified HTTP", Target("uni", "echo__echo", f"{root}/unified/mcp", headers=auth), tree),
-        ]
-        results = [await measure(c, *_sizes(args)) for c in columns]
-        rest, rest_wrong = await rest_cpu(tree, api.base, slug, token, args.calls)
-        if args.profile:
-            await profile_ours(api.pid, root, auth, token, args.calls)
+    """Our three endpoints (a fresh API process each, one database), the REST call's API CPU, the profiles."""
+    results: list[Result] = []
+    async with embedded_database() as (url, tmp):
+        setup: tuple[str, str, str] | None = None
+        for name, path, tool, transport in OURS:
+            async with api_process(url, tmp, BENCH) as api:
+                setup = setup or await prepare(api.base, {"echo": [UPSTREAM]})
+                slug, key, _ = setup
+                tree = Tree([api.pid, postmaster_pid(api.pg_dir)], "raw_upstream.py")
+                auth = {"Authorization": f"Bearer {key}"}
+                target = Target(name, tool, f"{api.base}/projects/{slug}/{path}", transport, auth)
+                results.append(await measure(Column(name, target, tree), *_sizes(args)))
+                _done(name)
+        assert setup is not None
+        slug, key, token = setup
+        async with api_process(url, tmp, BENCH) as api:
+            tree = Tree([api.pid, postmaster_pid(api.pg_dir)], "raw_upstream.py")
+            rest, rest_wrong = await rest_cpu(tree, api.base, slug, token, args.calls)
+            if args.profile:
+                auth = {"Authorization": f"Bearer {key}"}
+                await profile_ours(api.pid, f"{api.base}/projects/{slug}", auth, token, args.calls)
     return results, rest, rest_wrong
 
 
 async def peers(args: argparse.Namespace) -> list[Result]:
-    """PyPI mcp-proxy over Streamable HTTP and SSE; npm mcp-proxy when installed."""
+    """PyPI mcp-proxy over Streamable HTTP and SSE, then npm mcp-proxy (when installed): a fresh process each."""
     results: list[Result] = []
     tmp = Path(tempfile.mkdtemp(prefix="mcp-orch-bench-peers-"))
     try:
         executable = await asyncio.to_thread(install_pypi_peer, tmp / "venv")
-        async with AsyncExitStack() as stack:
-            pypi = await stack.enter_async_context(
-                running_pypi_peer(executable, stdio_command(UPSTREAM), tmp / "peer.log")
-            )
-            tree = Tree([pypi.pid], "raw_upstream.py")
-            for name, path, transport in (("HTTP", "/mcp", "streamable-http"), ("SSE", "/sse", "sse")):
-                column = Column(f"PyPI mcp-proxy {name}", Target(name, "echo", pypi.base + path, transport), tree, True)
-                results.append(await measure(column, *_sizes(args)))
+        starts: list[tuple[str, Callable[[], AbstractAsyncContextManager[Peer]]]] = [
+            ("PyPI", lambda: running_pypi_peer(executable, stdio_command(UPSTREAM), tmp / "peer.log"))
+        ]
         if NPM_PROXY.exists():
-            async with running_npm_peer(stdio_command(UPSTREAM)) as npm:
-                tree = Tree([npm.pid], "raw_upstream.py")
-                for name, path, transport in (("HTTP", "/mcp", "streamable-http"), ("SSE", "/sse", "sse")):
-                    target = Target(name, "echo", npm.base + path, transport)
-                    results.append(await measure(Column(f"npm mcp-proxy {name}", target, tree, True), *_sizes(args)))
+            starts.append(("npm", lambda: running_npm_peer(stdio_command(UPSTREAM))))
+        for peer_name, start in starts:
+            for name, path, transport in PEER_ENDPOINTS:
+                async with start() as peer:
+                    label = f"{peer_name} mcp-proxy {name}"
+                    tree = Tree([peer.pid], "raw_upstream.py")
+                    column = Column(label, Target(name, "echo", peer.base + path, transport), tree, peer=True)
+                    results.append(await measure(column, *_sizes(args)))
+                    _done(label)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return results
+
+
+def _done(name: str) -> None:
+    print(f"measured: {name}", file=sys.stderr, flush=True)
 
 
 def _sizes(args: argparse.Namespace) -> tuple[int, int, int]:
@@ -162,6 +180,7 @@ def _sizes(args: argparse.Namespace) -> tuple[int, int, int]:
 async def run(args: argparse.Namespace) -> None:
     direct = Column("direct stdio", Target("direct", "echo", command=stdio_command(UPSTREAM)))
     results = [await measure(direct, *_sizes(args))]
+    _done(direct.name)
     if not args.no_peers:
         results += await peers(args)
     mine, rest, rest_wrong = await ours(args)
@@ -170,7 +189,7 @@ async def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=300, help="sequential calls (x3 for the concurrent runs)")
+    parser.add_argument("--calls", type=int, default=300, help="sequential calls (x5 for the CPU windows)")
     parser.add_argument("--fresh", type=int, default=50, help="sessions opened at once")
     parser.add_argument("--idle", type=int, default=1000, help="idle sessions held open for the memory figure")
     parser.add_argument("--no-peers", action="store_true", help="ours and direct stdio only")
