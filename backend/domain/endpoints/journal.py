@@ -18,7 +18,7 @@ from uuid import UUID
 
 import anyio
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Integer, cast, column, func, insert, select, update, values
 from uuid_utils.compat import uuid7
 
 from backend.db import models as m
@@ -57,22 +57,47 @@ def _row(record: SessionRecord) -> dict[str, Any]:
 
 
 def _changes(record: SessionRecord) -> dict[str, Any]:
+    """What this replica adds to a session's row: client info once known, ``ended_at`` when it ended
+    (``None`` leaves the row's values), its last activity, and counters as differences since the last write."""
     stats = record.stats
     written_calls, written_errors = record.written
-    values: dict[str, Any] = {
+    return {
+        "session_id": record.session_id,
         "client_name": stats.client_name,
         "client_version": stats.client_version,
         "protocol_version": stats.protocol_version,
         "ended_at": record.ended_at,
+        "last_activity_at": record.last_activity_at,
+        "calls": stats.calls - written_calls,
+        "errors": stats.errors - written_errors,
     }
-    values = {k: v for k, v in values.items() if v is not None}
-    values.update(
-        last_activity_at=func.greatest(m.ClientSession.last_activity_at, record.last_activity_at),
-        calls=m.ClientSession.calls + (stats.calls - written_calls),
-        errors=m.ClientSession.errors + (stats.errors - written_errors),
-        updated_at=record.last_activity_at,
+
+
+def _update_all(changes: list[dict[str, Any]]) -> Any:
+    """One ``UPDATE … FROM (VALUES …)`` for every changed session (returns the session ids it found)."""
+    cs = m.ClientSession
+    names = ("session_id", "client_name", "client_version", "protocol_version", "ended_at", "last_activity_at")
+    given = values(
+        *(column(name, getattr(cs, name).type) for name in names),
+        column("calls", Integer),
+        column("errors", Integer),
+        name="given",
+    ).data([tuple(change[name] for name in (*names, "calls", "errors")) for change in changes])
+    # A column of NULLs only is text to PostgreSQL (SQLAlchemy renders None as a bare NULL): cast it back.
+    keep = {name: func.coalesce(cast(given.c[name], getattr(cs, name).type), getattr(cs, name)) for name in names[1:5]}
+    return (
+        update(cs)
+        .where(cs.session_id == given.c.session_id)
+        .values(
+            **keep,
+            last_activity_at=func.greatest(cs.last_activity_at, given.c.last_activity_at),
+            calls=cs.calls + given.c.calls,
+            errors=cs.errors + given.c.errors,
+            updated_at=given.c.last_activity_at,
+        )
+        .returning(cs.session_id)
+        .execution_options(synchronize_session=False)
     )
-    return values
 
 
 class DbSessionJournal:
@@ -198,18 +223,12 @@ class DbSessionJournal:
                 existing = set(
                     (await session.execute(select(m.Project.id).where(m.Project.id.in_(projects)))).scalars()
                 )
-                values = [row for r, row in rows if r.project_id in existing]
-                if values:
-                    await session.execute(insert(m.ClientSession), values)
-            for record, change in changes:
-                result = await session.execute(
-                    update(m.ClientSession)
-                    .where(m.ClientSession.session_id == record.session_id)
-                    .values(**change)
-                    .execution_options(synchronize_session=False)
-                )
-                if not getattr(result, "rowcount", 1):
-                    missing.add(record.session_id)
+                inserts = [row for r, row in rows if r.project_id in existing]
+                if inserts:
+                    await session.execute(insert(m.ClientSession), inserts)
+            if changes:
+                found = set((await session.execute(_update_all([change for _, change in changes]))).scalars())
+                missing = {record.session_id for record, _ in changes} - found
             if ended_ids:
                 await session.execute(
                     update(m.ClientSession)

@@ -74,20 +74,39 @@ class Metrics:
             registry=self.registry,
         )
 
+        # Labelled children by label values: ``labels()`` validates and locks on every use; the
+        # children live as long as their metric does (none is ever removed), so they are looked up once.
+        self._call_children: dict[tuple[Any, str, str, str], tuple[Any, Any]] = {}
+        self._request_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
     def track(self, runtime: Runtime) -> None:
         """Read the scrape-time metrics from ``runtime`` (the runtime that holds this registry)."""
         self.registry.register(RuntimeCollector(runtime))
 
     def observe_call(self, call: CallRecord) -> None:
         """Count one finished tool call (called by the recorder for every call; must stay cheap)."""
-        project, server, tool = str(call.project_id), call.server_name or "", call.tool or ""
-        self.mcp_calls.labels(project, server, tool, call.status).inc()
-        self.mcp_duration.labels(project, server, tool).observe(max(0.0, float(call.duration_ms)) / 1000)
+        key = (call.project_id, call.server_name or "", call.tool or "", call.status)
+        children = self._call_children.get(key)
+        if children is None:
+            project, server, tool, status = str(key[0]), key[1], key[2], key[3]
+            children = (
+                self.mcp_calls.labels(project, server, tool, status),
+                self.mcp_duration.labels(project, server, tool),
+            )
+            self._call_children[key] = children
+        children[0].inc()
+        children[1].observe(max(0.0, float(call.duration_ms)) / 1000)
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        """Count one finished HTTP request."""
-        self.http_requests.labels(method, route, str(status)).inc()
-        self.http_duration.labels(method, route, str(status)).observe(seconds)
+        """Count one finished HTTP request (on every request, MCP calls included: must stay cheap)."""
+        key = (method, route, status)
+        children = self._request_children.get(key)
+        if children is None:
+            labels = (method, route, str(status))
+            children = (self.http_requests.labels(*labels), self.http_duration.labels(*labels))
+            self._request_children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     async def refresh_jobs(self) -> None:
         """Count ``job_run`` rows by job and status for the next scrape (the table is shared by all workers)."""
