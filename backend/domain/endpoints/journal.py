@@ -107,10 +107,12 @@ class DbSessionJournal:
         self,
         alchemy: SQLAlchemyAsyncConfig,
         usage: Callable[[], dict[UUID, tuple[datetime, str | None]]] | None = None,
+        caps: tuple[int, int] | None = None,
     ) -> None:
+        """``caps``: the per-project and per-credential session limits the counts are checked against."""
         self.alchemy = alchemy
         self.usage = usage
-        self.open_sessions = OpenSessions(alchemy)
+        self.open_sessions = OpenSessions(alchemy, caps)
         self._new: dict[str, SessionRecord] = {}
         self._live: dict[str, SessionRecord] = {}
         self._ended: dict[str, SessionRecord] = {}

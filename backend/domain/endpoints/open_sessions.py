@@ -5,8 +5,9 @@ sessions every few seconds) are read per project into a snapshot: synchronously 
 first session opens here (or its snapshot went stale), otherwise in the background after every
 journal flush, for the projects asked about within the last minute. A count is the snapshot's
 sessions plus this replica's own open ones (written or not) minus those that ended here, so a slot
-closed here frees at once and a session opened here counts at once; another replica's new sessions
-count within a flush or two (as before, when they were counted from the written rows).
+closed here frees at once and a session opened here counts at once. Past half of a cap the rows are
+read again before the answer, so another replica's sessions count as soon as it wrote them (within
+its flush interval), as when every open counted the rows.
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ class _Snapshot:
 class OpenSessions:
     """Instance-wide open-session counts from per-project snapshots plus this replica's own sessions."""
 
-    def __init__(self, alchemy: SQLAlchemyAsyncConfig) -> None:
+    def __init__(self, alchemy: SQLAlchemyAsyncConfig, caps: tuple[int, int] | None = None) -> None:
+        """``caps``: the per-project and per-credential limits (near them, counts are read at once)."""
         self.alchemy = alchemy
+        self.caps = caps
         self.idle_seconds = 30 * 60.0
         self._here: dict[UUID, dict[str, Credential]] = {}
         self._gone: dict[str, float] = {}
@@ -82,14 +85,27 @@ class OpenSessions:
         now = time.monotonic()
         self._asked[project_id] = now
         snapshot = self._snapshots.get(project_id)
-        if snapshot is None or now - snapshot.read_at > STALE_SECONDS:
+        fresh = snapshot is None or now - snapshot.read_at > STALE_SECONDS
+        if snapshot is None or fresh:
             snapshot = await self._read_one(project_id)
+        counts = self._count(snapshot, access)
+        if not fresh and self._near_cap(counts):
+            counts = self._count(await self._read_one(project_id), access)  # close to a cap: as of now
+        return counts
+
+    def _count(self, snapshot: _Snapshot, access: Access) -> tuple[int, int]:
         sessions = dict(snapshot.sessions)
-        sessions.update(self._here.get(project_id, {}))
+        sessions.update(self._here.get(access.project_id, {}))
         for session_id in self._gone.keys() & sessions.keys():
             del sessions[session_id]
         mine = credential(access.api_key_id, access.user_id)
         return len(sessions), sum(1 for holder in sessions.values() if holder == mine)
+
+    def _near_cap(self, counts: tuple[int, int]) -> bool:
+        """Past half of a cap: other replicas' sessions since the snapshot could make the difference."""
+        if self.caps is None:
+            return True
+        return any(count * 2 >= cap for count, cap in zip(counts, self.caps, strict=True))
 
     async def refresh(self) -> None:
         """Re-read the snapshots of the projects asked about lately (one query); forget the others."""

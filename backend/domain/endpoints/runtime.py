@@ -47,7 +47,8 @@ def build_endpoints(
     """Wire the proxy core and the transports to the database-backed domain pieces."""
     app = ctx.settings.app
     authenticator = EndpointAuthenticator(ctx)
-    journal = DbSessionJournal(ctx.alchemy, usage=authenticator.take_usage)
+    caps = (ctx.settings.gateway.max_sessions_per_project, ctx.settings.gateway.max_sessions_per_key)
+    journal = DbSessionJournal(ctx.alchemy, usage=authenticator.take_usage, caps=caps)
     registry = ViewRegistry(
         upstreams,
         DbDirectory(ctx.alchemy),
