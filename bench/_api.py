@@ -47,8 +47,11 @@ def serve(db_url: str, port: int, data_dir: str, readonly_dir: str) -> None:
 
     import uvicorn  # noqa: PLC0415
 
+    from backend.lib.log import configure_logging  # noqa: PLC0415
     from backend.lib.settings import AuthSettings, DatabaseSettings, SandboxSettings, Settings  # noqa: PLC0415
     from backend.server.asgi import create_app  # noqa: PLC0415
+
+    configure_logging("WARNING")  # errors with their fields (error type, path, trace)
 
     base = Settings()
     settings = dataclasses.replace(

@@ -88,10 +88,10 @@ async def measure(mode: str, call: Call, calls: int, concurrency: int, tree: Tre
     return result
 
 
-async def open_loop(call: Call, rate: int, seconds: float) -> tuple[list[float], int, float]:
+async def open_loop(call: Call, rate: int, seconds: float) -> tuple[list[float], list[str], float]:
     """``rate`` calls/s for ``seconds``, on schedule: (latencies from the scheduled time, errors, wall s)."""
     latencies: list[float] = []
-    errors = 0
+    errors: list[str] = []
     total = int(rate * seconds)
     began = time.perf_counter()
 
@@ -100,12 +100,11 @@ async def open_loop(call: Call, rate: int, seconds: float) -> tuple[list[float],
     gate = asyncio.Semaphore(64)
 
     async def one(n: int, due: float) -> None:
-        nonlocal errors
         try:
             async with gate:
                 await asyncio.wait_for(call(n), 30)
-        except Exception:
-            errors += 1
+        except Exception as exc:  # an error or a wrong reply counts, the load goes on
+            errors.append(repr(exc)[:200])
             return
         latencies.append((time.perf_counter() - due) * 1000)
 
@@ -164,13 +163,15 @@ async def open_loops(client: httpx.AsyncClient, rest_call: Call, slug: str, args
     for name, call in (("REST tool call", rest_call), ("GET servers (1 server)", list_call)):
         latencies, errors, wall = await open_loop(call, args.rate, args.seconds)
         if not latencies:
-            print(f"\n{name}: every request failed ({errors})")
+            print(f"\n{name}: every request failed; the first: {errors[0]}")
             continue
         print(
             f"\n{name}, open loop at {args.rate}/s for {args.seconds:g} s: "
             f"p50 {statistics.median(latencies):.2f} ms, p95 {quantile(latencies, 0.95):.2f} ms, "
-            f"p99 {quantile(latencies, 0.99):.2f} ms, {len(latencies) / wall:.0f} answered/s, {errors} errors"
+            f"p99 {quantile(latencies, 0.99):.2f} ms, {len(latencies) / wall:.0f} answered/s, {len(errors)} errors"
         )
+        if errors:
+            print(f"  the first error: {errors[0]}")
 
 
 async def listing(base: str, token: str, count: int, pid: int | None) -> None:
