@@ -73,9 +73,9 @@ def test_api_payloads_of_tokens_and_suspended_keys_decode() -> None:
 
 def test_only_active_developers_and_owners_may_take_over_a_key() -> None:
     members = [
-        Member(user_id="a", role="owner"),
-        Member(user_id="b", role="developer"),
-        Member(user_id="c", role="reporter"),
+        Member(user_id="a", role="owner", is_active=True),
+        Member(user_id="b", role="developer", is_active=True),
+        Member(user_id="c", role="reporter", is_active=True),
         Member(user_id="d", role="developer", is_active=False),
     ]
     assert [m.user_id for m in key_holders(members)] == ["a", "b"]
