@@ -128,7 +128,7 @@ def test_admin_searches_pages_and_creates_a_user_who_can_log_in(driver: Driver, 
     driver.page.fill("#create-name", "Hired Hand")
     driver.page.fill("#create-password", "password123")
     driver.page.locator("#create-user-form button[type=submit]").click()
-    expect(driver.page.locator("#create-error")).to_contain_text("password")  # beside the form, form kept
+    expect(driver.page.locator("#create-error")).to_contain_text("Password")  # beside the form, form kept
     expect(driver.page.locator("#create-email")).to_have_value("hired@e2e.test")
     driver.page.fill("#create-password", PASSWORD)
     driver.page.locator("#create-user-form button[type=submit]").click()

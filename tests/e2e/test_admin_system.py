@@ -60,7 +60,7 @@ def test_system_screen_shows_database_queue_and_running_servers(driver: Driver, 
         driver.page.wait_for_timeout(1000)  # a bounded poll: the count comes from the API on Refresh
         now = _running_here(driver)
     assert now >= before + 1, f"running upstreams {before} → {now} after starting one"
-    expect(driver.page.locator("#system-states")).to_contain_text(re.compile(r"running|healthy"))
+    expect(driver.page.locator("#system-states")).to_contain_text(re.compile(r"running|healthy", re.IGNORECASE))
     driver.shot("admin-system")
 
 

@@ -97,7 +97,7 @@ def test_a_new_email_signs_up_from_the_link_into_the_project_and_a_revoked_link_
     assert product.call(nina_token, "GET", f"/api/projects/{slug}")["myRole"] == "reporter"
 
     driver.tab(slug, "members")  # the owner's list: Nina is a member, nothing is pending
-    expect(driver.page.locator(".member-row", has_text="nina@e2e.test")).to_contain_text("reporter")
+    expect(driver.page.locator(".member-row", has_text="nina@e2e.test")).to_contain_text("Reporter")
     expect(driver.page.locator("#pending-invitations")).to_contain_text("No invitation is pending.")
     assert product.call(token, "GET", f"/api/projects/{slug}/invitations") == []
 
@@ -167,7 +167,7 @@ def test_an_existing_user_invited_from_the_ui_sees_notices_opens_and_dismisses_t
     driver.tab(first, "members")
     _invite(driver, "ezra@e2e.test", "developer")
     driver.toast("Ezra Existing joined as developer")
-    expect(driver.page.locator(".member-row", has_text="ezra@e2e.test")).to_contain_text("developer")
+    expect(driver.page.locator(".member-row", has_text="ezra@e2e.test")).to_contain_text("Developer")
     expect(driver.page.locator("#new-invitation")).to_have_count(0)  # added at once: no link
     for slug in others:
         product.call(token, "POST", f"/api/projects/{slug}/invitations", {"email": "ezra@e2e.test", "role": "reporter"})

@@ -155,9 +155,9 @@ def _invite_and_change_role(d: Driver, product: Product) -> None:
     d.toast("Rita Reporter joined as developer")
     row = d.page.locator(".member-row", has_text=MEMBER)
     row.get_by_role("combobox").click()
-    d.page.get_by_role("option", name="reporter").click()
-    d.toast("Rita Reporter is now reporter")
-    expect(row.get_by_role("combobox")).to_have_text("reporter")
+    d.page.get_by_role("option", name="Reporter").click()
+    d.toast("Rita Reporter is now Reporter")
+    expect(row.get_by_role("combobox")).to_have_text("Reporter")
     d.shot("members")
 
 

@@ -11,6 +11,7 @@ import msgspec
 from backend.domain.accounts.addresses import UI_CLIENT_HEADER, UI_TOKEN_HEADER
 from backend.lib import secrets
 from backend.lib.settings import get_settings
+from ui.api._errors import detail_of
 from ui.api.convert import decode
 
 T = TypeVar("T")
@@ -23,36 +24,17 @@ LONG_TIMEOUT = 330.0
 class ApiError(Exception):
     """The API answered with an error status (or could not be reached: ``status_code`` 0)."""
 
-    def __init__(self, status_code: int, detail: str) -> None:
+    def __init__(self, status_code: int, detail: str, fields: dict[str, str] | None = None) -> None:
         super().__init__(f"{status_code}: {detail}")
         self.status_code = status_code
         self.detail = detail
-
-
-# API messages that name a route where the UI has a screen for it: people read the screen's name.
-_UI_PLACES = {"(PUT /api/admin/allowed-commands)": "(Administration → Allowed commands, /admin/commands)"}
-
-
-def _in_ui_words(detail: str) -> str:
-    for api_words, ui_words in _UI_PLACES.items():
-        detail = detail.replace(api_words, ui_words)
-    return detail
+        # The fields at fault (name -> message in words), when the API named them.
+        self.fields = fields or {}
 
 
 def _detail(response: httpx.Response) -> str:
-    """The API's ``detail``, with the offending fields of a validation error."""
-    try:
-        body = response.json()
-    except ValueError:
-        return response.reason_phrase or "error"
-    if not isinstance(body, dict):
-        return str(body)
-    detail = str(body.get("detail", body))
-    extra = body.get("extra")
-    if isinstance(extra, list) and extra:
-        fields = [f"{e.get('key', '')}: {e.get('message', '')}".strip(": ") for e in extra if isinstance(e, dict)]
-        detail = f"{detail} ({'; '.join(fields)})" if fields else detail
-    return detail
+    """The API's ``detail`` in words (see ``_errors.py``)."""
+    return detail_of(response)[0]
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +77,7 @@ class BaseClient:
         except httpx.HTTPError as exc:
             raise ApiError(0, f"API unreachable ({type(exc).__name__})") from exc
         if response.status_code >= 400:
-            raise ApiError(response.status_code, _in_ui_words(_detail(response)))
+            raise ApiError(response.status_code, *detail_of(response))
         return response
 
     async def raw(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> Any:  # noqa: ASYNC109 - passed to httpx

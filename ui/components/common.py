@@ -107,8 +107,8 @@ def time_ago(value: rx.Var[str] | rx.Var[str | None] | str, empty: str = "never"
 
 
 def stamp(value: rx.Var[str] | rx.Var[str | None] | str) -> rx.Component:
-    """An absolute local time."""
-    return rx.cond(value, rx.moment(value, format="YYYY-MM-DD HH:mm:ss"), rx.text("—", as_="span"))
+    """When something happened in a table row: relative ("2 minutes ago"), the exact local time on hover."""
+    return time_ago(value, empty="—")
 
 
 def copy_button(text: rx.Var[str] | str, label: str = "Copy", **props: Any) -> rx.Component:
@@ -176,6 +176,31 @@ def code_block(text: rx.Var[str] | str, **props: Any) -> rx.Component:
 ROLES = ["owner", "developer", "reporter"]
 
 
+ROLE_WORDS = {"owner": "Owner", "developer": "Developer", "reporter": "Reporter"}
+
+
 def role_select(value: rx.Var[str] | str, on_change: Any = None, **props: Any) -> rx.Component:
-    """A select of the three roles (controlled when ``on_change`` is given, else a form field)."""
-    return rx.select(ROLES, value=value, on_change=on_change, size="1", **props)
+    """A select of the three roles in words (controlled when ``on_change`` is given, else a form field)."""
+    trigger_props = {"id": props.pop("id")} if "id" in props else {}
+    return rx.select.root(
+        rx.select.trigger(**trigger_props),
+        rx.select.content(*[rx.select.item(ROLE_WORDS[role], value=role) for role in ROLES]),
+        value=value,
+        on_change=on_change,
+        size="1",
+        **props,
+    )
+
+
+def role_field(name: str = "role", default: str = "developer", **props: Any) -> rx.Component:
+    """The role of a form (uncontrolled), in words; the form sends the raw role."""
+    trigger_props = {"id": props.pop("id")} if "id" in props else {}
+    return rx.select.root(
+        rx.select.trigger(**trigger_props),
+        rx.select.content(
+            *[rx.select.item(ROLE_WORDS[role], value=role) for role in ("developer", "reporter", "owner")]
+        ),
+        name=name,
+        default_value=default,
+        **props,
+    )

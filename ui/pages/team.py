@@ -6,8 +6,9 @@ import reflex as rx
 
 from ui.api.types import TeamMember, TeamProject
 from ui.components.auth_card import labelled
-from ui.components.common import avatar, empty_state, role_badge, role_select, section, time_ago
+from ui.components.common import avatar, empty_state, role_badge, role_field, role_select, section, time_ago
 from ui.components.dialogs import confirm_button, form_dialog
+from ui.components.field_error import field_error
 from ui.state.teams import TeamState
 from ui.templates import page
 from ui.views.project.overview import activity_line
@@ -73,7 +74,7 @@ def _invite() -> rx.Component:
                 id="team-invite-email",
                 width="260px",
             ),
-            rx.select(["developer", "reporter", "owner"], name="role", default_value="developer"),
+            role_field(id="team-invite-role"),
             rx.button(rx.icon("user-plus", size=14), "Add member", type="submit"),
             spacing="2",
         ),
@@ -93,10 +94,12 @@ def _edit_dialog() -> rx.Component:
                     name="name", default_value=TeamState.team.name, required=True, max_length=120, id="team-edit-name"
                 ),
             ),
+            field_error(TeamState.team_errors, "name", "team"),
             labelled(
                 "Description",
                 rx.text_area(name="description", default_value=TeamState.team.description, id="team-edit-description"),
             ),
+            field_error(TeamState.team_errors, "description", "team"),
             width="100%",
         ),
         open_=TeamState.team_edit_open,

@@ -13,6 +13,8 @@ import reflex as rx
 from ui.api import ApiError
 from ui.api.types import UserRef
 from ui.api.types_invitations import Invitation
+from ui.components.words import ROLE_LABELS
+from ui.state.form_errors import field_errors
 from ui.state.members import MembersState
 from ui.state.project import ProjectState
 
@@ -46,6 +48,7 @@ class InvitationsState(ProjectState):
     invitations: list[Invitation] = []
     invitations_loading: bool = True
     inviting: bool = False
+    invite_errors: dict[str, str] = {}  # beside the invite form's fields
     new_link: str = ""
     new_link_message: str = ""
 
@@ -77,16 +80,18 @@ class InvitationsState(ProjectState):
     async def invite(self, form: dict[str, str]):
         """Add a registered user at once, or create a pending invitation and show its link."""
         async with self:
-            self.inviting = True
+            self.inviting, self.invite_errors = True, {}
             self.new_link, self.new_link_message = "", ""
             api, slug = self._api(), self._slug()
         email = form.get("email", "").strip()
         try:
             outcome = await api.invite(slug, email, form.get("role", "developer"), form.get("invited_as", "individual"))
         except ApiError as exc:
+            errors = field_errors(exc, ("email", "role"), taken="email")
             async with self:
-                self.inviting = False
-            yield await self._on_error(exc)
+                self.inviting, self.invite_errors = False, errors
+            if not errors:
+                yield await self._on_error(exc)
             return
         async with self:
             self.inviting = False
@@ -97,7 +102,9 @@ class InvitationsState(ProjectState):
         yield rx.set_value("invite-email", "")
         if outcome.member is not None:
             member = outcome.member
-            yield rx.toast.success(f"{member.name or member.email} joined as {member.role}")
+            yield rx.toast.success(
+                f"{member.name or member.email} joined as {ROLE_LABELS.get(member.role, member.role)}"
+            )
             yield MembersState.load
         else:
             yield rx.toast.success(f"Invitation for {email} created")

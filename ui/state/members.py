@@ -8,6 +8,7 @@ import reflex as rx
 
 from ui.api import ApiError
 from ui.api.types import Member, ProjectTeam, Team
+from ui.components.words import ROLE_LABELS
 from ui.state.project import ProjectState
 
 
@@ -59,7 +60,7 @@ class MembersState(ProjectState):
             yield await self._on_error(exc)
             yield MembersState.load
             return
-        yield rx.toast.success(f"{member.name or member.email} is now {member.role}")
+        yield rx.toast.success(f"{member.name or member.email} is now {ROLE_LABELS.get(member.role, member.role)}")
         yield MembersState.load
 
     @rx.event(background=True)
@@ -91,7 +92,7 @@ class MembersState(ProjectState):
             return
         async with self:
             self.team_open = False
-        yield rx.toast.success(f"Team {team.name} added as {team.role}")
+        yield rx.toast.success(f"Team {team.name} added as {ROLE_LABELS.get(team.role, team.role)}")
         yield MembersState.load
 
     @rx.event(background=True)

@@ -10,6 +10,7 @@ import reflex as rx
 from ui.api import ApiError
 from ui.api.types import ApiKey
 from ui.api.types_servers import Server
+from ui.state.form_errors import field_errors
 from ui.state.project import RANK, ProjectState
 
 EXPIRY_DAYS = {"never": 0, "7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
@@ -28,13 +29,16 @@ class SettingsState(ProjectState):
     new_key: str = ""
     new_key_name: str = ""
     delete_confirm: str = ""
+    # Errors beside the fields of the details form and of the new-key form.
+    settings_errors: dict[str, str] = {}
+    key_errors: dict[str, str] = {}
 
     @rx.event
     def set_key_open(self, value: bool):
         """Open or close the create-key dialog."""
         self.key_open = value
         if value:
-            self.key_scope = []
+            self.key_scope, self.key_errors = [], {}
 
     @rx.event
     def toggle_key_scope(self, server_id: str, checked: bool):
@@ -80,7 +84,7 @@ class SettingsState(ProjectState):
     async def save(self, form: dict[str, str]):
         """Save name, slug, description; a new slug moves the page."""
         async with self:
-            self.saving_settings = True
+            self.saving_settings, self.settings_errors = True, {}
             api, slug = self._api(), self._slug()
         fields = {
             "name": form.get("name", "").strip(),
@@ -90,9 +94,11 @@ class SettingsState(ProjectState):
         try:
             project = await api.update_project(slug, **fields)
         except ApiError as exc:
+            errors = field_errors(exc, ("name", "slug", "description"))
             async with self:
-                self.saving_settings = False
-            yield await self._on_error(exc)
+                self.saving_settings, self.settings_errors = False, errors
+            if not errors:
+                yield await self._on_error(exc)
             return
         async with self:
             self.project, self.saving_settings, self.switcher_loaded = project, False, False
@@ -121,18 +127,21 @@ class SettingsState(ProjectState):
         expires = (datetime.now(UTC) + timedelta(days=days)).isoformat() if days else None
         rate = str(form.get("rate_limit", "")).strip()
         if rate and not rate.isdigit():
-            yield rx.toast.error("The rate limit is a whole number of calls per minute")
+            async with self:
+                self.key_errors = {"rate_limit": "A whole number of calls per minute"}
             return
         async with self:
-            self.creating_key = True
+            self.creating_key, self.key_errors = True, {}
             api, slug, scope = self._api(), self._slug(), list(self.key_scope)
         try:
             name = form.get("name", "").strip()
             key = await api.create_api_key(slug, name, expires, scope or None, int(rate) if rate else None)
         except ApiError as exc:
+            errors = field_errors(exc, ("name", "rate_limit", "expires"))
             async with self:
-                self.creating_key = False
-            yield await self._on_error(exc)
+                self.creating_key, self.key_errors = False, errors
+            if not errors:
+                yield await self._on_error(exc)
             return
         async with self:
             self.creating_key, self.key_open = False, False

@@ -1,4 +1,4 @@
-"""The add/edit server dialog (form mode and JSON mode) and the ``mcpServers`` import dialog."""
+"""The add/edit server dialog (form mode and JSON mode); the import dialog is ``server_import.py``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from ui.api import ApiError
-from ui.api.types_servers import ImportEntryResult, Server, ServerTemplate
+from ui.api.types_servers import Server, ServerTemplate
 from ui.plural import counted
+from ui.state.form_errors import field_errors
 from ui.state.server_spec import (
     BLANK,
     EXAMPLE_JSON,
@@ -16,7 +17,6 @@ from ui.state.server_spec import (
     draft_of_template,
     json_of,
     json_of_template,
-    parse_import,
     spec_from_form,
     spec_from_json,
     spec_from_template_form,
@@ -24,7 +24,14 @@ from ui.state.server_spec import (
 )
 from ui.state.servers import ServersState
 
-MAX_IMPORT_BYTES = 1_000_000
+
+def _blank() -> Server:
+    """A new server's draft: the API's defaults (a timeout of 0 would fail the input's ``min``)."""
+    return Server(timeout_seconds=60, isolation="shared")
+
+
+# The form's inputs that an API refusal can name.
+SERVER_FIELDS = {"name", "description", "command", "args", "cwd", "env", "url", "headers", "timeout", "isolation"}
 
 
 class ServerFormState(ServersState):
@@ -34,7 +41,7 @@ class ServerFormState(ServersState):
     form_mode: str = "form"
     form_transport: str = "stdio"
     editing: str = ""
-    draft: Server = Server()
+    draft: Server = Server(timeout_seconds=60, isolation="shared")
     draft_json: str = EXAMPLE_JSON
     removed_env: list[str] = []
     removed_headers: list[str] = []
@@ -49,6 +56,8 @@ class ServerFormState(ServersState):
     test_summary: str = ""
     test_tools: list[str] = []
     test_error: str = ""
+    # Errors beside the fields at fault (field -> message), from the last save or test.
+    form_errors: dict[str, str] = {}
 
     @rx.var
     def draft_args(self) -> str:
@@ -76,7 +85,7 @@ class ServerFormState(ServersState):
     @rx.event
     def open_create(self):
         """Open an empty form."""
-        self.editing, self.draft, self.draft_json = "", Server(), EXAMPLE_JSON
+        self.editing, self.draft, self.draft_json = "", _blank(), EXAMPLE_JSON
         self.form_transport, self.form_mode = "stdio", "form"
         self.removed_env, self.removed_headers = [], []
         self.template_id = BLANK
@@ -104,7 +113,7 @@ class ServerFormState(ServersState):
         self.template_id = template_id if template else BLANK
         self._forget_test()
         if template is None:
-            self.draft, self.draft_json, self.form_transport = Server(), EXAMPLE_JSON, "stdio"
+            self.draft, self.draft_json, self.form_transport = _blank(), EXAMPLE_JSON, "stdio"
             return
         name = unique_name(template.id, [s.name for s in self.servers])
         self.draft, self.draft_json = draft_of_template(template, name), json_of_template(template, name)
@@ -127,6 +136,15 @@ class ServerFormState(ServersState):
     def _forget_test(self) -> None:
         self.tested, self.test_ok, self.test_summary, self.test_tools, self.test_error = False, False, "", [], ""
         self.form_intent = "save"
+        self.form_errors = {}
+
+    async def _refused(self, exc: ApiError, mode: str) -> rx.event.EventSpec | None:
+        """Put the API's refusal beside its fields (the form stays open, as typed), else toast it."""
+        errors = field_errors(exc, SERVER_FIELDS) if mode == "form" else {}
+        async with self:
+            self.saving = self.testing = False
+            self.form_errors = errors
+        return None if errors else await self._on_error(exc)
 
     @rx.event
     def set_form_intent(self, value: str):
@@ -151,13 +169,12 @@ class ServerFormState(ServersState):
             yield rx.toast.error(str(exc))
             return
         async with self:
-            self.testing, self.tested = True, False
+            self.testing, self.tested, self.form_errors = True, False, {}
         try:
             report = await api.test_server(slug, spec)
         except ApiError as exc:
-            async with self:
-                self.testing = False
-            yield await self._on_error(exc)
+            if refusal := await self._refused(exc, mode):
+                yield refusal
             return
         tools = [str(tool.get("name", "")) for tool in report.tools]
         async with self:
@@ -217,13 +234,12 @@ class ServerFormState(ServersState):
             yield rx.toast.error(str(exc))
             return
         async with self:
-            self.saving = True
+            self.saving, self.form_errors = True, {}
         try:
             server = await (api.update_server(slug, editing, spec) if editing else api.create_server(slug, spec))
         except ApiError as exc:
-            async with self:
-                self.saving = False
-            yield await self._on_error(exc)
+            if refusal := await self._refused(exc, mode):
+                yield refusal
             return
         async with self:
             self.saving, self.form_open = False, False
@@ -244,64 +260,4 @@ class ServerFormState(ServersState):
             renamed = path.replace(f"/servers/{editing}", f"/servers/{server.name}", 1)
             yield rx.redirect(renamed + (f"?{query}" if query else ""), replace=True)
             return
-        yield ServersState.load
-
-
-class ServerImportState(ServersState):
-    """Import dialog: paste or upload an ``mcpServers`` file; a report per entry."""
-
-    import_open: bool = False
-    import_text: str = ""
-    importing: bool = False
-    import_results: list[ImportEntryResult] = []
-    import_summary: str = ""
-
-    @rx.event
-    def set_import_open(self, value: bool):
-        """Open or close the dialog (closing forgets the last report)."""
-        self.import_open = value
-        if not value:
-            self.import_results, self.import_summary = [], ""
-
-    @rx.event
-    def set_import_text(self, value: str):
-        """The pasted JSON."""
-        self.import_text = value
-
-    @rx.event
-    async def handle_upload(self, files: list[rx.UploadFile]):
-        """Put an uploaded file's text into the editor."""
-        for file in files[:1]:
-            data = await file.read()
-            if len(data) > MAX_IMPORT_BYTES:
-                return rx.toast.error("The file is larger than 1 MB")
-            self.import_text = data.decode("utf-8", errors="replace")
-            return rx.toast.info(f"Loaded {file.name}")
-        return None
-
-    @rx.event(background=True)
-    async def run_import(self):
-        """Send the servers to the API and show what happened to each."""
-        async with self:
-            api, slug, text = self._api(), self._slug(), self.import_text
-        try:
-            entries = parse_import(text)
-        except SpecError as exc:
-            yield rx.toast.error(str(exc))
-            return
-        async with self:
-            self.importing = True
-        try:
-            report = await api.import_servers(slug, entries)
-        except ApiError as exc:
-            async with self:
-                self.importing = False
-            yield await self._on_error(exc)
-            return
-        summary = f"{report.created} created, {report.skipped} skipped, {report.invalid} invalid"
-        async with self:
-            self.importing = False
-            self.import_results = report.results
-            self.import_summary = summary
-        yield (rx.toast.success if report.invalid == 0 else rx.toast.warning)(f"Import: {summary}")
         yield ServersState.load

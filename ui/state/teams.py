@@ -8,6 +8,8 @@ import reflex as rx
 
 from ui.api import ApiError
 from ui.api.types import ActivityItem, Team, TeamMember, TeamProject
+from ui.components.words import ROLE_LABELS
+from ui.state.form_errors import field_errors
 from ui.state.shell import ShellState
 
 
@@ -65,6 +67,7 @@ class TeamState(ShellState):
     team_loading: bool = True
     team_missing: bool = False
     team_edit_open: bool = False
+    team_errors: dict[str, str] = {}  # beside the rename dialog's and the add-member form's fields
 
     @rx.var
     def team_owner(self) -> bool:
@@ -110,7 +113,9 @@ class TeamState(ShellState):
         async with self:
             api, ref = self._api(), self._team()
         email, role = form.get("email", "").strip(), form.get("role", "developer")
-        yield await self._member_call(lambda: api.invite_team_member(ref, email, role), f"{email} added as {role}")
+        yield await self._member_call(
+            lambda: api.invite_team_member(ref, email, role), f"{email} added as {ROLE_LABELS.get(role, role)}"
+        )
         yield rx.set_value("team-invite-email", "")
         yield TeamState.load
 
@@ -133,7 +138,7 @@ class TeamState(ShellState):
     @rx.event
     def set_team_edit_open(self, value: bool):
         """Open or close the rename dialog."""
-        self.team_edit_open = value
+        self.team_edit_open, self.team_errors = value, {}
 
     @rx.event(background=True)
     async def update_team(self, form: dict[str, str]):
@@ -144,10 +149,14 @@ class TeamState(ShellState):
         try:
             team = await api.update_team(ref, name=name, description=description)
         except ApiError as exc:
-            yield await self._on_error(exc)
+            errors = field_errors(exc, ("name", "description"))
+            async with self:
+                self.team_errors = errors
+            if not errors:
+                yield await self._on_error(exc)
             return
         async with self:
-            self.team, self.team_edit_open = team, False
+            self.team, self.team_edit_open, self.team_errors = team, False, {}
         yield rx.toast.success(f"Team renamed to {team.name}" if name else "Team saved")
 
     @rx.event(background=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types_admin import Cap
-from ui.components.common import stat_card, status_badge
+from ui.components.common import stat_card
+from ui.components.server_states import state_badge
 from ui.state.admin_system import AdminSystemState
 
 
@@ -91,7 +92,7 @@ def _upstreams() -> rx.Component:
             rx.text("Enabled servers by state:", size="2", color_scheme="gray"),
             rx.foreach(
                 AdminSystemState.server_states,
-                lambda pair: rx.hstack(status_badge(pair[0]), rx.text(pair[1], size="2", weight="medium"), spacing="1"),
+                lambda pair: rx.hstack(state_badge(pair[0]), rx.text(pair[1], size="2", weight="medium"), spacing="1"),
             ),
             rx.cond(AdminSystemState.server_states.length() == 0, rx.text("none", size="2")),  # type: ignore[attr-defined]
             wrap="wrap",

@@ -6,8 +6,9 @@ import reflex as rx
 
 from ui.api.types_invitations import Invitation
 from ui.components.auth_card import labelled
-from ui.components.common import copy_button, loading_or, role_badge, section, time_ago
+from ui.components.common import copy_button, loading_or, role_badge, role_field, section, time_ago
 from ui.components.dialogs import confirm_button
+from ui.components.field_error import field_error
 from ui.state.invitations import InvitationsState
 from ui.state.project import ProjectState
 
@@ -35,9 +36,7 @@ def invite_form() -> rx.Component:
                 ),
                 labelled(
                     "Role",
-                    rx.select(
-                        ["developer", "reporter", "owner"], name="role", default_value="developer", id="invite-role"
-                    ),
+                    role_field(id="invite-role"),
                     width="auto",
                 ),
                 labelled(
@@ -55,6 +54,8 @@ def invite_form() -> rx.Component:
                 spacing="3",
                 wrap="wrap",
             ),
+            field_error(InvitationsState.invite_errors, "email", "invite"),
+            field_error(InvitationsState.invite_errors, "role", "invite"),
             on_submit=InvitationsState.invite,
             reset_on_submit=False,
         ),

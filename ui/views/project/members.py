@@ -6,7 +6,7 @@ import reflex as rx
 
 from ui.api.types import Member, ProjectTeam, Team
 from ui.components.auth_card import labelled
-from ui.components.common import avatar, loading_or, role_badge, role_select, section, time_ago
+from ui.components.common import avatar, loading_or, role_badge, role_field, role_select, section, time_ago
 from ui.components.dialogs import confirm_button, form_dialog
 from ui.plural import counted_var
 from ui.state.members import MembersState
@@ -124,7 +124,7 @@ def _add_team_dialog() -> rx.Component:
                         name="team_id",
                     ),
                 ),
-                labelled("Role", rx.select(["developer", "reporter", "owner"], name="role", default_value="developer")),
+                labelled("Role", role_field()),
                 spacing="3",
             ),
             rx.text("You have no team to add. Create one on the Teams page.", color_scheme="gray", size="2"),

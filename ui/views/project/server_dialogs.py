@@ -1,18 +1,16 @@
-"""The add/edit server dialog (form and JSON modes) and the import dialog."""
+"""The add/edit server dialog (form and JSON modes); the import dialog is ``server_import.py``."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from ui.api.types_servers import ImportEntryResult
 from ui.components.auth_card import labelled
 from ui.components.common import code_block
-from ui.state.server_form import ServerFormState, ServerImportState
+from ui.components.field_error import field_error
+from ui.state.server_form import ServerFormState
 from ui.state.server_spec import BLANK
 from ui.views.project.server_isolation import isolation_field
 from ui.views.project.server_templates import template_picker, template_values
-
-OUTCOME_COLORS = {"created": "green", "skipped": "gray", "invalid": "red"}
 
 
 def _secret_chip(key: rx.Var[str], removed: rx.Var[list[str]], on_click: object) -> rx.Component:
@@ -45,6 +43,10 @@ def _secrets(keys: rx.Var[list[str]], removed: rx.Var[list[str]], toggle: object
     )
 
 
+def _error(key: str) -> rx.Component:
+    return field_error(ServerFormState.form_errors, key, "server")
+
+
 def _stdio_fields() -> rx.Component:
     d = ServerFormState.draft
     return rx.vstack(
@@ -59,13 +61,16 @@ def _stdio_fields() -> rx.Component:
                 width="100%",
             ),
         ),
+        _error("command"),
         labelled(
             "Arguments (one per line)",
             rx.text_area(
                 name="args", default_value=ServerFormState.draft_args, rows="3", id="server-args", width="100%"
             ),
         ),
+        _error("args"),
         labelled("Working directory", rx.input(name="cwd", default_value=d.cwd.to(str), width="100%")),
+        _error("cwd"),
         _secrets(
             ServerFormState.secret_env_keys,
             ServerFormState.removed_env,
@@ -76,6 +81,7 @@ def _stdio_fields() -> rx.Component:
             "Environment (KEY=VALUE per line; stored encrypted)",
             rx.text_area(name="env", rows="3", placeholder="API_TOKEN=…", id="server-env", width="100%"),
         ),
+        _error("env"),
         width="100%",
     )
 
@@ -89,9 +95,11 @@ def _remote_fields() -> rx.Component:
                 default_value=ServerFormState.draft.url.to(str),
                 type="url",
                 placeholder="https://example.com/mcp",
+                id="server-url",
                 width="100%",
             ),
         ),
+        _error("url"),
         _secrets(
             ServerFormState.secret_header_keys,
             ServerFormState.removed_headers,
@@ -102,6 +110,7 @@ def _remote_fields() -> rx.Component:
             "Headers (Name: value per line; stored encrypted)",
             rx.text_area(name="headers", rows="2", placeholder="Authorization: Bearer …", width="100%"),
         ),
+        _error("headers"),
         width="100%",
     )
 
@@ -124,8 +133,9 @@ def _form_mode() -> rx.Component:
             ),
             labelled(
                 "Transport",
-                rx.select(
-                    ["stdio", "streamable-http", "sse"],
+                rx.select.root(
+                    rx.select.trigger(id="server-transport"),
+                    rx.select.content(*[rx.select.item(t, value=t) for t in ("stdio", "streamable-http", "sse")]),
                     name="transport",
                     value=ServerFormState.form_transport,
                     on_change=ServerFormState.set_form_transport,
@@ -136,6 +146,7 @@ def _form_mode() -> rx.Component:
             width="100%",
             align="end",
         ),
+        _error("name"),
         labelled("Description", rx.input(name="description", default_value=d.description, width="100%")),
         template_values(),
         rx.cond(ServerFormState.form_transport == "stdio", _stdio_fields(), _remote_fields()),
@@ -156,6 +167,7 @@ def _form_mode() -> rx.Component:
             spacing="3",
             width="100%",
         ),
+        _error("timeout"),
         width="100%",
     )
 
@@ -257,90 +269,4 @@ def server_dialog() -> rx.Component:
         ),
         open=ServerFormState.form_open,
         on_open_change=ServerFormState.set_form_open,
-    )
-
-
-def _result_row(r: rx.Var[ImportEntryResult]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.text(r.key, weight="medium")),
-        rx.table.cell(rx.badge(r.outcome, color_scheme=rx.match(r.outcome, *OUTCOME_COLORS.items(), "gray"))),
-        rx.table.cell(
-            rx.vstack(
-                rx.text(r.detail.to(str), size="1"),
-                rx.cond(
-                    r.needs_values.length() > 0,  # type: ignore[attr-defined]
-                    rx.text("Set values for: ", r.needs_values.join(", "), size="1", color_scheme="amber"),
-                ),  # type: ignore[attr-defined]
-                spacing="0",
-            )
-        ),
-        class_name="import-result",
-    )
-
-
-def import_dialog() -> rx.Component:
-    """Paste or upload an ``mcpServers`` file; see a report per entry."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Import servers"),
-            rx.dialog.description(
-                'Paste a JSON file with "mcpServers" (Claude Desktop, Cursor, VS Code…) or upload it.', size="2"
-            ),
-            rx.vstack(
-                rx.upload(
-                    rx.hstack(
-                        rx.icon("upload", size=16),
-                        rx.text("Drop a .json file here or click to choose", size="2"),
-                        align="center",
-                    ),
-                    id="import-upload",
-                    accept={"application/json": [".json"]},
-                    max_files=1,
-                    on_drop=ServerImportState.handle_upload(rx.upload_files(upload_id="import-upload")),
-                    border=f"1px dashed {rx.color('gray', 7)}",
-                    padding="14px",
-                    border_radius="8px",
-                    width="100%",
-                    cursor="pointer",
-                ),
-                rx.text_area(
-                    value=ServerImportState.import_text,
-                    on_change=ServerImportState.set_import_text,
-                    placeholder='{"mcpServers": {"name": {"command": "npx", "args": ["…"]}}}',
-                    rows="10",
-                    font_family="monospace",
-                    id="import-text",
-                    width="100%",
-                ),
-                rx.cond(
-                    ServerImportState.import_results.length() > 0,  # type: ignore[attr-defined]
-                    rx.vstack(
-                        rx.text(ServerImportState.import_summary, weight="medium", id="import-summary"),
-                        rx.table.root(
-                            rx.table.body(rx.foreach(ServerImportState.import_results, _result_row)),
-                            width="100%",
-                            size="1",
-                        ),
-                        width="100%",
-                    ),
-                ),
-                rx.hstack(
-                    rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
-                    rx.button(
-                        "Import",
-                        on_click=ServerImportState.run_import,
-                        loading=ServerImportState.importing,
-                        id="import-run",
-                    ),
-                    justify="end",
-                    width="100%",
-                ),
-                spacing="3",
-                width="100%",
-                margin_top="12px",
-            ),
-            max_width="640px",
-        ),
-        open=ServerImportState.import_open,
-        on_open_change=ServerImportState.set_import_open,
     )

@@ -12,9 +12,11 @@ from ui.components.server_states import server_state, state_dot, state_legend, s
 from ui.plural import counted_var
 from ui.state.live_pages import ServersLiveState
 from ui.state.project import ProjectState
-from ui.state.server_form import ServerFormState, ServerImportState
+from ui.state.server_form import ServerFormState
+from ui.state.server_import import ServerImportState
 from ui.state.servers import ServersState
-from ui.views.project.server_dialogs import import_dialog, server_dialog
+from ui.views.project.server_dialogs import server_dialog
+from ui.views.project.server_import import import_dialog
 
 
 def _status(server: rx.Var[Server]) -> rx.Var[str]:
