@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ui.api._base import BaseClient, browser_headers, clean
+from ui.api.generated import SandboxStatus
 from ui.api.types import (
     AccessToken,
     ActivityPage,
@@ -116,6 +117,10 @@ class AccountsApi(BaseClient):
         """Activate/deactivate a user or change the admin flag (``isActive``, ``isAdmin``)."""
         return await self.call(AdminUser, "PATCH", f"/api/admin/users/{user_id}", json=fields)
 
+    async def admin_delete_user(self, user_id: str) -> None:
+        """Delete an account for good (their credentials end, the keys they created are suspended)."""
+        await self.raw("DELETE", f"/api/admin/users/{user_id}")
+
     async def admin_reset_password(self, user_id: str, new_password: str) -> AdminUser:
         """Set another user's password; every sign-in, OAuth grant and token of theirs ends."""
         body = {"newPassword": new_password}
@@ -130,6 +135,10 @@ class AccountsApi(BaseClient):
         """What administrators must be told about the sandbox (off, or unavailable here); empty when all is well."""
         status = await self.raw("GET", "/api/admin/sandbox")
         return str((status or {}).get("warning") or "")
+
+    async def admin_sandbox(self) -> SandboxStatus:
+        """The sandbox: on or off, whether it can start here, the default limits (``GET /api/admin/sandbox``)."""
+        return await self.call(SandboxStatus, "GET", "/api/admin/sandbox")
 
     async def admin_stats(self) -> dict[str, int]:
         """Counts of users, teams and projects."""

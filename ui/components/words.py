@@ -62,6 +62,7 @@ EVENT_LABELS: dict[str, str] = {
     "team_member.removed": "Team member removed",
     "user.created": "User created",
     "user.updated": "User changed",
+    "user.deleted": "User deleted",
     "user.password_reset": "Password reset",
     "settings.allowed_commands_updated": "Allowed commands changed",
     "worker.paused": "Worker paused",

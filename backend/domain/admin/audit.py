@@ -11,6 +11,7 @@ from backend.db import models as m
 ADMIN_TYPES = (
     "user.created",
     "user.updated",
+    "user.deleted",
     "user.password_reset",
     "settings.allowed_commands_updated",
     "worker.settings_changed",

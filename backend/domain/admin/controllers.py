@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -78,6 +78,24 @@ class AdminController(Controller):
         deactivate themselves, and the last active administrator stays (409).
         """
         return s.AdminUser.of(await admin_service.update_user(user_id, data, current_user))
+
+    @delete("/users/{user_id:uuid}", operation_id="adminDeleteUser", summary="Delete a user", guards=[requires_admin])
+    async def delete_user(
+        self,
+        user_id: Annotated[UUID, PathParameter()],
+        admin_service: NamedDependency[AdminService],
+        current_user: NamedDependency[CurrentUser],
+    ) -> None:
+        """Delete an account for good (204).
+
+        Their sign-in sessions, OAuth grants and personal access tokens end at once in every API process
+        (open MCP sessions they authenticated close), and the API keys they created are suspended (an
+        owner can reassign them). Their memberships go; projects, servers, teams and keys they created
+        stay, and the activity log keeps their past actions without a name. Refused with 409 for
+        oneself, for the last active administrator and for the only owner of a project. Deactivation
+        (``PATCH``) is the reversible alternative.
+        """
+        await admin_service.delete_user(user_id, current_user)
 
     @post(
         "/users/{user_id:uuid}/password",

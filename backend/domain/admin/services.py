@@ -1,4 +1,4 @@
-"""Administration rules: users (admin flag, activation), every project, instance counters."""
+"""Administration rules: users (admin flag, activation, deletion), every project, instance counters."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from backend.domain.accounts.services import normalise_email
 from backend.domain.activity.services import ActivityService
 from backend.domain.admin import schemas as s
 from backend.domain.admin.audit import admin_actions
+from backend.domain.admin.deletion import end_account, sole_owned_projects
 from backend.domain.changes.events import MemberAccessChanged
 from backend.domain.changes.outbox import publish
 from backend.domain.keys.standing import suspend_stranded_keys
@@ -151,6 +152,39 @@ class AdminService(SQLAlchemyAsyncRepositoryService[m.User]):
         publish(session, MemberAccessChanged(user_id=user.id))
         logger.info("user updated by admin", extra={"user_id": str(user.id), "fields": sorted(changes)})
         return user
+
+    async def delete_user(self, user_id: UUID, actor: CurrentUser) -> None:
+        """Delete an account for good (see ``deletion.py`` for what goes and what stays).
+
+        Refused (409) for oneself, for the last active administrator, and for the only owner of a
+        project (make someone else owner, or delete the project, first).
+        """
+        session = self.repository.session
+        await session.execute(select(func.pg_advisory_xact_lock(_ADMIN_LOCK)))
+        user = await self.get_one_or_none(m.User.id == user_id)
+        if user is None:
+            raise NotFoundError("User not found")
+        if user.id == actor.id:
+            raise ConflictError("Administrators cannot delete their own account")
+        if user.is_admin and user.is_active and await self.count(*_ACTIVE_ADMIN) <= 1:
+            raise ConflictError("At least one active administrator must remain")
+        if owned := await sole_owned_projects(session, user.id):
+            raise ConflictError(
+                f"{user.email} is the only owner of {', '.join(owned)}; make someone else owner or delete "
+                f"{'it' if len(owned) == 1 else 'them'} first"
+            )
+        suspended = await end_account(session, user.id)
+        await ActivityService(session=session).record(
+            "user.deleted",
+            actor=actor,
+            target_type="user",
+            target_id=user.id,
+            target_name=user.email,
+            details={"keysSuspended": suspended},
+        )
+        await self.delete(user.id, auto_commit=False)
+        publish(session, MemberAccessChanged(user_id=user.id))
+        logger.info("user deleted by admin", extra={"user_id": str(user.id), "keys_suspended": suspended})
 
     async def reset_password(self, user_id: UUID, password: str, actor: CurrentUser) -> m.User:
         """Set a new password for someone else; every sign-in, OAuth grant and token of theirs ends."""

@@ -12,6 +12,7 @@ from ui.components.paged_table import list_search_box, paged_table
 from ui.plural import counted_var
 from ui.state.admin import AdminState
 from ui.state.admin_users import AdminUsersState
+from ui.views.admin.delete_user import delete_user_button, delete_user_dialog
 from ui.views.admin.password import reset_password_button, reset_password_dialog
 
 
@@ -35,7 +36,7 @@ def _user(u: rx.Var[AdminUser]) -> rx.Component:
         rx.table.cell(rx.text(time_ago(u.last_login_at), size="1")),
         rx.table.cell(_flag(u, "isActive", u.is_active)),
         rx.table.cell(_flag(u, "isAdmin", u.is_admin)),
-        rx.table.cell(reset_password_button(u)),
+        rx.table.cell(rx.hstack(reset_password_button(u), delete_user_button(u), spacing="2")),
         align="center",
         class_name="admin-user",
     )
@@ -131,5 +132,5 @@ def users_section() -> rx.Component:
                 color_scheme="gray",
             ),
         ),
-        extras=(reset_password_dialog(), _confirm_dialog()),
+        extras=(reset_password_dialog(), _confirm_dialog(), delete_user_dialog()),
     )
