@@ -1,4 +1,4 @@
-"""``/admin/[admin_section]``: users, projects, teams, servers, keys, commands, system, worker, audit (admins)."""
+"""``/admin/[admin_section]``: users, projects, teams, servers, keys, commands, system, sandbox, worker, audit."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from ui.templates import page
 from ui.views.admin.audit import audit_section
 from ui.views.admin.commands import commands_section
 from ui.views.admin.keys import keys_section
+from ui.views.admin.sandbox import sandbox_section
 from ui.views.admin.sections import projects_section, servers_section
 from ui.views.admin.system import system_section
 from ui.views.admin.teams import teams_section
@@ -25,6 +26,7 @@ SECTIONS = [
     ("keys", "API keys", "key-round"),
     ("commands", "Allowed commands", "terminal"),
     ("system", "System", "gauge"),
+    ("sandbox", "Sandbox", "shield"),
     ("worker", "Worker", "cpu"),
     ("audit", "Audit", "scroll-text"),
 ]
@@ -39,6 +41,7 @@ def _content() -> rx.Component:
         ("keys", keys_section()),
         ("commands", commands_section()),
         ("system", system_section()),
+        ("sandbox", sandbox_section()),
         ("worker", worker_section()),
         ("audit", audit_section()),
         users_section(),
@@ -62,7 +65,7 @@ def admin() -> rx.Component:
                         )
                         for key, label, icon in SECTIONS
                     ],
-                    flex_wrap="wrap",  # nine sections: they wrap instead of running off a narrow screen
+                    flex_wrap="wrap",  # ten sections: they wrap instead of running off a narrow screen
                 ),
                 value=AdminState.section,
                 on_change=AdminState.go_section,

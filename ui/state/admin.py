@@ -13,7 +13,7 @@ from ui.api.types_jobs import JobRun, WorkerOverview
 from ui.api.types_servers import Server
 from ui.state.shell import ShellState
 
-SECTIONS = ("users", "projects", "teams", "servers", "keys", "commands", "system", "worker", "audit")
+SECTIONS = ("users", "projects", "teams", "servers", "keys", "commands", "system", "sandbox", "worker", "audit")
 WORKER_FIELDS = {
     "health_check_interval_seconds": "healthCheckIntervalSeconds",
     "probe_concurrency": "probeConcurrency",
