@@ -47,6 +47,7 @@ class Result:
     mem_session: float | None = None  # MB per open session under load
     postgres_peak: int = 0
     idle_mb: float | None = None
+    idle_db_mb: float | None = None  # of which PostgreSQL
     idle_sessions_mb: float | None = None  # MB over idle with N idle sessions open
     wrong: int = 0
     notes: list[str] = field(default_factory=list)
@@ -220,8 +221,10 @@ async def measure(col: Column, calls: int, fresh_count: int, idle_count: int) ->
     async with col.target.session() as client:  # warm the code paths (and our view) before idle
         await timed(checked(client, col.target.tool, wrong), 30, 1)
     await asyncio.sleep(1.0)
-    idle_pss = col.tree.sample().pss if col.tree else 0
-    result.idle_mb = _mb(idle_pss) if col.tree else None
+    idle = col.tree.sample() if col.tree else None
+    idle_pss = idle.pss if idle else 0
+    if idle is not None:
+        result.idle_mb, result.idle_db_mb = _mb(idle.pss), _mb(idle.db_pss)
     await sequential(col, result, calls, wrong)
     if col.tree is not None:
         if col.target.transport != "sse":

@@ -44,6 +44,7 @@ def report(results: list[Result], rest: tuple[float, float] | None, rest_wrong: 
         ("memory per open session under load (MB)", lambda r: r.mem_session, 2),
         ("  PostgreSQL processes at the peak", lambda r: float(r.postgres_peak) if r.postgres_peak else None, 0),
         ("idle memory of the process tree (MB)", lambda r: r.idle_mb, 0),
+        ("  of which PostgreSQL (MB)", lambda r: r.idle_db_mb if r.postgres_peak else None, 0),
         (f"{args.idle} idle open sessions over idle (MB)", lambda r: r.idle_sessions_mb, 0),
         ("wrong replies", lambda r: float(r.wrong), 0),
     ]

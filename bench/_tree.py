@@ -29,6 +29,7 @@ class Sample:
     db_cpu: float  # of which PostgreSQL processes
     upstream_cpu: float
     pss: int
+    db_pss: int  # of which PostgreSQL processes
     processes: int
     postgres: int
 
@@ -94,16 +95,18 @@ class Tree:
                     total += t.children_user + t.children_system
             return total
 
-        pss = 0
+        pss = db_pss = 0
         if memory:
             for proc in gateway:
                 try:
-                    pss += proc.memory_full_info().pss
+                    size = proc.memory_full_info().pss
                 except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
                     continue
+                pss += size
+                db_pss += size if _name(proc).startswith("postgres") else 0
         postgres = sum(1 for p in gateway if _name(p).startswith("postgres"))
         db = [p for p in gateway if _name(p).startswith("postgres")]
-        return Sample(cpu(gateway), cpu(db), cpu(upstream), pss, len(gateway), postgres)
+        return Sample(cpu(gateway), cpu(db), cpu(upstream), pss, db_pss, len(gateway), postgres)
 
 
 def _name(proc: psutil.Process) -> str:
