@@ -175,6 +175,7 @@ class Gateway:
         session_key: str | None = None,
         on_progress: ProgressCallback | None = None,
         meta: dict[str, Any] | None = None,
+        task: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """``tools/call``; a disabled tool is refused (``ToolDisabledError``) without reaching the upstream.
 
@@ -187,6 +188,8 @@ class Gateway:
         params: dict[str, Any] = {"name": name} if arguments is None else {"name": name, "arguments": arguments}
         if meta:
             params["_meta"] = meta
+        if task is not None:  # task-augmented (2025-11-25): the upstream answers a CreateTaskResult
+            params["task"] = task
         return await self.request(
             server_id, "tools/call", params, timeout=timeout, session_key=session_key, on_progress=on_progress
         )

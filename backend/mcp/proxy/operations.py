@@ -104,6 +104,7 @@ class ViewOperations:
                     session_key=session_key,
                     on_progress=on_progress,
                     meta=meta if isinstance(meta, dict) else None,
+                    task=task if isinstance(task := params.get("task"), dict) else None,
                 )
             status, message = result_status(result)
             outcome = (status, None, message)

@@ -62,8 +62,10 @@ class Upstreams(Protocol):
         session_key: str | None = None,
         on_progress: ProgressCallback | None = None,
         meta: dict[str, Any] | None = None,
+        task: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """``tools/call`` (refusing disabled tools); ``meta``: the client's ``_meta``, passed on."""
+        """``tools/call`` (refusing disabled tools); ``meta``: the client's ``_meta``, passed on; ``task``:
+        the client's task augmentation (the upstream answers a ``CreateTaskResult``)."""
 
     async def catalogue(self, server_id: UUID) -> Catalogue:
         """The cached catalogue (starts the upstream lazily)."""

@@ -8,6 +8,7 @@ stored in the request; a small middleware attaches handshake-era sessions to the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
 from typing import Any
@@ -27,6 +28,7 @@ from backend.mcp.proxy.operations import LogListener
 from backend.mcp.proxy.paging import ListKind, list_page
 from backend.mcp.proxy.ports import Caller
 from backend.mcp.proxy.tables import Tables
+from backend.mcp.proxy.tasks import TasksHook, add_task_handlers
 from backend.mcp.proxy.view import ClientInfo, Downstream, ProxyView, reraise_unexpected
 from backend.mcp.sdk import connection_of
 from backend.mcp.types import ClientProfile
@@ -322,6 +324,9 @@ def build_server(view: ProxyView, tables: Tables) -> Server[Any]:
     )
     # No OpenTelemetry span per message (measurable CPU on the hot path); our session hook instead.
     server.middleware = [_SessionHook(view)]
+    if caps.tasks:
+        add_task_handlers(server, view, caller_of)
+        server.middleware.append(TasksHook(view, json.loads(caps.tasks), caller_of, client_of))
 
     if caps.logging:
 

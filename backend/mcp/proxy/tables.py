@@ -9,7 +9,7 @@ alias is offered (and routed) under its alias on both; its upstream name is refu
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mcp.shared.uri_template import InvalidUriTemplate, UriTemplate
@@ -40,6 +40,8 @@ class Capabilities:
     subscribe: bool = False
     completions: bool = False
     logging: bool = False
+    # The upstream's ``tasks`` object (per-server views only: a task id is one upstream's), as JSON.
+    tasks: str | None = None
 
     @classmethod
     def of(cls, capabilities: dict[str, Any]) -> Capabilities:
@@ -52,6 +54,7 @@ class Capabilities:
             subscribe=bool(isinstance(resources, dict) and resources.get("subscribe")),
             completions=capabilities.get("completions") is not None,
             logging=capabilities.get("logging") is not None,
+            tasks=json.dumps(tasks, sort_keys=True) if isinstance(tasks := capabilities.get("tasks"), dict) else None,
         )
 
     def __or__(self, other: Capabilities) -> Capabilities:
@@ -62,7 +65,7 @@ class Capabilities:
             subscribe=self.subscribe or other.subscribe,
             completions=self.completions or other.completions,
             logging=self.logging or other.logging,
-        )
+        )  # tasks: none (a union of servers cannot route a task id)
 
 
 # What a view advertises when none of its servers answered (a down server keeps its endpoint alive).
@@ -247,7 +250,7 @@ def build_tables(
         resource_routes=builder.resource_routes,
         templates=tuple(builder.templates),
         template_routes=tuple(builder.template_routes),
-        capabilities=caps or FALLBACK,
+        capabilities=(caps if not unified else replace(caps, tasks=None)) if caps else FALLBACK,
         server_info=server_info,
         instructions=_instructions(ordered, unified=unified),
         up=tuple(server for server, _ in ordered),
