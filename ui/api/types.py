@@ -3,6 +3,8 @@
 Generated from the API's OpenAPI document into ``ui.api.generated`` (``scripts/gen-ui-types``): never
 edit them by hand. Dataclasses with snake_case fields (``ui.api.convert`` maps the API's camelCase) and a
 default on every field, so an empty instance can stand in Reflex state before the first load.
+
+The other ``types_*`` modules do the same for their part of the API.
 """
 
 from __future__ import annotations

@@ -7,6 +7,32 @@ from typing import Any
 import reflex as rx
 
 
+def _confirm_content(
+    title: str | rx.Var[str],
+    description: str | rx.Var[str] | rx.Component,
+    on_confirm: Any,
+    confirm_label: str | rx.Var[str],
+    color_scheme: str,
+) -> rx.Component:
+    """Title, description, Cancel and the confirming button (classes ``confirm-cancel``/``confirm-action``)."""
+    return rx.alert_dialog.content(
+        rx.alert_dialog.title(title),
+        rx.alert_dialog.description(description, size="2"),
+        rx.hstack(
+            rx.alert_dialog.cancel(
+                rx.button("Cancel", variant="soft", color_scheme="gray", class_name="confirm-cancel")
+            ),
+            rx.alert_dialog.action(
+                rx.button(confirm_label, color_scheme=color_scheme, on_click=on_confirm, class_name="confirm-action")
+            ),
+            spacing="3",
+            margin_top="16px",
+            justify="end",
+        ),
+        max_width="460px",
+    )
+
+
 def confirm_button(
     trigger: rx.Component,
     title: str | rx.Var[str],
@@ -19,22 +45,25 @@ def confirm_button(
     """An alert dialog asking for confirmation before ``on_confirm``."""
     return rx.alert_dialog.root(
         rx.alert_dialog.trigger(trigger),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(title),
-            rx.alert_dialog.description(description, size="2"),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button(
-                        confirm_label, color_scheme=color_scheme, on_click=on_confirm, class_name="confirm-action"
-                    )
-                ),
-                spacing="3",
-                margin_top="16px",
-                justify="end",
-            ),
-            max_width="460px",
-        ),
+        _confirm_content(title, description, on_confirm, confirm_label, color_scheme),
+    )
+
+
+def confirm_dialog(
+    title: str | rx.Var[str],
+    description: str | rx.Var[str] | rx.Component,
+    on_confirm: Any,
+    *,
+    open_: rx.Var[bool],
+    on_open_change: Any,
+    confirm_label: str | rx.Var[str] = "Delete",
+    color_scheme: str = "red",
+) -> rx.Component:
+    """:func:`confirm_button` opened by state (``open_``) instead of a trigger: a row's action asks first."""
+    return rx.alert_dialog.root(
+        _confirm_content(title, description, on_confirm, confirm_label, color_scheme),
+        open=open_,
+        on_open_change=on_open_change,
     )
 
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from ui.api.types_admin import AdminApiKey
 from ui.components.common import status_badge, time_ago
+from ui.components.dialogs import confirm_dialog
 from ui.components.paged_table import list_filter, paged_table
 from ui.state.admin_keys import AdminKeysState
 
@@ -46,40 +47,20 @@ def _key(k: rx.Var[AdminApiKey]) -> rx.Component:
 
 
 def _confirm() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Revoke API key"),
-            rx.alert_dialog.description(
-                rx.vstack(
-                    rx.text(rx.code(AdminKeysState.revoke_name), " of ", rx.text.strong(AdminKeysState.revoke_project)),
-                    rx.text(
-                        "The key stops working at once and its open MCP sessions end. "
-                        "This cannot be undone: whoever uses it needs a new key."
-                    ),
-                    spacing="2",
-                ),
-                size="2",
+    return confirm_dialog(
+        "Revoke API key",
+        rx.vstack(
+            rx.text(rx.code(AdminKeysState.revoke_name), " of ", rx.text.strong(AdminKeysState.revoke_project)),
+            rx.text(
+                "The key stops working at once and its open MCP sessions end. "
+                "This cannot be undone: whoever uses it needs a new key."
             ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button("Cancel", variant="soft", color_scheme="gray", class_name="confirm-cancel")
-                ),
-                rx.alert_dialog.action(
-                    rx.button(
-                        "Revoke",
-                        color_scheme="red",
-                        on_click=AdminKeysState.confirm_revoke,
-                        class_name="confirm-action",
-                    )
-                ),
-                spacing="3",
-                margin_top="16px",
-                justify="end",
-            ),
-            max_width="460px",
+            spacing="2",
         ),
-        open=AdminKeysState.revoke_open,
+        AdminKeysState.confirm_revoke,
+        open_=AdminKeysState.revoke_open,
         on_open_change=AdminKeysState.set_revoke_open,
+        confirm_label="Revoke",
     )
 
 

@@ -7,7 +7,7 @@ import reflex as rx
 from ui.api.types import AdminUser
 from ui.components.auth_card import labelled
 from ui.components.common import time_ago
-from ui.components.dialogs import form_dialog
+from ui.components.dialogs import confirm_dialog, form_dialog
 from ui.components.paged_table import list_search_box, paged_table
 from ui.plural import counted_var
 from ui.state.admin import AdminState
@@ -78,32 +78,13 @@ def _create_dialog() -> rx.Component:
 
 def _confirm_dialog() -> rx.Component:
     words = AdminUsersState.change_words
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(words[0]),
-            rx.alert_dialog.description(
-                rx.vstack(rx.text(rx.code(AdminUsersState.change_email)), rx.text(words[2]), spacing="2"), size="2"
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button("Cancel", variant="soft", color_scheme="gray", class_name="confirm-cancel")
-                ),
-                rx.alert_dialog.action(
-                    rx.button(
-                        words[1],
-                        color_scheme="red",
-                        on_click=AdminUsersState.confirm_change,
-                        class_name="confirm-action",
-                    )
-                ),
-                spacing="3",
-                margin_top="16px",
-                justify="end",
-            ),
-            max_width="460px",
-        ),
-        open=AdminUsersState.change_open,
+    return confirm_dialog(
+        words[0],
+        rx.vstack(rx.text(rx.code(AdminUsersState.change_email)), rx.text(words[2]), spacing="2"),
+        AdminUsersState.confirm_change,
+        open_=AdminUsersState.change_open,
         on_open_change=AdminUsersState.set_change_open,
+        confirm_label=words[1],
     )
 
 
