@@ -189,3 +189,20 @@ def test_tablet_width_bar_fits_with_every_link(driver: Driver) -> None:
     _sideways(page, "projects at 768 px", wide)
     driver.shot("tablet-bar")
     assert not wide, wide
+
+
+ADMIN_SECTIONS = ("users", "projects", "teams", "servers", "keys", "commands", "system", "sandbox", "worker", "audit")
+
+
+def test_phone_sized_admin_screens_do_not_scroll_sideways(driver: Driver) -> None:
+    page = driver.page
+    page.set_viewport_size(PHONE)
+    driver.login(ADMIN_EMAIL, PASSWORD)
+    wide: dict[str, object] = {}
+    for section in ADMIN_SECTIONS:
+        driver.goto(f"/admin/{section}")
+        expect(page.locator(f"#admin-tab-{section}")).to_have_attribute("data-state", "active")
+        page.wait_for_load_state("networkidle")
+        _sideways(page, f"admin {section}", wide)
+        driver.shot(f"phone-admin-{section}")
+    assert not wide, f"admin screens wider than a 390 px window, or with cut-off cards: {wide}"
