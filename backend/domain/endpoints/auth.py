@@ -91,13 +91,16 @@ class EndpointAuthenticator:
         digest = hash_api_key(token)
         key = _cache_key(digest, token, project_ref, resource)
 
-        async def resolve() -> Access | AccessDenied:
-            try:
-                return await self._resolve(token, digest, project_ref, resource)
-            except AccessDenied as denied:
-                return denied
+        outcome = self._cache.peek(key)  # the hot path: no coroutine, no closure
+        if outcome is None:
 
-        outcome = await self._cache.get(key, resolve)
+            async def resolve() -> Access | AccessDenied:
+                try:
+                    return await self._resolve(token, digest, project_ref, resource)
+                except AccessDenied as denied:
+                    return denied
+
+            outcome = await self._cache.get(key, resolve)
         if isinstance(outcome, AccessDenied):
             raise AccessDenied(outcome.status, outcome.message)  # a fresh one: a cached traceback would grow
         if outcome.expires_at is not None and outcome.expires_at <= datetime.now(tz=UTC):
