@@ -108,9 +108,11 @@ def generate(target: Path = TARGET, document: dict[str, Any] | None = None) -> P
             f"--custom-file-header={HEADER}",
             *OPTIONS,
         )
+        # The project's ruff settings, named: the file is formatted outside the tree.
+        config = f"--config={ROOT / 'pyproject.toml'}"
         ruff = [sys.executable, "-m", "ruff"]
-        _run(*ruff, "check", "--fix-only", "--select=I,UP,F401", "--quiet", str(raw))
-        _run(*ruff, "format", "--quiet", str(raw))
+        _run(*ruff, "check", config, "--fix-only", "--select=I,UP,F401", "--quiet", str(raw))
+        _run(*ruff, "format", config, "--quiet", str(raw))
         target.write_text(raw.read_text())
     return target
 
