@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PASSWORD, Product
+from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD, Product
 from tests.e2e.helpers import Driver
 
 ECHO = Path(__file__).resolve().parents[2] / "tests" / "mcp_servers" / "echo.py"
@@ -178,3 +178,30 @@ def test_leaving_a_page_closes_the_try_dialog(driver: Driver, product: Product) 
     driver.goto(f"/projects/{slug}/tools")
     expect(page.locator(".tool-row").first).to_be_visible(timeout=WAIT)
     expect(dialog).to_have_count(0)
+
+
+def test_admin_list_search_filter_and_page_are_in_the_url(driver: Driver, product: Product) -> None:
+    product.signup("quinn-query@e2e.test", "Quinn Query")
+    page = driver.page
+    driver.login(ADMIN_EMAIL, PASSWORD)
+    driver.goto("/admin/users?q=quinn-query")  # a shared link: the search it names, applied
+    expect(page.locator("#admin-search")).to_have_value("quinn-query")
+    expect(page.locator(".admin-user")).to_have_count(1)
+    expect(page.locator(".admin-user")).to_contain_text("quinn-query@e2e.test")
+
+    page.fill("#admin-search", "e2e.test")
+    page.press("#admin-search", "Enter")
+    page.wait_for_url(re.compile(r".*[?&]q=e2e\.test"))
+    assert _query(page) == {"q": ["e2e.test"]}  # the first page is the default: not in the URL
+    page.reload()
+    expect(page.locator("#admin-search")).to_have_value("e2e.test")
+    expect(page.locator(".admin-user", has_text="quinn-query@e2e.test")).to_have_count(1)
+
+    driver.goto("/admin/audit")
+    page.click("#audit-kind")
+    page.get_by_role("option", name="Accounts").click()
+    page.wait_for_url(re.compile(r".*[?&]filter=\w+"))
+    kind = _query(page)["filter"]
+    page.reload()
+    expect(page.locator("#audit-kind")).to_contain_text("Accounts")
+    assert _query(page)["filter"] == kind

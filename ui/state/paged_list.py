@@ -13,11 +13,19 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import reflex as rx
 
 from ui.api import ApiClient, ApiError
+from ui.state.url_query import QueryField, read_query, url_event
 
 if TYPE_CHECKING:
     from reflex.event import EventSpec
 
 EVERYTHING = "all"  # the filter value that filters nothing (a select cannot hold an empty value)
+
+# The search, filter and page in the URL (``/admin/users?q=ann&page=2``): a link shows the same page.
+LIST_FIELDS = (
+    QueryField("q", "list_search"),
+    QueryField("filter", "list_filter", EVERYTHING),
+    QueryField("page", "list_page", 1),
+)
 
 
 @dataclass(frozen=True)
@@ -68,12 +76,14 @@ class PagedListMixin(rx.State, mixin=True):
         return max(1, -(-self.list_total // self.list_page_size))
 
     def _reload(self, *, opening: bool = False) -> Any:
-        return type(self).load_list(opening)  # type: ignore[operator]
+        """Read the page, and (after a change) show the search, filter and page in the URL."""
+        read = type(self).load_list(opening)  # type: ignore[operator]
+        return read if opening else [read, url_event(self, LIST_FIELDS)]
 
     @rx.event
     def open_list(self):
-        """The screen opens: no search, no filter, first page."""
-        self.list_page, self.list_search, self.list_filter = 1, "", EVERYTHING
+        """The screen opens on the search, filter and page its URL names (none, everything, the first)."""
+        read_query(self, self.router.url.query_parameters, LIST_FIELDS)
         return self._reload(opening=True)
 
     @rx.event
