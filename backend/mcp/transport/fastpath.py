@@ -17,7 +17,7 @@ import anyio
 from anyio.abc import TaskGroup
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, PROTOCOL_VERSION_META_KEY
-from starlette.types import Send
+from starlette.types import Receive, Send
 
 from backend.mcp.proxy.errors import internal_error
 from backend.mcp.proxy.paging import list_page
@@ -98,9 +98,19 @@ async def _answer(live: LiveSession, message: dict[str, Any], progress: Any) -> 
 
 
 async def serve_streamable(
-    live: LiveSession, message: dict[str, Any], send: Send, headers: wire.Headers, *, sse: bool
+    live: LiveSession,
+    message: dict[str, Any],
+    send: Send,
+    headers: wire.Headers,
+    *,
+    sse: bool,
+    receive: Receive | None = None,
 ) -> None:
-    """Answer one POST: JSON when the result is quick and silent, else an SSE stream."""
+    """Answer one POST: JSON when the result is quick and silent, else an SSE stream.
+
+    ``receive`` (the request's, body already read): a client that closes the connection before the
+    answer cancels the call, and its upstream hears ``notifications/cancelled``, as when it cancels.
+    """
     loop = asyncio.get_running_loop()
     token = _progress_token(message)
     queue: asyncio.Queue[bytes] | None = None
@@ -115,9 +125,12 @@ async def serve_streamable(
     task = loop.create_task(_answer(live, message, progress))
     request_id = message["id"]
     live.inflight[request_id] = task
+    watcher = asyncio.ensure_future(_cancel_on_disconnect(receive, task)) if receive is not None else None
     try:
         await _stream(task, queue, request_id, send, headers, sse=sse)
     finally:
+        if watcher is not None:
+            watcher.cancel()
         live.inflight.pop(request_id, None)
         if not task.done():
             task.cancel()
@@ -170,6 +183,13 @@ async def _stream(
     finally:
         if getter is not None:
             getter.cancel()
+
+
+async def _cancel_on_disconnect(receive: Receive, task: asyncio.Task[bytes]) -> None:
+    """Cancel the call when the client closes the connection (its request body was read before)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
+    task.cancel()
 
 
 def _final(task: asyncio.Task[bytes], request_id: Any) -> bytes:

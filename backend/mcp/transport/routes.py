@@ -151,12 +151,12 @@ class SessionRoutes:
             await wire.respond_error(send, 404, SESSION_NOT_FOUND)
             return
         scope[CALLER_SCOPE_KEY] = live.caller
-        if parsed is not None and await self._lean(live, parsed, scope, send):
+        if parsed is not None and await self._lean(live, parsed, scope, send, receive):
             return
         if await self.hub.handle(live, scope, receive, send) and scope["method"] == "DELETE":
             await self.continuity.end(live.sid)
 
-    async def _lean(self, live: LiveSession, parsed: Any, scope: Scope, send: Send) -> bool:
+    async def _lean(self, live: LiveSession, parsed: Any, scope: Scope, send: Send, receive: Receive) -> bool:
         """Serve cancellations and hot methods of a handshake-era session without the SDK."""
         session_header = [(b"mcp-session-id", live.id.encode())]
         if fastpath.cancel(live, parsed):
@@ -169,7 +169,7 @@ class SessionRoutes:
         if not (has_json and has_sse):
             return False  # the SDK answers 406
         self.table.touch(live)
-        await fastpath.serve_streamable(live, parsed, send, session_header, sse=True)
+        await fastpath.serve_streamable(live, parsed, send, session_header, sse=True, receive=receive)
         self.table.touch(live)
         return True
 
