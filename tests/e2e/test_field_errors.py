@@ -11,6 +11,8 @@ from tests.e2e.helpers import Driver
 
 OWNER = "fern-fields@e2e.test"
 RENAMER = "rhea-rename@e2e.test"
+TEAM_LEAD = "tara-teamlead@e2e.test"
+TEAM_MATE = "milo-teammate@e2e.test"
 ECHO = Path(__file__).resolve().parents[2] / "tests" / "mcp_servers" / "echo.py"
 
 
@@ -51,7 +53,7 @@ def test_server_form_refusals_show_beside_their_fields(driver: Driver, product: 
     driver.shot("server-form-field-errors")
 
 
-def test_a_taken_project_name_shows_beside_the_name(driver: Driver, product: Product) -> None:
+def test_a_taken_project_name_shows_beside_the_name_on_rename_and_create(driver: Driver, product: Product) -> None:
     product.signup(RENAMER, "Rhea")
     token = product.token(RENAMER)
     product.call(token, "POST", "/api/projects", {"name": "Fern Taken"})
@@ -62,3 +64,23 @@ def test_a_taken_project_name_shows_beside_the_name(driver: Driver, product: Pro
     driver.page.get_by_role("button", name="Save", exact=True).click()
     expect(driver.page.locator("#settings-name-error")).to_contain_text("already exists")
     expect(driver.page.locator("#settings-name")).to_have_value("Fern Taken")
+    driver.goto("/projects")
+    driver.page.click("#new-project")
+    driver.page.fill("#project-name", "Fern Taken")
+    driver.page.get_by_role("button", name="Create project").click()
+    expect(driver.page.locator("#project-name-error")).to_contain_text("already exists")
+    expect(driver.page.locator("#project-name")).to_have_value("Fern Taken")
+
+
+def test_adding_someone_to_a_team_twice_says_so_beside_the_email(driver: Driver, product: Product) -> None:
+    product.signup(TEAM_LEAD, "Tara")
+    product.signup(TEAM_MATE, "Milo")
+    token = product.token(TEAM_LEAD)
+    team = product.call(token, "POST", "/api/teams", {"name": "Field Crew"})
+    product.call(token, "POST", f"/api/teams/{team['slug']}/members", {"email": TEAM_MATE, "role": "developer"})
+    driver.login(TEAM_LEAD, PASSWORD)
+    driver.goto(f"/teams/{team['slug']}")
+    driver.page.fill("#team-invite-email", TEAM_MATE)
+    driver.page.get_by_role("button", name="Add member").click()
+    expect(driver.page.locator("#team-invite-email-error")).to_contain_text("already")
+    expect(driver.page.locator("#team-invite-email")).to_have_value(TEAM_MATE)  # kept, not cleared

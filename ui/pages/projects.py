@@ -7,6 +7,7 @@ import reflex as rx
 from ui.components.auth_card import labelled
 from ui.components.common import empty_state, loading_or, role_badge
 from ui.components.dialogs import form_dialog
+from ui.components.field_error import field_error
 from ui.plural import noun_var
 from ui.state.notices import NoticesState
 from ui.state.projects import ProjectRow, ProjectsState
@@ -106,8 +107,14 @@ def _create_dialog() -> rx.Component:
                 "Name",
                 rx.input(name="name", required=True, max_length=120, auto_focus=True, width="100%", id="project-name"),
             ),
-            labelled("Slug (optional, used in URLs)", rx.input(name="slug", placeholder="my-project", width="100%")),
+            field_error(ProjectsState.create_errors, "name", "project"),
+            labelled(
+                "Slug (optional, used in URLs)",
+                rx.input(name="slug", placeholder="my-project", width="100%", id="project-slug"),
+            ),
+            field_error(ProjectsState.create_errors, "slug", "project"),
             labelled("Description", rx.text_area(name="description", max_length=2000, width="100%")),
+            field_error(ProjectsState.create_errors, "description", "project"),
             width="100%",
         ),
         open_=ProjectsState.create_open,

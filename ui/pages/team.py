@@ -78,6 +78,7 @@ def _invite() -> rx.Component:
             rx.button(rx.icon("user-plus", size=14), "Add member", type="submit"),
             spacing="2",
         ),
+        field_error(TeamState.team_invite_errors, "email", "team-invite"),
         on_submit=TeamState.invite,
         reset_on_submit=False,
     )

@@ -9,6 +9,7 @@ import reflex as rx
 from ui.api import ApiError
 from ui.api.types import Project
 from ui.api.types_servers import ProjectServerSummary
+from ui.state.form_errors import field_errors
 from ui.state.shell import ShellState
 
 HEALTHY = {"running", "healthy"}
@@ -52,6 +53,7 @@ class ProjectsState(ShellState):
     search: str = ""
     create_open: bool = False
     creating: bool = False
+    create_errors: dict[str, str] = {}  # beside the create dialog's fields (name or slug taken)
 
     @rx.var
     def visible_rows(self) -> list[ProjectRow]:
@@ -73,7 +75,7 @@ class ProjectsState(ShellState):
     @rx.event
     def set_create_open(self, value: bool):
         """Open or close the create dialog."""
-        self.create_open = value
+        self.create_open, self.create_errors = value, {}
 
     @rx.event(background=True)
     async def load(self):
@@ -122,9 +124,11 @@ class ProjectsState(ShellState):
                 form.get("name", "").strip(), form.get("description", "").strip(), form.get("slug", "").strip()
             )
         except ApiError as exc:
+            errors = field_errors(exc, ("name", "slug", "description"))
             async with self:
-                self.creating = False
-            yield await self._on_error(exc)
+                self.creating, self.create_errors = False, errors
+            if not errors:
+                yield await self._on_error(exc)
             return
         async with self:
             self.creating = False

@@ -67,7 +67,8 @@ class TeamState(ShellState):
     team_loading: bool = True
     team_missing: bool = False
     team_edit_open: bool = False
-    team_errors: dict[str, str] = {}  # beside the rename dialog's and the add-member form's fields
+    team_errors: dict[str, str] = {}  # beside the rename dialog's fields
+    team_invite_errors: dict[str, str] = {}  # beside the add-member form's
 
     @rx.var
     def team_owner(self) -> bool:
@@ -112,10 +113,20 @@ class TeamState(ShellState):
         """Add a user to the team by email."""
         async with self:
             api, ref = self._api(), self._team()
+            self.team_invite_errors = {}
         email, role = form.get("email", "").strip(), form.get("role", "developer")
-        yield await self._member_call(
-            lambda: api.invite_team_member(ref, email, role), f"{email} added as {ROLE_LABELS.get(role, role)}"
-        )
+        try:
+            await api.invite_team_member(ref, email, role)
+        except ApiError as exc:  # beside the email when it is about them; the form keeps what was typed
+            errors = field_errors(exc, ("email", "role"), taken="email")
+            if exc.status_code == 404 and not errors:
+                errors = {"email": exc.detail}
+            async with self:
+                self.team_invite_errors = errors
+            if not errors:
+                yield await self._on_error(exc)
+            return
+        yield rx.toast.success(f"{email} added as {ROLE_LABELS.get(role, role)}")
         yield rx.set_value("team-invite-email", "")
         yield TeamState.load
 
@@ -124,7 +135,9 @@ class TeamState(ShellState):
         """Change a member's role."""
         async with self:
             api, ref = self._api(), self._team()
-        yield await self._member_call(lambda: api.update_team_member(ref, user_id, role), f"Role changed to {role}")
+        yield await self._member_call(
+            lambda: api.update_team_member(ref, user_id, role), f"Role changed to {ROLE_LABELS.get(role, role)}"
+        )
         yield TeamState.load
 
     @rx.event(background=True)
