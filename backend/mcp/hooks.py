@@ -43,6 +43,9 @@ class SupervisorContext(Protocol):
     def router(self, session_key: str | None) -> ServerRequestRouter | None:
         """Where server→client requests of this upstream go (None: refused)."""
 
+    def refusal(self, spec: UpstreamSpec) -> ServerRequestRouter:
+        """Refuses the server→client requests of an upstream no client owns, noting what it asked for."""
+
     def client(self, session_key: str | None) -> ClientProfile | None:
         """The downstream client a session's upstream speaks for (None: the gateway itself)."""
 

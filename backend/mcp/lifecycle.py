@@ -202,9 +202,12 @@ class UpstreamLifecycle:
             # (a per_user one asks the credential's session whose call waits: backend/mcp/proxy/bridge.py);
             # a shared one serves everyone. Only a per_session one speaks for its client: a per_user one
             # serves several clients of the credential and is told the gateway's name and no capabilities.
-            route_request=self.ctx.router(self.session_key) if self.session_key is not None else None,
+            # A server-wide upstream's requests are refused (and a shared server's remembered for the UI).
+            route_request=self.ctx.router(self.session_key)
+            if self.session_key is not None
+            else self.ctx.refusal(self.spec),
             client=self.ctx.client(self.session_key) if self.spec.isolation == "per_session" else None,
-            offer_routes=self.spec.isolation != "per_user",
+            offer_routes=self.spec.isolation == "per_session" and self.session_key is not None,
             stop_grace=settings.stop_grace_seconds,
             http_timeout=settings.start_timeout_seconds,
             sandbox=settings.sandbox,

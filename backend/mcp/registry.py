@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -58,6 +59,8 @@ class UpstreamRegistry:
         self.log_taps: dict[Key, list[LogTap]] = {}
         self.session_handlers: dict[str, SessionHandler] = {}
         self.session_clients: dict[str, ClientProfile] = {}
+        # What shared upstreams asked their (absent) client for since start, by server: sampling, ...
+        self.asked_client: dict[UUID, set[str]] = {}
         # Running test runs (``Gateway.probe``): each holds an upstream slot of its project.
         self.probes: dict[object, UUID] = {}
         self.tg: anyio.abc.TaskGroup | None = None
@@ -97,9 +100,14 @@ class UpstreamRegistry:
     def status(self, server_id: UUID) -> UpstreamStatus:
         """The server's state: its most alive upstream (the shared one wins ties)."""
         sups = self.supervisors_of(server_id)
-        if not sups:
-            return UpstreamStatus(state="stopped")
-        return max(sups, key=lambda s: (_RANK[s.state], s.session_key is None)).status()
+        spec = self.specs.get(server_id)
+        asked = self.asked_client.get(server_id) if spec is not None and spec.isolation == "shared" else None
+        status = (
+            max(sups, key=lambda s: (_RANK[s.state], s.session_key is None)).status()
+            if sups
+            else UpstreamStatus(state="stopped")
+        )
+        return replace(status, asked_client=tuple(sorted(asked))) if asked else status
 
     async def close_all(self, sups: list[Supervisor]) -> None:
         """Stop supervisors for good, concurrently, and wait for their processes to be reaped."""
@@ -207,6 +215,19 @@ class UpstreamRegistry:
             return await handler(method, params)
 
         return route
+
+    def refusal(self, spec: UpstreamSpec) -> ServerRequestRouter:
+        """Refuse a server-wide upstream's server→client requests; a shared server's are remembered (the
+        UI suggests an isolation mode whose upstreams can ask their client)."""
+        server_id = spec.server_id
+
+        async def refuse(method: str, params: dict[str, Any]) -> dict[str, Any]:
+            current = self.specs.get(server_id)
+            if current is not None and current.isolation == "shared":
+                self.asked_client.setdefault(server_id, set()).add(method)
+            raise MCPError(types.INVALID_REQUEST, "server-to-client requests need per_session or per_user isolation")
+
+        return refuse
 
     def scrubber(self, spec: UpstreamSpec) -> Scrubber:
         """The secret scrubber for a server's spec (its env and header values, the instance's keys)."""

@@ -133,6 +133,9 @@ class UpstreamStatus:
     restarts: int = 0
     last_error: str | None = None
     stderr_tail: tuple[str, ...] = ()
+    # A shared server's requests to its client (``sampling/createMessage``, ``elicitation/create``,
+    # ``roots/list``) refused since the gateway started: its tools need a client-owned upstream.
+    asked_client: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -541,6 +541,7 @@ class Server:
     tools_count: int = 0
     updated_at: str = ""
     url: str | None = None
+    asked_client: list[str] | None = None
     description: str = ""
     enabled: bool = True
     isolation: str = "shared"

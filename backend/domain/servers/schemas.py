@@ -181,6 +181,14 @@ class Server(CamelizedBaseStruct):
     created_by_id: UUID | None
     created_at: datetime
     updated_at: datetime
+    asked_client: Annotated[
+        list[str],
+        msgspec.Meta(
+            description="What this shared server asked its client for (sampling/createMessage, elicitation/create, "
+            "roots/list) and was refused since the gateway started: a shared upstream has no client to ask. "
+            "Its tools need per_session or per_user isolation. Empty for other modes."
+        ),
+    ] = msgspec.field(default_factory=list)
 
 
 class Tool(CamelizedBaseStruct):

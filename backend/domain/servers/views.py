@@ -74,6 +74,7 @@ def server_view(row: m.Server, live: UpstreamStatus | None, sandbox: SandboxSett
         created_by_id=row.created_by_id,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        asked_client=list(live.asked_client) if live else [],
     )
 
 

@@ -118,6 +118,22 @@ def server_overview() -> rx.Component:
             rx.callout(s.last_error, icon="triangle-alert", color_scheme="red", title="Last error", width="100%"),
         ),
         rx.cond(
+            s.asked_client,
+            rx.callout(
+                rx.text(
+                    "Its tools asked the client for ",
+                    rx.code(s.asked_client.join(", ")),  # type: ignore[union-attr]
+                    ", but a shared server runs once for everyone in the project, so no client can answer. "
+                    "Switch Isolation to 'One per client session' or 'One per user or key' in Settings.",
+                ),
+                icon="info",
+                color_scheme="amber",
+                title="This server needs its client",
+                width="100%",
+                id="server-needs-client",
+            ),
+        ),
+        rx.cond(
             s.stderr_tail.length() > 0,  # type: ignore[attr-defined]
             rx.vstack(rx.heading("Recent stderr", size="3"), code_block(s.stderr_tail.join("\n")), width="100%"),  # type: ignore[attr-defined]
         ),
