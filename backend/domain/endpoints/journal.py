@@ -28,6 +28,7 @@ from backend.mcp.transport.ports import Access, SessionRecord
 logger = logging.getLogger("mcp_orch.endpoints")
 
 FLUSH_SECONDS = 2.0
+UPDATE_BATCH = 1000  # sessions per UPDATE (8 parameters each; PostgreSQL takes at most 32,767 per statement)
 
 
 def _row(record: SessionRecord) -> dict[str, Any]:
@@ -218,7 +219,6 @@ class DbSessionJournal:
         ended_ids: set[str],
     ) -> set[str]:
         """Insert, update, commit; returns the sessions whose update found no row."""
-        missing: set[str] = set()
         async with self.alchemy.get_session() as session:
             if rows:
                 projects = {r.project_id for r, _ in rows}
@@ -228,9 +228,11 @@ class DbSessionJournal:
                 inserts = [row for r, row in rows if r.project_id in existing]
                 if inserts:
                     await session.execute(insert(m.ClientSession), inserts)
-            if changes:
-                found = set((await session.execute(_update_all([change for _, change in changes]))).scalars())
-                missing = {record.session_id for record, _ in changes} - found
+            found: set[str] = set()
+            for start in range(0, len(changes), UPDATE_BATCH):
+                batch = [change for _, change in changes[start : start + UPDATE_BATCH]]
+                found.update((await session.execute(_update_all(batch))).scalars())
+            missing = {record.session_id for record, _ in changes} - found
             if ended_ids:
                 await session.execute(
                     update(m.ClientSession)

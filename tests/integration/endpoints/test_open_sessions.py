@@ -1,4 +1,5 @@
-"""Open-session counts for the caps, across replicas, without a query per session opened.
+"""The session journal: open-session counts for the caps, across replicas, without a query per session
+opened; and every changed session of a flush written in a few statements, however many there are.
 
 Several journals (one per replica) on the test database, as the API processes would have them.
 """
@@ -11,10 +12,11 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from backend.config import alchemy_config
-from backend.domain.endpoints.journal import DbSessionJournal
+from backend.db import models as m
+from backend.domain.endpoints.journal import UPDATE_BATCH, DbSessionJournal
 from backend.lib.settings import Settings
 from backend.mcp.proxy.ports import SessionStats
 from backend.mcp.transport.ports import Access, SessionRecord
@@ -96,3 +98,24 @@ async def test_near_a_cap_another_replicas_written_sessions_count_at_once(api: A
     elsewhere.opened(_record(access))
     await elsewhere.flush()
     assert await here.open_counts(access, IDLE) == (3, 3)  # half the per-key cap reached: read again
+
+
+async def test_more_changed_sessions_than_one_statement_takes_are_all_written(api: Any, alchemy: Any) -> None:
+    access = await _access(api)
+    journal = DbSessionJournal(alchemy, caps=(100_000, 100_000))
+    records = [_record(access) for _ in range(UPDATE_BATCH + 200)]
+    for record in records:
+        journal.opened(record)
+    await journal.flush()
+    for record in records:
+        record.stats.calls, record.stats.client_name, record.stats.dirty = 2, "batch client", True
+    statements = _statements(alchemy)
+    await journal.flush()
+    updates = [s for s in statements if s.startswith("UPDATE client_session")]
+    assert len(updates) == 2, "one statement per batch of sessions"
+    cs = m.ClientSession
+    query = select(func.sum(cs.calls), func.count().filter(cs.client_name == "batch client"))
+    async with alchemy.get_session() as session:
+        calls, named = (await session.execute(query.where(cs.project_id == access.project_id))).one()
+    assert (calls, named) == (2 * len(records), len(records))
+    assert all(record.written == (2, 0) for record in records)
