@@ -81,7 +81,7 @@ def _stdio_fields() -> rx.Component:
             "Environment (KEY=VALUE per line; stored encrypted)",
             rx.text_area(name="env", rows="3", placeholder="API_TOKEN=…", id="server-env", width="100%"),
         ),
-        _error("env"),
+        rx.cond(ServerFormState.template_id == BLANK, _error("env")),
         width="100%",
     )
 
@@ -110,7 +110,7 @@ def _remote_fields() -> rx.Component:
             "Headers (Name: value per line; stored encrypted)",
             rx.text_area(name="headers", rows="2", placeholder="Authorization: Bearer …", width="100%"),
         ),
-        _error("headers"),
+        rx.cond(ServerFormState.template_id == BLANK, _error("headers")),
         width="100%",
     )
 
@@ -149,6 +149,14 @@ def _form_mode() -> rx.Component:
         _error("name"),
         labelled("Description", rx.input(name="description", default_value=d.description, width="100%")),
         template_values(),
+        # A template's missing values: beside the template's fields, not the free text boxes.
+        rx.cond(
+            ServerFormState.template_id != BLANK,
+            rx.fragment(
+                field_error(ServerFormState.form_errors, "env", "template"),
+                field_error(ServerFormState.form_errors, "headers", "template"),
+            ),
+        ),
         rx.cond(ServerFormState.form_transport == "stdio", _stdio_fields(), _remote_fields()),
         rx.hstack(
             labelled(
