@@ -113,9 +113,7 @@ class _SessionHook:
     def _install(self, ctx: ServerRequestContext[Any, Any]) -> None:
         """2026-07-28: the caller's own upstreams speak for the client of its requests (the first one
         for an upstream not yet started) and ask through ``input_required`` results."""
-        caller = caller_of(ctx)
-        if caller.session_id:
-            return
+        caller = caller_of(ctx)  # stateless, or a 2026-07-28 client on an SSE session
         params = ctx.session.client_params
         profile = _profile({} if params is None else params.model_dump(by_alias=True, exclude_none=True))
         for key in self.view.own_keys(caller):
@@ -193,7 +191,7 @@ async def _bridged(
     """A 2026-07-28 request answered by the caller's own upstream runs through the input bridge: the
     upstream's sampling/elicitation/roots requests come back as ``input_required`` results."""
     caller = caller_of(ctx)
-    if ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS or caller.session_id:
+    if ctx.protocol_version not in MODERN_PROTOCOL_VERSIONS:
         return await body()
     raw = _raw(ctx)
     key = await view.own_key_for(caller, ctx.method, raw)
