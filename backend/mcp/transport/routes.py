@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from starlette.types import Receive, Scope, Send
 
 from backend.mcp.proxy.ports import Caller
-from backend.mcp.proxy.server import CALLER_SCOPE_KEY
+from backend.mcp.proxy.session_hook import CALLER_SCOPE_KEY
 from backend.mcp.proxy.view import ProxyView
 from backend.mcp.transport import fastpath, paths, sse, wire
 from backend.mcp.transport.adoption import SessionContinuity

@@ -23,7 +23,8 @@ from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from starlette.types import Receive, Scope, Send
 
-from backend.mcp.proxy.server import CALLER_SCOPE_KEY, initialization_options
+from backend.mcp.proxy.server import initialization_options
+from backend.mcp.proxy.session_hook import CALLER_SCOPE_KEY
 from backend.mcp.sdk import serve_modern_request
 from backend.mcp.transport import wire
 from backend.mcp.transport.notices import Notices
