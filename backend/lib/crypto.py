@@ -70,7 +70,14 @@ def create_access_token(user_id: UUID, secret: str, minutes: int, *, sid: UUID) 
 
 
 def decode_access_token(token: str, secret: str) -> tuple[UUID, UUID] | None:
-    """Verify an access token; its subject and sign-in session, or ``None`` when it is not valid.
+    """Verify an access token; its subject and sign-in session, or ``None`` when it is not valid
+    (see :func:`read_access_token`)."""
+    claims = read_access_token(token, secret)
+    return None if claims is None else (claims[0], claims[1])
+
+
+def read_access_token(token: str, secret: str) -> tuple[UUID, UUID, int] | None:
+    """Verify an access token; its subject, sign-in session and expiry (``exp``, a Unix time), or ``None``.
 
     Only HS256 is accepted: a token naming any other algorithm (``none`` included) fails, as does
     a wrong signature, a missing or past ``exp``, or a foreign issuer/audience.
@@ -87,8 +94,8 @@ def decode_access_token(token: str, secret: str) -> tuple[UUID, UUID] | None:
             audience=JWT_AUDIENCE,
             options={"require": ["exp", "sub", "iat", "sid"]},
         )
-        return UUID(str(payload["sub"])), UUID(str(payload["sid"]))
-    except (jwt.PyJWTError, ValueError, KeyError):
+        return UUID(str(payload["sub"])), UUID(str(payload["sid"])), int(payload["exp"])
+    except (jwt.PyJWTError, ValueError, KeyError, TypeError):
         return None
 
 

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
     from saq.queue import Queue
 
     from backend.domain.accounts.addresses import ClientAddresses
+    from backend.domain.accounts.bearers import Bearers
     from backend.domain.accounts.throttle import LoginThrottle
     from backend.domain.changes.hub import ChangeHub
     from backend.domain.live.feed import LiveFeed
     from backend.domain.logs.events import GatewayEventSink
     from backend.domain.logs.recorder import ToolCallRecorder
+    from backend.domain.projects.roles import ProjectRoles
     from backend.domain.servers.call_targets import CallTargets
     from backend.domain.servers.probes import ProbeLimiter
     from backend.domain.system.metrics import Metrics
@@ -50,6 +52,10 @@ class Runtime:
             PostgreSQL (the limits hold across replicas).
         changes: The change hub: committed change events applied here and sent to every replica; also
             the MCP endpoints' relay to other replicas.
+        bearers: REST credentials (access tokens, personal access tokens) resolved to their user for a
+            few seconds; the change handler clears them when credentials or someone's access end.
+        project_roles: Projects and callers' roles in them (the project guards' answer) for a few
+            seconds; the change handler clears them when members, teams or projects change.
         call_targets: REST tool-call targets (server and tool) cached between calls; the change handler
             drops a project's when its servers or tools change.
         gateway: The MCP gateway (upstream supervision); ``None`` before its lifespan starts and after it stops.
@@ -70,6 +76,8 @@ class Runtime:
         test_runs: ProbeLimiter,
         changes: ChangeHub,
         call_targets: CallTargets,
+        bearers: Bearers,
+        project_roles: ProjectRoles,
     ) -> None:
         self.metrics = metrics
         self.login_throttle = login_throttle
@@ -77,6 +85,8 @@ class Runtime:
         self.test_runs = test_runs
         self.changes = changes
         self.call_targets = call_targets
+        self.bearers = bearers
+        self.project_roles = project_roles
         self.gateway: Gateway | None = None
         self.gateway_events: GatewayEventSink | None = None
         self.call_recorder: ToolCallRecorder | None = None

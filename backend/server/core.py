@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from backend.config import openapi_config
 from backend.domain.accounts.addresses import ClientAddresses
 from backend.domain.accounts.auth import auth_middleware
+from backend.domain.accounts.bearers import Bearers
 from backend.domain.accounts.deps import provide_current_user
 from backend.domain.accounts.services import UserService
 from backend.domain.accounts.throttle import LoginThrottle, ThrottleLimits
@@ -27,6 +28,7 @@ from backend.domain.endpoints.runtime import endpoints_lifespan
 from backend.domain.live.runtime import live_lifespan
 from backend.domain.oauth.cors import OAuthCors
 from backend.domain.projects.guards import provide_project_ctx
+from backend.domain.projects.roles import ProjectRoles
 from backend.domain.servers.call_targets import CallTargets
 from backend.domain.servers.probes import ProbeLimiter
 from backend.domain.servers.runtime import gateway_runtime
@@ -65,6 +67,8 @@ def build_runtime(ctx: AppContext) -> Runtime:
         test_runs=ProbeLimiter.from_settings(ctx.alchemy, gateway),
         changes=build_hub(ctx),
         call_targets=CallTargets(),
+        bearers=Bearers(),
+        project_roles=ProjectRoles(),
     )
     runtime.metrics.track(runtime)
     return runtime

@@ -171,3 +171,35 @@ def test_a_sign_out_on_one_replica_ends_the_members_sessions_on_the_others(
     session.close()
     member.via(b).request("GET", "/api/auth/me", status=401)
     print(f"signed out everywhere on A, refused on B after {took * 1000:.0f} ms")
+
+
+def _status(rest: Rest, path: str) -> int:
+    """The status of a GET (any, unlike ``Rest.request``)."""
+    return httpx.get(f"{rest.base}{path}", headers={"Authorization": f"Bearer {rest.token}"}, timeout=60).status_code
+
+
+def test_cached_rest_answers_on_one_replica_end_with_changes_made_on_another(
+    cluster: Cluster, admin: Rest, project: str
+) -> None:
+    """B caches a member's REST credential and project role for a few seconds; removing the member and
+    then signing out on A are refused on B within the propagation bound, well before the cache's TTL."""
+    a, b = cluster.replica_urls[:2]
+    email = f"cached-{secrets.token_hex(3)}@replicas.test"
+    signup(a, email, "Member")
+    member = login(a, email)
+    user_id = member.call("GET", "/api/auth/me")["id"]
+    admin.via(a).call(
+        "POST", f"/api/projects/{project}/members", {"email": email, "role": "developer", "invitedAs": "individual"}
+    )
+    on_b = member.via(b)
+    until(lambda: _status(on_b, f"/api/projects/{project}") == 200, limit=PROPAGATION_LIMIT * 5)
+    on_b.request("GET", f"/api/projects/{project}", status=200)  # held in B's caches now
+
+    admin.via(a).request("DELETE", f"/api/projects/{project}/members/{user_id}", status=204)
+    took = until(lambda: _status(on_b, f"/api/projects/{project}") == 404)
+    print(f"member removed on A, REST refused on B after {took * 1000:.0f} ms")
+
+    on_b.request("GET", "/api/auth/me", status=200)
+    member.via(a).request("POST", "/api/auth/logout", status=200)
+    took = until(lambda: _status(on_b, "/api/auth/me") == 401)
+    print(f"signed out on A, REST refused on B after {took * 1000:.0f} ms")

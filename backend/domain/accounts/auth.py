@@ -2,9 +2,10 @@
 
 Every request outside the excluded paths must carry ``Authorization: Bearer <token>``: an access
 token of a live sign-in session (``backend/domain/accounts/credentials.py``) or a personal access
-token (``backend/domain/tokens/grants.py``, which also says what such a token may open). The user,
-the sign-in session or token are re-read on each request, so a deactivation, a logout or a
-revocation takes effect at once in every API process.
+token (``backend/domain/tokens/grants.py``, which also says what such a token may open). The
+middleware takes the user from the runtime's few-second cache of resolved credentials
+(``backend/domain/accounts/bearers.py``), which the events of a deactivation, a logout or a
+revocation clear at once in every API process (in this one before the revoking response is sent).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from backend.db import models as m
 from backend.domain.accounts.credentials import live_sign_in
 from backend.domain.tokens.grants import PAT_PREFIX, TokenGrant, refusal
 from backend.lib.context import AppContext
-from backend.lib.crypto import decode_access_token, hash_api_key
+from backend.lib.crypto import hash_api_key, read_access_token
 from backend.lib.exceptions import ForbiddenError
+from backend.lib.runtime import runtime_of
 
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="mcp-orch"'}
 # How often "last seen" / "last used" of a sign-in or token is written (not on every request).
@@ -68,6 +70,14 @@ def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     return token.strip()
 
 
+@dataclass(frozen=True)
+class Bearer:
+    """A resolved credential: its user, and when it expires (Unix time; ``None``: never)."""
+
+    user: CurrentUser
+    expires: float | None
+
+
 _USER_COLUMNS = (m.User.id, m.User.email, m.User.name, m.User.is_admin)
 
 
@@ -81,21 +91,24 @@ async def user_from_token(
     """
     if session is None:
         async with ctx.alchemy.get_session() as own:
-            return await _resolve(ctx, own, token, address)
-    return await _resolve(ctx, session, token, address)
+            bearer = await resolve_bearer(ctx, own, token, address)
+    else:
+        bearer = await resolve_bearer(ctx, session, token, address)
+    return None if bearer is None else bearer.user
 
 
-async def _resolve(ctx: AppContext, session: AsyncSession, token: str, address: str | None) -> CurrentUser | None:
+async def resolve_bearer(ctx: AppContext, session: AsyncSession, token: str, address: str | None) -> Bearer | None:
+    """Read an access token's or personal access token's user and expiry, or ``None`` (writes "last seen")."""
     now = datetime.now(tz=UTC)
     if token.startswith(PAT_PREFIX):
         return await _from_pat(ctx, session, token, address, now)
-    claims = decode_access_token(token, ctx.jwt_secret)
+    claims = read_access_token(token, ctx.jwt_secret)
     if claims is None:
         return None
-    user_id, sid = claims
+    user_id, sid, token_expires = claims
     row = (
         await session.execute(
-            select(*_USER_COLUMNS, m.SignInSession.last_seen_at)
+            select(*_USER_COLUMNS, m.SignInSession.last_seen_at, m.SignInSession.expires_at)
             .join(m.SignInSession, m.SignInSession.user_id == m.User.id)
             .where(
                 m.User.id == user_id,
@@ -109,16 +122,25 @@ async def _resolve(ctx: AppContext, session: AsyncSession, token: str, address: 
         return None
     if row.last_seen_at is None or row.last_seen_at < now - SEEN_EVERY:
         await _touch(ctx, update(m.SignInSession).where(m.SignInSession.id == sid).values(last_seen_at=now))
-    return CurrentUser(id=row.id, email=row.email, name=row.name, is_admin=row.is_admin, sid=sid)
+    user = CurrentUser(id=row.id, email=row.email, name=row.name, is_admin=row.is_admin, sid=sid)
+    return Bearer(user, min(float(token_expires), row.expires_at.timestamp()))
 
 
 async def _from_pat(
     ctx: AppContext, session: AsyncSession, token: str, address: str | None, now: datetime
-) -> CurrentUser | None:
+) -> Bearer | None:
     pat = m.PersonalAccessToken
     row = (
         await session.execute(
-            select(*_USER_COLUMNS, pat.id.label("pat_id"), pat.scopes, pat.project_id, pat.last_used_at, m.Project.slug)
+            select(
+                *_USER_COLUMNS,
+                pat.id.label("pat_id"),
+                pat.scopes,
+                pat.project_id,
+                pat.last_used_at,
+                pat.expires_at,
+                m.Project.slug,
+            )
             .join(pat, pat.user_id == m.User.id)
             .outerjoin(m.Project, m.Project.id == pat.project_id)
             .where(pat.token_hash == hash_api_key(token), pat.revoked_at.is_(None), m.User.is_active.is_(True))
@@ -130,7 +152,8 @@ async def _from_pat(
     if row.last_used_at is None or row.last_used_at < now - SEEN_EVERY:
         await _touch(ctx, update(pat).where(pat.id == row.pat_id).values(last_used_at=now, last_used_ip=address))
     grant = TokenGrant(id=row.pat_id, scopes=frozenset(row.scopes), project_id=row.project_id, project_slug=row.slug)
-    return CurrentUser(id=row.id, email=row.email, name=row.name, is_admin=row.is_admin, token=grant)
+    user = CurrentUser(id=row.id, email=row.email, name=row.name, is_admin=row.is_admin, token=grant)
+    return Bearer(user, None if row.expires_at is None else row.expires_at.timestamp())
 
 
 async def _touch(ctx: AppContext, statement: Any) -> None:
@@ -151,7 +174,7 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         ctx: AppContext = connection.app.state.ctx
         session = ctx.alchemy.provide_session(connection.app.state, connection.scope)
         address = connection.client.host if connection.client else None
-        user = await user_from_token(ctx, token, session, address=address)
+        user = await runtime_of(connection.app).bearers.user(ctx, token, session, address=address)
         if user is None:
             raise NotAuthorizedException("Invalid or expired token", headers=WWW_AUTHENTICATE)
         if user.token is not None:

@@ -1,5 +1,5 @@
-"""What a change means for this process: the gateway's specs, the MCP views, cached credentials and REST
-call targets, sessions.
+"""What a change means for this process: the gateway's specs, the MCP views, cached credentials (MCP and
+REST), projects and roles, REST call targets, sessions.
 
 The only place that applies change events (from this process's commits and from other replicas)
 and resynchronises from the database. It reads the database for the current state, so the order
@@ -37,6 +37,7 @@ class ChangeHandler:
 
     async def apply(self, events: Sequence[e.ChangeEvent]) -> None:
         """Apply the events of one commit."""
+        self._forget_rest_answers(events)
         projects: set[UUID] = set()
         access = False
         for event in events:
@@ -56,6 +57,14 @@ class ChangeHandler:
                 endpoints.registry.invalidate(project_id)
             if access:
                 await self._close_ended_sessions()
+
+    def _forget_rest_answers(self, events: Sequence[e.ChangeEvent]) -> None:
+        """Resolved REST credentials go when credentials or accounts change; projects and roles when
+        members, teams or projects do (loads in flight are not kept either)."""
+        if any(isinstance(event, e.CredentialsRevoked | e.MemberAccessChanged) for event in events):
+            self.runtime.bearers.forget()
+        if any(isinstance(event, e.MemberAccessChanged | e.ProjectChanged | e.ProjectDeleted) for event in events):
+            self.runtime.project_roles.forget()
 
     async def _one(self, event: e.ChangeEvent) -> tuple[UUID | None, bool]:
         """Apply one event; returns the project whose views to recompute and whether credentials changed."""
@@ -85,6 +94,8 @@ class ChangeHandler:
                 specs = await load_all_specs(session)
             await gateway.reconcile(specs)
         self.runtime.call_targets.forget()
+        self.runtime.bearers.forget()
+        self.runtime.project_roles.forget()
         endpoints = self.runtime.mcp_endpoints
         if endpoints is None:
             return

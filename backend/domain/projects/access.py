@@ -94,6 +94,48 @@ async def member_role(session: AsyncSession, project_id: UUID, user_id: UUID) ->
     return _strongest((await session.execute(role_grants(user_id, project_id))).scalars())
 
 
+@dataclass(frozen=True)
+class ProjectRole:
+    """A project as the access checks see it, and one user's strongest role in it (``None``: none)."""
+
+    project_id: UUID
+    slug: str
+    name: str
+    archived: bool
+    role: Role | None
+
+
+async def find_project_role(session: AsyncSession, ref: str, user_id: UUID) -> ProjectRole | None:
+    """:func:`find_project_and_role` as a plain value (``None``: no such project)."""
+    found = await find_project_and_role(session, ref, user_id)
+    if found is None:
+        return None
+    project, role = found
+    return ProjectRole(project.id, project.slug, project.name, project.archived_at is not None, role)
+
+
+def project_access(
+    found: ProjectRole | None, *, user_id: UUID, is_admin: bool, needed: Role, write: bool = False
+) -> ProjectContext:
+    """Enforce ``needed`` (and not-archived for writes) on a project and role found for a user."""
+    if found is None or (found.role is None and not is_admin):
+        raise NotFoundError("Project not found")
+    ctx = ProjectContext(
+        project_id=found.project_id,
+        slug=found.slug,
+        name=found.name,
+        archived=found.archived,
+        role=found.role,
+        is_admin=is_admin,
+        user_id=user_id,
+    )
+    if not ctx.can(needed):
+        raise ForbiddenError(f"This action needs the {needed.value} role in the project")
+    if write and ctx.archived:
+        raise ConflictError("Project is archived and read-only; restore it first")
+    return ctx
+
+
 async def resolve_project_access(
     session: AsyncSession,
     ref: str,
@@ -104,23 +146,5 @@ async def resolve_project_access(
     write: bool = False,
 ) -> ProjectContext:
     """Resolve a project reference for a user and enforce ``needed`` (and not-archived for writes)."""
-    found = await find_project_and_role(session, ref, user_id)
-    if found is None:
-        raise NotFoundError("Project not found")
-    project, role = found
-    if role is None and not is_admin:
-        raise NotFoundError("Project not found")
-    ctx = ProjectContext(
-        project_id=project.id,
-        slug=project.slug,
-        name=project.name,
-        archived=project.archived_at is not None,
-        role=role,
-        is_admin=is_admin,
-        user_id=user_id,
-    )
-    if not ctx.can(needed):
-        raise ForbiddenError(f"This action needs the {needed.value} role in the project")
-    if write and ctx.archived:
-        raise ConflictError("Project is archived and read-only; restore it first")
-    return ctx
+    found = await find_project_role(session, ref, user_id)
+    return project_access(found, user_id=user_id, is_admin=is_admin, needed=needed, write=write)

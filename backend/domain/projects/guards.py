@@ -1,7 +1,9 @@
 """Route guards for project-scoped endpoints.
 
-Each guard resolves ``{project}`` once, enforces the role and stores the :class:`ProjectContext`
-on the connection state, from which handlers receive it as the ``project_ctx`` dependency.
+Each guard resolves ``{project}`` once (from the runtime's few-second cache of projects and roles,
+``backend/domain/projects/roles.py``, which membership and project events clear), enforces the role
+and stores the :class:`ProjectContext` on the connection state, from which handlers receive it as
+the ``project_ctx`` dependency.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from litestar.types import Guard
 
 from backend.db.models import Role
 from backend.domain.accounts.auth import CurrentUser
-from backend.domain.projects.access import ProjectContext, resolve_project_access
+from backend.domain.projects.access import ProjectContext, project_access
 from backend.lib.context import AppContext
 from backend.lib.exceptions import ForbiddenError
+from backend.lib.runtime import runtime_of
 
 STATE_KEY = "project_ctx"
 
@@ -34,14 +37,10 @@ def project_role(needed: Role, *, write: bool = False) -> Guard:
             raise ForbiddenError("Sign-in required")
         ctx: AppContext = connection.app.state.ctx
         session = ctx.alchemy.provide_session(connection.app.state, connection.scope)
-        project = await resolve_project_access(
-            session,
-            str(connection.path_params["project"]),
-            user_id=user.id,
-            is_admin=user.is_admin,
-            needed=needed,
-            write=write,
+        found = await runtime_of(connection.app).project_roles.find(
+            session, str(connection.path_params["project"]), user.id
         )
+        project = project_access(found, user_id=user.id, is_admin=user.is_admin, needed=needed, write=write)
         connection.state[STATE_KEY] = project
 
     guard.__name__ = f"project_{needed.value}{'_write' if write else ''}"
