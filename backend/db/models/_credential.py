@@ -14,7 +14,8 @@ class SignInSession(UUIDv7AuditBase):
 
     Its access tokens name it (JWT ``sid``) and are accepted only while it is neither revoked nor
     past ``expires_at``: logging out, signing out everywhere, a password change, a deactivation or
-    an administrator's reset end it at once, in every API process (each request reads it).
+    an administrator's reset end it at once, in every API process (the few-second cache of resolved
+    credentials, ``backend/domain/accounts/bearers.py``, is cleared by the event of the end).
     """
 
     __tablename__ = "sign_in_session"

@@ -1,10 +1,10 @@
 """Sign-in sessions and the rule that a user's credentials end when their access does.
 
 A login opens a :class:`~backend.db.models.SignInSession`; its access tokens carry its id (``sid``)
-and are accepted only while it lives (each request reads it, so an end holds in every API process
-at once). :func:`end_credentials` is the one place that ends a user's credentials; it publishes
-:class:`~backend.domain.changes.events.CredentialsRevoked` so that every process drops cached
-answers and closes the MCP sessions those credentials opened.
+and are accepted only while it lives. :func:`end_sign_in` and :func:`end_credentials` (the one place
+that ends all of a user's credentials) publish :class:`~backend.domain.changes.events.CredentialsRevoked`
+so that every process drops its cached answers (REST and MCP) at once and closes the MCP sessions
+those credentials opened.
 """
 
 from __future__ import annotations
