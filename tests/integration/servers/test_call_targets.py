@@ -11,7 +11,7 @@ from uuid import UUID
 
 from backend.lib.runtime import runtime_of
 from tests.factories import Actor, Api
-from tests.integration.servers._support import call, create_server, echo_body, text_of
+from tests.integration.servers._support import call, create_server, echo_body, eventually, text_of
 
 
 async def _project_with_echo(api: Api) -> tuple[Actor, dict[str, Any], dict[str, Any]]:
@@ -61,6 +61,14 @@ async def test_an_alias_set_after_an_unknown_name_was_cached_reaches_the_tool(ap
     first = await call(api, admin, slug, "echo", "repeat", {"x": 1})
     assert first.status_code != 200 or first.json().get("isError"), first.text  # no such tool upstream
     assert _held(api, project, "echo", "repeat").tool == "repeat"
+    # The upstream's catalogue is written in batches (every 0.25 s): wait for it before aliasing its tool.
+    catalogue = f"/api/projects/{slug}/servers/echo/catalogue"
+
+    async def catalogued() -> bool:
+        r = await api.client.get(catalogue, headers=admin.headers)
+        return r.status_code == 200 and "echo" in [tool["name"] for tool in r.json()["tools"]]
+
+    await eventually(catalogued)
 
     r = await api.client.patch(
         f"/api/projects/{slug}/servers/echo/tools/echo", json={"alias": "repeat"}, headers=admin.headers
