@@ -126,7 +126,15 @@ async def test_pause_resume_run_now_and_history(api: Api, ctx: AppContext, start
     assert done["progress"] == 1.0
     assert done["trigger"] == "manual"
     assert done["enqueuedById"] == admin.id
-    assert set(done["summary"]["deleted"]) == {"toolCalls", "serverLogs", "clientSessions", "activity"}
+    assert set(done["summary"]["deleted"]) == {
+        "toolCalls",
+        "serverLogs",
+        "clientSessions",
+        "activity",
+        "oauthCodes",
+        "oauthTokens",
+        "oauthClients",
+    }
 
     r = await api.client.get(WORKER, headers=admin.headers)
     assert r.json()["paused"] is True
