@@ -92,9 +92,18 @@ def test_import_by_file_upload_and_try_rich_results(driver: Driver, product: Pro
     driver.toast(re.compile("refreshed: 13 tools"))
 
     driver.tab(slug, "tools")
-    driver.page.locator(".tool-row", has_text="An image content block").locator(".tool-try").click()
-    driver.page.click("#try-call")
-    expect(driver.page.locator("#tool-result .result-image")).to_be_visible()
+    # Just after a page load the page's content can re-mount once and close a dialog opened in that
+    # second (the glitch of the rename step above; see the closing note): open it again then, at most
+    # three times.
+    for attempt in range(3):
+        driver.page.locator(".tool-row", has_text="An image content block").locator(".tool-try").click()
+        try:
+            driver.page.click("#try-call", timeout=8_000)
+            expect(driver.page.locator("#tool-result .result-image")).to_be_visible(timeout=8_000)
+            break
+        except (PlaywrightTimeoutError, AssertionError):
+            if attempt == 2:
+                raise
     driver.shot("tool-image-result")
     driver.page.keyboard.press("Escape")
 
