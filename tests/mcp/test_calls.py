@@ -178,6 +178,7 @@ async def test_hung_call_times_out_is_cancelled_upstream_and_the_loop_stays_resp
         with pytest.raises(UpstreamTimeoutError, match=r"timed out after 0\.5s"):
             await gateway.call_tool(spec.server_id, "hang", {})
         elapsed = anyio.current_time() - started
+        ticks_during_hang = len(lags)
         # Other calls on the same upstream are unaffected while one hangs.
         outcomes: list[BaseException] = []
 
@@ -193,7 +194,9 @@ async def test_hung_call_times_out_is_cancelled_upstream_and_the_loop_stays_resp
         tg.cancel_scope.cancel()
 
     assert 0.5 <= elapsed < 2
-    assert max(lags) < 0.25
+    # The loop kept running while the call hung (a blocked loop would tick once, if at all); not a
+    # latency bound: on a loaded machine a single tick may wait long.
+    assert ticks_during_hang >= 5, lags
     await eventually(
         lambda: "hang server: call cancelled" in events.lines(spec.server_id, "stderr"), 5, "upstream cancellation"
     )

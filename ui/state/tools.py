@@ -110,11 +110,6 @@ class ToolsState(ProjectState):
         self._forget_try()
         return ToolsState.load
 
-    @rx.event
-    def close_try(self):
-        """Leaving the tab closes the Try dialog and forgets its result."""
-        self._forget_try()
-
     def _forget_try(self) -> None:
         self.try_open, self.calling = False, False
         self.result, self.has_result = ToolResult(), False

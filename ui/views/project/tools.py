@@ -237,5 +237,4 @@ def tools_tab() -> rx.Component:
         try_dialog(),
         spacing="4",
         width="100%",
-        on_unmount=ToolsState.close_try,
     )
