@@ -109,7 +109,7 @@ class Replica:
                 self.gateway = gateway
                 for spec in self.specs:
                     gateway.configure(spec)
-                registry = ViewRegistry(gateway, Directory(self.specs))
+                registry = ViewRegistry(gateway, Directory(self.specs), origin=self.relay.replica_id)
                 policy = OriginPolicy.build("", "127.0.0.1", self.port)
                 settings = EndpointSettings(base_url=f"http://127.0.0.1:{self.port}", forward_ack_seconds=2.0)
                 self.endpoints = McpEndpoints(

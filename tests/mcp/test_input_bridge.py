@@ -105,3 +105,36 @@ async def test_a_declined_request_and_a_shared_upstream_answer_as_the_upstream_w
             # A shared upstream serves everyone: it was told no client capabilities and its request is refused.
             with pytest.raises(MCPError, match="need per_session or per_user isolation"):
                 await connected.call_tool("shared__ask_client", {"kind": "elicitation"})
+
+
+async def test_a_2026_retry_that_lands_on_another_replica_is_served_where_its_call_waits() -> None:
+    async with replicas(2, [stdio_spec("echo", isolation="per_session")]) as group:
+        router = Router(group)
+        # Every first round on replica 0, every retry (it carries a requestState) on replica 1.
+        router.choose = lambda request: 1 if b'"requestState"' in request.content else 0
+        answers: dict[str, Any] = {}
+        for server, tool in (("echo", "ask_client"), (None, "echo__ask_client")):
+            async with client(router, url(group[0], server), "auto", **CALLBACKS) as connected:
+                for kind in ("sampling", "elicitation", "roots"):
+                    result = await connected.call_tool(tool, {"kind": kind})
+                    assert result.is_error is not True, (server, kind, result)
+                    answers[f"{server}:{kind}"] = json.loads(result.content[0].text)
+        assert [index for method, index in router.served if method == "POST"].count(1) >= 6, router.served
+        for server in ("echo", None):
+            assert answers[f"{server}:sampling"]["content"] == {"type": "text", "text": "re: hello?"}
+            assert answers[f"{server}:elicitation"] == {"action": "accept", "content": {"name": "Ada"}}
+            assert answers[f"{server}:roots"]["roots"] == [{"uri": "file:///work/repo", "name": "repo"}]
+        # The call's replica is gone: its retry elsewhere is refused like an unknown state.
+        async with client(router, url(group[0], "echo"), "auto", **CALLBACKS) as connected:
+            first = await connected.session.call_tool("ask_client", {"kind": "roots"}, allow_input_required=True)
+            assert isinstance(first, types.InputRequiredResult), first
+            await group[0].stop()
+            with pytest.raises(MCPError) as refused:
+                await connected.session.call_tool(
+                    "ask_client",
+                    {"kind": "roots"},
+                    input_responses={i: await _roots(None) for i in first.input_requests or {}},
+                    request_state=first.request_state,
+                    allow_input_required=True,
+                )
+            assert refused.value.code == types.INVALID_PARAMS

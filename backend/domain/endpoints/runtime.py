@@ -54,6 +54,7 @@ def build_endpoints(
         DbDirectory(ctx.alchemy),
         recorder=recorder,
         settings=ProxySettings(name_budget=ctx.settings.gateway.unified_name_max),
+        origin="" if relay is None else relay.replica_id,
     )
     policy = OriginPolicy.build(app.public_url, app.host, app.port)
     gateway = ctx.settings.gateway

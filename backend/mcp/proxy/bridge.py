@@ -9,8 +9,10 @@ opaque ``requestState``; the upstream call keeps running in the background, and 
 (the same request with ``inputResponses`` and that ``requestState``) hands the answers to the waiting
 upstream and waits for its next request or its result (the multi-round-trip flow of the spec).
 
-The ``requestState`` is a random token naming the waiting call here, bound to the credential that
-started it; an unknown, expired or foreign one is refused with -32602. A stdio upstream does not say
+The ``requestState`` is ``<replica>.<random token>``: it names the waiting call and the replica it
+waits on, bound to the credential that started it. A retry that lands on another replica is carried
+to that one (see :func:`owner_of` and the transport's forwarding); an unknown, expired or foreign
+state is refused with -32602. A stdio upstream does not say
 which of its calls a request belongs to: with several calls waiting under one upstream, the newest
 gets it.
 """
@@ -66,12 +68,22 @@ class _Waiting:
         self.changed.set()
 
 
+def owner_of(state: Any) -> str | None:
+    """The replica a ``requestState`` of ours names (None: not one of ours, or no replica named)."""
+    if not isinstance(state, str):
+        return None
+    owner, dot, _ = state.partition(".")
+    return owner if dot and owner else None
+
+
 class InputBridge:
     """Routes server→client requests of session upstreams; one per gateway (keys are global)."""
 
-    def __init__(self, upstreams: Upstreams, spawn: Spawn | None) -> None:
+    def __init__(self, upstreams: Upstreams, spawn: Spawn | None, *, origin: str = "") -> None:
+        """``origin``: this replica's id, written into every ``requestState`` (empty: a lone process)."""
         self.upstreams = upstreams
         self._spawn = spawn
+        self._origin = origin
         self._installed: set[str] = set()
         self._askers: dict[str, list[Asker]] = {}
         self._waiting: dict[str, _Waiting] = {}
@@ -133,7 +145,8 @@ class InputBridge:
         names), then return its result or an ``input_required`` result."""
         state = params.get("requestState")
         if state is None:
-            call = _Waiting(token=secrets.token_urlsafe(24), key=key, credential=credential)
+            token = secrets.token_urlsafe(24)
+            call = _Waiting(token=f"{self._origin}.{token}" if self._origin else token, key=key, credential=credential)
             self._waiting[call.token] = call
             self._start(call, body)
         else:

@@ -33,14 +33,16 @@ class ViewRegistry:
         *,
         recorder: CallRecorder | None = None,
         settings: ProxySettings | None = None,
+        origin: str = "",
     ) -> None:
+        """``origin``: this replica's id on the relay (empty: a lone process), see :class:`InputBridge`."""
         self.upstreams = upstreams
         self.directory = directory
         self.recorder = recorder
         self.settings = settings or ProxySettings()
         self._views: dict[ViewKey, ProxyView] = {}
         self._tg: TaskGroup | None = None
-        self.bridge = InputBridge(upstreams, self.spawn)
+        self.bridge = InputBridge(upstreams, self.spawn, origin=origin)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[ViewRegistry]:

@@ -10,6 +10,8 @@ the session journal answers for ends and idle expiry this replica never heard of
   the client's stored handshake (:meth:`StreamableHub.adopt`), and serves the request;
 * a pinned session (``per_session`` upstreams, a legacy SSE stream) is **forwarded** to the
   replica that opened it (:class:`Forwarder`);
+* a 2026-07-28 retry whose ``requestState`` names a call waiting on another replica is
+  **forwarded** there (:meth:`SessionContinuity.forward_round`);
 * anything else gets 404 "Session not found", which tells a client to start a new session.
 """
 
@@ -17,11 +19,13 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from typing import Any
 from uuid import uuid4
 
 import anyio
 from starlette.types import Receive, Scope, Send
 
+from backend.mcp.proxy.bridge import owner_of
 from backend.mcp.proxy.view import ProxyView
 from backend.mcp.transport import wire
 from backend.mcp.transport.forwarding import FORWARDED_SCOPE_KEY, Forwarder
@@ -185,6 +189,16 @@ class SessionContinuity:
         if self.journal is not None:
             self.journal.ended(sid)
         await self.end(sid)
+
+    async def forward_round(self, parsed: Any, scope: Scope, body: bytes, receive: Receive, send: Send) -> bool:
+        """A 2026-07-28 retry whose ``requestState`` names a call waiting on another replica: served
+        there (True); False when it is this replica's, not a retry, or the owner is gone (the local
+        bridge then refuses the unknown state)."""
+        params = parsed.get("params") if isinstance(parsed, dict) else None
+        owner = owner_of(params.get("requestState")) if isinstance(params, dict) else None
+        if owner is None or owner == self.replica_id or self.forwarder is None or FORWARDED_SCOPE_KEY in scope:
+            return False
+        return await self.forwarder.forward(owner, scope, body, receive, send)
 
     async def _forward(self, claims: SessionClaims, scope: Scope, body: bytes, receive: Receive, send: Send) -> bool:
         forwarder = self.forwarder

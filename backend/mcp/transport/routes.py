@@ -112,6 +112,8 @@ class SessionRoutes:
         access, view = target.access, target.view
         receive = wire.replay(body, receive)
         if is_modern(scope):
+            if await self.continuity.forward_round(parsed, scope, body, receive, send):
+                return
             scope[CALLER_SCOPE_KEY] = _stateless_caller(access, scope)
             await self.hub.serve_modern(await view.server(), scope, receive, send)
             return
