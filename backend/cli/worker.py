@@ -40,18 +40,22 @@ async def probe_gateway(ctx: AppContext) -> AsyncIterator[Gateway]:
 
 async def serve_worker(ctx: AppContext, stop: asyncio.Event) -> None:
     """Run a worker (and its gateway) until ``stop`` is set; interrupted jobs go back on the queue."""
+    from backend.domain.changes.sender import ChangeSender  # noqa: PLC0415
     from backend.lib.worker import WorkerRuntime, make_queue  # noqa: PLC0415
 
     queue = make_queue(ctx.settings, ctx.database_url)
+    # Job ends go onto the change bus, so the API replicas' live feeds hear of them within moments.
+    changes = ChangeSender(ctx)
     try:
         async with probe_gateway(ctx) as gateway:
-            runtime = WorkerRuntime(ctx, gateway=gateway, queue=queue, mode="standalone")
+            runtime = WorkerRuntime(ctx, gateway=gateway, queue=queue, mode="standalone", changes=changes)
             await runtime.start()
             try:
                 await stop.wait()
             finally:
                 await runtime.stop()
     finally:
+        await changes.close()
         await queue.disconnect()
         await ctx.alchemy.get_engine().dispose()
 

@@ -31,7 +31,7 @@ from backend.lib.runtime import runtime_of
 from backend.lib.settings import Settings
 
 if TYPE_CHECKING:
-    from backend.domain.changes.hub import ChangeHub
+    from backend.domain.changes.sender import ChangeDelivery
     from backend.lib.runtime import Runtime
     from backend.mcp.gateway import Gateway
 
@@ -105,8 +105,8 @@ def job_spec(name: str) -> JobSpec | None:
 class WorkerRuntime:
     """One SAQ worker plus the scheduler tick, started and stopped from a lifespan or the CLI.
 
-    Jobs find the :class:`AppContext` under ``"app"`` in their context and the process's gateway
-    (``None`` when it runs none) under ``"gateway"``.
+    Jobs find the :class:`AppContext` under ``"app"`` in their context, the process's gateway
+    (``None`` when it runs none) under ``"gateway"`` and where to announce job ends under ``"changes"``.
     """
 
     def __init__(
@@ -117,7 +117,7 @@ class WorkerRuntime:
         queue: Queue | None = None,
         mode: str = "api",
         extra_tasks: tuple[JobSpec, ...] = (),
-        changes: ChangeHub | None = None,
+        changes: ChangeDelivery | None = None,
     ) -> None:
         settings = app.settings
         config = queue_config(settings, app.database_url, extra_tasks)
@@ -141,7 +141,8 @@ class WorkerRuntime:
         self.worker.SIGNALS = []  # the host process (uvicorn, the CLI) owns the signals
         self.worker.context["app"] = app  # type: ignore[typeddict-unknown-key]
         self.worker.context["gateway"] = gateway  # type: ignore[typeddict-unknown-key]
-        # The API process's change hub: finished jobs are announced to the live feed (``JobFinished``).
+        # The API process's change hub, or the standalone worker's sender: job ends reach the live feeds
+        # of every API replica (``JobFinished``).
         self.worker.context["changes"] = changes  # type: ignore[typeddict-unknown-key]
         self._tasks: list[asyncio.Task[Any]] = []
 

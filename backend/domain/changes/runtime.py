@@ -26,17 +26,19 @@ logger = logging.getLogger("mcp_orch.changes")
 CONNECT_WAIT_SECONDS = 10.0
 
 
-def build_hub(ctx: AppContext) -> ChangeHub:
-    """The hub on the transport the settings call for."""
+def build_transport(ctx: AppContext) -> Transport:
+    """The transport the settings call for (not yet connected)."""
     queue = ctx.settings.queue
-    transport: Transport
     if queue.url.startswith(("redis://", "rediss://", "unix://")):
         # The channel is the instance's: its database and its signing secret (digested, never sent).
         database = make_url(ctx.database_url).render_as_string(hide_password=True)
-        transport = RedisTransport(queue.url, identity=f"{database}|{ctx.jwt_secret}")
-    else:
-        transport = PostgresTransport(ctx.database_url)
-    return ChangeHub(transport, resync_seconds=queue.resync_seconds)
+        return RedisTransport(queue.url, identity=f"{database}|{ctx.jwt_secret}")
+    return PostgresTransport(ctx.database_url)
+
+
+def build_hub(ctx: AppContext) -> ChangeHub:
+    """The hub on the transport the settings call for."""
+    return ChangeHub(build_transport(ctx), resync_seconds=ctx.settings.queue.resync_seconds)
 
 
 @asynccontextmanager

@@ -177,7 +177,7 @@ def recorded(spec: JobSpec) -> JobFunction:
 
 
 async def _announce(ctx: dict[str, Any], spec: JobSpec, key: str, status: str, kwargs: dict[str, Any]) -> None:
-    """Publish :class:`JobFinished` when this worker has the change hub (it runs in an API process)."""
+    """Publish :class:`JobFinished` on the change bus (the API's hub, or a standalone worker's sender)."""
     changes = ctx.get("changes")
     if changes is None:
         return
