@@ -223,8 +223,10 @@ class UpstreamRegistry:
 
         async def refuse(method: str, params: dict[str, Any]) -> dict[str, Any]:
             current = self.specs.get(server_id)
-            if current is not None and current.isolation == "shared":
-                self.asked_client.setdefault(server_id, set()).add(method)
+            asked = self.asked_client.setdefault(server_id, set())
+            if current is not None and current.isolation == "shared" and method not in asked:
+                asked.add(method)
+                _safely(self.events.on_status, server_id, current.project_id, self.status(server_id))
             raise MCPError(types.INVALID_REQUEST, "server-to-client requests need per_session or per_user isolation")
 
         return refuse

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from advanced_alchemy.base import UUIDv7AuditBase
 from advanced_alchemy.types import DateTimeUTC, EncryptedText, JsonB
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.lib.keys import encryption_key
@@ -50,6 +50,8 @@ class Server(UUIDv7AuditBase):
     started_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     server_info: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
     capabilities: Mapped[dict[str, Any]] = mapped_column(JsonB, default=dict)
+    # Server→client methods a shared upstream sent and the gateway refused (the UI suggests a mode).
+    asked_client: Mapped[list[str]] = mapped_column(JsonB, default=list, server_default=text("'[]'::jsonb"))
     created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), default=None)
 
 

@@ -165,18 +165,17 @@ class GatewayEventSink:
         if entry is None:
             return
         status, at = entry
+        values: dict[str, Any] = {
+            "status": status.state,
+            "last_error": clip(status.last_error, 8000),
+            "restarts": status.restarts,
+            "started_at": status.started_at,
+            "last_checked_at": at,
+        }
+        if status.asked_client:  # remembered for every replica (kept until the mode changes)
+            values["asked_client"] = list(status.asked_client)
         async with self.alchemy.get_session() as session:
-            await session.execute(
-                update(m.Server)
-                .where(m.Server.id == server_id)
-                .values(
-                    status=status.state,
-                    last_error=clip(status.last_error, 8000),
-                    restarts=status.restarts,
-                    started_at=status.started_at,
-                    last_checked_at=at,
-                )
-            )
+            await session.execute(update(m.Server).where(m.Server.id == server_id).values(**values))
             await session.commit()
 
     async def _write_catalogue(self, server_id: UUID) -> None:

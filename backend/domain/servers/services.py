@@ -204,6 +204,8 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         changed = apply_update(server, data, config)
         if not changed:
             return server
+        if "isolation" in changed:
+            server.asked_client = []  # a new mode: its upstreams' requests are judged afresh
         await self.repository.session.flush()
         await self._activity.record(
             "server.updated",

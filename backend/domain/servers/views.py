@@ -35,6 +35,13 @@ def state_of(row: m.Server, live: UpstreamStatus | None) -> str:
     return live.state if live is not None and live.state != "stopped" else row.status
 
 
+def asked_client(row: m.Server, live: UpstreamStatus | None) -> list[str]:
+    """Client requests a shared upstream of the server asked for, as any replica saw them."""
+    if row.isolation != "shared":
+        return []
+    return sorted({*(row.asked_client or []), *(live.asked_client if live else ())})
+
+
 def server_view(row: m.Server, live: UpstreamStatus | None, sandbox: SandboxSettings) -> s.Server:
     """A server with live status from the gateway, falling back to the cached columns.
 
@@ -74,7 +81,7 @@ def server_view(row: m.Server, live: UpstreamStatus | None, sandbox: SandboxSett
         created_by_id=row.created_by_id,
         created_at=row.created_at,
         updated_at=row.updated_at,
-        asked_client=list(live.asked_client) if live else [],
+        asked_client=asked_client(row, live),
     )
 
 

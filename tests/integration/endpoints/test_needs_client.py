@@ -3,7 +3,8 @@
 A shared upstream runs once for everyone in the project and is told no client capabilities: when
 its tool asks for sampling anyway, the request is refused, and the server's REST view lists what it
 asked for (``askedClient``), which the server page turns into a suggestion to switch the isolation
-mode. Once switched, the flag is gone and the same tool reaches the client.
+mode. The flag is kept on the server's row, so every replica's API shows it. Once switched, the flag
+is gone and the same tool reaches the client.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from typing import Any
 import mcp_types as types
 import pytest
 from mcp.shared.exceptions import MCPError
+from sqlalchemy import select
 
+from backend.db import models as m
+from backend.lib.context import AppContext
 from tests.integration.endpoints._support import Live, connect, echo_body, eventually, make_world, texts
 
 pytestmark = pytest.mark.anyio
@@ -34,6 +38,15 @@ async def test_a_shared_server_that_asks_its_client_is_flagged_until_its_mode_le
             await client.call_tool("ask_client", {"kind": "sampling"})
     r = await api.get(server, headers=world.owner.headers)
     assert r.json()["askedClient"] == ["sampling/createMessage"]
+    ctx: AppContext = live.app.state.ctx
+
+    async def stored() -> list[str] | None:  # what another replica's API reads
+        async with ctx.alchemy.get_session() as session:
+            row = (await session.execute(select(m.Server.asked_client).where(m.Server.name == "echo"))).all()
+        asked = [a for (a,) in row if a]
+        return asked[0] if asked else None
+
+    assert await eventually(stored, timeout=10) == ["sampling/createMessage"]
 
     r = await api.patch(server, json={"isolation": "per_session"}, headers=world.owner.headers)
     assert r.status_code == 200, r.text
@@ -42,6 +55,7 @@ async def test_a_shared_server_that_asks_its_client_is_flagged_until_its_mode_le
         return (await api.get(server, headers=world.owner.headers)).json()["askedClient"] == []
 
     await eventually(unflagged, timeout=15)  # once the gateway runs the server in its new mode
+    assert await stored() is None
     async with connect(world.url("echo"), world.headers(), sampling_callback=_sample) as client:
         answer = json.loads(texts(await client.call_tool("ask_client", {"kind": "sampling"}))[0])
     assert answer["content"] == {"type": "text", "text": "hi"}
