@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD, Product
@@ -22,6 +24,14 @@ def test_a_job_run_through_the_api_shows_in_the_open_worker_history(driver: Driv
     # No reload and no click: the job's end reaches the page through the live feed.
     expect(row).to_contain_text("purge_old_records", timeout=10_000)
     expect(row).to_contain_text("ms")
+    # The run's status and trigger read as words; the raw values are only in the tooltips.
+    badge = row.locator(".job-status")
+    expect(badge).to_have_text("Finished")
+    expect(badge).to_have_attribute("title", "complete")
+    expect(row).to_contain_text("Run now")
+    expect(row).not_to_contain_text(re.compile(r"\b(complete|queued|running|manual)\b"))
+    raw = re.compile(r"^(new|deferred|queued|active|running|retrying|complete|failed|cancelled|aborting|aborted)$")
+    expect(driver.page.locator(".job-status").filter(has_text=raw)).to_have_count(0)
     driver.shot("worker-history-live")
 
 

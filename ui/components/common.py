@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from ui.components.words import role_label
+from ui.components.words import job_status_label, role_label
 
 STATUS_COLORS = {
     "running": "green",
@@ -61,6 +61,18 @@ def role_badge(role: rx.Var[str] | str) -> rx.Component:
         variant="surface",
         title=role,
         class_name="role-badge",
+    )
+
+
+def job_status_badge(status: rx.Var[str] | str, **props: Any) -> rx.Component:
+    """A badge for a job run: its status in words ("Finished"), the raw status as ``title``."""
+    return rx.badge(
+        job_status_label(status),
+        color_scheme=status_color(status),
+        variant="soft",
+        title=status,
+        class_name="job-status",
+        **props,
     )
 
 

@@ -1,4 +1,4 @@
-"""Human words for raw values: roles and audit event types, the raw value kept in a ``title``.
+"""Human words for raw values: roles, audit event types, job runs, the raw value kept in a ``title``.
 
 Server states have their own module (``server_states.py``); isolation modes live with their form
 field (``ui/views/project/server_isolation.py``).
@@ -70,6 +70,46 @@ EVENT_LABELS: dict[str, str] = {
     "worker.settings_changed": "Worker settings changed",
     "worker.job_run_requested": "Job run requested",
 }
+
+
+# A background job run's status (``job_run.status``; SAQ's own words too, should one reach the UI).
+JOB_STATUS_LABELS: dict[str, str] = {
+    "new": "Waiting",
+    "deferred": "Waiting",
+    "queued": "Waiting",
+    "running": "Running",
+    "active": "Running",
+    "retrying": "Will retry",
+    "complete": "Finished",
+    "failed": "Failed",
+    "cancelled": "Stopped",
+    "aborting": "Stopping",
+    "aborted": "Stopped",
+}
+
+# What started a job run (``job_run.trigger``).
+JOB_TRIGGER_LABELS: dict[str, str] = {
+    "schedule": "Scheduled",
+    "manual": "Run now",
+    "refresh": "Check requested",
+    "invitation": "Invitation",
+    "queue": "Queued directly",
+}
+
+
+def job_status_word(status: str) -> str:
+    """A job run's status in words, in Python (toasts, progress labels)."""
+    return JOB_STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+def job_status_label(status: rx.Var[str] | str) -> rx.Var[str]:
+    """A job run's status in words (the raw value when the UI does not know it)."""
+    return rx.match(status, *JOB_STATUS_LABELS.items(), status).to(str)
+
+
+def job_trigger_label(trigger: rx.Var[str] | str) -> rx.Var[str]:
+    """What started a job run, in words (the raw value when the UI does not know it)."""
+    return rx.match(trigger, *JOB_TRIGGER_LABELS.items(), trigger).to(str)
 
 
 def role_label(role: rx.Var[str] | str) -> rx.Var[str]:

@@ -10,6 +10,7 @@ import reflex as rx
 
 from ui.api import ApiError
 from ui.api.types_servers import Server
+from ui.components.words import job_status_word
 from ui.plural import counted
 from ui.state.project import ProjectState
 
@@ -105,7 +106,7 @@ class ServersState(ProjectState):
         async with self:
             if self.refresh_running:
                 return
-            self.refresh_running, self.refresh_progress, self.refresh_label = True, 0.0, "Queued…"
+            self.refresh_running, self.refresh_progress, self.refresh_label = True, 0.0, "Waiting…"
             api, slug = self._api(), self._slug()
         try:
             job = await api.refresh_all(slug)
@@ -114,7 +115,7 @@ class ServersState(ProjectState):
             while run.status not in DONE and time.monotonic() < deadline:
                 async with self:
                     self.refresh_progress = run.progress
-                    self.refresh_label = f"{run.status.capitalize()}… {round(run.progress * 100)}%"
+                    self.refresh_label = f"{job_status_word(run.status)}… {round(run.progress * 100)}%"
                 await asyncio.sleep(JOB_POLL_SECONDS)
                 run = await api.job(job.id)
         except ApiError as exc:
@@ -129,7 +130,7 @@ class ServersState(ProjectState):
             checked = counted(int(summary.get("checked", 0)), "server")
             yield rx.toast.success(f"Checked {checked}: {summary.get('healthy', 0)} healthy")
         else:
-            yield rx.toast.error(run.error or f"Refresh did not finish ({run.status})")
+            yield rx.toast.error(run.error or f"Refresh did not finish ({job_status_word(run.status).lower()})")
         yield ServersState.load
 
     @rx.event(background=True)

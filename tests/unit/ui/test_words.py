@@ -1,4 +1,4 @@
-"""Human words for roles, isolation modes and audit events; the raw value never reaches the label."""
+"""Human words for roles, isolation modes, audit events and job runs; the raw value never reaches the label."""
 
 from __future__ import annotations
 
@@ -10,7 +10,18 @@ import reflex as rx
 
 from backend.db.models._enums import InvitedAs, Role
 from backend.domain.servers import schemas as s
-from ui.components.words import EVENT_LABELS, ROLE_LABELS, event_badge, fallback_event_label, role_label
+from backend.domain.system import job_runs
+from ui.components.common import job_status_badge
+from ui.components.words import (
+    EVENT_LABELS,
+    JOB_STATUS_LABELS,
+    JOB_TRIGGER_LABELS,
+    ROLE_LABELS,
+    event_badge,
+    fallback_event_label,
+    job_status_word,
+    role_label,
+)
 from ui.views.project.server_isolation import ISOLATION_MODES
 
 BACKEND = Path(__file__).resolve().parents[3] / "backend"
@@ -51,3 +62,24 @@ def test_role_label_and_event_badge_render() -> None:
     assert "Owner" in str(role_label("owner"))
     details: rx.Var[dict[str, Any]] = rx.Var.create({"to": "healthy"})
     assert event_badge(rx.Var.create("server.status_changed"), details).render()
+
+
+def test_every_job_run_status_and_trigger_has_a_word() -> None:
+    statuses = {*job_runs.FINISHED, *job_runs.CLAIMABLE, "running"}
+    for status in statuses:
+        word = JOB_STATUS_LABELS[status]
+        assert word[0].isupper()
+    assert JOB_STATUS_LABELS["queued"] == "Waiting"
+    assert job_status_word("complete") == "Finished"
+    assert job_status_word("some_new_state") == "Some new state"
+    triggers: set[str] = set()
+    for path in (BACKEND / "domain").rglob("*.py"):
+        triggers |= set(re.findall(r"\btrigger=\"([a-z_]+)\"", path.read_text(encoding="utf-8")))
+    assert {"manual", "schedule"} <= triggers, "the pattern no longer finds job triggers"
+    assert not triggers - set(JOB_TRIGGER_LABELS), triggers - set(JOB_TRIGGER_LABELS)
+
+
+def test_job_status_badge_shows_the_word_with_the_raw_status_as_title() -> None:
+    rendered = str(job_status_badge(rx.Var.create("complete")).render())
+    assert "Finished" in rendered
+    assert "job-status" in rendered

@@ -6,8 +6,9 @@ import reflex as rx
 
 from ui.api.types_jobs import JobRun, ScheduledJob
 from ui.components.auth_card import labelled
-from ui.components.common import stamp, status_badge, time_ago
+from ui.components.common import job_status_badge, stamp, time_ago
 from ui.components.live import live_indicator
+from ui.components.words import job_trigger_label
 from ui.plural import counted_var
 from ui.state.admin import AdminState
 from ui.state.admin_live import WorkerLiveState
@@ -37,7 +38,7 @@ def _job(job: rx.Var[ScheduledJob]) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 last,
-                rx.hstack(status_badge(last.status.to(str)), rx.text(time_ago(last.finished_at.to(str)), size="1")),  # type: ignore[union-attr]
+                rx.hstack(job_status_badge(last.status.to(str)), rx.text(time_ago(last.finished_at.to(str)), size="1")),  # type: ignore[union-attr]
                 rx.text("never", size="1"),
             )
         ),
@@ -52,8 +53,8 @@ def _run(run: rx.Var[JobRun]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(stamp(run.queued_at), size="1")),
         rx.table.cell(rx.code(run.job, size="1")),
-        rx.table.cell(run.trigger),
-        rx.table.cell(status_badge(run.status)),
+        rx.table.cell(rx.text(job_trigger_label(run.trigger), title=run.trigger, size="1")),
+        rx.table.cell(job_status_badge(run.status)),
         rx.table.cell(rx.text(rx.cond(run.duration_ms, run.duration_ms.to_string() + " ms", "—"), size="1")),  # type: ignore[union-attr]
         rx.table.cell(rx.text(rx.cond(run.error, run.error, ""), size="1", color_scheme="red")),
         id="run-" + run.id,
