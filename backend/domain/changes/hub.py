@@ -30,6 +30,9 @@ logger = logging.getLogger("mcp_orch.changes")
 
 HEARTBEAT_SECONDS = 2.0
 ALIVE_SECONDS = 3 * HEARTBEAT_SECONDS
+# Not alone while another replica was heard within this (generous: a replica whose heartbeats lag
+# still hears of ended sessions; sending to no one costs a NOTIFY for nothing, on every session end).
+ALONE_SECONDS = 10 * HEARTBEAT_SECONDS
 _CHUNK = 5000  # raw bytes per frame: base64 + envelope stays under NOTIFY's limit
 
 RelayHandler = Callable[[str, bytes], Awaitable[None]]
@@ -87,6 +90,7 @@ class ChangeHub:
         self._relay_handlers: list[RelayHandler] = []
         self._local_listeners: list[LocalCommitListener] = []
         self._heard: dict[str, float] = {}
+        self._heard_other: float | None = None  # when another replica was last heard from
         self._inbox: asyncio.Queue[bytes] = asyncio.Queue()
         self._partial: dict[tuple[str, int], list[bytes | None]] = {}
         self._ids = count()
@@ -135,6 +139,11 @@ class ChangeHub:
             return True
         heard = self._heard.get(replica_id)
         return heard is not None and time.monotonic() - heard < ALIVE_SECONDS
+
+    def alone(self) -> bool:
+        """No other replica was heard from within :data:`ALONE_SECONDS` (or ever)."""
+        heard = self._heard_other
+        return heard is None or time.monotonic() - heard >= ALONE_SECONDS
 
     # ---- running ----------------------------------------------------------------------------------
 
@@ -202,7 +211,9 @@ class ChangeHub:
                 logger.warning("unreadable change-bus message dropped", extra={"bytes": len(raw)})
                 continue
             first = message.origin not in self._heard
-            self._heard[message.origin] = time.monotonic()
+            now = self._heard[message.origin] = time.monotonic()
+            if message.origin != self.replica_id:
+                self._heard_other = now
             if first and message.origin != self.replica_id:
                 await self._announce()  # a replica that just started learns of this one at once
             try:

@@ -11,7 +11,8 @@ Frames (msgpack, after :data:`MAGIC`), correlated by a random id per request:
   when the client went away (the owner's request then sees ``http.disconnect``);
 * owner → requester: ``Ack`` at once, then ``Start`` (status, headers) and ``Chunk``s, the last
   with ``more=False``;
-* any replica → every replica: ``Ended`` when a client ended a session (``DELETE``).
+* any replica → every replica: ``Ended`` when a client ended a session (``DELETE``); not sent
+  while no other replica was heard from lately (a lone replica's NOTIFY would reach no one).
 
 No ``Ack`` within ``ack_timeout``, or the owner no longer ``alive``: the request is not served
 (the caller answers 404 "Session not found", which tells the client to start a new session); a
@@ -110,7 +111,13 @@ class Forwarder:
         self._tg = tg
 
     async def announce_end(self, sid: str) -> None:
-        """Tell every replica that a session ended (in the background: the client has its answer)."""
+        """Tell every replica that a session ended (in the background: the client has its answer).
+
+        Nothing is sent while this replica is alone: one that starts later checks the session journal
+        before it adopts a session.
+        """
+        if self.relay.alone():
+            return
         if self._tg is not None:
             self._tg.start_soon(self._post, EVERY_REPLICA, Ended(sid))
         else:

@@ -40,6 +40,10 @@ class Relay(Protocol):
         """The replica was heard from lately (heartbeats); this replica always is."""
         ...
 
+    def alone(self) -> bool:
+        """No other replica was heard from lately: a payload for every replica would reach no one."""
+        ...
+
 
 class LocalRelay:
     """One member of a :class:`LocalRelayHub`."""
@@ -66,6 +70,10 @@ class LocalRelay:
     def alive(self, replica_id: str) -> bool:
         """Members of the hub are alive until they leave it."""
         return replica_id in self.hub.members
+
+    def alone(self) -> bool:
+        """No other member in the hub."""
+        return all(member == self.replica_id for member in self.hub.members)
 
 
 class LocalRelayHub:
