@@ -4,6 +4,7 @@ shared; leaving a page closes its Try dialog."""
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -71,6 +72,46 @@ def test_a_direct_load_of_the_calls_view_shows_the_explorer(driver: Driver, prod
     driver.page.click("button[type=submit]")
     driver.page.wait_for_url(re.compile(rf".*/projects/{slug}/activity\?view=calls$"), timeout=WAIT)
     expect(driver.page.locator("#calls-chart")).to_be_visible(timeout=WAIT)
+
+
+def _views(slug: str, team: str) -> list[tuple[str, str, str]]:
+    """Every view's URL, the tab that must be selected (or ``""``) and what only that view shows."""
+    project, server = f"/projects/{slug}", f"/projects/{slug}/servers/echo"
+    return [
+        ("/projects", "", ".project-card"),
+        (project, "#tab-overview", "#connect-card"),
+        (f"{project}/overview", "#tab-overview", "#connect-card"),
+        (f"{project}/servers", "#tab-servers", "#servers-table"),
+        (f"{project}/tools", "#tab-tools", "#tools-table"),
+        (f"{project}/activity", "#tab-activity", "#activity-table"),
+        (f"{project}/activity?view=calls", "#tab-activity", "#calls-chart"),
+        (f"{project}/members", "#tab-members", "#members-table"),
+        (f"{project}/settings", "#tab-settings", "#settings-name"),
+        (server, "#server-tab-overview", "#server-overview"),
+        (f"{server}?tab=tools", "#server-tab-tools", ".server-tool-row"),
+        (f"{server}?tab=logs", "#server-tab-logs", "#log-level"),
+        (f"{server}?tab=calls", "#server-tab-calls", "text=Calls (24h)"),
+        (f"{server}?tab=settings", "#server-tab-settings", "#edit-server"),
+        ("/teams", "", f"a[href='/teams/{team}']"),
+        (f"/teams/{team}", "", "#team-title"),
+        ("/profile", "", "#profile-name"),
+    ]
+
+
+def test_a_direct_load_of_every_view_url_shows_that_view(driver: Driver, product: Product) -> None:
+    email = f"vic-views-{secrets.token_hex(3)}@e2e.test"
+    token, slug = _owner_with_project(product, email, f"Url Views {secrets.token_hex(2)}")
+    _with_echo(product, token, slug)
+    team = str(product.call(token, "POST", "/api/teams", {"name": f"View Crew {secrets.token_hex(2)}"})["slug"])
+    driver.login(email, PASSWORD)
+    page = driver.page
+    for url, tab, marker in _views(slug, team):
+        driver.goto(url)  # a full load each time: nothing carried over from the view before
+        if tab:
+            expect(page.locator(tab)).to_have_attribute("data-state", "active", timeout=WAIT)
+        expect(page.locator(marker).first).to_be_visible(timeout=WAIT)
+        assert urlsplit(page.url).path.rstrip("/").startswith(urlsplit(url).path), page.url  # no redirect elsewhere
+        driver.shot("view-" + re.sub(r"[^a-z0-9]+", "-", url.replace(slug, "p").replace(team, "team")).strip("-"))
 
 
 def test_a_server_tab_is_in_the_url_and_a_reload_keeps_it(driver: Driver, product: Product) -> None:
