@@ -48,14 +48,14 @@ class ViewOperations:
     def session_key(self, caller: Caller, server: ServerEntry) -> str | None:
         """Which upstream of ``server`` serves this caller (None: the server's one upstream, ``shared``).
 
-        ``per_session`` servers get one upstream per downstream session (per credential and endpoint
-        when stateless); ``per_user`` servers one per credential, whatever its session or endpoint.
+        ``per_session`` servers get one upstream per downstream session (per credential, endpoint and
+        client capabilities when stateless); ``per_user`` servers one per credential, whatever its session or endpoint.
         """
         if server.isolation == "per_user":
             return per_user_key(caller.credential)
         if server.isolation != "per_session":
             return None
-        return caller.session_id or f"stateless:{caller.credential}:{self.key.label}"
+        return caller.session_id or f"stateless:{caller.credential}:{self.key.label}:{caller.profile}"
 
     async def own_key_for(self, caller: Caller, method: str, params: dict[str, Any]) -> str | None:
         """The key of the caller's own upstream that answers this request (None: a ``shared`` one, or

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
+import mcp_types as types
+
 from backend.mcp.types import Catalogue, ClientProfile, Isolation, UpstreamStatus
 
 ProgressCallback = Callable[[float, float | None, str | None], Awaitable[None]]
@@ -122,6 +124,10 @@ class Caller:
     user_id: UUID | None = None
     session_id: str | None = None
     user_agent: str | None = None
+    # 2026-07-28 stateless callers: which client capabilities (sampling, elicitation, roots) its requests
+    # declare. Its ``per_session`` upstreams are one per credential, endpoint and this profile, so each
+    # upstream is told capabilities its clients really have.
+    profile: str = ""
     stats: SessionStats | None = field(default=None, compare=False)
 
     @property
@@ -129,6 +135,18 @@ class Caller:
         """A stable name of the credential for session binding and ``per_user`` upstreams: the API key
         when one is used (a key is its own principal), else the user (member token, OAuth token, UI)."""
         return credential_of(self.api_key_id, self.user_id)
+
+
+CLIENT_KINDS = ("sampling", "elicitation", "roots")
+
+
+def client_profile(params: Any) -> str:
+    """The client capabilities a 2026-07-28 request declares in its ``_meta``, as ``sampling+roots``
+    (``bare`` when none): what decides which ``per_session`` upstream serves a stateless caller."""
+    meta = params.get("_meta") if isinstance(params, dict) else None
+    caps = meta.get(types.CLIENT_CAPABILITIES_META_KEY) if isinstance(meta, dict) else None
+    kinds = [kind for kind in CLIENT_KINDS if isinstance(caps, dict) and caps.get(kind) is not None]
+    return "+".join(kinds) or "bare"
 
 
 def credential_of(api_key_id: UUID | None, user_id: UUID | None) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 from starlette.types import Receive, Scope, Send
 
-from backend.mcp.proxy.ports import Caller
+from backend.mcp.proxy.ports import Caller, client_profile
 from backend.mcp.proxy.session_hook import CALLER_SCOPE_KEY
 from backend.mcp.proxy.view import ProxyView
 from backend.mcp.transport import fastpath, paths, sse, wire
@@ -114,7 +114,7 @@ class SessionRoutes:
         if is_modern(scope):
             if await self.continuity.forward_round(parsed, scope, body, receive, send):
                 return
-            scope[CALLER_SCOPE_KEY] = _stateless_caller(access, scope)
+            scope[CALLER_SCOPE_KEY] = _stateless_caller(access, scope, parsed)
             await self.hub.serve_modern(await view.server(), scope, receive, send)
             return
         session_id = wire.header(scope, b"mcp-session-id")
@@ -211,11 +211,12 @@ class SessionRoutes:
         return None
 
 
-def _stateless_caller(access: Access, scope: Scope) -> Caller:
+def _stateless_caller(access: Access, scope: Scope, parsed: Any) -> Caller:
     return Caller(
         project_id=access.project_id,
         transport="streamable-http",
         api_key_id=access.api_key_id,
         user_id=access.user_id,
         user_agent=wire.header(scope, b"user-agent"),
+        profile=client_profile(parsed.get("params") if isinstance(parsed, dict) else None),
     )

@@ -49,9 +49,6 @@ DECLARED: dict[str, str] = {
     "unified-union": "the unified endpoint advertises the union of its servers' capabilities, without tasks "
     "(a task id belongs to one upstream)",
     "modern-no-tasks": "tasks (and tools' execution.taskSupport) are a 2025-11-25 feature, absent in 2026-07-28",
-    "stateless-first-client": "a 2026-07-28 client has no session: its per_session upstream is one per key and "
-    "endpoint, told the capabilities of the first such client (here a bare one), so a later rich client sees "
-    "the bare catalogue",
     "no-client-upstream": "shared and per_user upstreams serve several clients: told no client capabilities, "
     "they list no tools gated on sampling/elicitation/roots",
 }
@@ -165,12 +162,10 @@ def _declare(
     if era == "modern":
         tools = [{k: v for k, v in t.items() if k != "execution"} for t in want["tools"]]
         allowed["modern-no-tasks"] = {**allowed.get("modern-no-tasks", {}), "tools": tools}
-    first_was_bare = isolation == "per_session" and era == "modern"
-    if (isolation != "per_session" or first_was_bare) and any(t["name"] in GATED for t in want["tools"]):
+    if isolation != "per_session" and any(t["name"] in GATED for t in want["tools"]):
         base = allowed.get("modern-no-tasks", {}).get("tools", want["tools"])
-        reason = "stateless-first-client" if first_was_bare else "no-client-upstream"
-        allowed[reason] = {"tools": [t for t in base if t["name"] not in GATED]}
-        allowed[reason].update({k: None for k in want if k.startswith("call:") and k[5:] in GATED})
+        allowed["no-client-upstream"] = {"tools": [t for t in base if t["name"] not in GATED]}
+        allowed["no-client-upstream"].update({k: None for k in want if k.startswith("call:") and k[5:] in GATED})
     return allowed
 
 
