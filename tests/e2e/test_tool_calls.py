@@ -12,6 +12,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,24 @@ def _headline(page: Page, total: int) -> None:
     expect(page.locator("#calls-total")).to_have_text(re.compile(rf"^\s*Calls\s*{total}\s*$"), timeout=WAIT_MS)
 
 
+def _y_top(page: Page, chart: str) -> float:
+    """The highest value on a chart's y axis (recharts sizes the axis to the chart's data)."""
+    ticks = page.locator(f"{chart} .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value")
+    expect(ticks.first).to_be_visible(timeout=WAIT_MS)
+    return max(float(text) for text in ticks.all_text_contents() if text.strip())
+
+
+def _until_y_top(page: Page, chart: str, check: Callable[[float], bool]) -> float:
+    """Wait until the chart's axis top passes ``check`` (the chart redraws after the numbers arrive)."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        top = _y_top(page, chart)
+        if check(top):
+            return top
+        assert time.monotonic() < deadline, f"{chart}: y axis tops at {top}"
+        page.wait_for_timeout(200)
+
+
 def _rows(page: Page) -> Locator:
     return page.locator(".call-row")
 
@@ -118,6 +137,8 @@ def test_filters_headline_numbers_per_tool_table_and_callers_agree(driver: Drive
     for tool in ("echo", "fail", "add"):
         expect(page.locator("#tools-table")).to_contain_text(tool)
     expect(page.locator("#top-tools-chart")).to_contain_text("echo/echo")  # labelled bars
+    all_calls_top = _y_top(page, "#calls-chart")
+    assert all_calls_top >= 3, all_calls_top  # six calls, within a bucket or two
     # The key and the signed-in user by name, never an id.
     expect(_rows(page).filter(has_text="add").locator(".call-key")).to_have_text(KEY_NAME)
     expect(_rows(page).filter(has_text="fail").first.locator(".call-caller")).to_have_text(OWNER_NAME)
@@ -131,6 +152,10 @@ def test_filters_headline_numbers_per_tool_table_and_callers_agree(driver: Drive
     expect(tools.first).to_contain_text("fail")
     for row in _rows(page).all():
         expect(row).to_contain_text("error")
+    # The charts follow the filter too: only the failing tool's bar, and every call an error.
+    expect(page.locator("#top-tools-chart")).to_contain_text("echo/fail")
+    expect(page.locator("#top-tools-chart")).not_to_contain_text("echo/echo")
+    _until_y_top(page, "#error-rate-chart", lambda top: top == 100)
 
     # Text boxes apply by themselves (no Enter): status back to all, then the tool box alone.
     _choose_status(page, "all")
@@ -139,6 +164,7 @@ def test_filters_headline_numbers_per_tool_table_and_callers_agree(driver: Drive
     _headline(page, 1)
     expect(_rows(page)).to_have_count(1)
     expect(_rows(page).first).to_contain_text(KEY_NAME)
+    _until_y_top(page, "#calls-chart", lambda top: top < all_calls_top)  # one call per bucket at most
     page.click("#calls-clear")
     _headline(page, 6)
     expect(page.locator("#calls-tool")).to_have_value("")
