@@ -152,19 +152,33 @@ async def test_a_per_user_upstream_hears_the_gateways_name_and_no_client_capabil
     assert seen["capabilities"] == {}
 
 
-async def test_a_per_user_session_is_served_by_any_replica_each_with_its_own_copy() -> None:
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+async def test_a_keys_requests_on_any_replica_reach_its_one_upstream_at_its_home_replica(mode: Mode) -> None:
     async with replicas(2, [stdio_spec("echo", isolation="per_user")]) as group:
+        router = Router(group)  # round robin: no affinity
+        async with (
+            client(router, url(group[0], "echo"), mode=mode) as first,
+            client(router, url(group[0], None), mode=mode) as second,
+        ):
+            pids = {await pid_of(first) for _ in range(4)} | {await pid_of(second, "echo__pid") for _ in range(4)}
+            if mode == "legacy":  # the session lives at the key's home; requests elsewhere travel there
+                for sid in router.session_ids:
+                    claims = group[0].endpoints.continuity.tokens.read(sid)
+                    assert claims is not None
+                    assert claims.pinned
+        assert {index for method, index in router.served if method == "POST"} == {0, 1}
+        assert len(pids) == 1, "one upstream for the key, whichever replica each request reached"
+        homes = [replica for replica in group if replica.gateway.per_user_credentials()]
+        assert len(homes) == 1, "it runs at the key's home replica only"
+
+
+async def test_a_stateless_clients_per_session_upstream_is_one_whichever_replica_serves_it() -> None:
+    async with replicas(2, [stdio_spec("echo", isolation="per_session")]) as group:
         router = Router(group)
-        async with client(router, url(group[0], "echo")) as connected:
+        async with client(router, url(group[0], "echo"), mode="auto") as connected:
             pids = {await pid_of(connected) for _ in range(6)}
-            sids = set(router.session_ids)
-            assert len(sids) == 1
-            claims = group[0].endpoints.continuity.tokens.read(sids.pop())
-            assert claims is not None
-            assert not claims.pinned, "a per_user session is not pinned to a replica"
-            assert all(replica.holds(claims.sid) for replica in group), "the other replica adopted it"
-    assert {index for method, index in router.served if method == "POST"} == {0, 1}
-    assert len(pids) == 2, "one copy of the key's upstream on each replica"
+        assert {index for method, index in router.served if method == "POST"} == {0, 1}
+        assert len(pids) == 1, "a 2026-07-28 client's per_session upstream is served at its key's home"
 
 
 async def test_an_idle_per_user_upstream_stops_and_an_ended_credential_stops_its_own_at_once() -> None:

@@ -140,6 +140,10 @@ class ChangeHub:
         heard = self._heard.get(replica_id)
         return heard is not None and time.monotonic() - heard < ALIVE_SECONDS
 
+    def live(self) -> list[str]:
+        """This replica and every other heard from within the last few heartbeats."""
+        return [self.replica_id, *(r for r in self._heard if r != self.replica_id and self.alive(r))]
+
     def alone(self) -> bool:
         """No other replica was heard from within :data:`ALONE_SECONDS` (or ever)."""
         heard = self._heard_other

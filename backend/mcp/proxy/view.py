@@ -364,6 +364,11 @@ class ProxyView(ViewOperations):
         """True when a server of the view runs one upstream per downstream session."""
         return any(m.isolation == "per_session" for m in self._members or ())
 
+    @property
+    def has_per_user(self) -> bool:
+        """True when a server of the view runs one upstream per credential."""
+        return any(m.isolation == "per_user" for m in self._members or ())
+
     def tool_input_schema(self, name: str) -> Any:
         """The input schema of an exposed tool (for ``Mcp-Param-*`` header validation)."""
         tables = self._tables

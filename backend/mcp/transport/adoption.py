@@ -10,6 +10,9 @@ the session journal answers for ends and idle expiry this replica never heard of
   the client's stored handshake (:meth:`StreamableHub.adopt`), and serves the request;
 * a pinned session (``per_session`` upstreams, a legacy SSE stream) is **forwarded** to the
   replica that opened it (:class:`Forwarder`);
+* a session opened, or a stateless request made, on a view with the credential's own upstreams
+  (``per_user``, stateless ``per_session``) is **forwarded** to the credential's home replica
+  (:mod:`homes`), so those upstreams run once;
 * a 2026-07-28 retry whose ``requestState`` names a call waiting on another replica is
   **forwarded** there (:meth:`SessionContinuity.forward_round`);
 * anything else gets 404 "Session not found", which tells a client to start a new session.
@@ -26,9 +29,11 @@ import anyio
 from starlette.types import Receive, Scope, Send
 
 from backend.mcp.proxy.bridge import owner_of
+from backend.mcp.proxy.ports import credential_of
 from backend.mcp.proxy.view import ProxyView
 from backend.mcp.transport import wire
 from backend.mcp.transport.forwarding import FORWARDED_SCOPE_KEY, Forwarder
+from backend.mcp.transport.homes import home_of
 from backend.mcp.transport.ports import Access, SessionJournal
 from backend.mcp.transport.sessions import LiveSession, SessionTable, TransportName, new_live_session
 from backend.mcp.transport.streamable import StreamableHub
@@ -77,10 +82,10 @@ class SessionContinuity:
         """A new session opened here, named by a fresh token.
 
         Pinned when it cannot live elsewhere: legacy SSE (the stream is here), a view with
-        ``per_session`` upstreams (they are here), or a handshake-era session whose handshake is
-        missing or too large to carry.
+        ``per_session`` or ``per_user`` upstreams (they are here), or a handshake-era session whose
+        handshake is missing or too large to carry.
         """
-        pinned = transport == "sse" or view.has_per_session or handshake is None
+        pinned = transport == "sse" or view.has_per_session or view.has_per_user or handshake is None
         claims = SessionClaims(
             sid=uuid4().hex,
             transport=transport,
@@ -200,6 +205,18 @@ class SessionContinuity:
             return False
         return await self.forwarder.forward(owner, scope, body, receive, send)
 
+    async def forward_home(self, access: Access, scope: Scope, body: bytes, receive: Receive, send: Send) -> bool:
+        """A request that opens a session (or a stateless one) on a view with the credential's own
+        upstreams: served at the credential's home replica (True) unless that is this one, the
+        request was forwarded here already, or the home does not answer (then it is served here)."""
+        forwarder = self.forwarder
+        if forwarder is None or FORWARDED_SCOPE_KEY in scope or forwarder.relay.alone():
+            return False
+        home = home_of(credential_of(access.api_key_id, access.user_id), forwarder.relay.live())
+        if home == self.replica_id:
+            return False
+        return await forwarder.forward(home, scope, body, receive, send)
+
     async def _forward(self, claims: SessionClaims, scope: Scope, body: bytes, receive: Receive, send: Send) -> bool:
         forwarder = self.forwarder
         if forwarder is None or claims.owner == self.replica_id or FORWARDED_SCOPE_KEY in scope:
@@ -224,8 +241,8 @@ class SessionContinuity:
         done = self._adopting[token] = anyio.Event()
         try:
             server = await view.server()
-            if view.has_per_session:
-                return None  # the view gained per_session upstreams since: this session cannot move
+            if view.has_per_session or view.has_per_user:
+                return None  # the view gained its own upstreams since: this session cannot move
             live = self._live(token, claims, access, view, scope)
             return live if await self.hub.adopt(live, server, handshake, scope) else None
         finally:

@@ -44,6 +44,10 @@ class Relay(Protocol):
         """No other replica was heard from lately: a payload for every replica would reach no one."""
         ...
 
+    def live(self) -> list[str]:
+        """Every replica heard from lately (:meth:`alive`), this one included."""
+        ...
+
 
 class LocalRelay:
     """One member of a :class:`LocalRelayHub`."""
@@ -74,6 +78,10 @@ class LocalRelay:
     def alone(self) -> bool:
         """No other member in the hub."""
         return all(member == self.replica_id for member in self.hub.members)
+
+    def live(self) -> list[str]:
+        """The hub's members (this one included while it is in the hub)."""
+        return list(dict.fromkeys([self.replica_id, *self.hub.members]))
 
 
 class LocalRelayHub:

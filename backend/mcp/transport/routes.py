@@ -72,8 +72,11 @@ class SessionRoutes:
     # ---- legacy SSE -----------------------------------------------------------------------------
 
     async def open_sse(self, target: Target, scope: Scope, receive: Receive, send: Send) -> None:
-        """``GET …/sse``: a new session whose stream lives on this replica."""
+        """``GET …/sse``: a new session whose stream lives on this replica (the credential's home when
+        the view has its own upstreams)."""
         server = await target.view.server()
+        if target.view.has_per_user and await self.continuity.forward_home(target.access, scope, b"", receive, send):
+            return
         if await self._refused(target.access, send, -32600):
             return
         live = self.continuity.open("sse", target.access, target.view, scope)
@@ -112,10 +115,7 @@ class SessionRoutes:
         access, view = target.access, target.view
         receive = wire.replay(body, receive)
         if is_modern(scope):
-            if await self.continuity.forward_round(parsed, scope, body, receive, send):
-                return
-            scope[CALLER_SCOPE_KEY] = _stateless_caller(access, scope, parsed)
-            await self.hub.serve_modern(await view.server(), scope, receive, send)
+            await self._stateless(target, (scope, body, receive, send), parsed)
             return
         session_id = wire.header(scope, b"mcp-session-id")
         if session_id is not None:
@@ -123,6 +123,8 @@ class SessionRoutes:
             return
         if isinstance(parsed, dict) and parsed.get("method") == "initialize":
             server = await view.server()
+            if view.has_per_user and await self.continuity.forward_home(access, scope, body, receive, send):
+                return
             if await self._refused(access, send, -32603):
                 return
             live = self.continuity.open("streamable-http", access, view, scope, handshake_of(parsed.get("params")))
@@ -130,6 +132,20 @@ class SessionRoutes:
             await self.hub.open(live, server, scope, receive, send)
             return
         await wire.respond_error(send, 400, "Bad Request: Missing session ID")
+
+    async def _stateless(self, target: Target, request: tuple[Scope, bytes, Receive, Send], parsed: Any) -> None:
+        """A 2026-07-28 request: here, at the replica its ``requestState`` names, or at the credential's
+        home when the view has the credential's own upstreams."""
+        access, view = target.access, target.view
+        scope, body, receive, send = request
+        if await self.continuity.forward_round(parsed, scope, body, receive, send):
+            return
+        server = await view.server()
+        own = view.has_per_user or view.has_per_session
+        if own and await self.continuity.forward_home(access, scope, body, receive, send):
+            return
+        scope[CALLER_SCOPE_KEY] = _stateless_caller(access, scope, parsed)
+        await self.hub.serve_modern(server, scope, receive, send)
 
     async def _in_session(
         self, session_id: str, target: Target, request: tuple[Scope, bytes, Receive, Send], parsed: Any

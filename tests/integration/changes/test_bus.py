@@ -131,16 +131,19 @@ async def test_liveness_follows_heartbeats(make_transport: Callable[[], Transpor
     async with running(make_transport()) as (a, _):
         await anyio.sleep(0.3)  # ``a`` has beaten already; its next heartbeat is seconds away
         assert a.alone(), "a lone replica hears only itself (its session ends are not broadcast)"
+        assert a.live() == [a.replica_id]
         async with running(make_transport()) as (b, _):
             delay = await _until(lambda: a.alive(b.replica_id) and b.alive(a.replica_id), timeout=5)
             assert not a.alone()
             assert not b.alone()
+            assert sorted(a.live()) == sorted(b.live()) == sorted([a.replica_id, b.replica_id])
             # A replica that connects announces itself and is answered: a request for a session
             # the other one owns can be forwarded from its first moment.
             assert delay < HEARTBEAT_SECONDS / 2, f"the replicas knew each other after {delay:.3f}s"
             gone = b.replica_id
         assert a.alive(gone), "a replica is presumed alive for a few heartbeats"
         await _until(lambda: not a.alive(gone), timeout=ALIVE_SECONDS + 3)
+        assert a.live() == [a.replica_id], "credentials' homes are chosen among the live replicas only"
         assert not a.alone(), "ended sessions are still broadcast a while after the last heartbeat"
         assert a.alive(a.replica_id)
 
