@@ -25,9 +25,10 @@ def page(
     """Register ``route``; guarded pages check the token first and render inside the shell."""
 
     def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        events = _as_list(on_load)
+        # Every page notes its entry before its own handlers: they can tell an entry from a re-hydrate.
+        events = [ShellState.enter_page, *_as_list(on_load)]
         if guarded:
-            events = [AuthState.check_auth, ShellState.ensure_switcher, *events]
+            events = [AuthState.check_auth, ShellState.enter_page, ShellState.ensure_switcher, *_as_list(on_load)]
 
         @functools.wraps(render)
         def wrapped() -> rx.Component:

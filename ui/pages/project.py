@@ -29,7 +29,7 @@ def _tab_content() -> rx.Component:
     )
 
 
-@page("/projects/[project_slug]/[tab]", "Project", on_load=ProjectState.load_project)
+@page("/projects/[project_slug]/[tab]", "Project", on_load=[ProjectTabsState.enter_tab, ProjectState.load_project])
 def project_tab() -> rx.Component:
     """Header, tabs, and the current tab."""
     return rx.cond(

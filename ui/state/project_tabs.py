@@ -54,6 +54,17 @@ class ProjectTabsState(ProjectState):
         return TAB_LOADERS[tab]
 
     @rx.event
+    async def enter_tab(self):
+        """The tab's first on-load step: entering the Tools tab closes its Try dialog.
+
+        Done here, before anything awaits, rather than in the tab's loader (which runs once the project is
+        fetched): a click on the rows already shown is processed after this step, so a runner opened meanwhile
+        stays open. A re-hydrate of the same page (its websocket reconnected) keeps an open runner too.
+        """
+        if self._entered_page() and str(self.tab) == "tools":  # type: ignore[attr-defined]  # the dynamic route argument
+            (await self.get_state(ToolsState))._forget_try()
+
+    @rx.event
     async def forget_previous_project(self):
         """Empty every tab's data: another project is being opened."""
         for state_cls, fields in EMPTY.items():

@@ -243,6 +243,11 @@ class ServerFormState(ServersState):
             return
         async with self:
             self.saving, self.form_open = False, False
+            if editing:
+                # The saved server as the API answered, in place: a renamed server's page (addressed by the new
+                # name) finds it at once, instead of "not found" until its on-load re-reads the list, which
+                # swapped the page's content and closed any dialog opened on it meanwhile.
+                self.servers = [server if s.id == server.id else s for s in self.servers]
             path, params = self.router.url.path, dict(self.router.url.query_parameters)
             if editing and f"/servers/{editing}" in path:
                 # The tab as the page has it (the address bar's ``?tab=`` may not have caught up yet).

@@ -18,6 +18,10 @@ class ShellState(AuthState):
     switcher_loaded: bool = False
     # Administrators only: the sandbox is off or cannot start (``GET /api/admin/sandbox``).
     sandbox_warning: str = ""
+    # The path whose on-load ran last, and whether the latest on-load was for that same path again: a
+    # websocket reconnect re-hydrates the page and re-runs its on-load handlers without any navigation.
+    _loaded_path: str = ""
+    _same_page: bool = False
 
     @rx.var
     def favorite_projects(self) -> list[Project]:
@@ -41,6 +45,19 @@ class ShellState(AuthState):
             self.switcher_projects = page.items
             self.switcher_loaded = True
             self.sandbox_warning = warning
+
+    @rx.event
+    def enter_page(self):
+        """Every page's first on-load: note its path, and whether the page was loaded again in place (a
+        re-hydrate, or a reload) rather than entered from another page. Handlers that close a page's
+        dialogs on entry ask :meth:`_entered_page` first, so a re-hydrate under load does not close them."""
+        path = self.router.url.path
+        self._same_page = path == self._loaded_path
+        self._loaded_path = path
+
+    def _entered_page(self) -> bool:
+        """The current on-load enters the page (from another page, or the first load), not a re-load of it."""
+        return not self._same_page
 
     @rx.event
     def ensure_switcher(self):

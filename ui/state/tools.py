@@ -105,12 +105,16 @@ class ToolsState(ProjectState):
 
     @rx.event
     def open(self):
-        """Entering the Tools tab: the filters named in the URL, the Try dialog closed, the tools loaded."""
+        """Entering the Tools tab: the filters named in the URL, the tools loaded.
+
+        The Try dialog was closed already, by the tab's first on-load step (``ProjectTabsState.enter_tab``):
+        this runs after the project's fetch, when a click on the rows shown meanwhile may have opened it.
+        """
         read_query(self, self.router.url.query_parameters, URL_FIELDS)
-        self._forget_try()
         return ToolsState.load
 
     def _forget_try(self) -> None:
+        """Close the Try dialog and forget its result."""
         self.try_open, self.calling = False, False
         self.result, self.has_result = ToolResult(), False
 
