@@ -8,18 +8,25 @@ and unified, Streamable HTTP and SSE, both eras) is compared with it, per isolat
 each, so xdist spreads them). A comparison is identical, or differs only as a difference declared once
 in ``DECLARED`` (with its reason) says; anything else fails. Each test prints its counts.
 
-Logging, ``_meta``, ``subscriptions/listen``, ``input_required`` rounds, pagination, tasks and
-isolation between concurrent clients have their own tests (test_fidelity, test_input_bridge,
-test_own_listen, test_paging, test_tasks_passthrough); this matrix covers the catalogue, results,
-errors, instructions and identity.
+Two test servers join them: ``echo`` (tests/mcp_servers/echo.py) for log messages, a request's
+``_meta``, error shapes (``isError`` and JSON-RPC errors with data) and requests to the client
+(sampling, elicitation, roots: in the 2026-07-28 era these are ``input_required`` rounds, which the
+SDK client drives), and ``paging`` (tests/mcp_servers/paging.py) whose lists come in pages with real
+cursors (each page is compared, not only their concatenation).
+
+``subscriptions/listen`` (2026-07-28 only: no direct reference speaks it), tasks and isolation between
+concurrent clients have their own tests (test_own_listen, test_tasks_passthrough, test_fidelity).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any, Literal
 
+import anyio
 import mcp_types as types
 import pytest
 from mcp import Client
@@ -27,11 +34,13 @@ from mcp.client.stdio import StdioServerParameters
 from mcp.shared.exceptions import MCPError
 
 from tests.integration.endpoints._support import (
+    ECHO,
     EVERYTHING_BIN,
     PYTHON,
     Live,
     World,
     connect,
+    echo_body,
     everything_body,
     make_world,
     module_body,
@@ -40,6 +49,7 @@ from tests.integration.endpoints._support import (
 pytestmark = pytest.mark.anyio
 Isolation = Literal["shared", "per_session", "per_user"]
 TIME_ARGS = ("--local-timezone", "UTC")
+PAGING = str(Path(ECHO).with_name("paging.py"))
 
 # Every legitimate difference, once, with its reason.
 DECLARED: dict[str, str] = {
@@ -51,6 +61,10 @@ DECLARED: dict[str, str] = {
     "modern-no-tasks": "tasks (and tools' execution.taskSupport) are a 2025-11-25 feature, absent in 2026-07-28",
     "no-client-upstream": "shared and per_user upstreams serve several clients: told no client capabilities, "
     "they list no tools gated on sampling/elicitation/roots",
+    "shared-asks-no-one": "a shared upstream serves everyone in the project: its requests to a client are refused "
+    "with -32600 (the server page suggests per_session or per_user)",
+    "unified-pages": "the unified endpoint pages its merged list itself; the upstream's own pages are compared "
+    "on the per-server endpoints and the full list everywhere",
 }
 GATED = {"get-roots-list", "trigger-elicitation-request", "trigger-url-elicitation", "trigger-sampling-request"}
 GATED |= {"trigger-sampling-request-async", "trigger-elicitation-request-async"}
@@ -116,31 +130,97 @@ CALLS = {
     ],
     "time": [("convert_time", {"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"})],
 }
-# mcp-server-time asks its client for nothing: its bare run covers it.
-CASES = [("everything", False), ("everything", True), ("time", False)]
-RICH_CALLS = [("trigger-sampling-request", {"prompt": "hello"}), ("get-roots-list", {})]
+CALLS["echo"] = [
+    ("echo", {"b": [1, 2], "a": "x"}),
+    ("structured", {"value": {"n": 5}}),
+    ("all_content", {}),
+    ("fail", {"message": "nope"}),
+    ("rpc_error", {"code": -32001, "message": "custom failure"}),
+]
+CALLS["paging"] = [("tool_07", {})]
+# mcp-server-time and the paging server ask their client for nothing: their bare runs cover them.
+CASES = [("everything", False), ("everything", True), ("time", False), ("echo", False), ("echo", True)]
+CASES += [("paging", False)]
+RICH_CALLS = {
+    "everything": [("trigger-sampling-request", {"prompt": "hello"}), ("get-roots-list", {})],
+    "echo": [("ask_client", {"kind": kind}) for kind in ("sampling", "elicitation", "roots")],
+}
+ASKS = {f"call:ask_client:{kind}" for kind in ("sampling", "elicitation", "roots")}
+LOGGED: list[dict[str, Any]] = []  # what the connection being snapshotted heard (one at a time)
 
 
-async def _snapshot(client: Client, server: str, prefix: str, rich: bool) -> dict[str, Any]:
+async def _on_log(params: types.LoggingMessageNotificationParams) -> None:
+    LOGGED.append(params.model_dump(by_alias=True, mode="json", exclude_none=True))
+
+
+async def _pages(client: Client) -> list[list[dict[str, Any]]]:
+    """Every page of ``tools/list`` (the cursors are each side's own)."""
+    pages: list[list[dict[str, Any]]] = []
+    cursor = None
+    for _ in range(20):
+        result = await client.list_tools(cursor=cursor)
+        pages.append([_dump(t) for t in result.tools])
+        cursor = result.next_cursor
+        if not cursor:
+            break
+    return pages
+
+
+async def _every(list_page: Any, field: str) -> list[dict[str, Any]]:
+    """Every item of a paged list (``prompts`` or ``resources``)."""
+    items: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(20):
+        result = _dump(await list_page(cursor=cursor))
+        items += result[field]
+        cursor = result.get("nextCursor")
+        if not cursor:
+            break
+    return items
+
+
+async def _echo_extras(client: Client, prefix: str, era: str) -> dict[str, Any]:
+    """The echo server's log message and the ``_meta`` its tool saw."""
+    LOGGED.clear()
+    if era == "legacy":
+        await client.set_logging_level("info")
+    await client.call_tool(prefix + "log_message", {"level": "warning", "data": {"note": "careful"}})
+    with anyio.move_on_after(3):  # a notification may trail its call's result on another stream
+        while not LOGGED:
+            await anyio.sleep(0.02)
+    seen = await client.call_tool(prefix + "whoami", {}, meta={"trace": "t-1", "vendor.example/id": 7})
+    meta = json.loads(seen.content[0].text)["meta"]  # type: ignore[union-attr]
+    return {"log": list(LOGGED), "meta": {k: v for k, v in (meta or {}).items() if k != "progressToken"}}
+
+
+async def _snapshot(client: Client, server: str, prefix: str, rich: bool, era: str = "legacy") -> dict[str, Any]:
     """What the matrix compares, from one connection to one server (``prefix``: the unified one)."""
     info = client.server_info
     caps = client.server_capabilities.model_dump(by_alias=True, exclude_none=True)
-    tools = [{**t, "name": t["name"].removeprefix(prefix)} for t in _dump(await client.list_tools())["tools"]]
+    pages = await _pages(client)
+    tools = [{**t, "name": t["name"].removeprefix(prefix)} for page in pages for t in page]
     out: dict[str, Any] = {
         "instructions": client.instructions,
         "identity": None if info is None else (info.name, info.version),
         "capabilities": sorted(k for k in caps if k != "experimental"),
         "tools": sorted(tools, key=lambda t: t["name"]),
     }
-    for name, args in CALLS[server] + (RICH_CALLS if rich and server == "everything" else []):
+    if server == "paging":
+        out["pages:tools"] = [[t["name"] for t in page] for page in pages]
+    for name, args in CALLS[server] + (RICH_CALLS.get(server, []) if rich else []):
         if any(t["name"] == name for t in tools):
-            out[f"call:{name}"] = await _outcome(client.call_tool(prefix + name, args))
+            key = f"call:{name}:{args['kind']}" if name == "ask_client" else f"call:{name}"
+            out[key] = await _outcome(client.call_tool(prefix + name, args))
     out["error:unknown-tool"] = await _outcome(client.call_tool(prefix + "no-such-tool", {}))
+    if server == "echo":
+        out.update(await _echo_extras(client, prefix, era))
     if server == "everything":
-        out["prompts"] = [p["name"].removeprefix(prefix) for p in _dump(await client.list_prompts())["prompts"]]
+        prompts = await _every(client.list_prompts, "prompts")
+        out["prompts"] = [p["name"].removeprefix(prefix) for p in prompts if p["name"].startswith(prefix)]
         out["prompt:simple"] = await _outcome(client.get_prompt(prefix + "simple-prompt"))
         out["error:unknown-prompt"] = await _outcome(client.get_prompt(prefix + "no-such-prompt"))
-        out["resources"] = _dump(await client.list_resources())["resources"][:5]
+        resources = await _every(client.list_resources, "resources")
+        out["resources"] = [r for r in resources if not r["uri"].startswith("page://")][:5]  # the paging server's
     return out
 
 
@@ -166,6 +246,11 @@ def _declare(
         base = allowed.get("modern-no-tasks", {}).get("tools", want["tools"])
         allowed["no-client-upstream"] = {"tools": [t for t in base if t["name"] not in GATED]}
         allowed["no-client-upstream"].update({k: None for k in want if k.startswith("call:") and k[5:] in GATED})
+    if isolation == "shared" and ASKS & set(want):
+        refused = {"error": -32600, "message": "server-to-client requests need per_session or per_user isolation"}
+        allowed["shared-asks-no-one"] = dict.fromkeys(ASKS, refused)  # the upstream's tool fails with the refusal
+    if unified and "pages:tools" in want:
+        allowed["unified-pages"] = {"pages:tools": None}
     return allowed
 
 
@@ -198,9 +283,12 @@ def _judge(
 async def _direct(server: str, rich: bool) -> dict[str, Any]:
     if server == "everything":
         params = StdioServerParameters(command="node", args=[EVERYTHING_BIN, "stdio"])
-    else:
+    elif server == "time":
         params = StdioServerParameters(command=PYTHON, args=["-m", "mcp_server_time", *TIME_ARGS])
-    async with Client(params, mode="legacy", cache=None, **(RICH if rich else {})) as client:
+    else:
+        params = StdioServerParameters(command=PYTHON, args=[ECHO if server == "echo" else PAGING])
+    options: dict[str, Any] = {**(RICH if rich else {}), "logging_callback": _on_log}
+    async with Client(params, mode="legacy", cache=None, **options) as client:
         return await _snapshot(client, server, "", rich)
 
 
@@ -209,6 +297,8 @@ async def _world(live: Live, isolation: Isolation) -> World:
         live,
         everything_body(isolation=isolation),
         module_body("time", "mcp_server_time", *TIME_ARGS, isolation=isolation),
+        echo_body(isolation=isolation),
+        {"name": "paging", "command": PYTHON, "args": [PAGING], "isolation": isolation},
     )
 
 
@@ -217,11 +307,14 @@ async def _through(world: World, server: str, rich: bool, variant: tuple[bool, s
     unified, transport, era = variant
     prefix = f"{server}__" if unified else ""
     url = world.url(None if unified else server, transport)  # type: ignore[arg-type]
-    options = RICH if rich else {}
+    options: dict[str, Any] = {**(RICH if rich else {}), "logging_callback": _on_log}
+    if era == "modern":
+        options["log_level"] = "info"  # 2026-07-28: each request asks for log messages itself
     async with connect(url, world.headers(), transport=transport, era=era, **options) as client:  # type: ignore[arg-type]
-        got = await _snapshot(client, server, prefix, rich)
+        got = await _snapshot(client, server, prefix, rich, era)
     if unified:  # the unified endpoint lists every server's tools: keep this one's
-        got["tools"] = [t for t in got["tools"] if not t["name"].startswith(("everything__", "time__"))]
+        got["tools"] = [t for t in got["tools"] if "__" not in t["name"]]
+        got.pop("pages:tools", None)
     return got
 
 
@@ -233,6 +326,15 @@ async def test_every_endpoint_era_and_client_sees_the_upstream_or_a_declared_dif
     tally: Counter[str] = Counter()
     wants = {(server, rich): await _direct(server, rich) for server, rich in CASES}
     everyone = {server: wants[(server, False)] for server, rich in CASES if not rich}
+    # The references hold what is compared (an empty one would compare empty with empty).
+    echo, rich_echo = wants[("echo", False)], wants[("echo", True)]
+    assert echo["log"] == [{"level": "warning", "logger": "echo", "data": {"note": "careful"}}]
+    assert echo["meta"] == {"trace": "t-1", "vendor.example/id": 7}
+    assert echo["call:fail"]["isError"] is True
+    assert echo["call:rpc_error"] == {"error": -32001, "message": "custom failure"}
+    assert [len(page) for page in wants[("paging", False)]["pages:tools"]] == [10, 10, 5]
+    assert "sampled" in rich_echo["call:ask_client:sampling"]["content"][0]["text"]
+    assert "file:///work/repo" in rich_echo["call:ask_client:roots"]["content"][0]["text"]
     for (server, rich), want in wants.items():
         for variant in VARIANTS:
             unified, transport, era = variant
