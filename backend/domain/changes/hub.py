@@ -214,16 +214,20 @@ class ChangeHub:
             except (msgspec.DecodeError, msgspec.ValidationError):
                 logger.warning("unreadable change-bus message dropped", extra={"bytes": len(raw)})
                 continue
-            first = message.origin not in self._heard
-            now = self._heard[message.origin] = time.monotonic()
-            if message.origin != self.replica_id:
-                self._heard_other = now
-            if first and message.origin != self.replica_id:
-                await self._announce()  # a replica that just started learns of this one at once
+            if isinstance(message, Beat):  # only replicas beat (a worker's sender does not): liveness
+                await self._heard_from(message.origin)
             try:
                 await self._handle(message)
             except Exception:
                 logger.exception("change-bus message failed", extra={"kind": type(message).__name__})
+
+    async def _heard_from(self, origin: str) -> None:
+        first = origin not in self._heard
+        now = self._heard[origin] = time.monotonic()
+        if origin != self.replica_id:
+            self._heard_other = now
+        if first and origin != self.replica_id:
+            await self._announce()  # a replica that just started learns of this one at once
 
     async def _handle(self, message: Message) -> None:
         if isinstance(message, Changes):

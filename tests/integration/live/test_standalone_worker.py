@@ -20,8 +20,10 @@ from pathlib import Path
 
 import anyio
 import pytest
+from litestar import Litestar
 
 from backend.lib.database import DatabaseHandle
+from backend.lib.runtime import runtime_of
 from backend.lib.settings import Settings
 from tests.factories import Actor, Api
 from tests.integration.live.test_admin_feed import follow_admin
@@ -49,7 +51,7 @@ def standalone_worker(settings: Settings, database: DatabaseHandle) -> Iterator[
         "MCP_ORCH_MIGRATE_ON_START": "false",
         "MCP_ORCH_LOG_LEVEL": "WARNING",
     }
-    proc = subprocess.Popen([sys.executable, "-m", "backend", "worker"], cwd=ROOT, env=env)  # noqa: S603
+    proc = subprocess.Popen([sys.executable, "-m", "backend", "worker"], cwd=ROOT, env=env)
     try:
         yield proc
     finally:
@@ -76,7 +78,7 @@ async def _until_registered(api: Api, admin: Actor, proc: subprocess.Popen[bytes
 
 
 async def test_a_standalone_workers_job_end_reaches_the_apis_live_feed(
-    api: Api, standalone_worker: subprocess.Popen[bytes]
+    app: Litestar, api: Api, standalone_worker: subprocess.Popen[bytes]
 ) -> None:
     admin = await api.user()
     await _until_registered(api, admin, standalone_worker)
@@ -89,6 +91,10 @@ async def test_a_standalone_workers_job_end_reaches_the_apis_live_feed(
         elapsed = time.monotonic() - started
     assert data["status"] == "complete"
     assert elapsed < 10
+    # The worker only sends: it is not a replica (credentials' homes are chosen among replicas).
+    hub = runtime_of(app).changes
+    assert hub.live() == [hub.replica_id]
+    assert hub.alone()
     run = await api.client.get(f"/api/jobs/{r.json()['id']}", headers=admin.headers)
     assert run.status_code == 200, run.text
     assert run.json()["status"] == "complete"
