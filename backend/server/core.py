@@ -24,6 +24,7 @@ from backend.domain.accounts.deps import provide_current_user
 from backend.domain.accounts.services import UserService
 from backend.domain.accounts.throttle import LoginThrottle, ThrottleLimits
 from backend.domain.changes.runtime import build_hub, changes_lifespan
+from backend.domain.endpoints.front import McpFrontDoor
 from backend.domain.endpoints.runtime import endpoints_lifespan
 from backend.domain.live.runtime import live_lifespan
 from backend.domain.oauth.cors import OAuthCors
@@ -36,7 +37,7 @@ from backend.domain.system.metrics import HttpMetricsMiddleware, Metrics
 from backend.lib.context import AppContext
 from backend.lib.exceptions import EXCEPTION_HANDLERS
 from backend.lib.request import AppRequest
-from backend.lib.runtime import Runtime, provide_gateway, provide_runtime
+from backend.lib.runtime import Runtime, provide_gateway, provide_runtime, runtime_of
 from backend.lib.worker import worker_lifespan
 from backend.server.headers import SecurityHeaders
 from backend.server.routes import ROUTE_HANDLERS
@@ -147,6 +148,8 @@ def build_app(ctx: AppContext, lifespans: list[Lifespan] | None = None, **kwargs
     app = Litestar(plugins=[CorePlugin(ctx, lifespans)], **kwargs)
     # Around the whole handler (not the route middleware) so router 404s and mounts get them too.
     hsts = ctx.settings.app.public_url.lower().startswith("https://")
+    # MCP requests skip the router and route middleware (see backend/domain/endpoints/front.py).
+    app.asgi_handler = McpFrontDoor(app.asgi_handler, runtime_of(app).metrics)
     app.asgi_handler = SecurityHeaders(app.asgi_handler, hsts=hsts)
     app.asgi_handler = OAuthCors(app.asgi_handler)  # only the OAuth routes; outermost, so preflights skip the rest
     return app
