@@ -12,6 +12,11 @@ from playwright.sync_api import Page, expect
 TIMEOUT_MS = 30_000
 
 
+def exactly(*words: str) -> re.Pattern[str]:
+    """A pattern matching a text that is exactly one of ``words`` (case-sensitive): a raw value shown as text."""
+    return re.compile(r"^\s*(" + "|".join(re.escape(w) for w in words) + r")\s*$")
+
+
 class Driver:
     """One browser tab on the product's UI."""
 

@@ -24,13 +24,14 @@ from mcp.client.streamable_http import streamable_http_client
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import PASSWORD, Product
-from tests.e2e.helpers import Driver
+from tests.e2e.helpers import Driver, exactly
 
 ECHO = Path(__file__).resolve().parents[2] / "tests" / "mcp_servers" / "echo.py"
 OWNER = "cal-calls@e2e.test"
 OWNER_NAME = "Cal Caller"
 KEY_NAME = "nightly-bot"
 WAIT_MS = 30_000
+RAW_CALL_STATUS = exactly("success", "error", "timeout", "cancelled")
 
 
 def _rest_call(product: Product, token: str, slug: str, tool: str, arguments: dict[str, Any]) -> None:
@@ -145,20 +146,24 @@ def test_filters_headline_numbers_per_tool_table_and_callers_agree(driver: Drive
     expect(page.locator("#calls-table")).not_to_contain_text(re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-"))
     driver.shot("explorer")
 
-    _choose_status(page, "error")
+    # The status filter reads in words; the URL and the query keep the raw value.
+    _choose_status(page, "Failed")
     _headline(page, 2)
     expect(_rows(page)).to_have_count(2)
     expect(tools).to_have_count(1)
     expect(tools.first).to_contain_text("fail")
     for row in _rows(page).all():
-        expect(row).to_contain_text("error")
+        expect(row.locator(".call-status")).to_have_text("Failed")
+        expect(row.locator(".call-status")).to_have_attribute("title", "error")
+    # The raw status is only the tooltip, never the badge's text.
+    expect(page.locator(".call-status").filter(has_text=RAW_CALL_STATUS)).to_have_count(0)
     # The charts follow the filter too: only the failing tool's bar, and every call an error.
     expect(page.locator("#top-tools-chart")).to_contain_text("echo/fail")
     expect(page.locator("#top-tools-chart")).not_to_contain_text("echo/echo")
     _until_y_top(page, "#error-rate-chart", lambda top: top == 100)
 
     # Text boxes apply by themselves (no Enter): status back to all, then the tool box alone.
-    _choose_status(page, "all")
+    _choose_status(page, "All statuses")
     _headline(page, 6)
     page.fill("#calls-tool", "add")
     _headline(page, 1)
@@ -192,14 +197,14 @@ def test_export_downloads_exactly_the_filtered_rows(driver: Driver, slug: str) -
     driver.goto(f"/projects/{slug}/activity?view=calls")
     page = driver.page
     _headline(page, 6)
-    _choose_status(page, "error")
+    _choose_status(page, "Failed")
     _headline(page, 2)
     rows = list(csv.DictReader(_download(page, "#calls-export-csv").splitlines()))
     assert len(rows) == 2, rows
     assert {r["status"] for r in rows} == {"error"}
     assert {r["tool"] for r in rows} == {"fail"}
     assert {r["userName"] for r in rows} == {OWNER_NAME}
-    _choose_status(page, "all")
+    _choose_status(page, "All statuses")
     page.fill("#calls-search", "add")
     _headline(page, 1)
     body = json.loads(_download(page, "#calls-export-json"))

@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from ui.components.words import job_status_label, role_label
+from ui.components.words import call_status_label, job_status_label, key_status_label, role_label
 
 STATUS_COLORS = {
     "running": "green",
@@ -72,6 +72,31 @@ def job_status_badge(status: rx.Var[str] | str, **props: Any) -> rx.Component:
         variant="soft",
         title=status,
         class_name="job-status",
+        **props,
+    )
+
+
+def call_status_badge(status: rx.Var[str] | str, **props: Any) -> rx.Component:
+    """A badge for a tool call: its outcome in words ("Timed out"), the raw status as ``title``."""
+    return rx.badge(
+        call_status_label(status),
+        color_scheme=status_color(status),
+        variant="soft",
+        title=status,
+        class_name="call-status",
+        **props,
+    )
+
+
+def key_status_badge(status: rx.Var[str] | str, reason: rx.Var[str] | None = None, **props: Any) -> rx.Component:
+    """A badge for an API key or token: its state in words, the raw status (and a suspension's reason) as ``title``."""
+    title = status if reason is None else rx.cond(reason, rx.Var.create(status).to(str) + ": " + reason, status)
+    return rx.badge(
+        key_status_label(status),
+        color_scheme=status_color(status),
+        variant="soft",
+        title=title,
+        class_name="key-status-badge",
         **props,
     )
 

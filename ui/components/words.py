@@ -1,4 +1,4 @@
-"""Human words for raw values: roles, audit event types, job runs, the raw value kept in a ``title``.
+"""Human words for raw values: roles, events, job runs, tool calls, keys, transports; the raw value as ``title``.
 
 Server states have their own module (``server_states.py``); isolation modes live with their form
 field (``ui/views/project/server_isolation.py``).
@@ -95,6 +95,56 @@ JOB_TRIGGER_LABELS: dict[str, str] = {
     "invitation": "Invitation",
     "queue": "Queued directly",
 }
+
+
+# A tool call's outcome (``tool_call.status``, ``backend.mcp.types.CallStatus``).
+CALL_STATUS_LABELS: dict[str, str] = {
+    "success": "Succeeded",
+    "error": "Failed",
+    "timeout": "Timed out",
+    "cancelled": "Cancelled",
+}
+
+# An API key's or personal token's state (``KeyStatus``, ``TokenStatus``).
+KEY_STATUS_LABELS: dict[str, str] = {
+    "active": "Active",
+    "suspended": "Suspended",
+    "expired": "Expired",
+    "revoked": "Revoked",
+}
+
+# How a server or a client session talks MCP; the same words as the connect card's choices.
+TRANSPORT_LABELS: dict[str, str] = {
+    "stdio": "Local command (stdio)",
+    "streamable-http": "Streamable HTTP",
+    "sse": "SSE (legacy)",
+    "rest": "REST API",
+}
+
+
+def _words(value: rx.Var[str] | str, labels: dict[str, str]) -> rx.Var[str]:
+    """``value``'s word from ``labels`` (the raw value when the UI does not know it)."""
+    return rx.match(value, *labels.items(), value).to(str)
+
+
+def call_status_label(status: rx.Var[str] | str) -> rx.Var[str]:
+    """A tool call's outcome in words ("Succeeded", "Timed out")."""
+    return _words(status, CALL_STATUS_LABELS)
+
+
+def key_status_label(status: rx.Var[str] | str) -> rx.Var[str]:
+    """An API key's or token's state in words."""
+    return _words(status, KEY_STATUS_LABELS)
+
+
+def transport_label(transport: rx.Var[str] | str) -> rx.Var[str]:
+    """A transport in words ("Streamable HTTP")."""
+    return _words(transport, TRANSPORT_LABELS)
+
+
+def transport_text(transport: rx.Var[str] | str, **props: Any) -> rx.Component:
+    """A transport in words, the raw value as ``title``."""
+    return rx.text(transport_label(transport), title=transport, as_="span", **props)
 
 
 def job_status_word(status: str) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ui.api.types_calls import SeriesPoint, ToolCall, ToolStat, TopTool
+from ui.components.words import TRANSPORT_LABELS
 
 # Sort keys of the per-tool table, and whether each starts descending (numbers: biggest first).
 TOOL_SORTS: dict[str, bool] = {"tool": False, "calls": True, "errors": True, "p50": True, "p95": True, "last": True}
@@ -73,7 +74,8 @@ def tool_table(tools: list[ToolStat], key: str, descending: bool) -> list[dict[s
 def call_chips(call: ToolCall) -> list[str]:
     """Who made a call and how: caller, client, transport, session, error."""
     client = " ".join(filter(None, [call.client_name, call.client_version])) or "—"
-    items = [f"client: {client}", f"transport: {call.transport or '—'}"]
+    transport = TRANSPORT_LABELS.get(call.transport or "", call.transport or "—")
+    items = [f"client: {client}", f"transport: {transport}"]
     if call.api_key_id:
         items.append(f"API key: {call.api_key_name or 'deleted'}")
     if call.user_id:

@@ -1,4 +1,7 @@
-"""Human words for roles, isolation modes, audit events and job runs; the raw value never reaches the label."""
+"""Human words for roles, isolation modes, audit events, job runs, tool calls, keys and transports.
+
+The raw value never reaches the label; it stays in the ``title``.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +12,29 @@ from typing import Any, get_args
 import reflex as rx
 
 from backend.db.models._enums import InvitedAs, Role
+from backend.domain.keys.schemas import KeyStatus
+from backend.domain.logs.deps import Status as CallFilterStatus
 from backend.domain.servers import schemas as s
 from backend.domain.system import job_runs
-from ui.components.common import job_status_badge
+from backend.domain.tokens.schemas import TokenStatus
+from backend.mcp.types import CallStatus, Transport
+from ui.components.common import call_status_badge, job_status_badge, key_status_badge
 from ui.components.words import (
+    CALL_STATUS_LABELS,
     EVENT_LABELS,
     JOB_STATUS_LABELS,
     JOB_TRIGGER_LABELS,
+    KEY_STATUS_LABELS,
     ROLE_LABELS,
+    TRANSPORT_LABELS,
     event_badge,
     fallback_event_label,
     job_status_word,
     role_label,
 )
+from ui.state.url_query import CALL_STATUSES
 from ui.views.project.server_isolation import ISOLATION_MODES
+from ui.views.project.tool_calls import STATUSES
 
 BACKEND = Path(__file__).resolve().parents[3] / "backend"
 
@@ -83,3 +95,42 @@ def test_job_status_badge_shows_the_word_with_the_raw_status_as_title() -> None:
     rendered = str(job_status_badge(rx.Var.create("complete")).render())
     assert "Finished" in rendered
     assert "job-status" in rendered
+
+
+def _is_word(label: str, raw: str) -> bool:
+    return label != raw and label[0].isupper() and "_" not in label and "-" not in label
+
+
+def test_every_tool_call_status_has_a_word() -> None:
+    written: set[str] = set(get_args(CallStatus))
+    assert written == {"success", "error", "timeout", "cancelled"}, "the backend writes a new status: give it a word"
+    assert written == set(get_args(CallFilterStatus))
+    assigned = set(re.findall(r"\bstatus(?:, \w+)* = \"([a-z_]+)\"", (BACKEND / "domain/logs/calls.py").read_text()))
+    assert {"success", "timeout"} <= assigned, "the pattern no longer finds the statuses calls.py writes"
+    written |= assigned
+    for status in written:
+        assert _is_word(CALL_STATUS_LABELS[status], status), status
+    # The explorer's status filter: raw values in the URL, words in the options.
+    assert set(STATUSES) == set(CALL_STATUSES)
+    assert STATUSES["timeout"] == "Timed out"
+    assert STATUSES["all"] == "All statuses"
+
+
+def test_every_key_and_token_status_has_a_word() -> None:
+    for status in {*get_args(KeyStatus), *get_args(TokenStatus)}:
+        assert _is_word(KEY_STATUS_LABELS[status], status), status
+
+
+def test_every_transport_has_a_word() -> None:
+    for transport in [*get_args(Transport), "rest"]:
+        assert TRANSPORT_LABELS[transport][0].isupper(), transport
+    assert TRANSPORT_LABELS["streamable-http"] == "Streamable HTTP"
+
+
+def test_call_and_key_badges_show_the_word_with_the_raw_status_as_title() -> None:
+    call = str(call_status_badge(rx.Var.create("timeout")).render())
+    assert "Timed out" in call
+    assert "call-status" in call
+    key = str(key_status_badge(rx.Var.create("suspended"), rx.Var.create("lost access")).render())
+    assert "Suspended" in key
+    assert "key-status-badge" in key

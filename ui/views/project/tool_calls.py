@@ -10,14 +10,16 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types_calls import ToolCall
-from ui.components.common import code_block, loading_or, stamp, status_badge
+from ui.components.common import call_status_badge, code_block, loading_or, stamp
 from ui.components.paging import pager
+from ui.components.words import CALL_STATUS_LABELS, transport_label
 from ui.plural import counted_var
 from ui.state.timerange import RANGE_LABELS
 from ui.state.tool_calls import ToolCallsState
 from ui.views.project.tool_call_charts import charts, tool_table
 
-STATUSES = ["all", "success", "error", "timeout", "cancelled"]
+# Status filter: the raw value goes in the URL and the query, the option reads in words.
+STATUSES = {"all": "All statuses", **CALL_STATUS_LABELS}
 TYPING_PAUSE_MS = 400
 
 
@@ -40,8 +42,11 @@ def _filters() -> rx.Component:
             value=ToolCallsState.calls_range,
             on_change=ToolCallsState.set_calls_range,
         ),
-        rx.select(
-            STATUSES, value=ToolCallsState.status_filter, on_change=ToolCallsState.set_status_filter, id="calls-status"
+        rx.select.root(
+            rx.select.trigger(id="calls-status"),
+            rx.select.content(*[rx.select.item(word, value=value) for value, word in STATUSES.items()]),
+            value=ToolCallsState.status_filter,
+            on_change=ToolCallsState.set_status_filter,
         ),
         _text_filter("calls-server", "Server", ToolCallsState.call_server, ToolCallsState.set_call_server, "130px"),
         _text_filter("calls-tool", "Tool", ToolCallsState.call_tool, ToolCallsState.set_call_tool, "130px"),
@@ -138,10 +143,16 @@ def _row(call: rx.Var[ToolCall]) -> rx.Component:
             ),
             rx.table.cell(rx.text(stamp(call.started_at), size="1", white_space="nowrap")),
             rx.table.cell(rx.text(call.server_name, "/", rx.text(call.tool, as_="span", weight="medium"), size="2")),
-            rx.table.cell(status_badge(call.status)),
+            rx.table.cell(call_status_badge(call.status)),
             rx.table.cell(rx.text(call.duration_ms.to_string() + " ms", size="1")),
             rx.table.cell(_caller(call), class_name="call-caller"),
-            rx.table.cell(rx.text(rx.cond(call.client_name, call.client_name, call.transport.to(str)), size="1")),
+            rx.table.cell(
+                rx.text(
+                    rx.cond(call.client_name, call.client_name, transport_label(call.transport.to(str))),
+                    title=call.transport.to(str),
+                    size="1",
+                )
+            ),
             rx.table.cell(rx.text(rx.cond(call.error_message, call.error_message, ""), size="1", color_scheme="red")),
             on_click=ToolCallsState.toggle_row(call.id),
             cursor="pointer",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types_servers import Tool, ToolCall
-from ui.components.common import code_block, stamp, stat_card, status_badge
+from ui.components.common import call_status_badge, code_block, stamp, stat_card
 from ui.components.dialogs import confirm_button
 from ui.plural import counted_var
 from ui.state.project import ProjectState
@@ -22,7 +22,12 @@ def _tool(tool: rx.Var[Tool]) -> rx.Component:
         rx.table.cell(tool_names(tool)),
         rx.table.cell(rx.text(tool.description, size="1", color_scheme="gray")),
         rx.table.cell(
-            rx.badge(rx.cond(tool.enabled, "enabled", "disabled"), color_scheme=rx.cond(tool.enabled, "green", "gray"))
+            rx.badge(
+                rx.cond(tool.enabled, "Enabled", "Disabled"),
+                color_scheme=rx.cond(tool.enabled, "green", "gray"),
+                title=rx.cond(tool.enabled, "enabled", "disabled"),
+                class_name="tool-state",
+            )
         ),
         rx.cond(ProjectState.can_write, rx.table.cell(alias_button(tool))),
         class_name="server-tool-row",
@@ -97,7 +102,7 @@ def _call(call: rx.Var[ToolCall]) -> rx.Component:
                 size="2",
             )
         ),
-        rx.table.cell(status_badge(call.status)),
+        rx.table.cell(call_status_badge(call.status)),
         rx.table.cell(rx.text(call.duration_ms.to_string() + " ms", size="1")),
         rx.table.cell(rx.text(rx.cond(call.error_message, call.error_message, ""), size="1", color_scheme="red")),
     )
