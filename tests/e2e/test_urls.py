@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD, Product
-from tests.e2e.helpers import Driver
+from tests.e2e.helpers import Driver, exactly
 
 ECHO = Path(__file__).resolve().parents[2] / "tests" / "mcp_servers" / "echo.py"
 WAIT = 30_000
@@ -113,6 +113,22 @@ def test_a_direct_load_of_every_view_url_shows_that_view(driver: Driver, product
         assert urlsplit(page.url).path.rstrip("/").startswith(urlsplit(url).path), page.url  # no redirect elsewhere
         driver.shot("view-" + re.sub(r"[^a-z0-9]+", "-", url.replace(slug, "p").replace(team, "team")).strip("-"))
 
+    # The server's tabs show values in words, the raw value only as a tooltip (issue 14, point 6).
+    server = f"/projects/{slug}/servers/echo"
+    product.call(token, "POST", f"/api/projects/{slug}/servers/echo/tools/echo/call", {"arguments": {"n": 1}})
+    driver.goto(f"{server}?tab=tools")
+    state = page.locator(".server-tool-row .tool-state").first
+    expect(state).to_have_text("Enabled", timeout=WAIT)
+    expect(state).to_have_attribute("title", "enabled")
+    expect(page.get_by_text(exactly("enabled", "disabled"))).to_have_count(0)
+    driver.goto(f"{server}?tab=calls")
+    expect(page.locator(".call-status").first).to_have_text("Succeeded", timeout=WAIT)
+    expect(page.locator(".call-status").first).to_have_attribute("title", "success")
+    expect(page.get_by_text(exactly("success"))).to_have_count(0)
+    driver.goto(server)
+    expect(page.locator("#server-overview")).to_contain_text("Local command (stdio)", timeout=WAIT)
+    expect(page.get_by_text(exactly("stdio"))).to_have_count(0)
+
 
 def test_a_server_tab_is_in_the_url_and_a_reload_keeps_it(driver: Driver, product: Product) -> None:
     token, slug = _owner_with_project(product, "ivo-url@e2e.test", "Url Tabs")
@@ -149,7 +165,7 @@ def test_explorer_filters_are_in_the_url_and_a_fresh_page_shows_the_same(driver:
     page.get_by_role("option", name="Last 7 days").click()
     page.wait_for_url(re.compile(r".*range=7d"), timeout=WAIT)
     page.click("#calls-status")
-    page.get_by_role("option", name="success").click()
+    page.get_by_role("option", name="Succeeded").click()
     page.wait_for_url(re.compile(r".*status=success"), timeout=WAIT)
     tool_box = page.locator(TOOL_BOX)
     tool_box.fill("echo")
@@ -170,7 +186,9 @@ def test_explorer_filters_are_in_the_url_and_a_fresh_page_shows_the_same(driver:
     fresh.goto(page.url)
     expect(fresh.locator(TOOL_BOX)).to_have_value("echo", timeout=WAIT)
     expect(fresh.locator("#calls-range")).to_have_text("Last 7 days")
-    expect(fresh.locator("#calls-status")).to_have_text("success")
+    expect(fresh.locator("#calls-status")).to_have_text("Succeeded")  # the word; the URL keeps status=success
+    expect(fresh.locator(".call-status").first).to_have_text("Succeeded")
+    expect(fresh.locator(".call-status").first).to_have_attribute("title", "success")
     expect(fresh.locator(".call-row")).to_have_count(2, timeout=WAIT)
     expect(fresh.locator(".call-row").first).to_contain_text("echo")
     expect(fresh.locator(".call-detail")).to_contain_text('"n":', timeout=WAIT)

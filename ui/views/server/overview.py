@@ -7,7 +7,7 @@ import reflex as rx
 from ui.api.types import ActivityItem
 from ui.components.common import code_block, time_ago
 from ui.components.server_states import server_state, state_badge
-from ui.components.words import detail_value, event_badge
+from ui.components.words import detail_value, event_badge, transport_text
 from ui.state.project import ProjectState
 from ui.state.server_detail import ServerDetailState
 from ui.state.servers import ServersState
@@ -74,7 +74,7 @@ def server_overview() -> rx.Component:
                     align="center",
                 ),
             ),  # type: ignore[union-attr]
-            _fact("Transport", s.transport),
+            _fact("Transport", transport_text(s.transport)),
             rx.cond(
                 s.transport == "stdio",
                 _fact("Command", rx.code(s.command.to(str) + " " + s.args.join(" "), size="2")),  # type: ignore[attr-defined]
