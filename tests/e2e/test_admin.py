@@ -9,7 +9,7 @@ import httpx
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD, Product
-from tests.e2e.helpers import Driver
+from tests.e2e.helpers import Driver, exactly
 
 ECHO = Path(__file__).resolve().parents[2] / "tests" / "mcp_servers" / "echo.py"
 
@@ -56,10 +56,12 @@ def test_admin_manages_users_and_sees_every_project_and_server(driver: Driver, p
     driver.page.click("#admin-tab-worker")
     driver.page.click("#worker-pause")
     driver.toast("Worker paused")
-    expect(driver.page.locator("#worker-state")).to_have_text("paused")
+    expect(driver.page.locator("#worker-state")).to_have_text("Paused")  # the word; the raw state is its title
+    expect(driver.page.locator("#worker-state")).to_have_attribute("title", "paused")
+    expect(driver.page.get_by_text(exactly("paused", "running"))).to_have_count(0)
     driver.page.click("#worker-pause")
     driver.toast("Worker resumed")
-    expect(driver.page.locator("#worker-state")).to_have_text("running")
+    expect(driver.page.locator("#worker-state")).to_have_text("Running")
     driver.page.locator(".run-now").first.click()
     driver.toast(re.compile("queued"))
 
@@ -76,7 +78,9 @@ def test_owner_revokes_a_key_archives_restores_and_deletes_the_project(driver: D
     key.locator(".key-revoke").click()
     driver.page.locator(".confirm-action").click()
     driver.toast("Key ci revoked")
-    expect(key).to_contain_text("revoked")
+    expect(key.locator(".key-status-badge")).to_have_text("Revoked")
+    expect(key.locator(".key-status-badge")).to_have_attribute("title", "revoked")
+    expect(key.get_by_text("revoked", exact=True)).to_have_count(0)
 
     driver.page.click("#archive-project")
     driver.page.locator(".confirm-action").click()

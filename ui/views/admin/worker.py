@@ -108,8 +108,9 @@ def worker_section() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.badge(
-                rx.cond(w.paused, "paused", "running"),
+                rx.cond(w.paused, "Paused", "Running"),
                 color_scheme=rx.cond(w.paused, "orange", "green"),
+                title=rx.cond(w.paused, "paused", "running"),
                 size="2",
                 id="worker-state",
             ),

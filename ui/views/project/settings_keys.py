@@ -7,7 +7,7 @@ import reflex as rx
 from ui.api.types import ApiKey
 from ui.api.types_servers import Server
 from ui.components.auth_card import labelled
-from ui.components.common import code_block, copy_button, loading_or, section, status_badge, time_ago
+from ui.components.common import code_block, copy_button, key_status_badge, loading_or, section, time_ago
 from ui.components.dialogs import confirm_button, form_dialog
 from ui.components.field_error import field_error
 from ui.plural import counted_var
@@ -21,7 +21,7 @@ def _key_row(key: rx.Var[ApiKey]) -> rx.Component:
         rx.table.cell(rx.vstack(rx.text(key.name, weight="medium"), rx.code(key.prefix + "…", size="1"), spacing="0")),
         rx.table.cell(
             rx.vstack(
-                status_badge(key.status),
+                key_status_badge(key.status),
                 rx.cond(key.suspended_reason, rx.text(key.suspended_reason, size="1", color_scheme="orange")),
                 spacing="1",
                 class_name="key-status",
