@@ -63,7 +63,8 @@ def test_personal_access_token_is_shown_once_works_within_its_scope_and_dies_whe
     row.locator(".token-revoke").click()
     driver.page.locator(".confirm-action").click()
     driver.toast("Token ci revoked")
-    expect(row).to_contain_text("revoked")
+    expect(row.locator(".key-status-badge")).to_have_text("Revoked")  # the word; "revoked" only as its title
+    expect(row.get_by_text("revoked", exact=True)).to_have_count(0)
     assert _refused(product, token)
 
     browser_token = str(driver.page.evaluate("localStorage.getItem('mcp_orch_token')"))
@@ -118,7 +119,8 @@ def test_owner_sees_a_suspended_key_and_revives_it_by_reassigning(driver: Driver
     driver.login("oona@e2e.test", PASSWORD)
     driver.tab("held-keys", "settings")
     key = driver.page.locator(".key-row", has_text="dev-laptop")
-    expect(key.locator(".key-status")).to_contain_text("suspended")
+    expect(key.locator(".key-status-badge")).to_have_text("Suspended")
+    expect(key.locator(".key-status-badge")).to_have_attribute("title", "suspended")
     expect(key.locator(".key-status")).to_contain_text("no longer has developer access")
     driver.shot("key-suspended")
 
@@ -127,7 +129,7 @@ def test_owner_sees_a_suspended_key_and_revives_it_by_reassigning(driver: Driver
     driver.page.get_by_role("option", name=re.compile("Oona")).click()
     driver.page.get_by_role("dialog").get_by_role("button", name="Reassign").click()
     driver.toast("Key dev-laptop now belongs to Oona")
-    expect(key.locator(".key-status")).to_have_text("active")
+    expect(key.locator(".key-status")).to_have_text("Active")
     keys = product.call(owner, "GET", "/api/projects/held-keys/api-keys")
     assert [(k["status"], k["createdBy"]["name"]) for k in keys] == [("active", "Oona")]
 

@@ -7,7 +7,7 @@ import reflex as rx
 from ui.api.types import Project
 from ui.api.types_credentials import PersonalAccessToken
 from ui.components.auth_card import labelled
-from ui.components.common import copy_button, loading_or, status_badge, time_ago
+from ui.components.common import copy_button, key_status_badge, loading_or, time_ago
 from ui.components.dialogs import confirm_button
 from ui.state.auth import AuthState
 from ui.state.tokens import ALL_PROJECTS, DEFAULT_EXPIRY, TOKEN_EXPIRY, TokensState
@@ -136,7 +136,7 @@ def _row(t: rx.Var[PersonalAccessToken]) -> rx.Component:
                 spacing="0",
             )
         ),
-        rx.table.cell(status_badge(t.status)),
+        rx.table.cell(key_status_badge(t.status)),
         rx.table.cell(
             rx.cond(
                 t.status == "active",
