@@ -20,23 +20,25 @@ concurrent clients have their own tests (test_own_listen, test_tasks_passthrough
 
 from __future__ import annotations
 
-import json
-import re
+import dataclasses
 from collections import Counter
-from pathlib import Path
 from typing import Any, Literal
 
-import anyio
-import mcp_types as types
 import pytest
-from mcp import Client
-from mcp.client.stdio import StdioServerParameters
-from mcp.shared.exceptions import MCPError
 
-from tests.integration.endpoints._support import (
-    ECHO,
-    EVERYTHING_BIN,
+from backend.lib.settings import Settings
+from tests.integration.endpoints._matrix_snapshot import (
+    ASKS,
+    CASES,
+    PAGING,
     PYTHON,
+    RICH,
+    TIME_ARGS,
+    direct,
+    on_log,
+    snapshot,
+)
+from tests.integration.endpoints._support import (
     Live,
     World,
     connect,
@@ -48,8 +50,6 @@ from tests.integration.endpoints._support import (
 
 pytestmark = pytest.mark.anyio
 Isolation = Literal["shared", "per_session", "per_user"]
-TIME_ARGS = ("--local-timezone", "UTC")
-PAGING = str(Path(ECHO).with_name("paging.py"))
 
 # Every legitimate difference, once, with its reason.
 DECLARED: dict[str, str] = {
@@ -76,152 +76,15 @@ VARIANTS: list[tuple[bool, str, str]] = [
     (True, "streamable-http", "legacy"),
     (True, "sse", "legacy"),
     (True, "streamable-http", "modern"),
+    (True, "sse", "modern"),
 ]
-_CLOCK = re.compile(r"\d{1,2}:\d{2}:\d{2}( [AP]M)?|\d{4}-\d{2}-\d{2}T[\d:.+-]+Z?")
 
 
-async def _sample(context: Any, params: Any) -> types.CreateMessageResult:
-    return types.CreateMessageResult(role="assistant", content=types.TextContent(text="sampled"), model="m")
-
-
-async def _roots(context: Any) -> types.ListRootsResult:
-    return types.ListRootsResult(roots=[types.Root(uri="file:///work/repo", name="repo")])
-
-
-async def _elicit(context: Any, params: Any) -> types.ElicitResult:
-    return types.ElicitResult(action="decline")
-
-
-RICH = {"sampling_callback": _sample, "list_roots_callback": _roots, "elicitation_callback": _elicit}
-
-
-def _mask(value: Any) -> Any:
-    if isinstance(value, str):
-        return _CLOCK.sub("<time>", value)
-    if isinstance(value, list):
-        return [_mask(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _mask(v) for k, v in value.items() if k not in ("resultType", "ttlMs", "cacheScope")}
-    return value
-
-
-def _dump(value: Any) -> Any:
-    data = value.model_dump(by_alias=True, mode="json", exclude_none=True)
-    meta = data.get("_meta")
-    if isinstance(meta, dict):
-        meta.pop("io.modelcontextprotocol/serverInfo", None)
-        if not meta:
-            data.pop("_meta")
-    return _mask(data)
-
-
-async def _outcome(call: Any) -> Any:
-    try:
-        return _dump(await call)
-    except MCPError as exc:
-        return {"error": exc.code, "message": exc.message}
-
-
-CALLS = {
-    "everything": [
-        ("echo", {"message": "hi"}),
-        ("get-sum", {"a": 1, "b": 2}),
-        ("get-structured-content", {"location": "Chicago"}),
-    ],
-    "time": [("convert_time", {"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"})],
-}
-CALLS["echo"] = [
-    ("echo", {"b": [1, 2], "a": "x"}),
-    ("structured", {"value": {"n": 5}}),
-    ("all_content", {}),
-    ("fail", {"message": "nope"}),
-    ("rpc_error", {"code": -32001, "message": "custom failure"}),
-]
-CALLS["paging"] = [("tool_07", {})]
-# mcp-server-time and the paging server ask their client for nothing: their bare runs cover them.
-CASES = [("everything", False), ("everything", True), ("time", False), ("echo", False), ("echo", True)]
-CASES += [("paging", False)]
-RICH_CALLS = {
-    "everything": [("trigger-sampling-request", {"prompt": "hello"}), ("get-roots-list", {})],
-    "echo": [("ask_client", {"kind": kind}) for kind in ("sampling", "elicitation", "roots")],
-}
-ASKS = {f"call:ask_client:{kind}" for kind in ("sampling", "elicitation", "roots")}
-LOGGED: list[dict[str, Any]] = []  # what the connection being snapshotted heard (one at a time)
-
-
-async def _on_log(params: types.LoggingMessageNotificationParams) -> None:
-    LOGGED.append(params.model_dump(by_alias=True, mode="json", exclude_none=True))
-
-
-async def _pages(client: Client) -> list[list[dict[str, Any]]]:
-    """Every page of ``tools/list`` (the cursors are each side's own)."""
-    pages: list[list[dict[str, Any]]] = []
-    cursor = None
-    for _ in range(20):
-        result = await client.list_tools(cursor=cursor)
-        pages.append([_dump(t) for t in result.tools])
-        cursor = result.next_cursor
-        if not cursor:
-            break
-    return pages
-
-
-async def _every(list_page: Any, field: str) -> list[dict[str, Any]]:
-    """Every item of a paged list (``prompts`` or ``resources``)."""
-    items: list[dict[str, Any]] = []
-    cursor = None
-    for _ in range(20):
-        result = _dump(await list_page(cursor=cursor))
-        items += result[field]
-        cursor = result.get("nextCursor")
-        if not cursor:
-            break
-    return items
-
-
-async def _echo_extras(client: Client, prefix: str, era: str) -> dict[str, Any]:
-    """The echo server's log message and the ``_meta`` its tool saw."""
-    LOGGED.clear()
-    if era == "legacy":
-        await client.set_logging_level("info")
-    await client.call_tool(prefix + "log_message", {"level": "warning", "data": {"note": "careful"}})
-    with anyio.move_on_after(3):  # a notification may trail its call's result on another stream
-        while not LOGGED:
-            await anyio.sleep(0.02)
-    seen = await client.call_tool(prefix + "whoami", {}, meta={"trace": "t-1", "vendor.example/id": 7})
-    meta = json.loads(seen.content[0].text)["meta"]  # type: ignore[union-attr]
-    return {"log": list(LOGGED), "meta": {k: v for k, v in (meta or {}).items() if k != "progressToken"}}
-
-
-async def _snapshot(client: Client, server: str, prefix: str, rich: bool, era: str = "legacy") -> dict[str, Any]:
-    """What the matrix compares, from one connection to one server (``prefix``: the unified one)."""
-    info = client.server_info
-    caps = client.server_capabilities.model_dump(by_alias=True, exclude_none=True)
-    pages = await _pages(client)
-    tools = [{**t, "name": t["name"].removeprefix(prefix)} for page in pages for t in page]
-    out: dict[str, Any] = {
-        "instructions": client.instructions,
-        "identity": None if info is None else (info.name, info.version),
-        "capabilities": sorted(k for k in caps if k != "experimental"),
-        "tools": sorted(tools, key=lambda t: t["name"]),
-    }
-    if server == "paging":
-        out["pages:tools"] = [[t["name"] for t in page] for page in pages]
-    for name, args in CALLS[server] + (RICH_CALLS.get(server, []) if rich else []):
-        if any(t["name"] == name for t in tools):
-            key = f"call:{name}:{args['kind']}" if name == "ask_client" else f"call:{name}"
-            out[key] = await _outcome(client.call_tool(prefix + name, args))
-    out["error:unknown-tool"] = await _outcome(client.call_tool(prefix + "no-such-tool", {}))
-    if server == "echo":
-        out.update(await _echo_extras(client, prefix, era))
-    if server == "everything":
-        prompts = await _every(client.list_prompts, "prompts")
-        out["prompts"] = [p["name"].removeprefix(prefix) for p in prompts if p["name"].startswith(prefix)]
-        out["prompt:simple"] = await _outcome(client.get_prompt(prefix + "simple-prompt"))
-        out["error:unknown-prompt"] = await _outcome(client.get_prompt(prefix + "no-such-prompt"))
-        resources = await _every(client.list_resources, "resources")
-        out["resources"] = [r for r in resources if not r["uri"].startswith("page://")][:5]  # the paging server's
-    return out
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Room for every upstream the matrix starts: stateless 2026-07-28 callers keep theirs (one per
+    key, endpoint and client profile) until they idle out, beside the sessions' own."""
+    return dataclasses.replace(settings, gateway=dataclasses.replace(settings.gateway, max_upstreams_per_project=80))
 
 
 def _declare(
@@ -280,18 +143,6 @@ def _judge(
             tally[f"declared:{name}"] += 1
 
 
-async def _direct(server: str, rich: bool) -> dict[str, Any]:
-    if server == "everything":
-        params = StdioServerParameters(command="node", args=[EVERYTHING_BIN, "stdio"])
-    elif server == "time":
-        params = StdioServerParameters(command=PYTHON, args=["-m", "mcp_server_time", *TIME_ARGS])
-    else:
-        params = StdioServerParameters(command=PYTHON, args=[ECHO if server == "echo" else PAGING])
-    options: dict[str, Any] = {**(RICH if rich else {}), "logging_callback": _on_log}
-    async with Client(params, mode="legacy", cache=None, **options) as client:
-        return await _snapshot(client, server, "", rich)
-
-
 async def _world(live: Live, isolation: Isolation) -> World:
     return await make_world(
         live,
@@ -307,11 +158,11 @@ async def _through(world: World, server: str, rich: bool, variant: tuple[bool, s
     unified, transport, era = variant
     prefix = f"{server}__" if unified else ""
     url = world.url(None if unified else server, transport)  # type: ignore[arg-type]
-    options: dict[str, Any] = {**(RICH if rich else {}), "logging_callback": _on_log}
+    options: dict[str, Any] = {**(RICH if rich else {}), "logging_callback": on_log}
     if era == "modern":
         options["log_level"] = "info"  # 2026-07-28: each request asks for log messages itself
     async with connect(url, world.headers(), transport=transport, era=era, **options) as client:  # type: ignore[arg-type]
-        got = await _snapshot(client, server, prefix, rich, era)
+        got = await snapshot(client, server, prefix, rich, era)
     if unified:  # the unified endpoint lists every server's tools: keep this one's
         got["tools"] = [t for t in got["tools"] if "__" not in t["name"]]
         got.pop("pages:tools", None)
@@ -324,7 +175,7 @@ async def test_every_endpoint_era_and_client_sees_the_upstream_or_a_declared_dif
 ) -> None:
     world = await _world(live, isolation)
     tally: Counter[str] = Counter()
-    wants = {(server, rich): await _direct(server, rich) for server, rich in CASES}
+    wants = {(server, rich): await direct(server, rich) for server, rich in CASES}
     everyone = {server: wants[(server, False)] for server, rich in CASES if not rich}
     # The references hold what is compared (an empty one would compare empty with empty).
     echo, rich_echo = wants[("echo", False)], wants[("echo", True)]
@@ -338,8 +189,6 @@ async def test_every_endpoint_era_and_client_sees_the_upstream_or_a_declared_dif
     for (server, rich), want in wants.items():
         for variant in VARIANTS:
             unified, transport, era = variant
-            if rich and transport == "sse":
-                continue  # the transport does not change what a client's capabilities unlock
             got = await _through(world, server, rich, variant)
             where = f"{isolation} {server} {'unified' if unified else 'server'} {transport} {era} rich={rich}"
             _judge(want, got, _declare(want, unified, era, isolation, everyone), where, tally)
