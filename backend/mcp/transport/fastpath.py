@@ -1,4 +1,5 @@
-"""The lean path for the hot methods (``tools/call``, ``tools/list``) on handshake-era sessions.
+"""The lean path for the hot methods (``tools/call``, ``tools/list``) on handshake-era sessions, and
+for the ``notifications/initialized`` that follows every ``initialize`` (see :func:`is_initialized`).
 
 Everything else goes through the SDK. Here a request is parsed once (msgspec), routed by the view,
 forwarded to the gateway and answered as bytes: no per-request SSE machinery, model validation or
@@ -42,6 +43,24 @@ def is_lean(live: LiveSession, message: Any) -> bool:
         return True
     meta = params.get("_meta") if isinstance(params, dict) else None
     return isinstance(params, dict) and not (isinstance(meta, dict) and PROTOCOL_VERSION_META_KEY in meta)
+
+
+def is_initialized(live: LiveSession, message: Any) -> bool:
+    """``notifications/initialized`` of a session whose ``initialize`` succeeded, on a view that never
+    asks the client anything (no ``per_session`` or ``per_user`` servers: a shared upstream's requests
+    are refused). The SDK's server then does nothing with it (the accepted ``initialize`` already
+    opened the session), so it is answered here: a session open costs one SDK exchange, not two.
+    """
+    if not (isinstance(message, dict) and message.get("method") == "notifications/initialized"):
+        return False
+    view = live.view
+    return (
+        message.get("jsonrpc") == "2.0"
+        and "id" not in message
+        and live.ready
+        and not view.has_per_session
+        and not view.has_per_user
+    )
 
 
 def cancel(live: LiveSession, message: Any) -> bool:

@@ -169,10 +169,18 @@ class SessionRoutes:
             await wire.respond_error(send, 404, SESSION_NOT_FOUND)
             return
         scope[CALLER_SCOPE_KEY] = live.caller
+        if scope["method"] == "DELETE":
+            await self._end(live, send)
+            return
         if parsed is not None and await self._lean(live, parsed, scope, send, receive):
             return
-        if await self.hub.handle(live, scope, receive, send) and scope["method"] == "DELETE":
-            await self.continuity.end(live.sid)
+        await self.hub.handle(live, scope, receive, send)
+
+    async def _end(self, live: LiveSession, send: Send) -> None:
+        """``DELETE``: end the session here and everywhere, answered as the SDK's transport answers it."""
+        await self.hub.discard(live)  # terminates its SDK transport (and any GET stream)
+        await wire.respond(send, 200, b"", [*wire.JSON_HEADERS, (b"mcp-session-id", live.id.encode())])
+        await self.continuity.end(live.sid)
 
     async def _lean(self, live: LiveSession, parsed: Any, scope: Scope, send: Send, receive: Receive) -> bool:
         """Serve cancellations and hot methods of a handshake-era session without the SDK."""
@@ -181,11 +189,18 @@ class SessionRoutes:
             self.table.touch(live)
             await wire.respond(send, 202, b"", session_header)
             return True
-        if not fastpath.is_lean(live, parsed):
+        initialized = fastpath.is_initialized(live, parsed)
+        if not (initialized or fastpath.is_lean(live, parsed)):
             return False
         has_json, has_sse = accepts(scope)
         if not (has_json and has_sse):
             return False  # the SDK answers 406
+        if initialized:
+            if not (wire.header(scope, b"content-type") or "").startswith("application/json"):
+                return False  # the SDK answers 415
+            self.table.touch(live)
+            await wire.respond(send, 202, b"", [*wire.JSON_HEADERS, *session_header])
+            return True
         self.table.touch(live)
         await fastpath.serve_streamable(live, parsed, send, session_header, sse=True, receive=receive)
         self.table.touch(live)
