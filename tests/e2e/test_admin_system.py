@@ -85,7 +85,7 @@ def test_admin_revokes_another_users_key_and_the_audit_lists_it(driver: Driver, 
     expect(driver.page.locator("#keys-found")).to_have_text("2 keys found")
     row = rows.filter(has_text="deploy")
     expect(row).to_contain_text("kira-keys@e2e.test")
-    expect(row).to_contain_text("active")
+    expect(row.locator(".key-status-badge")).to_have_text("Active")
 
     row.locator(".key-revoke").click()
     expect(driver.page.get_by_role("alertdialog")).to_contain_text("Kira Project")
@@ -96,9 +96,10 @@ def test_admin_revokes_another_users_key_and_the_audit_lists_it(driver: Driver, 
     row.locator(".key-revoke").click()
     driver.page.locator(".confirm-action").click()
     driver.toast("Key deploy revoked")
-    expect(row).to_contain_text("revoked")
+    expect(row.locator(".key-status-badge")).to_have_text("Revoked")
+    expect(row.locator(".key-status-badge")).to_have_attribute("title", "revoked")
     expect(row.locator(".key-revoke")).to_have_count(0)
-    expect(rows.filter(has_text="kept")).to_contain_text("active")
+    expect(rows.filter(has_text="kept").locator(".key-status-badge")).to_have_text("Active")
     driver.shot("admin-keys")
     assert _mcp_status(product, "kira-project", key["key"]) == 401
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types_admin import AdminApiKey
-from ui.components.common import status_badge, time_ago
+from ui.components.common import key_status_badge, time_ago
 from ui.components.dialogs import confirm_dialog
 from ui.components.paged_table import list_filter, paged_table
 from ui.state.admin_keys import AdminKeysState
@@ -25,7 +25,7 @@ def _key(k: rx.Var[AdminApiKey]) -> rx.Component:
             rx.link(project.name, href="/projects/" + project.slug.to(str) + "/settings", size="2")  # type: ignore[union-attr]
         ),
         rx.table.cell(rx.text(rx.cond(k.created_by, k.created_by.email, "(deleted account)"), size="2")),  # type: ignore[union-attr]
-        rx.table.cell(status_badge(k.status, title=rx.cond(k.suspended_reason, k.suspended_reason, ""))),
+        rx.table.cell(key_status_badge(k.status, k.suspended_reason.to(str))),
         rx.table.cell(rx.text(time_ago(k.last_used_at), size="1")),
         rx.table.cell(rx.text(time_ago(k.created_at), size="1")),
         rx.table.cell(
