@@ -66,7 +66,8 @@ async def outcome(call: Any) -> Any:
     try:
         return dump(await call)
     except MCPError as exc:
-        return {"error": exc.code, "message": exc.message}
+        error = {"error": exc.code, "message": exc.message}
+        return error if exc.data is None else {**error, "data": exc.data}
 
 
 CALLS = {

@@ -182,7 +182,7 @@ async def test_every_endpoint_era_and_client_sees_the_upstream_or_a_declared_dif
     assert echo["log"] == [{"level": "warning", "logger": "echo", "data": {"note": "careful"}}]
     assert echo["meta"] == {"trace": "t-1", "vendor.example/id": 7}
     assert echo["call:fail"]["isError"] is True
-    assert echo["call:rpc_error"] == {"error": -32001, "message": "custom failure"}
+    assert echo["call:rpc_error"] == {"error": -32001, "message": "custom failure", "data": {"echo": True}}
     assert [len(page) for page in wants[("paging", False)]["pages:tools"]] == [10, 10, 5]
     assert "sampled" in rich_echo["call:ask_client:sampling"]["content"][0]["text"]
     assert "file:///work/repo" in rich_echo["call:ask_client:roots"]["content"][0]["text"]
