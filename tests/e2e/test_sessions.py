@@ -79,7 +79,8 @@ def test_a_live_client_session_shows_in_connected_clients(driver: Driver, produc
         driver.page.click("#sessions-refresh")
         row = driver.page.locator(".session-row")
         expect(row).to_have_count(1)
-        for text in ("e2e-desk", "1.2.3", "streamable-http", "unified endpoint", "e2e laptop", "0 calls"):
+        for text in ("e2e-desk", "1.2.3", "Streamable HTTP", "unified endpoint", "e2e laptop", "0 calls"):
             expect(row).to_contain_text(text)
+        expect(row.get_by_text("streamable-http", exact=True)).to_have_count(0)  # only the badge's title
         expect(driver.page.locator("#sessions-live")).to_have_text("1 live")
         driver.shot("connected-clients")

@@ -6,6 +6,7 @@ import reflex as rx
 
 from ui.api.types_endpoints import ClientSession
 from ui.components.common import time_ago
+from ui.components.words import transport_label
 from ui.plural import counted_var
 from ui.state.overview import OverviewState
 
@@ -18,7 +19,7 @@ def _client(s: rx.Var[ClientSession]) -> rx.Component:
             align="baseline",
             spacing="1",
         ),
-        rx.badge(s.transport, variant="soft", color_scheme="gray", size="1"),
+        rx.badge(transport_label(s.transport), variant="soft", color_scheme="gray", size="1", title=s.transport),
         spacing="1",
     )
 
