@@ -44,7 +44,7 @@ def test_server_form_refusals_show_beside_their_fields(driver: Driver, product: 
     expect(page.locator("#server-name")).to_have_value("refused")
 
     page.click("#server-transport")
-    page.get_by_role("option", name="streamable-http").click()
+    page.get_by_role("option", name="Streamable HTTP").click()
     page.fill("#server-url", "http://169.254.169.254/mcp")
     page.click("#server-save")
     expect(page.locator("#server-url-error")).to_contain_text("URL refused")

@@ -7,6 +7,7 @@ import reflex as rx
 from ui.components.auth_card import labelled
 from ui.components.common import code_block
 from ui.components.field_error import field_error
+from ui.components.words import TRANSPORT_LABELS
 from ui.state.server_form import ServerFormState
 from ui.state.server_spec import BLANK
 from ui.views.project.server_isolation import isolation_field
@@ -135,7 +136,9 @@ def _form_mode() -> rx.Component:
                 "Transport",
                 rx.select.root(
                     rx.select.trigger(id="server-transport"),
-                    rx.select.content(*[rx.select.item(t, value=t) for t in ("stdio", "streamable-http", "sse")]),
+                    rx.select.content(
+                        *[rx.select.item(TRANSPORT_LABELS[t], value=t) for t in ("stdio", "streamable-http", "sse")]
+                    ),
                     name="transport",
                     value=ServerFormState.form_transport,
                     on_change=ServerFormState.set_form_transport,
