@@ -51,6 +51,11 @@ def test_admin_manages_users_and_sees_every_project_and_server(driver: Driver, p
     driver.page.click("#admin-tab-servers")
     expect(driver.page.locator("#global-servers")).to_contain_text("Val Project")
     expect(driver.page.locator("#global-servers")).to_contain_text("echo")
+    # State and transport in words, the raw values only as titles.
+    val_row = driver.page.locator("#global-servers tr", has_text="Val Project")
+    expect(val_row).to_contain_text("Local command (stdio)")
+    expect(val_row.get_by_title("stdio", exact=True)).to_have_count(1)
+    expect(val_row.get_by_text(exactly("stdio", "stopped", "healthy", "running", "starting"))).to_have_count(0)
     driver.shot("admin-servers")
 
     driver.page.click("#admin-tab-worker")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types import AdminProject
-from ui.components.common import status_dot, time_ago
+from ui.components.common import time_ago
 from ui.components.paged_table import list_search_box, paged_table
+from ui.components.server_states import state_dot, state_text
+from ui.components.words import transport_text
 from ui.state.admin import AdminState, GlobalServer
 from ui.state.admin_projects import AdminProjectsState
 
@@ -45,14 +47,14 @@ def _server(g: rx.Var[GlobalServer]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.hstack(
-                status_dot(status),
+                state_dot(status),
                 rx.link(s.name, href="/projects/" + g.project_slug + "/servers/" + s.name),
                 align="center",
             )
         ),
         rx.table.cell(rx.link(g.project_name, href="/projects/" + g.project_slug + "/servers", size="2")),
-        rx.table.cell(rx.text(status, size="2")),
-        rx.table.cell(s.transport),
+        rx.table.cell(state_text(status, size="2")),
+        rx.table.cell(transport_text(s.transport, size="2")),
         rx.table.cell(s.tools_count),
         rx.table.cell(rx.text(time_ago(s.last_checked_at), size="1")),
         rx.table.cell(rx.text(rx.cond(s.last_error, s.last_error, ""), size="1", color_scheme="red")),

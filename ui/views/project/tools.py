@@ -5,8 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types_servers import Tool
-from ui.components.common import code_block, empty_state, loading_or, status_dot
+from ui.components.common import code_block, empty_state, loading_or
 from ui.components.result_viewer import result_viewer
+from ui.components.server_states import server_state, state_dot
 from ui.plural import counted_var
 from ui.state.project import ProjectState
 from ui.state.schema_form import FormField
@@ -26,7 +27,13 @@ def _tool_row(tool: rx.Var[Tool]) -> rx.Component:
                 spacing="0",
             )
         ),
-        rx.table.cell(rx.hstack(status_dot(tool.server_status), rx.text(tool.server_name, size="2"), align="center")),
+        rx.table.cell(
+            rx.hstack(
+                state_dot(server_state(tool.server_enabled, tool.server_status)),
+                rx.text(tool.server_name, size="2"),
+                align="center",
+            )
+        ),
         rx.table.cell(rx.text(tool.description, size="1", color_scheme="gray")),
         rx.table.cell(
             rx.tooltip(
