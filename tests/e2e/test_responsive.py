@@ -124,7 +124,7 @@ def test_phone_sized_pages_do_not_scroll_sideways(driver: Driver, product: Produ
     driver.tab(slug, "activity")
     page.get_by_role("radio", name="Tool calls").click()
     page.wait_for_url(re.compile(r".*view=calls"))
-    expect(page.locator(".call-row", has_text="add").first).to_contain_text("success")
+    expect(page.locator(".call-row", has_text="add").first.locator(".call-status")).to_have_text("Succeeded")
     _sideways(page, "tool calls", wide)
     driver.shot("tool-calls")
 
