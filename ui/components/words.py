@@ -121,6 +121,9 @@ TRANSPORT_LABELS: dict[str, str] = {
     "rest": "REST API",
 }
 
+# What became of one entry of an imported ``mcpServers`` file (``ImportEntryResult.outcome``).
+IMPORT_OUTCOME_LABELS: dict[str, str] = {"created": "Added", "skipped": "Skipped", "invalid": "Not valid"}
+
 
 def _words(value: rx.Var[str] | str, labels: dict[str, str]) -> rx.Var[str]:
     """``value``'s word from ``labels`` (the raw value when the UI does not know it)."""
@@ -140,6 +143,11 @@ def key_status_label(status: rx.Var[str] | str) -> rx.Var[str]:
 def transport_label(transport: rx.Var[str] | str) -> rx.Var[str]:
     """A transport in words ("Streamable HTTP")."""
     return _words(transport, TRANSPORT_LABELS)
+
+
+def import_outcome_label(outcome: rx.Var[str] | str) -> rx.Var[str]:
+    """What became of an imported entry, in words."""
+    return _words(outcome, IMPORT_OUTCOME_LABELS)
 
 
 def transport_text(transport: rx.Var[str] | str, **props: Any) -> rx.Component:

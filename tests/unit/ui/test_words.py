@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, get_args, get_type_hints
 
 import reflex as rx
 
@@ -22,6 +22,7 @@ from ui.components.common import call_status_badge, job_status_badge, key_status
 from ui.components.words import (
     CALL_STATUS_LABELS,
     EVENT_LABELS,
+    IMPORT_OUTCOME_LABELS,
     JOB_STATUS_LABELS,
     JOB_TRIGGER_LABELS,
     KEY_STATUS_LABELS,
@@ -119,6 +120,13 @@ def test_every_tool_call_status_has_a_word() -> None:
 def test_every_key_and_token_status_has_a_word() -> None:
     for status in {*get_args(KeyStatus), *get_args(TokenStatus)}:
         assert _is_word(KEY_STATUS_LABELS[status], status), status
+
+
+def test_every_import_outcome_has_a_word() -> None:
+    outcomes = get_args(get_type_hints(s.ImportEntryResult)["outcome"])
+    assert outcomes, "the outcome is no longer a Literal"
+    for outcome in outcomes:
+        assert _is_word(IMPORT_OUTCOME_LABELS[outcome], outcome), outcome
 
 
 def test_every_transport_has_a_word() -> None:

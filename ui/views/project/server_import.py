@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types_servers import ImportEntryResult
+from ui.components.words import import_outcome_label
 from ui.state.server_import import ServerImportState
 
 OUTCOME_COLORS = {"created": "green", "skipped": "gray", "invalid": "red"}
@@ -13,7 +14,14 @@ OUTCOME_COLORS = {"created": "green", "skipped": "gray", "invalid": "red"}
 def _result_row(r: rx.Var[ImportEntryResult]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(r.key, weight="medium")),
-        rx.table.cell(rx.badge(r.outcome, color_scheme=rx.match(r.outcome, *OUTCOME_COLORS.items(), "gray"))),
+        rx.table.cell(
+            rx.badge(
+                import_outcome_label(r.outcome),
+                color_scheme=rx.match(r.outcome, *OUTCOME_COLORS.items(), "gray"),
+                title=r.outcome,
+                class_name="import-outcome",
+            )
+        ),
         rx.table.cell(
             rx.vstack(
                 rx.text(r.detail.to(str), size="1"),
