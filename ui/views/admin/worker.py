@@ -116,13 +116,14 @@ def worker_section() -> rx.Component:
             ),
             rx.text(
                 counted_var(w.workers.length(), "worker")  # type: ignore[attr-defined]
-                + " · queue "
-                + w.queue.broker
-                + ": "  # type: ignore[attr-defined]
+                + " · queue on "
+                + rx.cond(w.queue.broker == "redis", "Redis", "PostgreSQL").to(str)  # type: ignore[attr-defined]
+                + ": "
                 + w.queue.queued.to_string()
                 + " queued, "
                 + w.queue.active.to_string()
                 + " active",
+                title="broker: " + w.queue.broker.to(str),  # type: ignore[attr-defined]
                 size="2",
             ),
             rx.spacer(),
