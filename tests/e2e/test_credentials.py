@@ -56,6 +56,8 @@ def test_personal_access_token_is_shown_once_works_within_its_scope_and_dies_whe
     row = driver.page.locator(".token-row", has_text="ci")
     expect(row).to_contain_text(token[:12])  # the display prefix, never the token
     expect(row).not_to_contain_text(token)
+    expect(row.locator(".token-scope").first).to_have_text("Read")  # the raw scope only as its title
+    expect(row.locator(".token-scope").first).to_have_attribute("title", "read")
     driver.goto("/profile")  # the list shows the use; nothing shows the token again
     expect(row).to_contain_text("127.0.0.1")
     expect(driver.page.locator("#new-token")).to_have_count(0)

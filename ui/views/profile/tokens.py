@@ -24,6 +24,12 @@ def _scope(scope: str) -> rx.Component:
     )
 
 
+def _scope_badge(scope: rx.Var[str]) -> rx.Component:
+    """A token scope in words ("Read"), the raw scope as title."""
+    word = rx.match(scope, ("read", "Read"), ("write", "Write"), ("admin", "Admin"), scope).to(str)
+    return rx.badge(word, variant="surface", title=scope, class_name="token-scope")
+
+
 def _project_option(p: rx.Var[Project]) -> rx.Component:
     return rx.select.item(p.name, value=p.slug)
 
@@ -125,7 +131,7 @@ def _new_token() -> rx.Component:
 def _row(t: rx.Var[PersonalAccessToken]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.vstack(rx.text(t.name, weight="medium"), rx.code(t.prefix + "…", size="1"), spacing="0")),
-        rx.table.cell(rx.hstack(rx.foreach(t.scopes, lambda s: rx.badge(s, variant="surface")), spacing="1")),
+        rx.table.cell(rx.hstack(rx.foreach(t.scopes, _scope_badge), spacing="1")),
         rx.table.cell(rx.text(rx.cond(t.project, t.project.name, "all projects"), size="1")),  # type: ignore[union-attr]
         rx.table.cell(rx.text(time_ago(t.created_at), size="1")),
         rx.table.cell(rx.text(time_ago(t.expires_at, "never"), size="1")),
