@@ -10,6 +10,8 @@ from typing import Any, NamedTuple
 
 import reflex as rx
 
+from ui.plural import counted
+
 
 class ServerState(NamedTuple):
     """How the UI shows one server state."""
@@ -29,6 +31,13 @@ SERVER_STATES: dict[str, ServerState] = {
     "stopped": ServerState("Not running", "gray", "No process now; it starts when a client calls it."),
     "disabled": ServerState("Disabled", "gray", "Switched off: its tools are hidden from every client."),
 }
+
+
+def check_summary(summary: dict[str, object]) -> str:
+    """A health check's summary in the legend's words: "Checked 5 servers: 3 Running, 1 Healthy, 1 Error"."""
+    checked = int(str(summary.get("checked", 0)))
+    parts = [f"{n} {st.label}" for value, st in SERVER_STATES.items() if (n := int(str(summary.get(value, 0) or 0)))]
+    return f"Checked {counted(checked, 'server')}" + (f": {', '.join(parts)}" if parts else "")
 
 
 def state_label(state: rx.Var[str] | str) -> rx.Var[str]:

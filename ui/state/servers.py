@@ -10,6 +10,7 @@ import reflex as rx
 
 from ui.api import ApiError
 from ui.api.types_servers import Server
+from ui.components.server_states import check_summary
 from ui.components.words import job_status_word
 from ui.plural import counted
 from ui.state.project import ProjectState
@@ -127,8 +128,7 @@ class ServersState(ProjectState):
             self.refresh_running, self.refresh_progress = False, 1.0
         summary = run.summary or {}
         if run.status == "complete":
-            checked = counted(int(summary.get("checked", 0)), "server")
-            yield rx.toast.success(f"Checked {checked}: {summary.get('healthy', 0)} healthy")
+            yield rx.toast.success(check_summary(summary))
         else:
             yield rx.toast.error(run.error or f"Refresh did not finish ({job_status_word(run.status).lower()})")
         yield ServersState.load

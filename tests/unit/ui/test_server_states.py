@@ -6,7 +6,7 @@ from typing import get_args
 
 from backend.mcp.types import UpstreamState
 from ui.components.common import STATUS_COLORS
-from ui.components.server_states import SERVER_STATES, state_badge, state_legend, state_text
+from ui.components.server_states import SERVER_STATES, check_summary, state_badge, state_legend, state_text
 
 # Written to servers.status by the health check (health_check.py) on top of the gateway's states.
 CHECK_STATES = {"healthy", "error"}
@@ -37,3 +37,10 @@ def test_colours_agree_with_the_shared_status_palette() -> None:
 def test_widgets_render_for_a_plain_value() -> None:
     for widget in (state_badge("running"), state_text("stopped"), state_legend()):
         assert widget.render()
+
+
+def test_the_check_summary_counts_every_state_in_the_legends_words() -> None:
+    summary = {"checked": 5, "running": 3, "healthy": 1, "error": 1, "changed": 2, "servers": 5}
+    assert check_summary(summary) == "Checked 5 servers: 3 Running, 1 Healthy, 1 Error"
+    assert check_summary({"checked": 1, "healthy": 1, "running": 0, "error": 0}) == "Checked 1 server: 1 Healthy"
+    assert check_summary({"checked": 0}) == "Checked 0 servers"
