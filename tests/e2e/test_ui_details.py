@@ -73,3 +73,6 @@ def test_a_direct_invitation_offers_organisation_or_external_only(driver: Driver
     driver.toast("Ext joined as developer")
     members = product.call(token, "GET", f"/api/projects/{slug}/members")["items"]
     assert [m["invitedAs"] for m in members if m["email"] == "ext@e2e.test"] == ["external"]
+    source = driver.page.locator("#members-table tr", has_text="ext@e2e.test").locator(".member-source")
+    expect(source).to_have_text("External")  # the word; the raw source only as its title
+    expect(source).to_have_attribute("title", "external")

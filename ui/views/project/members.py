@@ -22,9 +22,23 @@ def _initials(m: rx.Var[Member]) -> rx.Var[str]:
 def _source(m: rx.Var[Member]) -> rx.Component:
     return rx.match(
         m.source,
-        ("team", rx.badge(rx.icon("users", size=12), "team · ", m.team_name, variant="soft", color_scheme="violet")),
-        ("external", rx.badge("external", variant="soft", color_scheme="orange")),
-        rx.badge("direct", variant="soft", color_scheme="gray"),
+        (
+            "team",
+            rx.badge(
+                rx.icon("users", size=12),
+                "Team · ",
+                m.team_name,
+                variant="soft",
+                color_scheme="violet",
+                title="team",
+                class_name="member-source",
+            ),
+        ),
+        (
+            "external",
+            rx.badge("External", variant="soft", color_scheme="orange", title="external", class_name="member-source"),
+        ),
+        rx.badge("Direct", variant="soft", color_scheme="gray", title="direct", class_name="member-source"),
     )
 
 
