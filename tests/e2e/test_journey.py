@@ -78,7 +78,7 @@ def _import_server_and_see_tools(d: Driver) -> None:
 def _projects_list_shows_server_health(d: Driver) -> None:
     d.goto("/projects")
     card = d.page.locator(".project-card", has_text="E2E Journey")
-    expect(card).to_contain_text("1 healthy")  # one /api/server-summary call for every project
+    expect(card).to_contain_text("1 up")  # one /api/server-summary call for every project
     expect(card).to_contain_text(re.compile(r"13\s*tools"))
     d.shot("projects-with-health")
 

@@ -179,6 +179,12 @@ def stat_card(label: str, value: rx.Var[Any] | Any, icon: str, **props: Any) -> 
     )
 
 
+def errors_card(metrics: rx.Var[Any], **props: Any) -> rx.Component:
+    """Calls that did not succeed (failed, timed out or cancelled), as the success rate counts them."""
+    count = metrics.error + metrics.timeout + metrics.cancelled  # type: ignore[attr-defined]
+    return stat_card("Errors", count, "circle-x", title="Failed, timed out or cancelled", **props)
+
+
 def avatar(text: rx.Var[str] | str, size: str = "2") -> rx.Component:
     """Initials in a circle."""
     return rx.avatar(fallback=text, size=size, radius="full", variant="soft")

@@ -81,8 +81,19 @@ def _card(row: rx.Var[ProjectRow]) -> rx.Component:
                 rx.cond(
                     row.servers_known & (p.server_count > 0),
                     rx.hstack(
-                        rx.badge(row.healthy.to_string() + " healthy", color_scheme="green", variant="soft"),
-                        rx.cond(row.failing > 0, rx.badge(row.failing.to_string() + " failing", color_scheme="red")),
+                        rx.badge(
+                            row.up.to_string() + " up",
+                            color_scheme="green",
+                            variant="soft",
+                            title="Running or Healthy: it answered",
+                            class_name="project-up",
+                        ),
+                        rx.cond(
+                            row.failing > 0,
+                            rx.badge(
+                                row.failing.to_string() + " failing", color_scheme="red", title="Error or Retrying"
+                            ),
+                        ),
                         spacing="1",
                     ),
                 ),

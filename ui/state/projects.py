@@ -12,7 +12,7 @@ from ui.api.types_servers import ProjectServerSummary
 from ui.state.form_errors import field_errors
 from ui.state.shell import ShellState
 
-HEALTHY = {"running", "healthy"}
+UP = {"running", "healthy"}  # the legend's Running and Healthy: it answers
 FAILING = {"error", "unhealthy", "backoff"}
 
 
@@ -22,7 +22,7 @@ class ProjectRow:
 
     project: Project
     tools: int = 0
-    healthy: int = 0
+    up: int = 0
     failing: int = 0
     servers_known: bool = False
 
@@ -37,7 +37,7 @@ def _rows(projects: list[Project], summaries: list[ProjectServerSummary]) -> lis
             ProjectRow(
                 project=project,
                 tools=summary.tools,
-                healthy=sum(n for state, n in summary.states.items() if state in HEALTHY),
+                up=sum(n for state, n in summary.states.items() if state in UP),
                 failing=sum(n for state, n in summary.states.items() if state in FAILING),
                 servers_known=True,
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ui.components.common import stamp, stat_card
+from ui.components.common import errors_card, stamp, stat_card
 from ui.state.tool_calls import ToolCallsState
 
 CHART_HEIGHT = 180
@@ -49,7 +49,7 @@ def _headline() -> rx.Component:
     m = ToolCallsState.metrics
     return rx.hstack(
         stat_card("Calls", m.total, "phone-outgoing", id="calls-total"),
-        stat_card("Errors", m.error + m.timeout + m.cancelled, "circle-x", id="calls-errors"),
+        errors_card(m, id="calls-errors"),
         stat_card("Success rate", ToolCallsState.success_rate, "circle-check", id="calls-success-rate"),
         stat_card("p50 latency", ToolCallsState.latency[0], "timer", id="calls-p50"),
         stat_card("p95 latency", ToolCallsState.latency[1], "timer-reset", id="calls-p95"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api.types_servers import Tool, ToolCall
-from ui.components.common import call_status_badge, code_block, stamp, stat_card
+from ui.components.common import call_status_badge, code_block, errors_card, stamp, stat_card
 from ui.components.dialogs import confirm_button
 from ui.plural import counted_var
 from ui.state.project import ProjectState
@@ -114,7 +114,7 @@ def server_calls() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             stat_card("Calls (24h)", m.total, "phone-outgoing"),
-            stat_card("Errors", m.error, "circle-x"),
+            errors_card(m),
             stat_card("p50", rx.cond(m.p50_ms, m.p50_ms.to_string() + " ms", "—"), "timer"),  # type: ignore[union-attr]
             stat_card("p95", rx.cond(m.p95_ms, m.p95_ms.to_string() + " ms", "—"), "timer-reset"),  # type: ignore[union-attr]
             width="100%",
