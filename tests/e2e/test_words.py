@@ -63,9 +63,11 @@ def test_a_per_session_server_shows_its_isolation_in_words(driver: Driver, produ
 
 def test_the_activity_feed_reads_as_words_with_relative_times(driver: Driver, product: Product) -> None:
     token, slug = _owner_with_project(product, "ada-words@e2e.test", "Words Feed")
-    product.call(
+    server = product.call(
         token, "POST", f"/api/projects/{slug}/servers", {"name": "echo", "command": "python", "args": [str(ECHO)]}
     )
+    key = {"name": "deploy", "serverIds": [server["id"]], "expiresAt": "2031-03-04T05:06:07.891234+00:00"}
+    product.call(token, "POST", f"/api/projects/{slug}/api-keys", key)
     driver.login("ada-words@e2e.test", PASSWORD)
     driver.tab(slug, "servers")
     row = driver.page.locator(".server-row", has_text="echo")
@@ -77,11 +79,22 @@ def test_the_activity_feed_reads_as_words_with_relative_times(driver: Driver, pr
     change = table.locator(".event-type", has_text="Status changed").first
     expect(change).to_have_attribute("title", "server.status_changed")
     expect(table.locator(".activity-row").first).to_contain_text(re.compile(r"ago|now"))
+    expect(table.locator(".fact", has_text="Source").first).to_have_text("Source: Health check")
+    # A key's entry: its target, servers by name and expiry in words, the raw values as tooltips.
+    created = table.locator(".activity-row", has_text="deploy")
+    expect(created).to_contain_text("Key: deploy")
+    expect(created.locator(".fact", has_text="Servers")).to_have_text("Servers: echo")
+    expires = created.locator(".fact", has_text="Expires")
+    expect(expires).to_have_text("Expires: 4 Mar 2031, 05:06 UTC")
+    expect(expires).to_have_attribute("title", re.compile(r"expiresAt: .2031-03-04T05:06:07"))
     driver.shot("words-activity")
     text = driver.page.locator("body").inner_text()
     assert "server.status_changed" not in text
     assert "server.created" not in text
     assert not ISO_MICROS.search(text), ISO_MICROS.search(text)
+    assert server["id"] not in text, "servers are named, not shown by id"
+    assert "api_key" not in text
+    assert "serverIds" not in text
     driver.goto(f"/projects/{slug}/servers/echo")
     history = driver.page.locator("#server-history")
     expect(history).to_contain_text(re.compile(r"Status changed to (Healthy|Running)"), timeout=20_000)

@@ -10,7 +10,6 @@ from typing import Any
 
 import reflex as rx
 
-from ui.components.server_states import SERVER_STATES as _STATES
 from ui.components.server_states import state_label
 
 # Project and team roles, and how a member came in (``invited_as``).
@@ -207,9 +206,3 @@ def event_badge(event_type: rx.Var[str], details: rx.Var[dict[str, Any]], **prop
         class_name="event-type",
         **props,
     )
-
-
-def detail_value(value: rx.Var[Any]) -> rx.Var[str]:
-    """A detail's value: a server state or role in words, anything else as the API sent it."""
-    known = [(k, v.label) for k, v in _STATES.items()] + [(k, v) for k, v in ROLE_LABELS.items() if k not in _STATES]
-    return rx.match(value, *known, value.to_string()).to(str)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from ui.api import ApiError
-from ui.api.types import ActivityItem
+from ui.components.activity_facts import ActivityRow, activity_rows
 from ui.state.project import ProjectState
 from ui.state.timerange import since
 from ui.state.url_query import FEED_FIELDS, url_event
@@ -16,7 +16,7 @@ PAGE_SIZE = 25
 class ActivityState(ProjectState):
     """State of the audit feed."""
 
-    items: list[ActivityItem] = []
+    items: list[ActivityRow] = []
     total: int = 0
     page: int = 1
     activity_loading: bool = True
@@ -80,5 +80,12 @@ class ActivityState(ProjectState):
                 self.activity_loading = False
             yield await self._on_error(exc)
             return
+        servers: dict[str, str] = {}
+        if any("serverIds" in item.details for item in page.items):  # a key's servers, by name
+            try:
+                servers = {s.id: s.name for s in await api.list_servers(slug)}
+            except ApiError:
+                servers = {}  # their ids then
         async with self:
-            self.items, self.total, self.activity_loading = page.items, page.total, False
+            self.items, self.total = activity_rows(page.items, servers), page.total
+            self.activity_loading = False

@@ -13,8 +13,8 @@ import time
 import reflex as rx
 
 from ui.api import ApiError
-from ui.api.types import ActivityItem
 from ui.api.types_servers import Server, ServerLog, Tool, ToolCall, ToolCallMetrics
+from ui.components.activity_facts import ActivityRow, activity_rows
 from ui.state.server_form import ServerFormState
 from ui.state.server_spec import json_of
 from ui.state.timerange import since
@@ -41,7 +41,7 @@ class ServerDetailState(ServerFormState):
     tail: bool = True
     server_calls: list[ToolCall] = []
     server_metrics: ToolCallMetrics = ToolCallMetrics()
-    history: list[ActivityItem] = []
+    history: list[ActivityRow] = []
     detail_loading: bool = True
     _tail_id: int = 0
 
@@ -127,7 +127,7 @@ class ServerDetailState(ServerFormState):
         async with self:
             self.servers, self.detail_loading = servers, False
             server_id = self.server.id
-            self.history = [a for a in activity.items if a.target_id == server_id][:20]
+            self.history = activity_rows([a for a in activity.items if a.target_id == server_id][:20], {})
 
     @rx.event(background=True)
     async def load_tools(self):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ui.api.types import ActivityItem
+from ui.components.activity_facts import ActivityRow
 from ui.components.common import empty_state, loading_or, time_ago
 from ui.components.paging import pager
-from ui.components.words import detail_value, event_badge
+from ui.components.words import event_badge
 from ui.plural import counted_var
 from ui.state.activity import ActivityState
 from ui.state.timerange import RANGE_LABELS
@@ -24,21 +24,21 @@ def range_select(value: rx.Var[str], on_change: object, keys: list[str], id_: st
     )
 
 
-def _details(item: rx.Var[ActivityItem]) -> rx.Component:
+def _details(item: rx.Var[ActivityRow]) -> rx.Component:
     return rx.foreach(
-        item.details,
-        lambda kv: rx.badge(kv[0], ": ", detail_value(kv[1]), variant="outline", color_scheme="gray", size="1"),
+        item.facts,
+        lambda fact: rx.badge(
+            fact[0], ": ", fact[1], title=fact[2], variant="outline", color_scheme="gray", size="1", class_name="fact"
+        ),
     )
 
 
-def _row(item: rx.Var[ActivityItem]) -> rx.Component:
+def _row(item: rx.Var[ActivityRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(time_ago(item.created_at), size="1", white_space="nowrap")),
         rx.table.cell(event_badge(item.type, item.details)),
         rx.table.cell(rx.text(rx.cond(item.actor_name, item.actor_name, "system"), size="2")),
-        rx.table.cell(
-            rx.text(item.target_type, ": ", rx.text(item.target_name, as_="span", weight="medium"), size="2")
-        ),
+        rx.table.cell(rx.text(item.target, ": ", rx.text(item.target_name, as_="span", weight="medium"), size="2")),
         rx.table.cell(rx.flex(_details(item), wrap="wrap", gap="1")),
         class_name="activity-row",
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from ui.api.types import ActivityItem
+from ui.components.activity_facts import ActivityRow
 from ui.components.common import code_block, time_ago
 from ui.components.server_states import server_state, state_badge
-from ui.components.words import detail_value, event_badge, transport_text
+from ui.components.words import event_badge, transport_text
 from ui.state.project import ProjectState
 from ui.state.server_detail import ServerDetailState
 from ui.state.servers import ServersState
@@ -23,11 +23,11 @@ def _fact(label: str, value: rx.Component | rx.Var | str) -> rx.Component:
     )
 
 
-def _history_line(item: rx.Var[ActivityItem]) -> rx.Component:
+def _history_line(item: rx.Var[ActivityRow]) -> rx.Component:
     return rx.hstack(
         rx.text(time_ago(item.created_at), size="1", color_scheme="gray", min_width="110px"),
         event_badge(item.type, item.details),
-        rx.foreach(item.details, lambda kv: rx.text(kv[0], ": ", detail_value(kv[1]), size="1")),
+        rx.foreach(item.facts, lambda fact: rx.text(fact[0], ": ", fact[1], title=fact[2], size="1")),
         spacing="2",
         align="center",
         wrap="wrap",
