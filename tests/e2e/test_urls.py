@@ -1,5 +1,5 @@
-"""Every view is a URL: views, tabs, filters and the open row are in the address bar, survive a reload and can be
-shared; leaving a page closes its Try dialog."""
+"""Every view is a URL: views, tabs, filters, the open row and the open Try dialog are in the address bar, survive a
+reload and can be shared; leaving a page closes its Try dialog."""
 
 from __future__ import annotations
 
@@ -210,24 +210,34 @@ def test_leaving_a_page_closes_the_try_dialog(driver: Driver, product: Product) 
     expect(page.locator(".tool-row")).to_have_count(1, timeout=WAIT)
     row.locator(".tool-try").click()
     dialog = page.get_by_role("dialog")
+    expect(page).to_have_url(re.compile(r".*/tools\?q=arguments.*&try=echo%2Fecho$"), timeout=WAIT)
     page.click("#try-call")
     expect(page.locator("#tool-result")).to_be_visible(timeout=WAIT)
 
     page.go_back()  # leave the page with the dialog open
     expect(page).to_have_url(re.compile(rf".*/projects/{slug}/servers$"), timeout=WAIT)
     expect(dialog).to_have_count(0, timeout=WAIT)
+    # Forward to the URL that names the open dialog: it shows again, afresh (no result of the earlier call).
     page.go_forward()
-    expect(page).to_have_url(re.compile(r".*/tools\?q=arguments"), timeout=WAIT)
+    expect(page).to_have_url(re.compile(r".*/tools\?q=arguments.*&try=echo%2Fecho$"), timeout=WAIT)
     expect(page.locator("#tool-search")).to_have_value("arguments as JSON", timeout=WAIT)
-    expect(row).to_be_visible(timeout=WAIT)
-    expect(dialog).to_have_count(0)
+    expect(dialog).to_be_visible(timeout=WAIT)
+    expect(dialog).to_contain_text("echo")
     expect(page.locator("#tool-result")).to_have_count(0)
     driver.shot("tools-after-coming-back")
 
-    # Opening it again starts afresh: no result of the earlier call.
-    row.locator(".tool-try").click()
+    # Closing it takes it out of the URL; a reload then shows the list alone.
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0, timeout=WAIT)
+    expect(page).to_have_url(re.compile(r".*/tools\?q=arguments[^&]*$"), timeout=WAIT)
+    page.reload()
+    expect(row).to_be_visible(timeout=WAIT)
+    expect(dialog).to_have_count(0)
+
+    # A link to an open dialog opens it, even in a fresh page.
+    driver.goto(f"/projects/{slug}/tools?try=echo%2Fadd")
     expect(dialog).to_be_visible(timeout=WAIT)
-    expect(page.locator("#tool-result")).to_have_count(0)
+    expect(dialog).to_contain_text("Add two numbers")
     page.click("#try-call")
     expect(page.locator("#tool-result")).to_be_visible(timeout=WAIT)
 

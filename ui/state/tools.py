@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import reflex as rx
@@ -23,11 +24,13 @@ from ui.state.schema_form import (
 from ui.state.tool_result import ToolResult, tool_result
 from ui.state.url_query import QueryField, read_query, url_event
 
-# The search, server filter and order are in the URL (``?q=fetch&server=web&sort=tokens``).
+# The search, server filter, order and the open Try dialog are in the URL
+# (``?q=fetch&server=web&sort=tokens&try=web/fetch``).
 URL_FIELDS = (
     QueryField("q", "tool_search"),
     QueryField("server", "server_filter", "all"),
     QueryField("sort", "tool_sort", "server", ("server", "tokens")),
+    QueryField("try", "try_ref", pattern=re.compile(r"^[^/]{1,64}/[^/]{1,128}$")),
 )
 
 
@@ -41,6 +44,7 @@ class ToolsState(ProjectState):
     server_filter: str = "all"
     tool_sort: str = "server"
     try_open: bool = False
+    try_ref: str = ""  # "<server>/<tool>" of the open Try dialog (in the URL)
     try_tool: Tool = Tool()
     try_fields: list[FormField] = []
     try_values: dict[str, str] = {}
@@ -115,7 +119,7 @@ class ToolsState(ProjectState):
 
     def _forget_try(self) -> None:
         """Close the Try dialog and forget its result."""
-        self.try_open, self.calling = False, False
+        self.try_open, self.calling, self.try_ref = False, False, ""
         self.result, self.has_result = ToolResult(), False
 
     @rx.event(background=True)
@@ -133,6 +137,9 @@ class ToolsState(ProjectState):
             return
         async with self:
             self.tools, self.budget, self.tools_loading = answer.items, answer.context_budget, False
+            if self.try_ref and not self.try_open:  # a link (or a reload) with the Try dialog open
+                server, _, name = self.try_ref.partition("/")
+                self._open_try(server, name)
 
     @rx.event(background=True)
     async def set_enabled(self, server: str, tool: str, enabled: bool):
@@ -149,19 +156,29 @@ class ToolsState(ProjectState):
 
     @rx.event
     def open_try(self, server: str, name: str):
-        """Open the Try dialog for a tool."""
+        """Open the Try dialog for a tool (named in the URL)."""
+        self._open_try(server, name)
+        return url_event(self, URL_FIELDS)
+
+    def _open_try(self, server: str, name: str) -> None:
         tool = next((t for t in self.tools if t.server_name == server and t.name == name), None)
         if tool is None:
+            self.try_ref = ""
             return
         self.try_tool, self.try_fields = tool, fields_of(tool.input_schema)
         self.try_values = defaults_of(tool.input_schema)
         self.try_json, self.try_mode = "{}", "form"
         self.result, self.has_result, self.try_open = ToolResult(), False, True
+        self.try_ref = f"{server}/{name}"
 
     @rx.event
     def set_try_open(self, value: bool):
-        """Close the dialog."""
+        """Close the dialog (and take it out of the URL)."""
         self.try_open = value
+        if not value:
+            self.try_ref = ""
+            return url_event(self, URL_FIELDS)
+        return None
 
     @rx.event
     def set_try_value(self, name: str, value: str | bool):
