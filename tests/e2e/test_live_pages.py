@@ -1,14 +1,19 @@
-"""Pages that update by themselves: the admin worker history and the project's connected clients."""
+"""Pages that update by themselves: the admin worker history, the project's connected clients, the call explorer."""
 
 from __future__ import annotations
 
 import re
+import secrets
+import time
+from pathlib import Path
 
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ADMIN_EMAIL, PASSWORD, Product
 from tests.e2e.helpers import Driver
 from tests.e2e.test_sessions import mcp_session
+
+ECHO = Path(__file__).resolve().parents[2] / "tests" / "mcp_servers" / "echo.py"
 
 OWNER = "suki-live-sessions@e2e.test"
 
@@ -49,3 +54,30 @@ def test_a_client_session_appears_on_the_open_overview_by_itself(driver: Driver,
         expect(row).to_have_count(1, timeout=20_000)
         expect(row).to_contain_text("suki laptop")
         expect(driver.page.locator("#sessions-live")).to_have_text("1 live")
+
+
+def test_a_tool_call_made_through_the_api_appears_in_the_open_explorer(driver: Driver, product: Product) -> None:
+    owner = f"ines-live-calls-{secrets.token_hex(3)}@e2e.test"
+    product.signup(owner, "Ines")
+    token = product.token(owner)
+    slug = product.call(token, "POST", "/api/projects", {"name": "Live calls"})["slug"]
+    product.call(
+        token, "POST", f"/api/projects/{slug}/servers", {"name": "echo", "command": "python", "args": [str(ECHO)]}
+    )
+    deadline = time.monotonic() + 60
+    while not product.call(token, "GET", f"/api/projects/{slug}/tools")["items"]:  # started, tools listed
+        assert time.monotonic() < deadline, "the echo server listed no tools in time"
+        time.sleep(0.5)
+    driver.login(owner, PASSWORD)
+    driver.goto(f"/projects/{slug}/activity?view=calls")
+    page = driver.page
+    indicator = page.locator("#live-indicator")
+    expect(indicator).to_have_attribute("title", re.compile("^Live"), timeout=15_000)  # the feed is connected
+    expect(page.get_by_text("Auto-refresh")).to_have_count(0)
+    expect(page.locator("#calls-total")).to_have_text(re.compile(r"^\s*Calls\s*0\s*$"))
+    call = {"arguments": {"n": 1}}
+    product.call(token, "POST", f"/api/projects/{slug}/servers/echo/tools/echo/call", call)
+    # No reload, no click: the recorded call reaches the table and the numbers through the live feed.
+    expect(page.locator(".call-row")).to_have_count(1, timeout=8_000)
+    expect(page.locator("#calls-total")).to_have_text(re.compile(r"^\s*Calls\s*1\s*$"))
+    driver.shot("calls-explorer-live")

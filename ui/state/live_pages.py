@@ -1,4 +1,4 @@
-"""The live parts of the servers list, the server page and the project overview (see ``ui/state/live.py``)."""
+"""The live parts of the servers list, the server page, the overview and the tool-call explorer (see ``live.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ui.state.live import LiveMixin
 from ui.state.overview import OverviewState
 from ui.state.server_detail import ServerDetailState
 from ui.state.servers import ServersState
+from ui.state.tool_calls import ToolCallsState
 
 # Messages about one server (the server page ignores other servers').
 SERVER_KINDS = {"server.changed", "server.deleted", "server.state", "tools.changed"}
@@ -74,3 +75,12 @@ class OverviewLiveState(LiveMixin, OverviewState):
         async with self:
             if project.id == self.project.id:
                 self.project = project
+
+
+class ExplorerLiveState(LiveMixin, ToolCallsState):
+    """The tool-call explorer: the table, the numbers and the charts re-read when calls are recorded."""
+
+    def _live_reloads(self, event: LiveEvent | None) -> list[Any]:
+        if event is None or event.kind == "calls.changed":
+            return [ToolCallsState.load_calls]
+        return []

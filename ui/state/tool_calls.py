@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,8 +20,6 @@ from ui.state.tool_call_rows import TOOL_SORTS, call_chips, chart_points, fmt_ms
 from ui.state.url_query import CALLS_FIELDS, FEED_FIELDS, read_query, url_event
 
 PAGE_SIZE = 25
-AUTO_REFRESH_SECONDS = 10.0
-AUTO_REFRESH_MAX_SECONDS = 1800.0
 
 
 class ToolCallsState(ActivityState):
@@ -42,12 +39,10 @@ class ToolCallsState(ActivityState):
     detail_args: str = ""
     detail_result: str = ""
     detail_meta: list[str] = []
-    auto_refresh: bool = True
     tool_sort: str = "calls"
     tool_sort_desc: bool = True
     exporting: bool = False
-    _poll_id: int = 0
-    # Loads overlap (typing, auto-refresh): only the newest one's answer is shown.
+    # Loads overlap (typing, live updates): only the newest one's answer is shown.
     _load_seq: int = 0
 
     @rx.var
@@ -90,7 +85,7 @@ class ToolCallsState(ActivityState):
         if self.activity_view == "calls":
             read_query(self, query, CALLS_FIELDS)
             row, self.expanded = self.expanded, ""
-            return [ToolCallsState.load_calls, ToolCallsState.poll, *([ToolCallsState.toggle_row(row)] if row else [])]
+            return [ToolCallsState.load_calls, *([ToolCallsState.toggle_row(row)] if row else [])]
         read_query(self, query, FEED_FIELDS)
         return ActivityState.load
 
@@ -147,12 +142,6 @@ class ToolCallsState(ActivityState):
         self.calls_page = max(1, min(page, self.calls_page_count))
         return ToolCallsState.load_calls
 
-    @rx.event
-    def set_auto_refresh(self, value: bool):
-        """Turn the periodic refresh on or off."""
-        self.auto_refresh = value
-        return ToolCallsState.poll if value else None
-
     def _call_filters(self) -> dict[str, str]:
         """The filters of the table, the numbers, the charts and the export (one set for all)."""
         return {
@@ -205,27 +194,6 @@ class ToolCallsState(ActivityState):
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         mime = "text/csv" if fmt == "csv" else "application/json"
         yield rx.download(data=body, filename=f"tool-calls-{slug}-{stamp}.{fmt}", mime_type=mime)
-
-    @rx.event(background=True)
-    async def poll(self):
-        """Refresh every few seconds while the explorer is open (one loop per tab; it ends by itself)."""
-        async with self:
-            self._poll_id += 1
-            poll_id, path = self._poll_id, self.router.url.path
-        deadline = time.monotonic() + AUTO_REFRESH_MAX_SECONDS
-        while time.monotonic() < deadline:
-            await asyncio.sleep(AUTO_REFRESH_SECONDS)
-            async with self:
-                alive = (
-                    self._poll_id == poll_id
-                    and self.auto_refresh
-                    and self.activity_view == "calls"
-                    and self.router.url.path == path
-                    and self.token != ""
-                )
-            if not alive:
-                return
-            yield ToolCallsState.load_calls
 
     @rx.event(background=True)
     async def toggle_row(self, call_id: str):

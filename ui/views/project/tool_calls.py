@@ -11,9 +11,11 @@ import reflex as rx
 
 from ui.api.types_calls import ToolCall
 from ui.components.common import call_status_badge, code_block, loading_or, stamp
+from ui.components.live import live_indicator
 from ui.components.paging import pager
 from ui.components.words import CALL_STATUS_LABELS, transport_label
 from ui.plural import counted_var
+from ui.state.live_pages import ExplorerLiveState
 from ui.state.timerange import RANGE_LABELS
 from ui.state.tool_calls import ToolCallsState
 from ui.views.project.tool_call_charts import charts, tool_table
@@ -76,11 +78,7 @@ def _filters() -> rx.Component:
                 rx.menu.item("JSON", on_click=ToolCallsState.export_calls("json"), id="calls-export-json"),
             ),
         ),
-        rx.hstack(
-            rx.switch(checked=ToolCallsState.auto_refresh, on_change=ToolCallsState.set_auto_refresh, size="1"),
-            rx.text("Auto-refresh", size="1"),
-            align="center",
-        ),
+        live_indicator(ExplorerLiveState),
         wrap="wrap",
         spacing="2",
         align="center",
