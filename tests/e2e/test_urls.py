@@ -151,6 +151,27 @@ def test_a_server_tab_is_in_the_url_and_a_reload_keeps_it(driver: Driver, produc
     expect(driver.page.locator("#server-tab-overview")).to_have_attribute("data-state", "active", timeout=WAIT)
 
 
+def test_the_add_server_dialog_is_in_the_url(driver: Driver, product: Product) -> None:
+    _token, slug = _owner_with_project(product, "ada-url-add@e2e.test", "Url Add")
+    driver.login("ada-url-add@e2e.test", PASSWORD)
+    page = driver.page
+    driver.tab(slug, "servers")
+    page.click("#add-server")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=WAIT)
+    page.wait_for_url(re.compile(rf".*/projects/{slug}/servers\?add=server$"), timeout=WAIT)
+    page.reload()  # a reload (or the link, shared) shows the dialog again
+    expect(dialog).to_be_visible(timeout=WAIT)
+    expect(dialog).to_contain_text("Add server")
+    driver.shot("add-server-from-url")
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0, timeout=WAIT)
+    page.wait_for_url(re.compile(rf".*/projects/{slug}/servers$"), timeout=WAIT)
+    page.reload()
+    expect(page.locator("#add-server")).to_be_visible(timeout=WAIT)
+    expect(dialog).to_have_count(0)
+
+
 def test_explorer_filters_are_in_the_url_and_a_fresh_page_shows_the_same(driver: Driver, product: Product) -> None:
     token, slug = _owner_with_project(product, "eda-url@e2e.test", "Url Filters")
     _with_echo(product, token, slug)

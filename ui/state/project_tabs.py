@@ -12,6 +12,7 @@ from ui.state.members import MembersState
 from ui.state.overview import OverviewState
 from ui.state.project import ProjectState
 from ui.state.project_settings import SettingsState
+from ui.state.server_form import ServerFormState
 from ui.state.servers import ServersState
 from ui.state.tool_calls import ToolCallsState
 from ui.state.tools import ToolsState
@@ -19,7 +20,7 @@ from ui.state.tools import ToolsState
 TAB_LOADERS: dict[str, Any] = {
     "overview": OverviewState.load,
     "members": [MembersState.load, InvitationsState.load],
-    "servers": ServersState.load,
+    "servers": ServerFormState.open_tab,
     "tools": ToolsState.open,
     "activity": ToolCallsState.open,
     "settings": SettingsState.load,

@@ -23,6 +23,7 @@ from ui.state.server_spec import (
     unique_name,
 )
 from ui.state.servers import ServersState
+from ui.state.url_query import QueryField, read_query, url_event
 
 
 def _blank() -> Server:
@@ -34,10 +35,15 @@ def _blank() -> Server:
 SERVER_FIELDS = {"name", "description", "command", "args", "cwd", "env", "url", "headers", "timeout", "isolation"}
 
 
+# The open add-server dialog is in the servers tab's URL (``/projects/<p>/servers?add=server``).
+ADD_FIELDS = (QueryField("add", "adding", "", ("server",)),)
+
+
 class ServerFormState(ServersState):
     """Add/edit dialog. Inputs are uncontrolled (``default_value``); the dialog remounts them per opening."""
 
     form_open: bool = False
+    adding: str = ""  # "server" while the add dialog is open (in the URL on the servers tab)
     form_mode: str = "form"
     form_transport: str = "stdio"
     editing: str = ""
@@ -91,7 +97,19 @@ class ServerFormState(ServersState):
         self.template_id = BLANK
         self._forget_test()
         self.form_open = True
-        return None if self.templates else ServerFormState.load_templates
+        then = [] if self.templates else [ServerFormState.load_templates]
+        if not self.router.url.path.rstrip("/").endswith("/servers"):
+            return then
+        self.adding = "server"
+        return [url_event(self, ADD_FIELDS), *then]
+
+    @rx.event
+    def open_tab(self):
+        """Entering the servers tab: its servers, and the add dialog when the URL names it (a link, a reload)."""
+        read_query(self, self.router.url.query_parameters, ADD_FIELDS)
+        if self.adding == "server" and not self.form_open:
+            return [ServersState.load, ServerFormState.open_create]
+        return ServersState.load
 
     @rx.event(background=True)
     async def load_templates(self):
@@ -190,8 +208,15 @@ class ServerFormState(ServersState):
 
     @rx.event
     def set_form_open(self, value: bool):
-        """Close (or open) the dialog."""
+        """Close (or open) the dialog; a closed add dialog leaves the URL."""
         self.form_open = value
+        return None if value else self._closed()
+
+    def _closed(self) -> rx.event.EventSpec | None:
+        if not self.adding:
+            return None
+        self.adding = ""
+        return url_event(self, ADD_FIELDS)
 
     @rx.event
     def set_form_mode(self, value: str | list[str]):
@@ -243,6 +268,10 @@ class ServerFormState(ServersState):
             return
         async with self:
             self.saving, self.form_open = False, False
+            left = self._closed()
+        if left is not None:
+            yield left
+        async with self:
             if editing:
                 # The saved server as the API answered, in place: a renamed server's page (addressed by the new
                 # name) finds it at once, instead of "not found" until its on-load re-reads the list, which
