@@ -81,3 +81,22 @@ def test_a_tool_call_made_through_the_api_appears_in_the_open_explorer(driver: D
     expect(page.locator(".call-row")).to_have_count(1, timeout=8_000)
     expect(page.locator("#calls-total")).to_have_text(re.compile(r"^\s*Calls\s*1\s*$"))
     driver.shot("calls-explorer-live")
+
+
+def test_a_tool_renamed_through_the_api_shows_in_the_open_tools_tab(driver: Driver, product: Product) -> None:
+    owner = f"ines-live-tools-{secrets.token_hex(3)}@e2e.test"
+    product.signup(owner, "Ines")
+    token = product.token(owner)
+    slug = product.call(token, "POST", "/api/projects", {"name": "Live tools"})["slug"]
+    product.call(
+        token, "POST", f"/api/projects/{slug}/servers", {"name": "echo", "command": "python", "args": [str(ECHO)]}
+    )
+    driver.login(owner, PASSWORD)
+    driver.tab(slug, "tools")
+    page = driver.page
+    # The tools show once the server has started and listed them, without a reload.
+    row = page.locator(".tool-row", has_text="echo").first
+    expect(row).to_be_visible(timeout=60_000)
+    expect(page.locator("#live-indicator")).to_have_attribute("title", re.compile("^Live"), timeout=15_000)
+    product.call(token, "PATCH", f"/api/projects/{slug}/servers/echo/tools/echo", {"alias": "shout"})
+    expect(page.locator(".tool-alias", has_text="as shout")).to_be_visible(timeout=8_000)

@@ -1,4 +1,4 @@
-"""The live parts of the servers list, the server page, the overview and the tool-call explorer (see ``live.py``)."""
+"""The live parts of the servers list, the server page, the overview, the Tools tab and the explorer (``live.py``)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ui.state.overview import OverviewState
 from ui.state.server_detail import ServerDetailState
 from ui.state.servers import ServersState
 from ui.state.tool_calls import ToolCallsState
+from ui.state.tools import ToolsState
 
 # Messages about one server (the server page ignores other servers').
 SERVER_KINDS = {"server.changed", "server.deleted", "server.state", "tools.changed"}
@@ -83,4 +84,13 @@ class ExplorerLiveState(LiveMixin, ToolCallsState):
     def _live_reloads(self, event: LiveEvent | None) -> list[Any]:
         if event is None or event.kind == "calls.changed":
             return [ToolCallsState.load_calls]
+        return []
+
+
+class ToolsLiveState(LiveMixin, ToolsState):
+    """The Tools tab: re-read when a server or a tool changes (enabled, renamed, its list refreshed)."""
+
+    def _live_reloads(self, event: LiveEvent | None) -> list[Any]:
+        if event is None or event.kind in {*SERVER_KINDS, "job.finished", "project.changed"}:
+            return [ToolsState.load]
         return []

@@ -6,9 +6,11 @@ import reflex as rx
 
 from ui.api.types_servers import Tool
 from ui.components.common import code_block, empty_state, loading_or
+from ui.components.live import live_indicator
 from ui.components.result_viewer import result_viewer
 from ui.components.server_states import server_state, state_dot
 from ui.plural import counted_var
+from ui.state.live_pages import ToolsLiveState
 from ui.state.project import ProjectState
 from ui.state.schema_form import FormField
 from ui.state.tools import ToolsState
@@ -229,6 +231,7 @@ def tools_tab() -> rx.Component:
             ),
             rx.spacer(),
             rx.text(_count_label(), size="2", color_scheme="gray", id="tools-count"),
+            live_indicator(ToolsLiveState),
             width="100%",
             align="center",
             wrap="wrap",
