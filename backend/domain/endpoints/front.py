@@ -11,12 +11,17 @@ security headers wrap this door (see :func:`backend.server.core.build_app`). The
 
 from __future__ import annotations
 
+import logging
+from contextlib import suppress
+
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from backend.domain.system.metrics import HttpMetricsMiddleware, Metrics
 from backend.lib.runtime import runtime_of
 from backend.mcp.transport import wire
+
+logger = logging.getLogger("mcp_orch.endpoints")
 
 PREFIX = "/projects/"
 ROUTE = "/projects"  # the metrics label of every MCP request, as the mount's
@@ -27,7 +32,14 @@ async def _serve(scope: Scope, receive: Receive, send: Send) -> None:
     if endpoints is None:
         await wire.respond_error(send, 503, "The MCP endpoints are not running")  # type: ignore[arg-type]
         return
-    await endpoints(scope, receive, send)  # type: ignore[arg-type]
+    try:
+        await endpoints(scope, receive, send)  # type: ignore[arg-type]
+    except Exception:
+        # What Litestar's exception middleware did for the mount: logged, and a JSON 500 when nothing
+        # was sent yet (a response under way cannot change its status: the server then ends it).
+        logger.exception("MCP endpoint failed", extra={"path": scope["path"]})
+        with suppress(Exception):
+            await wire.respond_error(send, 500, "Internal server error", code=-32603)  # type: ignore[arg-type]
 
 
 class McpFrontDoor:
