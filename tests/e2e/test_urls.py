@@ -141,7 +141,7 @@ def test_a_server_tab_is_in_the_url_and_a_reload_keeps_it(driver: Driver, produc
     driver.page.wait_for_url(re.compile(rf".*/projects/{slug}/servers/idle\?tab=logs$"), timeout=WAIT)
     driver.page.reload()
     expect(driver.page.locator("#server-tab-logs")).to_have_attribute("data-state", "active", timeout=WAIT)
-    expect(driver.page.locator("#log-level")).to_be_visible()
+    expect(driver.page.locator("#log-level")).to_have_text("All levels")  # levels in words, not "all"
     driver.shot("server-logs-after-reload")
     driver.page.click("#server-tab-settings")
     driver.page.wait_for_url(re.compile(r".*\?tab=settings$"), timeout=WAIT)

@@ -63,7 +63,7 @@ class ServerImportState(ServersState):
                 self.importing = False
             yield await self._on_error(exc)
             return
-        summary = f"{report.created} created, {report.skipped} skipped, {report.invalid} invalid"
+        summary = f"{report.created} added, {report.skipped} skipped, {report.invalid} not valid"
         async with self:
             self.importing = False
             self.import_results = report.results

@@ -191,7 +191,7 @@ def overview_tab() -> rx.Component:
             stat_card("Members", p.member_count, "users"),
             stat_card("Servers", p.server_count, "server"),
             stat_card("Tools", OverviewState.tools_total, "wrench"),
-            stat_card("Unified endpoint", rx.cond(p.unified_enabled, "on", "off"), "route"),
+            stat_card("Unified endpoint", rx.cond(p.unified_enabled, "On", "Off"), "route"),
             width="100%",
             wrap="wrap",
             spacing="3",

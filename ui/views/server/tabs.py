@@ -14,7 +14,8 @@ from ui.state.server_form import ServerFormState
 from ui.views.project.server_dialogs import server_dialog
 from ui.views.server.tool_alias import alias_button, alias_dialog, tool_names
 
-LEVELS = ["all", "debug", "info", "warning", "error"]
+# The log level filter: the query's value → what the menu says.
+LEVELS = {"all": "All levels", "debug": "Debug", "info": "Info", "warning": "Warnings", "error": "Errors"}
 
 
 def _tool(tool: rx.Var[Tool]) -> rx.Component:
@@ -55,8 +56,11 @@ def server_logs() -> rx.Component:
     """Log lines with a level filter and live tail."""
     return rx.vstack(
         rx.hstack(
-            rx.select(
-                LEVELS, value=ServerDetailState.log_level, on_change=ServerDetailState.set_log_level, id="log-level"
+            rx.select.root(
+                rx.select.trigger(id="log-level"),
+                rx.select.content(*[rx.select.item(label, value=level) for level, label in LEVELS.items()]),
+                value=ServerDetailState.log_level,
+                on_change=ServerDetailState.set_log_level,
             ),
             rx.hstack(
                 rx.switch(checked=ServerDetailState.tail, on_change=ServerDetailState.set_tail, size="1"),
