@@ -151,7 +151,7 @@ def test_a_server_tab_is_in_the_url_and_a_reload_keeps_it(driver: Driver, produc
     expect(driver.page.locator("#server-tab-overview")).to_have_attribute("data-state", "active", timeout=WAIT)
 
 
-def test_the_add_server_dialog_is_in_the_url(driver: Driver, product: Product) -> None:
+def test_the_add_server_and_new_key_dialogs_are_in_the_url(driver: Driver, product: Product) -> None:
     _token, slug = _owner_with_project(product, "ada-url-add@e2e.test", "Url Add")
     driver.login("ada-url-add@e2e.test", PASSWORD)
     page = driver.page
@@ -170,6 +170,19 @@ def test_the_add_server_dialog_is_in_the_url(driver: Driver, product: Product) -
     page.reload()
     expect(page.locator("#add-server")).to_be_visible(timeout=WAIT)
     expect(dialog).to_have_count(0)
+
+    # The new-key dialog likewise, on the settings tab; creating the key takes it out of the URL.
+    driver.tab(slug, "settings")
+    page.click("#new-key")
+    expect(dialog).to_be_visible(timeout=WAIT)
+    page.wait_for_url(re.compile(rf".*/projects/{slug}/settings\?new=key$"), timeout=WAIT)
+    page.reload()
+    expect(dialog).to_be_visible(timeout=WAIT)
+    expect(dialog).to_contain_text("Create key")
+    dialog.locator("input").first.fill("from-a-link")
+    dialog.get_by_role("button", name="Create key").click()
+    expect(page.locator("#new-key-value")).to_be_visible(timeout=WAIT)
+    page.wait_for_url(re.compile(rf".*/projects/{slug}/settings$"), timeout=WAIT)
 
 
 def test_explorer_filters_are_in_the_url_and_a_fresh_page_shows_the_same(driver: Driver, product: Product) -> None:

@@ -12,8 +12,13 @@ from ui.api.types import ApiKey
 from ui.api.types_servers import Server
 from ui.state.form_errors import field_errors
 from ui.state.project import RANK, ProjectState
+from ui.state.url_query import QueryField, read_query, url_event
 
 EXPIRY_DAYS = {"never": 0, "7 days": 7, "30 days": 30, "90 days": 90, "1 year": 365}
+
+
+# The open create-key dialog is in the settings tab's URL (``/projects/<p>/settings?new=key``).
+NEW_FIELDS = (QueryField("new", "new_form", "", ("key",)),)
 
 
 class SettingsState(ProjectState):
@@ -24,6 +29,7 @@ class SettingsState(ProjectState):
     settings_loading: bool = True
     saving_settings: bool = False
     key_open: bool = False
+    new_form: str = ""  # "key" while the create-key dialog is open (in the URL)
     key_scope: list[str] = []
     creating_key: bool = False
     new_key: str = ""
@@ -35,10 +41,17 @@ class SettingsState(ProjectState):
 
     @rx.event
     def set_key_open(self, value: bool):
-        """Open or close the create-key dialog."""
+        """Open or close the create-key dialog (``?new=key`` in the settings tab's URL while open)."""
         self.key_open = value
         if value:
             self.key_scope, self.key_errors = [], {}
+        return self._key_in_url(value)
+
+    def _key_in_url(self, value: bool) -> rx.event.EventSpec | None:
+        if not self.router.url.path.rstrip("/").endswith("/settings"):
+            return None
+        self.new_form = "key" if value else ""
+        return url_event(self, NEW_FIELDS)
 
     @rx.event
     def toggle_key_scope(self, server_id: str, checked: bool):
@@ -61,6 +74,14 @@ class SettingsState(ProjectState):
     def delete_dialog_changed(self, _open: bool):
         """The delete dialog opened or closed: it starts empty (a late page load never clears what was typed)."""
         self.delete_confirm = ""
+
+    @rx.event
+    def open_tab(self):
+        """Entering the settings tab: its data, and the create-key dialog when the URL names it."""
+        read_query(self, self.router.url.query_parameters, NEW_FIELDS)
+        if self.new_form == "key" and not self.key_open and RANK.get(self.role, 0) >= RANK["developer"]:
+            self.key_open, self.key_scope, self.key_errors = True, [], {}
+        return SettingsState.load
 
     @rx.event(background=True)
     async def load(self):
@@ -146,6 +167,9 @@ class SettingsState(ProjectState):
         async with self:
             self.creating_key, self.key_open = False, False
             self.new_key, self.new_key_name = key.key, key.name
+            left = self._key_in_url(False)
+        if left is not None:
+            yield left
         yield SettingsState.load
 
     @rx.event(background=True)

@@ -23,7 +23,7 @@ TAB_LOADERS: dict[str, Any] = {
     "servers": ServerFormState.open_tab,
     "tools": ToolsState.open,
     "activity": ToolCallsState.open,
-    "settings": SettingsState.load,
+    "settings": SettingsState.open_tab,
 }
 
 # What each tab shows, emptied when another project is opened (no flash of the previous one).
