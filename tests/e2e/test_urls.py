@@ -185,6 +185,25 @@ def test_the_add_server_and_new_key_dialogs_are_in_the_url(driver: Driver, produ
     page.wait_for_url(re.compile(rf".*/projects/{slug}/settings$"), timeout=WAIT)
 
 
+def test_the_connect_cards_choices_are_in_the_url(driver: Driver, product: Product) -> None:
+    _token, slug = _owner_with_project(product, "eve-url-connect@e2e.test", "Url Connect")
+    driver.login("eve-url-connect@e2e.test", PASSWORD)
+    page = driver.page
+    driver.tab(slug, "overview")
+    page.click("#connect-client")
+    page.get_by_role("option", name="Cursor").click()
+    page.wait_for_url(re.compile(rf".*/projects/{slug}/overview\?client=cursor$"), timeout=WAIT)
+    page.click("#connect-transport")
+    page.get_by_role("option", name="SSE (legacy)").click()
+    page.wait_for_url(re.compile(r".*\?client=cursor&transport=sse$"), timeout=WAIT)
+    page.reload()  # the link shows the same snippet
+    expect(page.locator("#connect-client")).to_have_text("Cursor", timeout=WAIT)
+    expect(page.locator("#connect-transport")).to_have_text("SSE (legacy)")
+    expect(page.locator("#connect-card")).to_contain_text("/sse", timeout=WAIT)
+    driver.goto(f"/projects/{slug}/overview?client=nonsense")  # an unknown choice reads as the default
+    expect(page.locator("#connect-client")).to_have_text("Claude Code", timeout=WAIT)
+
+
 def test_explorer_filters_are_in_the_url_and_a_fresh_page_shows_the_same(driver: Driver, product: Product) -> None:
     token, slug = _owner_with_project(product, "eda-url@e2e.test", "Url Filters")
     _with_echo(product, token, slug)

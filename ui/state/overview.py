@@ -12,6 +12,7 @@ from ui.api.types_endpoints import ClientSession
 from ui.api.types_oauth import ClientSignIn
 from ui.api.types_servers import Server
 from ui.state.project import ProjectState
+from ui.state.url_query import QueryField, read_query, url_event
 
 CLIENTS = {
     "claude-code": "Claude Code",
@@ -23,6 +24,12 @@ CLIENTS = {
 }
 TRANSPORTS = {"streamable-http": "Streamable HTTP", "sse": "SSE (legacy)"}
 SCOPES = {"unified": "Unified endpoint", "servers": "One entry per server"}
+# The Connect card's choices are in the overview's URL (``?client=cursor&transport=sse&scope=servers``).
+CONNECT_FIELDS = (
+    QueryField("client", "client", "claude-code", tuple(CLIENTS)),
+    QueryField("transport", "transport", "streamable-http", tuple(TRANSPORTS)),
+    QueryField("scope", "scope", "unified", tuple(SCOPES)),
+)
 # Live sessions shown on the card (the API pages; a busy project shows "and N more").
 SESSIONS_SHOWN = 10
 
@@ -62,25 +69,31 @@ class OverviewState(ProjectState):
     def set_client(self, value: str):
         """Pick the MCP client for the snippet."""
         self.client = value
-        return OverviewState.load_config
+        return [url_event(self, CONNECT_FIELDS), OverviewState.load_config]
 
     @rx.event
     def set_transport(self, value: str):
         """Pick the transport for the snippet."""
         self.transport = value
-        return OverviewState.load_config
+        return [url_event(self, CONNECT_FIELDS), OverviewState.load_config]
 
     @rx.event
     def set_scope(self, value: str):
         """Unified endpoint or one entry per server."""
         self.scope = value
-        return OverviewState.load_config
+        return [url_event(self, CONNECT_FIELDS), OverviewState.load_config]
 
     @rx.event
     def set_key_only(self, value: bool):
         """Key-only URLs (never advertising OAuth) for the key configuration."""
         self.key_only = value
         return OverviewState.load_config
+
+    @rx.event
+    def open(self):
+        """Entering the overview: the Connect card's choices named in the URL, then its data."""
+        read_query(self, self.router.url.query_parameters, CONNECT_FIELDS)
+        return OverviewState.load
 
     @rx.event(background=True)
     async def load(self):

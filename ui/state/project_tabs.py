@@ -18,7 +18,7 @@ from ui.state.tool_calls import ToolCallsState
 from ui.state.tools import ToolsState
 
 TAB_LOADERS: dict[str, Any] = {
-    "overview": OverviewState.load,
+    "overview": OverviewState.open,
     "members": [MembersState.load, InvitationsState.load],
     "servers": ServerFormState.open_tab,
     "tools": ToolsState.open,
