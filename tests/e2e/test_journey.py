@@ -57,7 +57,7 @@ def _import_server_and_see_tools(d: Driver) -> None:
     d.page.click("#import-servers")
     d.page.fill("#import-text", _mcp_servers())
     d.page.click("#import-run")
-    expect(d.page.locator("#import-summary")).to_contain_text("1 created")
+    expect(d.page.locator("#import-summary")).to_contain_text("1 added")
     expect(d.page.locator(".import-outcome").first).to_have_text("Added")  # the raw outcome only as its title
     expect(d.page.locator(".import-outcome").first).to_have_attribute("title", "created")
     d.shot("servers-import-report")

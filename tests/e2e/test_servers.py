@@ -100,7 +100,7 @@ def test_import_by_file_upload_and_try_rich_results(driver: Driver, product: Pro
     driver.page.locator("#import-upload input[type=file]").set_input_files(str(upload))
     expect(driver.page.locator("#import-text")).to_have_value(re.compile("mcpServers"))
     driver.page.click("#import-run")
-    expect(driver.page.locator("#import-summary")).to_contain_text("1 created")
+    expect(driver.page.locator("#import-summary")).to_contain_text("1 added")
     driver.page.keyboard.press("Escape")
     driver.page.locator(".server-row", has_text="echo").locator(".server-refresh").click()
     driver.toast(re.compile("refreshed: 13 tools"))
