@@ -55,6 +55,8 @@ SCHEDULES: tuple[Schedule, ...] = (
 TIMERS: PartialTimersDict = {"schedule": 1, "worker_info": 5, "sweep": 30, "abort": 1}
 
 # SAQ's advisory-lock keyspace (int4); distinct from the application's own lock keys.
+# How long a stop waits for SAQ to end its loops once running jobs are done (see WorkerRuntime.stop).
+STOP_SECONDS = 10.0
 SAQ_LOCK_KEYSPACE = 0x6D6351
 
 
@@ -173,10 +175,18 @@ class WorkerRuntime:
         running = [entry["task"] for entry in self.worker.job_task_contexts.values()]
         if running and self.grace_seconds > 0:
             await asyncio.wait(running, timeout=self.grace_seconds)
-        await self.worker.stop()
+        # Bounded: SAQ's stop waits for its cancelled dequeue loops without a limit, and a dequeue whose
+        # cancellation is lost (its Postgres queue swallows CancelledError around ``wait_for``) never ends.
+        # A shutdown must not hang on that: past the bound the loops are left to die with the queue.
+        stopping = asyncio.ensure_future(self.worker.stop())
+        _, pending = await asyncio.wait({stopping, worker_task}, timeout=STOP_SECONDS)
+        self._tasks = []
+        if pending:
+            worker_task.cancel()
+            logger.warning("worker stop timed out; its idle loops are abandoned", extra={"worker_id": self.id})
+            return
         with contextlib.suppress(asyncio.CancelledError):
             await worker_task
-        self._tasks = []
         logger.info("worker stopped", extra={"worker_id": self.id})
 
     async def tick_once(self) -> list[str]:
