@@ -60,18 +60,26 @@ def paged_table(
 
 
 def list_search_box(state: type[PagedListMixin], placeholder: str, input_id: str) -> rx.Component:
-    """The search text of ``state``: Enter or the button searches from the first page."""
-    return rx.hstack(
-        rx.input(
-            rx.input.slot(rx.icon("search", size=14)),
-            placeholder=placeholder,
-            value=state.list_search,
-            on_change=state.set_list_search,
-            on_key_down=state.list_search_key,
-            width="280px",
-            id=input_id,
+    """The search text of ``state``: Enter or the button searches from the first page.
+
+    A form: its submit carries the box's text as typed (the box's own change events are debounced, so a
+    quick Enter would otherwise search for what the box held a moment earlier).
+    """
+    return rx.form(
+        rx.hstack(
+            rx.input(
+                rx.input.slot(rx.icon("search", size=14)),
+                name="search",
+                placeholder=placeholder,
+                value=state.list_search,
+                on_change=state.set_list_search,
+                width="280px",
+                id=input_id,
+            ),
+            rx.button("Search", variant="soft", type="submit", id=f"{input_id}-button"),
         ),
-        rx.button("Search", variant="soft", on_click=state.search_list, id=f"{input_id}-button"),
+        on_submit=state.submit_list_search,
+        reset_on_submit=False,
     )
 
 

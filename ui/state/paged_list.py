@@ -92,16 +92,9 @@ class PagedListMixin(rx.State, mixin=True):
         self.list_search = value
 
     @rx.event
-    def search_list(self):
-        """Search from the first page."""
-        self.list_page = 1
-        return self._reload()
-
-    @rx.event
-    def list_search_key(self, key: str):
-        """Enter in the search box searches from the first page."""
-        if key != "Enter":
-            return None
+    def submit_list_search(self, form: dict[str, Any]):
+        """Search for the text the box held when Enter or Search was pressed, from the first page."""
+        self.list_search = str(form.get("search", self.list_search))
         self.list_page = 1
         return self._reload()
 

@@ -16,7 +16,9 @@ def test_each_list_state_has_its_own_paging_vars_and_events() -> None:
     for state in LISTS:
         assert set(state.base_vars) >= LIST_VARS, state.__name__
         assert "list_pages" in state.computed_vars, state.__name__
-        assert {"open_list", "go_list_page", "search_list", "set_list_filter", "load_list"} <= set(state.event_handlers)
+        assert {"open_list", "go_list_page", "submit_list_search", "set_list_filter", "load_list"} <= set(
+            state.event_handlers
+        )
     # Separate state vars, not one shared value: paging the keys does not move the teams' page.
     names = {str(state.list_page) for state in LISTS}
     assert len(names) == len(LISTS)
