@@ -17,8 +17,10 @@ import mcp_types as types
 import pytest
 from mcp.shared.exceptions import MCPError
 
+from backend.mcp.proxy.ports import credential_of
+from backend.mcp.transport.homes import home_of
 from tests.mcp.helpers import stdio_spec
-from tests.mcp.replicas import Router, replicas, url
+from tests.mcp.replicas import KEY, KEYS, Router, replicas, url
 from tests.mcp.test_fidelity import Mode, client
 
 pytestmark = pytest.mark.anyio
@@ -110,8 +112,11 @@ async def test_a_declined_request_and_a_shared_upstream_answer_as_the_upstream_w
 async def test_a_2026_retry_that_lands_on_another_replica_is_served_where_its_call_waits() -> None:
     async with replicas(2, [stdio_spec("echo", isolation="per_session")]) as group:
         router = Router(group)
-        # Every first round on replica 0, every retry (it carries a requestState) on replica 1.
-        router.choose = lambda request: 1 if b'"requestState"' in request.content else 0
+        # The key's own upstream runs at its home replica: every first round there, every retry (it
+        # carries a requestState) on the other one.
+        ids = [r.relay.replica_id for r in group]
+        home = ids.index(home_of(credential_of(KEYS[KEY], None), ids))
+        router.choose = lambda request: 1 - home if b'"requestState"' in request.content else home
         answers: dict[str, Any] = {}
         for server, tool in (("echo", "ask_client"), (None, "echo__ask_client")):
             async with client(router, url(group[0], server), "auto", **CALLBACKS) as connected:
@@ -119,7 +124,7 @@ async def test_a_2026_retry_that_lands_on_another_replica_is_served_where_its_ca
                     result = await connected.call_tool(tool, {"kind": kind})
                     assert result.is_error is not True, (server, kind, result)
                     answers[f"{server}:{kind}"] = json.loads(result.content[0].text)
-        assert [index for method, index in router.served if method == "POST"].count(1) >= 6, router.served
+        assert [index for method, index in router.served if method == "POST"].count(1 - home) >= 6, router.served
         for server in ("echo", None):
             assert answers[f"{server}:sampling"]["content"] == {"type": "text", "text": "re: hello?"}
             assert answers[f"{server}:elicitation"] == {"action": "accept", "content": {"name": "Ada"}}
@@ -128,7 +133,10 @@ async def test_a_2026_retry_that_lands_on_another_replica_is_served_where_its_ca
         async with client(router, url(group[0], "echo"), "auto", **CALLBACKS) as connected:
             first = await connected.session.call_tool("ask_client", {"kind": "roots"}, allow_input_required=True)
             assert isinstance(first, types.InputRequiredResult), first
-            await group[0].stop()
+            # Stop the replica the call waits on (the key's home: either one), and send everything to the other.
+            owner = next(i for i, r in enumerate(group) if str(first.request_state).startswith(r.relay.replica_id))
+            await group[owner].stop()
+            router.choose = lambda request: 1 - owner
             with pytest.raises(MCPError) as refused:
                 await connected.session.call_tool(
                     "ask_client",
