@@ -14,6 +14,7 @@ SOLE = "sole-owner@e2e.test"
 
 def _find(driver: Driver, email: str) -> None:
     driver.page.fill("#admin-search", email)
+    expect(driver.page.locator("#admin-search")).to_have_value(email)
     driver.page.press("#admin-search", "Enter")
     expect(driver.page.locator(".admin-user").first).to_contain_text(email)
 
@@ -31,6 +32,8 @@ def test_admin_deletes_a_user_after_typing_the_email(driver: Driver, product: Pr
     driver.page.click("#delete-user-button")
     expect(driver.page.locator("#delete-user-error")).to_contain_text("only owner of Sole Project")
     driver.page.get_by_role("button", name="Cancel").click()
+    # The closing dialog hands focus back to its Delete button; search once it is gone.
+    expect(driver.page.locator("#delete-user-confirm")).to_have_count(0)
 
     _find(driver, GONE)
     row = driver.page.locator(".admin-user", has_text=GONE)
