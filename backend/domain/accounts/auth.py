@@ -172,8 +172,11 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
         if token is None:
             raise NotAuthorizedException("Missing bearer token", headers=WWW_AUTHENTICATE)
         ctx: AppContext = connection.app.state.ctx
-        session = ctx.alchemy.provide_session(connection.app.state, connection.scope)
         address = connection.client.host if connection.client else None
+
+        def session() -> AsyncSession:  # the request's session, made only when the credential is read
+            return ctx.alchemy.provide_session(connection.app.state, connection.scope)
+
         user = await runtime_of(connection.app).bearers.user(ctx, token, session, address=address)
         if user is None:
             raise NotAuthorizedException("Invalid or expired token", headers=WWW_AUTHENTICATE)

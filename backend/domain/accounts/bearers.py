@@ -20,6 +20,8 @@ from backend.lib.cache import ShortCache
 from backend.lib.crypto import hash_api_key
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from backend.lib.context import AppContext
@@ -51,18 +53,19 @@ class Bearers:
         return None if bearer is None else bearer.user
 
     async def user(
-        self, ctx: AppContext, token: str, session: AsyncSession, *, address: str | None = None
+        self, ctx: AppContext, token: str, session: Callable[[], AsyncSession], *, address: str | None = None
     ) -> CurrentUser | None:
         """The active user of ``token``, or ``None`` (unknown, ended, expired, inactive user).
 
-        A miss reads through ``session`` (the request's); concurrent misses of one token share the read.
+        A miss reads through ``session()`` (the request's, made only then: a hit opens no session);
+        concurrent misses of one token share the read.
         """
         digest = hash_api_key(token)
         bearer = self._cache.peek(digest)
         if bearer is None:
 
             async def load() -> Bearer:
-                found = await resolve_bearer(ctx, session, token, address)
+                found = await resolve_bearer(ctx, session(), token, address)
                 if found is None:
                     raise _RefusedError
                 return found

@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.models import Role
 from backend.domain.accounts.auth import CurrentUser
@@ -36,7 +37,10 @@ def project_role(needed: Role, *, write: bool = False) -> Guard:
         if not isinstance(user, CurrentUser):
             raise ForbiddenError("Sign-in required")
         ctx: AppContext = connection.app.state.ctx
-        session = ctx.alchemy.provide_session(connection.app.state, connection.scope)
+
+        def session() -> AsyncSession:  # the request's session, made only when the role is read
+            return ctx.alchemy.provide_session(connection.app.state, connection.scope)
+
         found = await runtime_of(connection.app).project_roles.find(
             session, str(connection.path_params["project"]), user.id
         )

@@ -19,6 +19,8 @@ from backend.domain.projects.access import ProjectRole, find_project_role
 from backend.lib.cache import ShortCache
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.ext.asyncio import AsyncSession
 
 TTL_SECONDS = 5.0
@@ -46,15 +48,15 @@ class ProjectRoles:
         """The answer held for this user and reference now, if any (no read)."""
         return self._cache.peek((user_id, ref))
 
-    async def find(self, session: AsyncSession, ref: str, user_id: UUID) -> ProjectRole | None:
-        """The project named by ``ref`` and the user's role in it (read through ``session`` on a miss)."""
+    async def find(self, session: Callable[[], AsyncSession], ref: str, user_id: UUID) -> ProjectRole | None:
+        """The project named by ``ref`` and the user's role in it (read through ``session()``, made only on a miss)."""
         key = (user_id, ref)
         found = self._cache.peek(key)
         if found is not None:
             return found
 
         async def load() -> ProjectRole:
-            row = await find_project_role(session, ref, user_id)
+            row = await find_project_role(session(), ref, user_id)
             if row is None:
                 raise _MissingError
             return row

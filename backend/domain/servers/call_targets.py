@@ -18,6 +18,8 @@ from backend.lib.cache import ShortCache
 from backend.lib.exceptions import NotFoundError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from backend.domain.servers.catalogue import CatalogueService
     from backend.domain.servers.services import ServerService
 
@@ -39,24 +41,37 @@ class CallTarget:
     alias: str | None
 
 
+class TargetReaders:
+    """The services that read a call's target, on the request's session, made on first use: a call
+    whose target is cached opens no database session at all (dependency ``target_readers``)."""
+
+    def __init__(self, make: Callable[[], tuple[ServerService, CatalogueService]]) -> None:
+        self._make = make
+        self._made: tuple[ServerService, CatalogueService] | None = None
+
+    def services(self) -> tuple[ServerService, CatalogueService]:
+        """The servers and catalogue services (made now if not yet)."""
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    async def release(self) -> None:
+        """End the read-only transaction, if a read opened one, before the (possibly long) upstream call."""
+        if self._made is not None:
+            await self._made[0].release_connection()
+
+
 class CallTargets:
     """REST tool-call targets by (project, server id or name, tool name or alias)."""
 
     def __init__(self, ttl: float = TTL_SECONDS, limit: int = LIMIT) -> None:
         self._cache: ShortCache[tuple[UUID, str, str], CallTarget] = ShortCache(ttl, limit)
 
-    async def resolve(
-        self,
-        project_id: UUID,
-        server_ref: str,
-        tool_ref: str,
-        *,
-        servers: ServerService,
-        catalogue: CatalogueService,
-    ) -> CallTarget:
+    async def resolve(self, project_id: UUID, server_ref: str, tool_ref: str, *, readers: TargetReaders) -> CallTarget:
         """The target (read once, then from the cache); ``NotFoundError`` for an unknown server (not cached)."""
 
         async def load() -> CallTarget:
+            servers, catalogue = readers.services()
             row = await servers.resolve(project_id, server_ref)
             try:
                 item = await catalogue.tool(row.id, tool_ref)

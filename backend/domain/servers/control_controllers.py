@@ -19,12 +19,14 @@ from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_developer, project_reader
 from backend.domain.servers import schemas as s
 from backend.domain.servers.budget import context_budget
+from backend.domain.servers.call_targets import TargetReaders
 from backend.domain.servers.catalogue import CatalogueService
 from backend.domain.servers.control import probe, probe_spec, record_probe
 from backend.domain.servers.deps import (
     app_context,
     provide_catalogue_service,
     provide_servers_service,
+    provide_target_readers,
     require_gateway,
     sandbox_settings,
 )
@@ -194,6 +196,7 @@ class ToolController(Controller):
     dependencies = {
         "servers_service": Provide(provide_servers_service),
         "catalogue_service": Provide(provide_catalogue_service),
+        "target_readers": Provide(provide_target_readers, sync_to_thread=False),
     }
 
     @get("/tools", operation_id="listTools", summary="List tools and the context budget", guards=[project_reader])
@@ -281,13 +284,11 @@ class ToolController(Controller):
         server: ServerRef,
         tool: ToolRef,
         data: JSONBody[s.ToolCallRequest],
-        servers_service: NamedDependency[ServerService],
-        catalogue_service: NamedDependency[CatalogueService],
+        target_readers: NamedDependency[TargetReaders],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
         gateway: NamedDependency[Gateway | None],
         runtime: NamedDependency[Runtime],
-        request: Request[Any, Any, Any],
     ) -> Response[dict[str, Any]]:
         """Call a tool and return the MCP ``CallToolResult`` JSON unchanged (developer or owner).
 
@@ -296,13 +297,11 @@ class ToolController(Controller):
         tool-call log under the tool's name (and its alias, when it has one).
         """
         gateway = require_gateway(gateway)
-        target = await runtime.call_targets.resolve(
-            project_ctx.project_id, server, tool, servers=servers_service, catalogue=catalogue_service
-        )
+        target = await runtime.call_targets.resolve(project_ctx.project_id, server, tool, readers=target_readers)
         if not target.enabled:
             raise ConflictError(f"Server {target.server_name!r} is disabled")
         # Disabled tools are refused by the gateway (its spec is updated when the change commits).
-        await servers_service.release_connection()
+        await target_readers.release()
         # A per_user server answers the user from the user's own upstream, as on the MCP endpoints.
         own_upstream = per_user_key(credential_of(None, current_user.id)) if target.isolation == "per_user" else None
         try:

@@ -12,6 +12,7 @@ from litestar.params import SkipValidation
 # Evaluated at run time: Litestar reads the providers' signatures below.
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.domain.servers.call_targets import TargetReaders
 from backend.domain.servers.catalogue import CatalogueService
 from backend.domain.servers.control import require_gateway
 from backend.domain.servers.services import ServerService
@@ -23,6 +24,7 @@ __all__ = [
     "app_context",
     "provide_catalogue_service",
     "provide_servers_service",
+    "provide_target_readers",
     "require_gateway",
     "sandbox_settings",
 ]
@@ -35,6 +37,17 @@ async def provide_servers_service(
 ) -> ServerService:
     """Dependency ``servers_service``: on the request's session, with this process's gateway (or ``None``)."""
     return ServerService(session=db_session, gateway=gateway)
+
+
+def provide_target_readers(request: Request[Any, Any, Any], gateway: NamedDependency[Gateway | None]) -> TargetReaders:
+    """Dependency ``target_readers``: the services a REST call's target is read with, on the request's
+    session, made only when the target is not cached (``db_session`` would open the session up front)."""
+
+    def make() -> tuple[ServerService, CatalogueService]:
+        session = app_context(request).alchemy.provide_session(request.app.state, request.scope)
+        return ServerService(session=session, gateway=gateway), CatalogueService(session=session)
+
+    return TargetReaders(make)
 
 
 def app_context(request: Request[Any, Any, Any]) -> AppContext:

@@ -6,12 +6,17 @@ then changes the server or tool through the REST API and calls again at once.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
+
+from sqlalchemy import event
 
 from backend.lib.runtime import runtime_of
 from tests.factories import Actor, Api
 from tests.integration.servers._support import call, create_server, echo_body, eventually, text_of
+
+_IN_CALL: ContextVar[bool] = ContextVar("in_call", default=False)
 
 
 async def _project_with_echo(api: Api) -> tuple[Actor, dict[str, Any], dict[str, Any]]:
@@ -94,3 +99,34 @@ async def test_a_server_deleted_and_added_again_under_its_name_is_the_new_one(ap
     assert r.status_code == 200, r.text
     assert text_of(r.json()) == '{"b": 3}'
     assert str(_held(api, project, "echo", "echo").server_id) == second["id"]
+
+
+async def test_a_call_whose_credential_role_and_target_are_held_reads_nothing(api: Api) -> None:
+    admin, project, _ = await _project_with_echo(api)
+    slug = project["slug"]
+    assert (await call(api, admin, slug, "echo", "echo", {"a": 1})).status_code == 200  # reads, then holds
+    engine = api.client.app.state.ctx.alchemy.get_engine().sync_engine
+    reads: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if _IN_CALL.get() and statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    async def watched_call(n: int) -> None:
+        token = _IN_CALL.set(True)  # copied into the tasks the request runs in, not into older ones
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            r = await call(api, admin, slug, "echo", "echo", {"a": n})
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+            _IN_CALL.reset(token)
+        assert r.status_code == 200, r.text
+        assert text_of(r.json()) == f'{{"a": {n}}}'
+
+    await watched_call(2)
+    assert reads == []  # no credential, role, server or catalogue read (and no session opened for them)
+
+    # The same check sees the reads of a call whose target is not held (so it can fail).
+    runtime_of(api.client.app).call_targets.forget()
+    await watched_call(3)
+    assert any("mcp_server" in statement for statement in reads), reads
