@@ -47,6 +47,11 @@ def unknown_prompt(name: str) -> MCPError:
     return MCPError(INVALID_PARAMS, f"Unknown prompt: {name}")
 
 
+def unknown_task(task_id: object) -> MCPError:
+    """A unified task id that names no server of the view (or no task id at all)."""
+    return MCPError(INVALID_PARAMS, f"Unknown task: {task_id}")
+
+
 def unknown_resource(uri: str) -> MCPError:
     """A resource URI no server of the view offers."""
     return MCPError(RESOURCE_NOT_FOUND, "Resource not found", {"uri": uri})

@@ -21,6 +21,7 @@ from backend.mcp.proxy.model import ClientInfo, Downstream, ViewKey
 from backend.mcp.proxy.ports import Caller, ProgressCallback, ServerEntry, Upstreams
 from backend.mcp.proxy.recording import Outcome, record_call, result_status
 from backend.mcp.proxy.tables import Tables
+from backend.mcp.proxy.unified_tasks import namespaced
 from backend.mcp.types import CallRecorder, CallStatus, GatewayError, UpstreamTimeoutError, per_user_key
 
 logger = logging.getLogger("mcp_orch.proxy")
@@ -80,7 +81,8 @@ class ViewOperations:
         on_progress: ProgressCallback | None = None,
         on_log: LogListener | None = None,
     ) -> dict[str, Any]:
-        """Forward ``tools/call``; the result comes back exactly as the upstream sent it.
+        """Forward ``tools/call``; the result comes back exactly as the upstream sent it (on the unified
+        endpoint, a task-augmented call's ``CreateTaskResult`` with its task id named, see :mod:`unified_tasks`).
 
         ``on_log`` (a 2026-07-28 request that asked for log messages) hears the log messages of the
         upstream serving the call while it runs, each before the result. A handshake-era upstream does
@@ -90,6 +92,7 @@ class ViewOperations:
         name = str(params.get("name", ""))
         arguments = params.get("arguments")
         meta = params.get("_meta")
+        task = raw_task if isinstance(raw_task := params.get("task"), dict) else None
         route = (await self.tables_for(caller)).tool(name, unified=self.key.unified)
         session_key = self.session_key(caller, route.server)
         started, clock = datetime.now(tz=UTC), time.perf_counter()
@@ -104,8 +107,10 @@ class ViewOperations:
                     session_key=session_key,
                     on_progress=on_progress,
                     meta=meta if isinstance(meta, dict) else None,
-                    task=task if isinstance(task := params.get("task"), dict) else None,
+                    task=task,
                 )
+            if task is not None and self.key.unified:  # a CreateTaskResult: its task id names its server
+                result = namespaced("tools/call", result, route.server.name)
             status, message = result_status(result)
             outcome = (status, None, message)
         except GatewayError as exc:

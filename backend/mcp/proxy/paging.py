@@ -64,19 +64,32 @@ def page_size(tables: Tables, kind: ListKind, *, unified: bool) -> int | None:
 
 def encode_cursor(offset: int, digest: str) -> str:
     """The opaque cursor for the item at ``offset`` of the list with ``digest``."""
-    raw = json.dumps({"v": CURSOR_VERSION, "o": offset, "d": digest}, separators=(",", ":")).encode()
+    return encode_opaque({"v": CURSOR_VERSION, "o": offset, "d": digest})
+
+
+def encode_opaque(data: dict[str, Any]) -> str:
+    """A cursor carrying ``data``: base64url of its compact JSON, unpadded."""
+    raw = json.dumps(data, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _offset(cursor: object, digest: str, length: int) -> int:
-    """Where the page of ``cursor`` starts; refuses forged, foreign and stale cursors."""
-    if not isinstance(cursor, str) or len(cursor) > 256:
+def decode_opaque(cursor: object, max_length: int = 256) -> dict[str, Any]:
+    """What :func:`encode_opaque` put in ``cursor``; -32602 for anything else (or a longer string)."""
+    if not isinstance(cursor, str) or len(cursor) > max_length:
         raise errors.invalid_cursor()
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError):
         raise errors.invalid_cursor() from None
-    if not isinstance(data, dict) or data.get("v") != CURSOR_VERSION or data.get("d") != digest:
+    if not isinstance(data, dict):
+        raise errors.invalid_cursor()
+    return data
+
+
+def _offset(cursor: object, digest: str, length: int) -> int:
+    """Where the page of ``cursor`` starts; refuses forged, foreign and stale cursors."""
+    data = decode_opaque(cursor)
+    if data.get("v") != CURSOR_VERSION or data.get("d") != digest:
         raise errors.invalid_cursor()
     offset = data.get("o")
     if not isinstance(offset, int) or isinstance(offset, bool) or not 0 < offset < length:

@@ -29,6 +29,7 @@ from backend.mcp.proxy.paging import ListKind, list_page
 from backend.mcp.proxy.session_hook import SessionHook, caller_of, client_of, downstream_of
 from backend.mcp.proxy.tables import Tables
 from backend.mcp.proxy.tasks import TasksHook, add_task_handlers
+from backend.mcp.proxy.unified_tasks import add_unified_task_handlers
 from backend.mcp.proxy.view import ProxyView, reraise_unexpected
 
 Handler = Callable[[ServerRequestContext[Any, Any], Any], Awaitable[dict[str, Any]]]
@@ -227,8 +228,8 @@ def build_server(view: ProxyView, tables: Tables) -> Server[Any]:
     )
     # No OpenTelemetry span per message (measurable CPU on the hot path); our session hook instead.
     server.middleware = [SessionHook(view)]
-    if caps.tasks:
-        add_task_handlers(server, view, caller_of)
+    if caps.tasks:  # the unified endpoint names task ids by their server (see unified_tasks)
+        (add_unified_task_handlers if view.key.unified else add_task_handlers)(server, view, caller_of)
         server.middleware.append(TasksHook(view, json.loads(caps.tasks), caller_of, client_of))
 
     if caps.logging:

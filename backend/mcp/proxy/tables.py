@@ -9,7 +9,7 @@ alias is offered (and routed) under its alias on both; its upstream name is refu
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from mcp.shared.uri_template import InvalidUriTemplate, UriTemplate
@@ -40,7 +40,7 @@ class Capabilities:
     subscribe: bool = False
     completions: bool = False
     logging: bool = False
-    # The upstream's ``tasks`` object (per-server views only: a task id is one upstream's), as JSON.
+    # The upstream's ``tasks`` object as JSON (the unified view: the union of its servers' objects).
     tasks: str | None = None
 
     @classmethod
@@ -65,7 +65,23 @@ class Capabilities:
             subscribe=self.subscribe or other.subscribe,
             completions=self.completions or other.completions,
             logging=self.logging or other.logging,
-        )  # tasks: none (a union of servers cannot route a task id)
+            tasks=_union_json(self.tasks, other.tasks),
+        )
+
+
+def _union_json(one: str | None, other: str | None) -> str | None:
+    """The union of two JSON capability objects (each key of either; objects under a key merged alike)."""
+    if one is None or other is None:
+        return one or other
+
+    def merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+        out = dict(a)
+        for key, value in b.items():
+            mine = out.get(key)
+            out[key] = merge(mine, value) if isinstance(mine, dict) and isinstance(value, dict) else mine or value
+        return out
+
+    return json.dumps(merge(json.loads(one), json.loads(other)), sort_keys=True)
 
 
 # What a view advertises when none of its servers answered (a down server keeps its endpoint alive).
@@ -250,7 +266,7 @@ def build_tables(
         resource_routes=builder.resource_routes,
         templates=tuple(builder.templates),
         template_routes=tuple(builder.template_routes),
-        capabilities=(caps if not unified else replace(caps, tasks=None)) if caps else FALLBACK,
+        capabilities=caps or FALLBACK,
         server_info=server_info,
         instructions=_instructions(ordered, unified=unified),
         up=tuple(server for server, _ in ordered),

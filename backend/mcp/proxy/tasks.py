@@ -4,7 +4,7 @@ An upstream that advertises ``tasks`` (server-everything does) keeps them on its
 the capability object as it sent it, a task-augmented ``tools/call`` (its ``task`` parameter) answered
 with the upstream's ``CreateTaskResult``, and ``tasks/list``, ``tasks/get``, ``tasks/result`` and
 ``tasks/cancel`` forwarded as they are. A task id is one upstream's: the unified endpoint, which merges
-servers, does not offer tasks (declared in the fidelity matrix).
+servers, names each task id by its server (see :mod:`unified_tasks`); this middleware serves both.
 
 The SDK treats tasks as types only: its runner validates a ``tools/call`` result as a
 ``CallToolResult``, so a task-augmented call is answered by this middleware, short-circuiting the
@@ -50,7 +50,8 @@ def add_task_handlers(server: Server[Any], view: ProxyView, caller_of: Callable[
 
 
 class TasksHook:
-    """Middleware: advertise the upstream's ``tasks`` at ``initialize``; answer task-augmented calls."""
+    """Middleware: advertise ``tasks`` (the upstream's; on the unified endpoint their union) at
+    ``initialize``; answer task-augmented calls."""
 
     def __init__(
         self,

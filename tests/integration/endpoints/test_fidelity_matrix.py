@@ -15,7 +15,8 @@ SDK client drives), and ``paging`` (tests/mcp_servers/paging.py) whose lists com
 cursors (each page is compared, not only their concatenation).
 
 ``subscriptions/listen`` (2026-07-28 only: no direct reference speaks it), tasks and isolation between
-concurrent clients have their own tests (test_own_listen, test_tasks_passthrough, test_fidelity).
+concurrent clients have their own tests (test_own_listen, test_tasks_passthrough, test_unified_tasks,
+test_fidelity).
 """
 
 from __future__ import annotations
@@ -56,8 +57,7 @@ DECLARED: dict[str, str] = {
     "unified-names": "the unified endpoint prefixes names with '<server>__' (mapped back before comparing)",
     "unified-instructions": "unified instructions are each server's own text under a '## <server>' heading",
     "unified-identity": "the unified endpoint is the gateway itself: serverInfo names mcp-orch-unified",
-    "unified-union": "the unified endpoint advertises the union of its servers' capabilities, without tasks "
-    "(a task id belongs to one upstream)",
+    "unified-union": "the unified endpoint advertises the union of its servers' capabilities",
     "modern-no-tasks": "tasks (and tools' execution.taskSupport) are a 2025-11-25 feature, absent in 2026-07-28",
     "no-client-upstream": "shared and per_user upstreams serve several clients: told no client capabilities, "
     "they list no tools gated on sampling/elicitation/roots",
@@ -98,8 +98,10 @@ def _declare(
         instructions = "\n\n".join(f"## {name}\n\n{text}" for name, text in texts if text)
         allowed["unified-instructions"] = {"instructions": instructions or None}
         allowed["unified-identity"] = {"identity": ("mcp-orch-unified", None)}
-        union = {c for seen in everyone.values() for c in seen["capabilities"]} - {"tasks"}
-        allowed["unified-union"] = {"capabilities": sorted(union)}
+        union = sorted({c for seen in everyone.values() for c in seen["capabilities"]})
+        allowed["unified-union"] = {"capabilities": union}
+        if "tasks" in union and era == "modern":
+            allowed["modern-no-tasks"] = {"capabilities": [c for c in union if c != "tasks"]}
     elif "tasks" in want["capabilities"] and era == "modern":
         allowed["modern-no-tasks"] = {"capabilities": [c for c in want["capabilities"] if c != "tasks"]}
     if era == "modern":
