@@ -1239,7 +1239,7 @@ class InvitationCreate:
     """``InvitationCreate`` as the API sends it."""
 
     email: str = ""
-    invited_as: Literal["individual", "external", "team_member"] | None = "individual"
+    invited_as: Literal["individual", "external"] | None = "individual"
     role: Literal["reporter", "developer", "owner"] | None = "reporter"
 
 
@@ -1269,7 +1269,7 @@ class MemberInvite:
     """``MemberInvite`` as the API sends it."""
 
     email: str = ""
-    invited_as: Literal["individual", "external", "team_member"] | None = "individual"
+    invited_as: Literal["individual", "external"] | None = "individual"
     role: Literal["reporter", "developer", "owner"] | None = "reporter"
 
 
@@ -1277,7 +1277,7 @@ class MemberInvite:
 class MemberUpdate:
     """``MemberUpdate`` as the API sends it."""
 
-    invited_as: Literal["individual", "external", "team_member"] | None = None
+    invited_as: Literal["individual", "external"] | None = None
     role: Literal["reporter", "developer", "owner"] | None = None
 
 

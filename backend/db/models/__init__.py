@@ -4,7 +4,7 @@ from backend.db.models._activity import Activity
 from backend.db.models._api_key import ApiKey, ApiKeyUsage, ClientSession
 from backend.db.models._catalogue import CatalogueItem
 from backend.db.models._credential import PersonalAccessToken, SignInSession
-from backend.db.models._enums import InvitedAs, Role
+from backend.db.models._enums import DirectInvite, InvitedAs, Role
 from backend.db.models._invitation import ProjectInvitation
 from backend.db.models._login_failure import LoginFailure
 from backend.db.models._oauth import OAuthAuthorizationCode, OAuthClient, OAuthConsent, OAuthGrant, OAuthToken
@@ -24,6 +24,7 @@ __all__ = [
     "AppSetting",
     "CatalogueItem",
     "ClientSession",
+    "DirectInvite",
     "InvitedAs",
     "JobRun",
     "JobSchedule",

@@ -31,3 +31,11 @@ class InvitedAs(StrEnum):
     INDIVIDUAL = "individual"
     EXTERNAL = "external"
     TEAM_MEMBER = "team_member"
+
+
+class DirectInvite(StrEnum):
+    """The labels a direct invite may give (``team_member`` is how people come through a team, never
+    a direct invite's label: a request naming it is refused with 422)."""
+
+    INDIVIDUAL = InvitedAs.INDIVIDUAL.value
+    EXTERNAL = InvitedAs.EXTERNAL.value

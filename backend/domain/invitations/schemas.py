@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from backend.db.models import InvitedAs, Role
+from backend.db.models import DirectInvite, InvitedAs, Role
 from backend.domain.projects.schemas import InviteEmail, Member, UserRef
 from backend.lib.schema import CamelizedBaseStruct, InputStruct
 
@@ -20,7 +20,7 @@ class InvitationCreate(InputStruct):
 
     email: InviteEmail
     role: Role = Role.REPORTER
-    invited_as: InvitedAs = InvitedAs.INDIVIDUAL
+    invited_as: DirectInvite = DirectInvite.INDIVIDUAL
 
 
 class Invitation(CamelizedBaseStruct):

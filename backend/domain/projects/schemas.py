@@ -8,7 +8,7 @@ from uuid import UUID
 
 import msgspec
 
-from backend.db.models import InvitedAs, Role
+from backend.db.models import DirectInvite, InvitedAs, Role
 from backend.lib.schema import CamelizedBaseStruct, InputStruct
 
 ProjectName = Annotated[str, msgspec.Meta(min_length=1, max_length=120, pattern=r"\S")]  # not blank
@@ -123,14 +123,14 @@ class MemberInvite(InputStruct):
 
     email: InviteEmail
     role: Role = Role.REPORTER
-    invited_as: InvitedAs = InvitedAs.INDIVIDUAL
+    invited_as: DirectInvite = DirectInvite.INDIVIDUAL
 
 
 class MemberUpdate(InputStruct):
     """Change a direct member's role or how they are labelled."""
 
     role: Role | msgspec.UnsetType = msgspec.UNSET
-    invited_as: InvitedAs | msgspec.UnsetType = msgspec.UNSET
+    invited_as: DirectInvite | msgspec.UnsetType = msgspec.UNSET
 
 
 class ProjectTeam(CamelizedBaseStruct):

@@ -100,7 +100,9 @@ async def test_only_owners_invite_and_bad_input_is_a_clear_4xx(api: Api) -> None
     assert (await api.client.post(base, json={"email": "x@example.com"}, headers=developer.headers)).status_code == 403
     assert (await api.client.get(base, headers=developer.headers)).status_code == 403
     assert (await api.client.post(base, json={"email": "x@example.com"}, headers=stranger.headers)).status_code == 404
-    for body in ({}, {"email": "no-at-sign"}, {"email": "x@example.com", "role": "king"}, {"email": 7}, []):
+    bad = ({}, {"email": "no-at-sign"}, {"email": "x@example.com", "role": "king"}, {"email": 7}, [])
+    team_label = {"email": "x@example.com", "invitedAs": "team_member"}  # a team's way in, not a label
+    for body in (*bad, team_label):
         r = await api.client.post(base, json=body, headers=owner.headers)
         assert 400 <= r.status_code < 500, (body, r.text)
     for token in ("short", "x" * 200):

@@ -133,6 +133,7 @@ async def test_member_routes_reject_bad_input(api: Api) -> None:
         {},
         {"email": "x@y.z", "role": "admin"},
         {"email": "x@y.z", "invitedAs": "friend"},
+        {"email": member.email, "invitedAs": "team_member"},  # how people come through a team, not a label
         {"email": "e" * 321},
         {"email": member.email, "role": "reporter", "isAdmin": True},
         {"email": ["not", "a", "string"]},
@@ -141,7 +142,7 @@ async def test_member_routes_reject_bad_input(api: Api) -> None:
         r = await api.client.post(base, json=body, headers=owner.headers)
         assert r.status_code == 422, (body, r.text)
     await api.add_member(owner, project["id"], member)
-    for body in ({"role": "superuser"}, {"role": None}, {"name": "x"}):
+    for body in ({"role": "superuser"}, {"role": None}, {"name": "x"}, {"invitedAs": "team_member"}):
         r = await api.client.patch(f"{base}/{member.id}", json=body, headers=owner.headers)
         assert r.status_code == 422, (body, r.text)
     for method in ("PATCH", "DELETE"):
