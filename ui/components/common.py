@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -53,52 +54,46 @@ def status_badge(status: rx.Var[str] | str, **props: Any) -> rx.Component:
     return rx.badge(status, color_scheme=status_color(status), variant="soft", **props)
 
 
+def _word_badge(
+    value: rx.Var[str] | str,
+    label: Callable[[rx.Var[str] | str], rx.Var[str]],
+    colors: dict[str, str],
+    class_name: str,
+    *,
+    variant: str = "soft",
+    title: rx.Var[str] | str | None = None,
+    **props: Any,
+) -> rx.Component:
+    """A badge with ``value`` in words (``label``), coloured from ``colors``, the raw value (or ``title``) as title."""
+    return rx.badge(
+        label(value),
+        color_scheme=rx.match(value, *colors.items(), "gray"),
+        variant=variant,
+        title=value if title is None else title,
+        class_name=class_name,
+        **props,
+    )
+
+
 def role_badge(role: rx.Var[str] | str) -> rx.Component:
     """A badge for owner/developer/reporter: the role's word, the raw value as ``title``."""
-    return rx.badge(
-        role_label(role),
-        color_scheme=rx.match(role, *ROLE_COLORS.items(), "gray"),
-        variant="surface",
-        title=role,
-        class_name="role-badge",
-    )
+    return _word_badge(role, role_label, ROLE_COLORS, "role-badge", variant="surface")
 
 
 def job_status_badge(status: rx.Var[str] | str, **props: Any) -> rx.Component:
     """A badge for a job run: its status in words ("Finished"), the raw status as ``title``."""
-    return rx.badge(
-        job_status_label(status),
-        color_scheme=status_color(status),
-        variant="soft",
-        title=status,
-        class_name="job-status",
-        **props,
-    )
+    return _word_badge(status, job_status_label, STATUS_COLORS, "job-status", **props)
 
 
 def call_status_badge(status: rx.Var[str] | str, **props: Any) -> rx.Component:
     """A badge for a tool call: its outcome in words ("Timed out"), the raw status as ``title``."""
-    return rx.badge(
-        call_status_label(status),
-        color_scheme=status_color(status),
-        variant="soft",
-        title=status,
-        class_name="call-status",
-        **props,
-    )
+    return _word_badge(status, call_status_label, STATUS_COLORS, "call-status", **props)
 
 
 def key_status_badge(status: rx.Var[str] | str, reason: rx.Var[str] | None = None, **props: Any) -> rx.Component:
     """A badge for an API key or token: its state in words, the raw status (and a suspension's reason) as ``title``."""
     title = status if reason is None else rx.cond(reason, rx.Var.create(status).to(str) + ": " + reason, status)
-    return rx.badge(
-        key_status_label(status),
-        color_scheme=status_color(status),
-        variant="soft",
-        title=title,
-        class_name="key-status-badge",
-        **props,
-    )
+    return _word_badge(status, key_status_label, STATUS_COLORS, "key-status-badge", title=title, **props)
 
 
 def empty_state(icon: str, title: str, text: str, *actions: rx.Component, **props: Any) -> rx.Component:
