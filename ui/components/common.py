@@ -22,7 +22,6 @@ STATUS_COLORS = {
     "timeout": "orange",
     "cancelled": "gray",
     "error": "red",
-    "unhealthy": "red",
     "failed": "red",
     "revoked": "red",
     "suspended": "orange",

@@ -13,7 +13,7 @@ from ui.state.form_errors import field_errors
 from ui.state.shell import ShellState
 
 UP = {"running", "healthy"}  # the legend's Running and Healthy: it answers
-FAILING = {"error", "unhealthy", "backoff"}
+FAILING = {"error", "backoff"}  # the legend's Error and Retrying: it does not answer
 
 
 @dataclass

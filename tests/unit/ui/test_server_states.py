@@ -7,14 +7,21 @@ from typing import get_args
 from backend.mcp.types import UpstreamState
 from ui.components.common import STATUS_COLORS
 from ui.components.server_states import SERVER_STATES, check_summary, state_badge, state_legend, state_text
+from ui.state.projects import FAILING, UP
 
 # Written to servers.status by the health check (health_check.py) on top of the gateway's states.
 CHECK_STATES = {"healthy", "error"}
 
 
-def test_every_state_the_backend_writes_and_disabled_has_an_entry() -> None:
+def test_the_legend_lists_exactly_the_states_the_backend_writes_and_disabled() -> None:
     written = set(get_args(UpstreamState)) | CHECK_STATES | {"disabled"}
-    assert written <= set(SERVER_STATES), written - set(SERVER_STATES)
+    assert set(SERVER_STATES) == written, set(SERVER_STATES) ^ written
+
+
+def test_the_projects_list_counts_only_states_the_backend_writes() -> None:
+    written = set(get_args(UpstreamState)) | CHECK_STATES
+    assert written >= UP | FAILING, (UP | FAILING) - written
+    assert not UP & FAILING
 
 
 def test_labels_are_words_unique_and_meanings_are_sentences() -> None:
