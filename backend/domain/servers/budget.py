@@ -20,7 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from backend.db import models as m
-from backend.domain.servers import schemas as s
+from backend.domain.servers import tool_schemas as ts
 from backend.mcp.proxy.naming import MAX_LENGTH, exposed_tool_name, unified_name
 
 BYTES_PER_TOKEN = 4
@@ -36,10 +36,10 @@ def json_size(value: Any) -> int:
     return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
-def budget_of(tools: list[dict[str, Any]]) -> s.BudgetEntry:
+def budget_of(tools: list[dict[str, Any]]) -> ts.BudgetEntry:
     """The budget of a ``tools/list`` result holding ``tools``."""
     size = json_size({"tools": tools})
-    return s.BudgetEntry(bytes=size, tokens=estimate_tokens(size), tools=len(tools))
+    return ts.BudgetEntry(bytes=size, tokens=estimate_tokens(size), tools=len(tools))
 
 
 def definition_of(item: m.CatalogueItem) -> dict[str, Any]:
@@ -50,7 +50,7 @@ def definition_of(item: m.CatalogueItem) -> dict[str, Any]:
 
 def context_budget(
     servers: Iterable[m.Server], tools: Iterable[tuple[m.CatalogueItem, m.Server]], name_budget: int = MAX_LENGTH
-) -> s.ContextBudget:
+) -> ts.ContextBudget:
     """The budget of every server endpoint and of the unified endpoint.
 
     Args:
@@ -73,7 +73,7 @@ def context_budget(
         if row.enabled:
             exposed = unified_name(row.name, offered, name_budget)
             unified.setdefault(exposed, {**definition, "name": exposed})
-    return s.ContextBudget(
+    return ts.ContextBudget(
         unified=budget_of(list(unified.values())),
         servers={name: budget_of(items) for name, items in per_server.items()},
     )

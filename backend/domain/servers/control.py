@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db import models as m
 from backend.domain.activity.services import ActivityService
 from backend.domain.servers import schemas as s
+from backend.domain.servers import tool_schemas as ts
 from backend.domain.servers.catalogue import store_catalogue
 from backend.domain.servers.errors import ServiceUnavailableError, http_error
 from backend.mcp.types import CapacityError, Catalogue, GatewayError, UpstreamSpec
@@ -46,7 +47,7 @@ async def refresh_server(session: AsyncSession, gateway: Gateway, server: m.Serv
     return catalogue
 
 
-async def refresh_all(session: AsyncSession, gateway: Gateway, servers: list[m.Server]) -> list[s.RefreshOutcome]:
+async def refresh_all(session: AsyncSession, gateway: Gateway, servers: list[m.Server]) -> list[ts.RefreshOutcome]:
     """Refresh every enabled server, at most ``REFRESH_CONCURRENCY`` at a time; stores each catalogue."""
     gate = asyncio.Semaphore(REFRESH_CONCURRENCY)
 
@@ -59,16 +60,16 @@ async def refresh_all(session: AsyncSession, gateway: Gateway, servers: list[m.S
 
     enabled = [server for server in servers if server.enabled]
     outcomes = await asyncio.gather(*(_one(server) for server in enabled))
-    report: list[s.RefreshOutcome] = []
+    report: list[ts.RefreshOutcome] = []
     for server, outcome in zip(enabled, outcomes, strict=True):
         if isinstance(outcome, str):
             report.append(
-                s.RefreshOutcome(server_id=server.id, server_name=server.name, ok=False, tools_count=0, error=outcome)
+                ts.RefreshOutcome(server_id=server.id, server_name=server.name, ok=False, tools_count=0, error=outcome)
             )
             continue
         tools = await store_catalogue(session, server.id, outcome)
         report.append(
-            s.RefreshOutcome(server_id=server.id, server_name=server.name, ok=True, tools_count=tools or 0, error=None)
+            ts.RefreshOutcome(server_id=server.id, server_name=server.name, ok=True, tools_count=tools or 0, error=None)
         )
     return report
 
@@ -92,7 +93,7 @@ def probe_spec(project_id: UUID, data: s.ServerCreate) -> UpstreamSpec:
     )
 
 
-async def probe(gateway: Gateway, spec: UpstreamSpec, start_seconds: float) -> s.ProbeReport:
+async def probe(gateway: Gateway, spec: UpstreamSpec, start_seconds: float) -> ts.ProbeReport:
     """Start ``spec``, list its catalogue, stop it; the error and stderr tail when it fails.
 
     Raises:
@@ -103,7 +104,7 @@ async def probe(gateway: Gateway, spec: UpstreamSpec, start_seconds: float) -> s
     except CapacityError:
         raise
     except GatewayError as exc:
-        return s.ProbeReport(
+        return ts.ProbeReport(
             ok=False,
             error=exc.message,
             stderr_tail=[],
@@ -115,7 +116,7 @@ async def probe(gateway: Gateway, spec: UpstreamSpec, start_seconds: float) -> s
             server_info={},
         )
     catalogue = result.catalogue or Catalogue()
-    return s.ProbeReport(
+    return ts.ProbeReport(
         ok=result.ok,
         error=result.error,
         stderr_tail=list(result.stderr_tail),
@@ -129,7 +130,7 @@ async def probe(gateway: Gateway, spec: UpstreamSpec, start_seconds: float) -> s
 
 
 async def record_probe(
-    session: AsyncSession, *, actor: Any, project_id: UUID, data: s.ServerCreate, report: s.ProbeReport
+    session: AsyncSession, *, actor: Any, project_id: UUID, data: s.ServerCreate, report: ts.ProbeReport
 ) -> None:
     """Audit a finished test run (``server.tested``): the server name, who, and the outcome.
 

@@ -18,6 +18,7 @@ from backend.domain.logs.calls import Caller, recorded_tool_call
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_developer, project_reader
 from backend.domain.servers import schemas as s
+from backend.domain.servers import tool_schemas as ts
 from backend.domain.servers.budget import context_budget
 from backend.domain.servers.call_targets import TargetReaders
 from backend.domain.servers.catalogue import CatalogueService
@@ -69,7 +70,7 @@ class ServerControlController(Controller):
         gateway: NamedDependency[Gateway | None],
         runtime: NamedDependency[Runtime],
         request: Request[Any, Any, Any],
-    ) -> s.ProbeReport:
+    ) -> ts.ProbeReport:
         """Start a configuration without saving it, list its catalogue, stop it (developer).
 
         Answers 200 with ``ok: false``, the error and the stderr tail when the server fails, and records
@@ -156,7 +157,7 @@ class ServerControlController(Controller):
         project_ctx: NamedDependency[ProjectContext],
         gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
-    ) -> s.Catalogue:
+    ) -> ts.Catalogue:
         """Re-list tools, prompts, resources and templates now (starting the server if needed; developer)."""
         row = await servers_service.resolve(project_ctx.project_id, server)
         if not row.enabled:
@@ -171,13 +172,13 @@ def _name_budget(request: Request[Any, Any, Any]) -> int:
     return int(app_context(request).settings.gateway.unified_name_max)
 
 
-async def _catalogue_view(catalogue: CatalogueService, row: Any, live: Any, name_budget: int) -> s.Catalogue:
+async def _catalogue_view(catalogue: CatalogueService, row: Any, live: Any, name_budget: int) -> ts.Catalogue:
     items = await catalogue.items(row.id)
     state = state_of(row, live)
     by_kind: dict[str, list[Any]] = {"tool": [], "prompt": [], "resource": [], "resource_template": []}
     for item in items:
         by_kind.setdefault(item.kind, []).append(item)
-    return s.Catalogue(
+    return ts.Catalogue(
         server_id=row.id,
         server_name=row.name,
         tools=[tool_view(item, row, state, name_budget) for item in by_kind["tool"]],
@@ -210,7 +211,7 @@ class ToolController(Controller):
         request: Request[Any, Any, Any],
         server: Annotated[str | None, QueryParameter(max_length=64, description="Server id or name")] = None,
         search: Annotated[str | None, QueryParameter(max_length=200)] = None,
-    ) -> s.ToolList:
+    ) -> ts.ToolList:
         """Every cached tool of the project's servers, and what each endpoint's tool list costs a client.
 
         ``items``: the tools (filtered by ``server`` and ``search``, which also matches aliases) with server
@@ -229,7 +230,7 @@ class ToolController(Controller):
             server_id = (await servers_service.resolve(project_id, server)).id if server else None
             rows = await catalogue_service.tools(project_id, server_id=server_id, search=search)
         names = _name_budget(request)
-        return s.ToolList(
+        return ts.ToolList(
             items=tool_views(gateway, rows, names), context_budget=context_budget(servers, everything, names)
         )
 
@@ -244,7 +245,7 @@ class ToolController(Controller):
         project_ctx: NamedDependency[ProjectContext],
         gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
-    ) -> s.Catalogue:
+    ) -> ts.Catalogue:
         """The cached tools, prompts, resources and resource templates of one server."""
         row = await servers_service.resolve(project_ctx.project_id, server)
         return await _catalogue_view(catalogue_service, row, live_status(gateway, row), _name_budget(request))
@@ -256,13 +257,13 @@ class ToolController(Controller):
         *,
         server: ServerRef,
         tool: ToolRef,
-        data: JSONBody[s.ToolUpdate],
+        data: JSONBody[ts.ToolUpdate],
         servers_service: NamedDependency[ServerService],
         project_ctx: NamedDependency[ProjectContext],
         current_user: NamedDependency[CurrentUser],
         gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
-    ) -> s.Tool:
+    ) -> ts.Tool:
         """Enable or disable one tool, or set its alias (developer); ``tool`` is its name or its alias.
 
         Disabled tools are hidden from MCP lists and refused on call. With an ``alias`` every endpoint offers

@@ -17,6 +17,7 @@ from backend.domain.accounts.auth import CurrentUser
 from backend.domain.accounts.guards import requires_user
 from backend.domain.projects.access import ProjectContext
 from backend.domain.projects.guards import project_developer, project_reader
+from backend.domain.servers import import_schemas as ims
 from backend.domain.servers import schemas as s
 from backend.domain.servers.deps import app_context, provide_servers_service, sandbox_settings
 from backend.domain.servers.importer import import_servers
@@ -107,7 +108,7 @@ class ServerController(Controller):
         current_user: NamedDependency[CurrentUser],
         gateway: NamedDependency[Gateway | None],
         request: Request[Any, Any, Any],
-    ) -> s.ImportReport:
+    ) -> ims.ImportReport:
         """Import a ``{"mcpServers": {...}}`` document (developer).
 
         Each entry is created, skipped (name taken) or invalid (with the reason), independently of
@@ -185,6 +186,6 @@ class ServerTemplateController(Controller):
     tags = ["Servers"]
 
     @get("", operation_id="listServerTemplates", summary="List server templates", guards=[requires_user])
-    async def list_server_templates(self) -> list[s.ServerTemplate]:
+    async def list_server_templates(self) -> list[ims.ServerTemplate]:
         """Every template: launch settings, and the env keys / headers it needs with help text."""
         return list_templates()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from backend.domain.servers import schemas as s
+from backend.domain.servers import import_schemas as ims
 from backend.domain.servers.policy import CommandPolicy
 from backend.domain.servers.portability import ImportEntryError, entry_to_create, normalise_name, placeholders
 from backend.domain.servers.services import ServerService
@@ -25,21 +25,23 @@ async def _import_one(
     actor: Any,
     policy: CommandPolicy,
     network: NetworkPolicy,
-) -> s.ImportEntryResult:
+) -> ims.ImportEntryResult:
     try:
         data = entry_to_create(key, entry)
     except ImportEntryError as exc:
-        return s.ImportEntryResult(key=key, name=normalise_name(key), outcome="invalid", detail=str(exc))
+        return ims.ImportEntryResult(key=key, name=normalise_name(key), outcome="invalid", detail=str(exc))
     if await service.name_taken(project_id, data.name):
-        return s.ImportEntryResult(key=key, name=data.name, outcome="skipped", detail="A server with this name exists")
+        return ims.ImportEntryResult(
+            key=key, name=data.name, outcome="skipped", detail="A server with this name exists"
+        )
     try:
         async with service.repository.session.begin_nested():
             server = await service.create_server(project_id, data, actor=actor, policy=policy, network=network)
     except UnprocessableError as exc:
-        return s.ImportEntryResult(key=key, name=data.name, outcome="invalid", detail=exc.detail)
+        return ims.ImportEntryResult(key=key, name=data.name, outcome="invalid", detail=exc.detail)
     except ConflictError as exc:
-        return s.ImportEntryResult(key=key, name=data.name, outcome="skipped", detail=exc.detail)
-    return s.ImportEntryResult(
+        return ims.ImportEntryResult(key=key, name=data.name, outcome="skipped", detail=exc.detail)
+    return ims.ImportEntryResult(
         key=key,
         name=data.name,
         outcome="created",
@@ -56,14 +58,14 @@ async def import_servers(
     actor: Any,
     policy: CommandPolicy,
     network: NetworkPolicy | None = None,
-) -> s.ImportReport:
+) -> ims.ImportReport:
     """Import every entry of an ``mcpServers`` object; see the module docstring for the rules."""
     network = network or NetworkPolicy()
     results = [
         await _import_one(service, project_id, key, entry, actor=actor, policy=policy, network=network)
         for key, entry in entries.items()
     ]
-    return s.ImportReport(
+    return ims.ImportReport(
         created=sum(r.outcome == "created" for r in results),
         skipped=sum(r.outcome == "skipped" for r in results),
         invalid=sum(r.outcome == "invalid" for r in results),

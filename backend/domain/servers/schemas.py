@@ -1,5 +1,6 @@
-"""Server registry API schemas.
+"""Server registry API schemas: a server's configuration, as written and as shown.
 
+Tools and catalogues are in ``tool_schemas.py``, imports and templates in ``import_schemas.py``.
 ``env`` and ``headers`` are write-only: inputs carry values, outputs only say which keys are set.
 """
 
@@ -191,107 +192,10 @@ class Server(CamelizedBaseStruct):
     ] = msgspec.field(default_factory=list)
 
 
-class Tool(CamelizedBaseStruct):
-    """A tool of a server, with its enabled flag and its server's state."""
-
-    name: str
-    title: str | None
-    description: str
-    input_schema: dict[str, Any] | None
-    output_schema: dict[str, Any] | None
-    annotations: dict[str, Any] | None
-    enabled: bool
-    alias: Annotated[str | None, msgspec.Meta(description="The name clients see instead of name; null: none")]
-    exposed_name: Annotated[str, msgspec.Meta(description="The name on the server's own endpoint: alias, else name")]
-    unified_name: Annotated[
-        str, msgspec.Meta(description="The name on the unified endpoint: <server>__<alias or name>, within its budget")
-    ]
-    server_id: UUID
-    server_name: str
-    server_status: str
-    server_enabled: bool
-    context_bytes: Annotated[
-        int, msgspec.Meta(description="Size of the tool's definition in its server's tools/list (bytes)")
-    ]
-    context_tokens: Annotated[int, msgspec.Meta(description="Estimated tokens of that definition: ceil(bytes / 4)")]
-
-
-class CatalogueEntry(CamelizedBaseStruct):
-    """A prompt, resource or resource template (the raw MCP object is in ``definition``)."""
-
-    name: str
-    title: str | None
-    description: str
-    definition: dict[str, Any]
-
-
-class Catalogue(CamelizedBaseStruct):
-    """Everything a server offers, as last fetched."""
-
-    server_id: UUID
-    server_name: str
-    tools: list[Tool]
-    prompts: list[CatalogueEntry]
-    resources: list[CatalogueEntry]
-    resource_templates: list[CatalogueEntry]
-    last_checked_at: datetime | None
-
-
-class ToolUpdate(InputStruct):
-    """Enable or disable one tool, or set its alias (``null`` or ``""`` clears it)."""
-
-    enabled: bool | msgspec.UnsetType = msgspec.UNSET
-    alias: Annotated[str, msgspec.Meta(max_length=256)] | msgspec.UnsetType | None = msgspec.UNSET
-
-
 class ToolCallRequest(InputStruct):
     """Arguments of a REST tool call."""
 
     arguments: dict[str, Any] = {}
-
-
-class ProbeReport(CamelizedBaseStruct):
-    """Outcome of ``servers/test``: the catalogue, or the error and the last stderr lines."""
-
-    ok: bool
-    error: str | None
-    stderr_tail: list[str]
-    response_ms: float
-    tools: list[dict[str, Any]]
-    prompts: list[dict[str, Any]]
-    resources: list[dict[str, Any]]
-    resource_templates: list[dict[str, Any]]
-    server_info: dict[str, Any]
-
-
-class RefreshOutcome(CamelizedBaseStruct):
-    """One server's result in ``servers/refresh`` (all servers)."""
-
-    server_id: UUID
-    server_name: str
-    ok: bool
-    tools_count: int
-    error: str | None
-
-
-class ImportEntryResult(CamelizedBaseStruct):
-    """What happened to one ``mcpServers`` entry."""
-
-    key: str
-    name: str
-    outcome: Literal["created", "skipped", "invalid"]
-    detail: str | None = None
-    server_id: UUID | None = None
-    needs_values: list[str] = []
-
-
-class ImportReport(CamelizedBaseStruct):
-    """Per-entry results of an import."""
-
-    created: int
-    skipped: int
-    invalid: int
-    results: list[ImportEntryResult]
 
 
 class AllowedCommands(CamelizedBaseStruct):
@@ -306,53 +210,6 @@ class AllowedCommandsUpdate(InputStruct):
     """Replace the administrators' additions to the allowlist."""
 
     added: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]], msgspec.Meta(max_length=200)]
-
-
-class TemplateValue(CamelizedBaseStruct):
-    """An env key or header a template asks for, with help on where to get its value."""
-
-    key: str
-    help: str
-    required: bool = True
-
-
-class ServerTemplate(CamelizedBaseStruct):
-    """A curated server to add in one step (``POST .../servers`` with ``templateId``)."""
-
-    id: str
-    name: str
-    description: str
-    transport: Transport
-    command: str | None
-    args: list[str]
-    url: str | None
-    env: list[TemplateValue]
-    headers: list[TemplateValue]
-    args_help: str | None = None
-
-
-class BudgetEntry(CamelizedBaseStruct):
-    """The size of one endpoint's ``tools/list`` answer: bytes, estimated tokens, tool count."""
-
-    bytes: int
-    tokens: int
-    tools: int
-
-
-class ContextBudget(CamelizedBaseStruct):
-    """What each endpoint's tool list costs a client's context window (from the cached catalogue)."""
-
-    unified: Annotated[BudgetEntry, msgspec.Meta(description="Enabled tools of enabled servers, under unified names")]
-    servers: Annotated[
-        dict[str, BudgetEntry], msgspec.Meta(description="Per server endpoint (by name): its enabled tools")
-    ]
-
-
-class ToolList(CamelizedBaseStruct):
-    """The project's tools (filtered as asked) and the context budget of every endpoint (never filtered)."""
-
-    items: list[Tool]
-    context_budget: ContextBudget
 
 
 class ProjectServerSummary(CamelizedBaseStruct):

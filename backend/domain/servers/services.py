@@ -26,6 +26,7 @@ from backend.domain.changes.events import (
 )
 from backend.domain.changes.outbox import publish
 from backend.domain.servers import schemas as s
+from backend.domain.servers import tool_schemas as ts
 from backend.domain.servers.catalogue import CatalogueService
 from backend.domain.servers.control import refresh_all, refresh_server, require_gateway
 from backend.domain.servers.policy import CommandPolicy, load_policy, save_added_commands
@@ -88,7 +89,7 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         """Re-list and store a server's catalogue now (503 when this process runs no gateway)."""
         return await refresh_server(self.repository.session, require_gateway(self.gateway), server)
 
-    async def refresh_all(self, project_id: UUID) -> list[s.RefreshOutcome]:
+    async def refresh_all(self, project_id: UUID) -> list[ts.RefreshOutcome]:
         """Refresh every enabled server of a project (bounded concurrency; 503 without a gateway)."""
         servers = await self.list_servers(project_id)
         return await refresh_all(self.repository.session, require_gateway(self.gateway), servers)
@@ -276,7 +277,7 @@ class ServerService(SQLAlchemyAsyncRepositoryService[m.Server]):
         publish(self.repository.session, ToolToggled(server.project_id, server.id, tool))
         return item
 
-    async def update_tool(self, server: m.Server, tool: str, data: s.ToolUpdate, *, actor: Any) -> m.CatalogueItem:
+    async def update_tool(self, server: m.Server, tool: str, data: ts.ToolUpdate, *, actor: Any) -> m.CatalogueItem:
         """Set a tool's alias and/or enabled flag (``tool``: its name or alias); each change is audited."""
         item = await CatalogueService(session=self.repository.session).tool(server.id, tool)
         if data.alias is not msgspec.UNSET:

@@ -7,6 +7,7 @@ that are missing are a 422 naming them, before anything is validated or stored.
 
 from __future__ import annotations
 
+from backend.domain.servers import import_schemas as ims
 from backend.domain.servers import schemas as s
 from backend.domain.servers.validation import REMOTE_TRANSPORTS, field_error
 from backend.lib.exceptions import UnprocessableError
@@ -14,8 +15,8 @@ from backend.lib.exceptions import UnprocessableError
 _NPX = "npx"
 _UVX = "uvx"
 
-TEMPLATES: tuple[s.ServerTemplate, ...] = (
-    s.ServerTemplate(
+TEMPLATES: tuple[ims.ServerTemplate, ...] = (
+    ims.ServerTemplate(
         id="time",
         name="Time",
         description="Current time and time-zone conversion.",
@@ -27,7 +28,7 @@ TEMPLATES: tuple[s.ServerTemplate, ...] = (
         headers=[],
         args_help="Add --local-timezone=Europe/Paris to override the detected time zone.",
     ),
-    s.ServerTemplate(
+    ims.ServerTemplate(
         id="fetch",
         name="Fetch",
         description="Fetch a web page and return it as Markdown.",
@@ -39,7 +40,7 @@ TEMPLATES: tuple[s.ServerTemplate, ...] = (
         headers=[],
         args_help="Add --ignore-robots-txt or --user-agent=... if needed.",
     ),
-    s.ServerTemplate(
+    ims.ServerTemplate(
         id="filesystem",
         name="Filesystem",
         description="Read, write and search files inside the allowed directories.",
@@ -51,7 +52,7 @@ TEMPLATES: tuple[s.ServerTemplate, ...] = (
         headers=[],
         args_help="The arguments after the package are the directories the server may access; replace them.",
     ),
-    s.ServerTemplate(
+    ims.ServerTemplate(
         id="git",
         name="Git",
         description="Read, search and change a local Git repository.",
@@ -63,7 +64,7 @@ TEMPLATES: tuple[s.ServerTemplate, ...] = (
         headers=[],
         args_help="Add --repository /path/to/repo to pin one repository.",
     ),
-    s.ServerTemplate(
+    ims.ServerTemplate(
         id="memory",
         name="Memory",
         description="A persistent knowledge graph the model can store facts in.",
@@ -72,7 +73,7 @@ TEMPLATES: tuple[s.ServerTemplate, ...] = (
         args=["-y", "@modelcontextprotocol/server-memory"],
         url=None,
         env=[
-            s.TemplateValue(
+            ims.TemplateValue(
                 key="MEMORY_FILE_PATH",
                 help="Where the graph is stored (a .jsonl file path); default: next to the package.",
                 required=False,
@@ -80,7 +81,7 @@ TEMPLATES: tuple[s.ServerTemplate, ...] = (
         ],
         headers=[],
     ),
-    s.ServerTemplate(
+    ims.ServerTemplate(
         id="everything",
         name="Everything",
         description="The MCP reference test server: tools, prompts and resources of every kind.",
@@ -91,7 +92,7 @@ TEMPLATES: tuple[s.ServerTemplate, ...] = (
         env=[],
         headers=[],
     ),
-    s.ServerTemplate(
+    ims.ServerTemplate(
         id="github",
         name="GitHub",
         description="Repositories, issues and pull requests through the GitHub API.",
@@ -100,7 +101,7 @@ TEMPLATES: tuple[s.ServerTemplate, ...] = (
         args=["-y", "@modelcontextprotocol/server-github"],
         url=None,
         env=[
-            s.TemplateValue(
+            ims.TemplateValue(
                 key="GITHUB_PERSONAL_ACCESS_TOKEN",
                 help="A GitHub personal access token (Settings → Developer settings → Personal access "
                 "tokens) with the repo scopes the tools need. Stored encrypted.",
@@ -108,7 +109,7 @@ TEMPLATES: tuple[s.ServerTemplate, ...] = (
         ],
         headers=[],
     ),
-    s.ServerTemplate(
+    ims.ServerTemplate(
         id="remote-http",
         name="Remote server (Streamable HTTP)",
         description="An MCP server reachable over Streamable HTTP, authenticated with a bearer token.",
@@ -118,7 +119,7 @@ TEMPLATES: tuple[s.ServerTemplate, ...] = (
         url="https://mcp.example.com/mcp",
         env=[],
         headers=[
-            s.TemplateValue(
+            ims.TemplateValue(
                 key="Authorization",
                 help="The credential the remote server expects, e.g. 'Bearer <token>'. Stored encrypted.",
             )
@@ -130,12 +131,12 @@ TEMPLATES: tuple[s.ServerTemplate, ...] = (
 _BY_ID = {t.id: t for t in TEMPLATES}
 
 
-def list_templates() -> list[s.ServerTemplate]:
+def list_templates() -> list[ims.ServerTemplate]:
     """The catalogue, in display order."""
     return list(TEMPLATES)
 
 
-def get_template(template_id: str) -> s.ServerTemplate:
+def get_template(template_id: str) -> ims.ServerTemplate:
     """The template with ``template_id``; an unknown id is a 422 on ``templateId``."""
     template = _BY_ID.get(template_id)
     if template is None:
@@ -143,7 +144,7 @@ def get_template(template_id: str) -> s.ServerTemplate:
     return template
 
 
-def _missing(required: list[s.TemplateValue], given: dict[str, str], what: str) -> UnprocessableError | None:
+def _missing(required: list[ims.TemplateValue], given: dict[str, str], what: str) -> UnprocessableError | None:
     # Header names are case-insensitive on the wire; env keys are not.
     present = {k.lower() for k, v in given.items() if v} if what == "headers" else {k for k, v in given.items() if v}
     missing = [v.key for v in required if v.required and (v.key.lower() if what == "headers" else v.key) not in present]
@@ -152,7 +153,7 @@ def _missing(required: list[s.TemplateValue], given: dict[str, str], what: str) 
     return field_error(what, f"The template needs {what} values for: {', '.join(missing)}")
 
 
-def from_template(template: s.ServerTemplate, data: s.ServerCreateRequest) -> s.ServerCreate:
+def from_template(template: ims.ServerTemplate, data: s.ServerCreateRequest) -> s.ServerCreate:
     """The server ``data`` asks for, launched as ``template`` says."""
     if data.command is not None:
         raise field_error("command", "command comes from the template and cannot be changed")

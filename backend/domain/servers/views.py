@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from backend.db import models as m
 from backend.domain.servers import schemas as s
+from backend.domain.servers import tool_schemas as ts
 from backend.domain.servers.budget import definition_of, estimate_tokens, json_size
 from backend.domain.servers.sandboxing import effective_limits
 from backend.domain.servers.specs import decode_secrets
@@ -85,12 +86,12 @@ def server_view(row: m.Server, live: UpstreamStatus | None, sandbox: SandboxSett
     )
 
 
-def tool_view(item: m.CatalogueItem, server: m.Server, state: str, name_budget: int = MAX_LENGTH) -> s.Tool:
+def tool_view(item: m.CatalogueItem, server: m.Server, state: str, name_budget: int = MAX_LENGTH) -> ts.Tool:
     """A cached tool with its server's name and state, the names the endpoints offer it under (unified
     ones within ``name_budget``), and what its definition costs a client's context."""
     size = json_size(definition_of(item))
     exposed = item.alias or item.name
-    return s.Tool(
+    return ts.Tool(
         name=item.name,
         title=item.title,
         description=item.description,
@@ -110,14 +111,14 @@ def tool_view(item: m.CatalogueItem, server: m.Server, state: str, name_budget: 
     )
 
 
-def entry_view(item: m.CatalogueItem) -> s.CatalogueEntry:
+def entry_view(item: m.CatalogueItem) -> ts.CatalogueEntry:
     """A cached prompt, resource or template."""
-    return s.CatalogueEntry(name=item.name, title=item.title, description=item.description, definition=item.definition)
+    return ts.CatalogueEntry(name=item.name, title=item.title, description=item.description, definition=item.definition)
 
 
 def tool_views(
     gateway: Gateway | None, rows: list[tuple[m.CatalogueItem, m.Server]], name_budget: int = MAX_LENGTH
-) -> list[s.Tool]:
+) -> list[ts.Tool]:
     """Cached tools with their servers' states (each server's state looked up once)."""
     states: dict[object, str] = {}
     for _, row in rows:

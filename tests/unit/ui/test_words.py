@@ -14,6 +14,7 @@ import reflex as rx
 from backend.db.models._enums import InvitedAs, Role
 from backend.domain.keys.schemas import KeyStatus
 from backend.domain.logs.deps import Status as CallFilterStatus
+from backend.domain.servers import import_schemas as ims
 from backend.domain.servers import schemas as s
 from backend.domain.system import job_runs
 from backend.domain.tokens.schemas import TokenStatus
@@ -123,7 +124,7 @@ def test_every_key_and_token_status_has_a_word() -> None:
 
 
 def test_every_import_outcome_has_a_word() -> None:
-    outcomes = get_args(get_type_hints(s.ImportEntryResult)["outcome"])
+    outcomes = get_args(get_type_hints(ims.ImportEntryResult)["outcome"])
     assert outcomes, "the outcome is no longer a Literal"
     for outcome in outcomes:
         assert _is_word(IMPORT_OUTCOME_LABELS[outcome], outcome), outcome
