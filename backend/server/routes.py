@@ -25,9 +25,10 @@ from backend.domain.oauth.consent_controllers import ConsentController
 from backend.domain.oauth.controllers import OAuthController, OAuthMetadataController
 from backend.domain.projects.controllers import ProjectController, ProjectMemberController, ProjectTeamController
 from backend.domain.servers.admin_controllers import AllowedCommandsController
-from backend.domain.servers.control_controllers import ServerControlController, ToolController
+from backend.domain.servers.control_controllers import ServerControlController
 from backend.domain.servers.controllers import ServerController, ServerTemplateController
 from backend.domain.servers.summary import ServerSummaryController
+from backend.domain.servers.tool_controllers import ToolController
 from backend.domain.system.controllers import SystemController
 from backend.domain.system.metrics_controllers import MetricsController
 from backend.domain.teams.controllers import TeamController, TeamMemberController

@@ -22,6 +22,7 @@ from backend.mcp.gateway import Gateway
 
 __all__ = [
     "app_context",
+    "name_budget",
     "provide_catalogue_service",
     "provide_servers_service",
     "provide_target_readers",
@@ -59,3 +60,8 @@ def app_context(request: Request[Any, Any, Any]) -> AppContext:
 def sandbox_settings(request: Request[Any, Any, Any]) -> SandboxSettings:
     """The instance's sandbox settings (defaults for limits, where homes live)."""
     return app_context(request).settings.gateway.sandbox
+
+
+def name_budget(request: Request[Any, Any, Any]) -> int:
+    """``MCP_ORCH_UNIFIED_NAME_MAX``: what unified names must fit."""
+    return int(app_context(request).settings.gateway.unified_name_max)

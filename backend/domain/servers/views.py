@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backend.db import models as m
 from backend.domain.servers import schemas as s
@@ -15,6 +15,7 @@ from backend.mcp.proxy.naming import MAX_LENGTH, unified_name
 from backend.mcp.types import UpstreamStatus
 
 if TYPE_CHECKING:
+    from backend.domain.servers.catalogue import CatalogueService
     from backend.lib.settings import SandboxSettings
     from backend.mcp.gateway import Gateway
 
@@ -125,3 +126,21 @@ def tool_views(
         if row.id not in states:
             states[row.id] = state_of(row, live_status(gateway, row))
     return [tool_view(item, row, states[row.id], name_budget) for item, row in rows]
+
+
+async def catalogue_view(catalogue: CatalogueService, row: Any, live: Any, name_budget: int) -> ts.Catalogue:
+    """A server's cached catalogue, its tools named within ``name_budget``."""
+    items = await catalogue.items(row.id)
+    state = state_of(row, live)
+    by_kind: dict[str, list[Any]] = {"tool": [], "prompt": [], "resource": [], "resource_template": []}
+    for item in items:
+        by_kind.setdefault(item.kind, []).append(item)
+    return ts.Catalogue(
+        server_id=row.id,
+        server_name=row.name,
+        tools=[tool_view(item, row, state, name_budget) for item in by_kind["tool"]],
+        prompts=[entry_view(item) for item in by_kind["prompt"]],
+        resources=[entry_view(item) for item in by_kind["resource"]],
+        resource_templates=[entry_view(item) for item in by_kind["resource_template"]],
+        last_checked_at=row.last_checked_at,
+    )
