@@ -1,4 +1,4 @@
-"""Settings, one object per concern, read from the environment.
+"""Settings, one object per concern, read from the environment (with :mod:`backend.lib.env`).
 
 Every variable is documented in README.md ("Configuration"). Values are read once per process
 through :func:`get_settings`; tests build their own :class:`Settings` explicitly.
@@ -6,76 +6,30 @@ through :func:`get_settings`; tests build their own :class:`Settings` explicitly
 
 from __future__ import annotations
 
-import ipaddress
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-_TRUE = {"1", "true", "yes", "on"}
-
-
-def _env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def _env_int(name: str, default: int) -> int:
-    raw = _env(name)
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
-
-
-def _env_float(name: str, default: float) -> float:
-    raw = _env(name)
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
-
-
-def _env_bool(name: str, default: bool) -> bool:
-    raw = _env(name)
-    return default if not raw else raw.lower() in _TRUE
-
-
-def _env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in _env(name, default).split(",") if item.strip()]
-
-
-def _env_cidrs(name: str) -> tuple[str, ...]:
-    """Comma-separated networks (``10.0.0.0/8``, ``::1``), validated: a typo must stop the start."""
-    checked = []
-    for value in _env_list(name, ""):
-        try:
-            checked.append(str(ipaddress.ip_network(value, strict=False)))
-        except ValueError:
-            raise ValueError(f"{name}: {value!r} is not a CIDR (e.g. 10.0.0.0/8)") from None
-    return tuple(checked)
+from backend.lib.env import env, env_bool, env_cidrs, env_float, env_int, env_list
 
 
 @dataclass(frozen=True)
 class AppSettings:
     """Process-wide facts: where data lives, how we are reached."""
 
-    data_dir: Path = field(default_factory=lambda: Path(_env("MCP_ORCH_DATA_DIR", ".mcp-orch")).resolve())
-    host: str = field(default_factory=lambda: _env("MCP_ORCH_HOST", "127.0.0.1"))
-    port: int = field(default_factory=lambda: _env_int("MCP_ORCH_PORT", 8000))
-    public_url: str = field(default_factory=lambda: _env("MCP_ORCH_PUBLIC_URL", ""))
-    debug: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_DEBUG", False))
-    log_level: str = field(default_factory=lambda: _env("MCP_ORCH_LOG_LEVEL", "INFO").upper())
-    max_body_bytes: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_BODY_BYTES", 2 * 1024 * 1024))
+    data_dir: Path = field(default_factory=lambda: Path(env("MCP_ORCH_DATA_DIR", ".mcp-orch")).resolve())
+    host: str = field(default_factory=lambda: env("MCP_ORCH_HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: env_int("MCP_ORCH_PORT", 8000))
+    public_url: str = field(default_factory=lambda: env("MCP_ORCH_PUBLIC_URL", ""))
+    debug: bool = field(default_factory=lambda: env_bool("MCP_ORCH_DEBUG", False))
+    log_level: str = field(default_factory=lambda: env("MCP_ORCH_LOG_LEVEL", "INFO").upper())
+    max_body_bytes: int = field(default_factory=lambda: env_int("MCP_ORCH_MAX_BODY_BYTES", 2 * 1024 * 1024))
     # Projects a non-administrator may create (0: no limit).
-    max_projects_per_user: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_PROJECTS_PER_USER", 20))
+    max_projects_per_user: int = field(default_factory=lambda: env_int("MCP_ORCH_MAX_PROJECTS_PER_USER", 20))
     # Bearer token for ``/metrics`` (generated into the data folder when empty).
-    metrics_token: str = field(default_factory=lambda: _env("MCP_ORCH_METRICS_TOKEN"))
+    metrics_token: str = field(default_factory=lambda: env("MCP_ORCH_METRICS_TOKEN"))
     # Loopback clients may scrape ``/metrics`` without the token (off: sandboxed servers share loopback).
-    metrics_allow_loopback: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_METRICS_ALLOW_LOOPBACK", False))
+    metrics_allow_loopback: bool = field(default_factory=lambda: env_bool("MCP_ORCH_METRICS_ALLOW_LOOPBACK", False))
 
     @property
     def base_url(self) -> str:
@@ -87,54 +41,54 @@ class AppSettings:
 class DatabaseSettings:
     """Where PostgreSQL is. Empty ``url`` means: start the embedded server in the data folder."""
 
-    url: str = field(default_factory=lambda: _env("DATABASE_URL"))
+    url: str = field(default_factory=lambda: env("DATABASE_URL"))
     # Connections kept open (plus as many more under a burst, closed again after): at most twice this many
     # database backends per API process, however many MCP sessions are open (their requests read nothing).
-    pool_size: int = field(default_factory=lambda: _env_int("MCP_ORCH_DB_POOL_SIZE", 5))
-    echo: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_DB_ECHO", False))
-    migrate_on_start: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_MIGRATE_ON_START", True))
+    pool_size: int = field(default_factory=lambda: env_int("MCP_ORCH_DB_POOL_SIZE", 5))
+    echo: bool = field(default_factory=lambda: env_bool("MCP_ORCH_DB_ECHO", False))
+    migrate_on_start: bool = field(default_factory=lambda: env_bool("MCP_ORCH_MIGRATE_ON_START", True))
 
 
 @dataclass(frozen=True)
 class AuthSettings:
     """Accounts and tokens. Secrets come from the environment or from files in the data folder."""
 
-    jwt_secret: str = field(default_factory=lambda: _env("MCP_ORCH_JWT_SECRET"))
-    access_token_minutes: int = field(default_factory=lambda: _env_int("MCP_ORCH_ACCESS_TOKEN_MINUTES", 60 * 12))
-    initial_admin_email: str = field(default_factory=lambda: _env("INITIAL_ADMIN_EMAIL"))
-    initial_admin_password: str = field(default_factory=lambda: _env("INITIAL_ADMIN_PASSWORD"))
-    signup_enabled: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_SIGNUP_ENABLED", True))
+    jwt_secret: str = field(default_factory=lambda: env("MCP_ORCH_JWT_SECRET"))
+    access_token_minutes: int = field(default_factory=lambda: env_int("MCP_ORCH_ACCESS_TOKEN_MINUTES", 60 * 12))
+    initial_admin_email: str = field(default_factory=lambda: env("INITIAL_ADMIN_EMAIL"))
+    initial_admin_password: str = field(default_factory=lambda: env("INITIAL_ADMIN_PASSWORD"))
+    signup_enabled: bool = field(default_factory=lambda: env_bool("MCP_ORCH_SIGNUP_ENABLED", True))
     # Failed logins within the window: per account and address (then 429 for that pair), per address
     # across accounts (then 429 for that address), and per account from anywhere (then a slow-down:
     # a growing pause between attempts, capped, never a lock-out of the real owner).
-    login_max_failures: int = field(default_factory=lambda: _env_int("MCP_ORCH_LOGIN_MAX_FAILURES", 5))
-    login_address_max_failures: int = field(default_factory=lambda: _env_int("MCP_ORCH_LOGIN_ADDRESS_MAX_FAILURES", 20))
+    login_max_failures: int = field(default_factory=lambda: env_int("MCP_ORCH_LOGIN_MAX_FAILURES", 5))
+    login_address_max_failures: int = field(default_factory=lambda: env_int("MCP_ORCH_LOGIN_ADDRESS_MAX_FAILURES", 20))
     login_account_slowdown_after: int = field(
-        default_factory=lambda: _env_int("MCP_ORCH_LOGIN_ACCOUNT_SLOWDOWN_AFTER", 10)
+        default_factory=lambda: env_int("MCP_ORCH_LOGIN_ACCOUNT_SLOWDOWN_AFTER", 10)
     )
-    login_window_seconds: int = field(default_factory=lambda: _env_int("MCP_ORCH_LOGIN_WINDOW_SECONDS", 900))
+    login_window_seconds: int = field(default_factory=lambda: env_int("MCP_ORCH_LOGIN_WINDOW_SECONDS", 900))
     # Peers whose X-Forwarded-For is believed (CIDRs); empty: the TCP peer is the client, always.
-    trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_cidrs("MCP_ORCH_TRUSTED_PROXIES"))
+    trusted_proxies: tuple[str, ...] = field(default_factory=lambda: env_cidrs("MCP_ORCH_TRUSTED_PROXIES"))
     # Shared by the API and the UI's server side, which forwards the browser's address with it.
-    ui_token: str = field(default_factory=lambda: _env("MCP_ORCH_UI_TOKEN"))
-    key_create_max_per_hour: int = field(default_factory=lambda: _env_int("MCP_ORCH_KEY_CREATE_MAX_PER_HOUR", 20))
-    argon2_time_cost: int = field(default_factory=lambda: _env_int("MCP_ORCH_ARGON2_TIME_COST", 3))
-    argon2_memory_kib: int = field(default_factory=lambda: _env_int("MCP_ORCH_ARGON2_MEMORY_KIB", 65536))
+    ui_token: str = field(default_factory=lambda: env("MCP_ORCH_UI_TOKEN"))
+    key_create_max_per_hour: int = field(default_factory=lambda: env_int("MCP_ORCH_KEY_CREATE_MAX_PER_HOUR", 20))
+    argon2_time_cost: int = field(default_factory=lambda: env_int("MCP_ORCH_ARGON2_TIME_COST", 3))
+    argon2_memory_kib: int = field(default_factory=lambda: env_int("MCP_ORCH_ARGON2_MEMORY_KIB", 65536))
 
 
 @dataclass(frozen=True)
 class CryptoSettings:
     """Encryption at rest for secrets (server env values, remote headers)."""
 
-    encryption_key: str = field(default_factory=lambda: _env("MCP_ORCH_ENCRYPTION_KEY"))
+    encryption_key: str = field(default_factory=lambda: env("MCP_ORCH_ENCRYPTION_KEY"))
 
 
 def _data_dir() -> Path:
-    return Path(_env("MCP_ORCH_DATA_DIR", ".mcp-orch")).resolve()
+    return Path(env("MCP_ORCH_DATA_DIR", ".mcp-orch")).resolve()
 
 
 def _sandbox_enabled() -> bool:
-    return _env("MCP_ORCH_SANDBOX", "on").lower() not in {"off", "0", "false", "no"}
+    return env("MCP_ORCH_SANDBOX", "on").lower() not in {"off", "0", "false", "no"}
 
 
 @dataclass(frozen=True)
@@ -145,12 +99,12 @@ class SandboxSettings:
     enabled: bool = field(default_factory=_sandbox_enabled)
     # Host paths every sandbox sees read-only (a shared tools folder), besides the system and the command.
     readonly_paths: tuple[str, ...] = field(
-        default_factory=lambda: tuple(p for p in _env("MCP_ORCH_SANDBOX_READONLY_PATHS").split(":") if p.strip())
+        default_factory=lambda: tuple(p for p in env("MCP_ORCH_SANDBOX_READONLY_PATHS").split(":") if p.strip())
     )
     # Instance defaults of the per-server limits.
-    memory_mb: int = field(default_factory=lambda: _env_int("MCP_ORCH_SANDBOX_MEMORY_MB", 1024))
-    max_processes: int = field(default_factory=lambda: _env_int("MCP_ORCH_SANDBOX_MAX_PROCESSES", 256))
-    max_open_files: int = field(default_factory=lambda: _env_int("MCP_ORCH_SANDBOX_MAX_OPEN_FILES", 1024))
+    memory_mb: int = field(default_factory=lambda: env_int("MCP_ORCH_SANDBOX_MEMORY_MB", 1024))
+    max_processes: int = field(default_factory=lambda: env_int("MCP_ORCH_SANDBOX_MAX_PROCESSES", 256))
+    max_open_files: int = field(default_factory=lambda: env_int("MCP_ORCH_SANDBOX_MAX_OPEN_FILES", 1024))
     # Per-server state: ``root_dir/servers/<server_id>/{home,tmp}``.
     root_dir: Path = field(default_factory=lambda: _data_dir() / "sandbox")
     # Never visible to a sandbox, nor any folder containing it (the instance's secrets and database).
@@ -164,46 +118,46 @@ class GatewaySettings:
     """Upstream MCP servers: what may run and for how long."""
 
     allowed_commands: list[str] = field(
-        default_factory=lambda: _env_list("MCP_ORCH_ALLOWED_COMMANDS", "npx,uvx,node,python,python3,deno,docker")
+        default_factory=lambda: env_list("MCP_ORCH_ALLOWED_COMMANDS", "npx,uvx,node,python,python3,deno,docker")
     )
     # CIDRs of loopback/private/reserved networks remote servers may reach (link-local and metadata: never).
     allowed_private_networks: tuple[str, ...] = field(
-        default_factory=lambda: _env_cidrs("MCP_ORCH_ALLOWED_PRIVATE_NETWORKS")
+        default_factory=lambda: env_cidrs("MCP_ORCH_ALLOWED_PRIVATE_NETWORKS")
     )
-    idle_stop_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_IDLE_STOP_SECONDS", 600))
-    start_timeout_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_START_TIMEOUT_SECONDS", 30))
+    idle_stop_seconds: float = field(default_factory=lambda: env_float("MCP_ORCH_IDLE_STOP_SECONDS", 600))
+    start_timeout_seconds: float = field(default_factory=lambda: env_float("MCP_ORCH_START_TIMEOUT_SECONDS", 30))
     # A server created, edited or enabled is checked at once by the replica that took the change (its
     # status and tools show within seconds instead of at the next scheduled health check).
-    check_on_change: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_CHECK_ON_CHANGE", True))
-    max_upstreams: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_UPSTREAMS", 100))
+    check_on_change: bool = field(default_factory=lambda: env_bool("MCP_ORCH_CHECK_ON_CHANGE", True))
+    max_upstreams: int = field(default_factory=lambda: env_int("MCP_ORCH_MAX_UPSTREAMS", 100))
     # Longest tool/prompt name on the unified endpoint (``<server>__<name>``, shortened with a hash).
-    unified_name_max: int = field(default_factory=lambda: _env_int("MCP_ORCH_UNIFIED_NAME_MAX", 64))
-    max_upstreams_per_project: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_UPSTREAMS_PER_PROJECT", 25))
+    unified_name_max: int = field(default_factory=lambda: env_int("MCP_ORCH_UNIFIED_NAME_MAX", 64))
+    max_upstreams_per_project: int = field(default_factory=lambda: env_int("MCP_ORCH_MAX_UPSTREAMS_PER_PROJECT", 25))
     # Test runs (``POST …/servers/test``) at once; each also holds an upstream slot while it runs.
-    max_test_runs_per_user: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_TEST_RUNS_PER_USER", 2))
-    max_test_runs_per_project: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_TEST_RUNS_PER_PROJECT", 2))
+    max_test_runs_per_user: int = field(default_factory=lambda: env_int("MCP_ORCH_MAX_TEST_RUNS_PER_USER", 2))
+    max_test_runs_per_project: int = field(default_factory=lambda: env_int("MCP_ORCH_MAX_TEST_RUNS_PER_PROJECT", 2))
     # Open MCP client sessions (both transports) per project and per credential, counted in this process.
-    max_sessions_per_project: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_SESSIONS_PER_PROJECT", 200))
-    max_sessions_per_key: int = field(default_factory=lambda: _env_int("MCP_ORCH_MAX_SESSIONS_PER_KEY", 50))
-    call_log_buffer: int = field(default_factory=lambda: _env_int("MCP_ORCH_CALL_LOG_BUFFER", 10_000))
+    max_sessions_per_project: int = field(default_factory=lambda: env_int("MCP_ORCH_MAX_SESSIONS_PER_PROJECT", 200))
+    max_sessions_per_key: int = field(default_factory=lambda: env_int("MCP_ORCH_MAX_SESSIONS_PER_KEY", 50))
+    call_log_buffer: int = field(default_factory=lambda: env_int("MCP_ORCH_CALL_LOG_BUFFER", 10_000))
     # Restart after a crash: base * 2**(crashes in the window - 1), capped.
-    backoff_base_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_BACKOFF_BASE_SECONDS", 1.0))
-    backoff_max_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_BACKOFF_MAX_SECONDS", 60.0))
+    backoff_base_seconds: float = field(default_factory=lambda: env_float("MCP_ORCH_BACKOFF_BASE_SECONDS", 1.0))
+    backoff_max_seconds: float = field(default_factory=lambda: env_float("MCP_ORCH_BACKOFF_MAX_SECONDS", 60.0))
     # This many crashes (or failed starts) within the window → state ``error`` until restarted or edited.
-    crash_loop_limit: int = field(default_factory=lambda: _env_int("MCP_ORCH_CRASH_LOOP_LIMIT", 5))
+    crash_loop_limit: int = field(default_factory=lambda: env_int("MCP_ORCH_CRASH_LOOP_LIMIT", 5))
     crash_loop_window_seconds: float = field(
-        default_factory=lambda: _env_float("MCP_ORCH_CRASH_LOOP_WINDOW_SECONDS", 300.0)
+        default_factory=lambda: env_float("MCP_ORCH_CRASH_LOOP_WINDOW_SECONDS", 300.0)
     )
     # Liveness: a ping every interval; no answer within the timeout counts as a crash.
-    ping_interval_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_PING_INTERVAL_SECONDS", 30.0))
-    ping_timeout_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_PING_TIMEOUT_SECONDS", 10.0))
+    ping_interval_seconds: float = field(default_factory=lambda: env_float("MCP_ORCH_PING_INTERVAL_SECONDS", 30.0))
+    ping_timeout_seconds: float = field(default_factory=lambda: env_float("MCP_ORCH_PING_TIMEOUT_SECONDS", 10.0))
     # Stopping a stdio upstream: stdin closed, then SIGTERM to its process group, SIGKILL after this grace.
-    stop_grace_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_STOP_GRACE_SECONDS", 3.0))
+    stop_grace_seconds: float = field(default_factory=lambda: env_float("MCP_ORCH_STOP_GRACE_SECONDS", 3.0))
     # Last stderr lines kept per upstream (status, lastError).
-    stderr_tail_lines: int = field(default_factory=lambda: _env_int("MCP_ORCH_STDERR_TAIL_LINES", 50))
+    stderr_tail_lines: int = field(default_factory=lambda: env_int("MCP_ORCH_STDERR_TAIL_LINES", 50))
     # Fair sharing of the server log: lines per second (and burst) each server's upstreams may log; 0 = no limit.
-    server_log_rate: float = field(default_factory=lambda: _env_float("MCP_ORCH_SERVER_LOG_RATE", 50.0))
-    server_log_burst: int = field(default_factory=lambda: _env_int("MCP_ORCH_SERVER_LOG_BURST", 200))
+    server_log_rate: float = field(default_factory=lambda: env_float("MCP_ORCH_SERVER_LOG_RATE", 50.0))
+    server_log_burst: int = field(default_factory=lambda: env_int("MCP_ORCH_SERVER_LOG_BURST", 200))
     sandbox: SandboxSettings = field(default_factory=SandboxSettings)
 
     def __post_init__(self) -> None:
@@ -215,31 +169,31 @@ class GatewaySettings:
 class QueueSettings:
     """Background jobs (SAQ). Empty ``url`` means: queue on the application's PostgreSQL."""
 
-    url: str = field(default_factory=lambda: _env("MCP_ORCH_QUEUE_URL"))
-    run_in_api: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_WORKER_IN_API", True))
+    url: str = field(default_factory=lambda: env("MCP_ORCH_QUEUE_URL"))
+    run_in_api: bool = field(default_factory=lambda: env_bool("MCP_ORCH_WORKER_IN_API", True))
     # Every API replica re-reads servers, keys and sessions from the database at least this often
     # (change events normally arrive within milliseconds; this bounds the damage of a lost one).
-    resync_seconds: float = field(default_factory=lambda: float(_env("MCP_ORCH_RESYNC_SECONDS", "30")))
-    name: str = field(default_factory=lambda: _env("MCP_ORCH_QUEUE_NAME", "mcp-orch"))
-    concurrency: int = field(default_factory=lambda: _env_int("MCP_ORCH_WORKER_CONCURRENCY", 4))
+    resync_seconds: float = field(default_factory=lambda: float(env("MCP_ORCH_RESYNC_SECONDS", "30")))
+    name: str = field(default_factory=lambda: env("MCP_ORCH_QUEUE_NAME", "mcp-orch"))
+    concurrency: int = field(default_factory=lambda: env_int("MCP_ORCH_WORKER_CONCURRENCY", 4))
     # How often each worker checks whether a scheduled job is due (reads the settings row).
-    tick_seconds: float = field(default_factory=lambda: float(_env("MCP_ORCH_SCHEDULER_TICK_SECONDS", "5")))
+    tick_seconds: float = field(default_factory=lambda: float(env("MCP_ORCH_SCHEDULER_TICK_SECONDS", "5")))
     # Seconds a stopping worker lets running jobs finish before cancelling them.
-    shutdown_grace_seconds: int = field(default_factory=lambda: _env_int("MCP_ORCH_WORKER_SHUTDOWN_GRACE_SECONDS", 5))
+    shutdown_grace_seconds: int = field(default_factory=lambda: env_int("MCP_ORCH_WORKER_SHUTDOWN_GRACE_SECONDS", 5))
 
 
 @dataclass(frozen=True)
 class MailSettings:
     """Outgoing email (invitations). Empty ``host``: no email is sent; links are copied from the UI."""
 
-    host: str = field(default_factory=lambda: _env("MCP_ORCH_SMTP_HOST"))
-    port: int = field(default_factory=lambda: _env_int("MCP_ORCH_SMTP_PORT", 587))
-    username: str = field(default_factory=lambda: _env("MCP_ORCH_SMTP_USERNAME"))
-    password: str = field(default_factory=lambda: _env("MCP_ORCH_SMTP_PASSWORD"), repr=False)
-    sender: str = field(default_factory=lambda: _env("MCP_ORCH_SMTP_FROM", "MCP Orchestrator <mcp-orch@localhost>"))
+    host: str = field(default_factory=lambda: env("MCP_ORCH_SMTP_HOST"))
+    port: int = field(default_factory=lambda: env_int("MCP_ORCH_SMTP_PORT", 587))
+    username: str = field(default_factory=lambda: env("MCP_ORCH_SMTP_USERNAME"))
+    password: str = field(default_factory=lambda: env("MCP_ORCH_SMTP_PASSWORD"), repr=False)
+    sender: str = field(default_factory=lambda: env("MCP_ORCH_SMTP_FROM", "MCP Orchestrator <mcp-orch@localhost>"))
     # "starttls" (upgrade a plain connection; port 587), "tls" (TLS from the start; port 465) or "none".
-    security: str = field(default_factory=lambda: _env("MCP_ORCH_SMTP_SECURITY", "starttls"))
-    timeout_seconds: float = field(default_factory=lambda: _env_float("MCP_ORCH_SMTP_TIMEOUT_SECONDS", 15.0))
+    security: str = field(default_factory=lambda: env("MCP_ORCH_SMTP_SECURITY", "starttls"))
+    timeout_seconds: float = field(default_factory=lambda: env_float("MCP_ORCH_SMTP_TIMEOUT_SECONDS", 15.0))
 
     def __post_init__(self) -> None:
         if self.security not in {"starttls", "tls", "none"}:
@@ -255,12 +209,12 @@ class MailSettings:
 class UISettings:
     """The Reflex web UI."""
 
-    host: str = field(default_factory=lambda: _env("MCP_ORCH_UI_HOST", "127.0.0.1"))
-    port: int = field(default_factory=lambda: _env_int("MCP_ORCH_UI_PORT", 3000))
-    enabled: bool = field(default_factory=lambda: _env_bool("MCP_ORCH_UI_ENABLED", True))
-    api_url: str = field(default_factory=lambda: _env("MCP_ORCH_API_URL", ""))
+    host: str = field(default_factory=lambda: env("MCP_ORCH_UI_HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: env_int("MCP_ORCH_UI_PORT", 3000))
+    enabled: bool = field(default_factory=lambda: env_bool("MCP_ORCH_UI_ENABLED", True))
+    api_url: str = field(default_factory=lambda: env("MCP_ORCH_API_URL", ""))
     # Where browsers reach the UI (the OAuth consent page is sent there).
-    public_url: str = field(default_factory=lambda: _env("MCP_ORCH_UI_PUBLIC_URL", ""))
+    public_url: str = field(default_factory=lambda: env("MCP_ORCH_UI_PUBLIC_URL", ""))
 
     @property
     def base_url(self) -> str:
@@ -273,20 +227,20 @@ class UISettings:
 class OAuthSettings:
     """OAuth 2.1 for the MCP endpoints (the API is authorization server and resource server)."""
 
-    access_token_minutes: int = field(default_factory=lambda: _env_int("MCP_ORCH_OAUTH_ACCESS_TOKEN_MINUTES", 60))
-    refresh_token_days: int = field(default_factory=lambda: _env_int("MCP_ORCH_OAUTH_REFRESH_TOKEN_DAYS", 30))
+    access_token_minutes: int = field(default_factory=lambda: env_int("MCP_ORCH_OAUTH_ACCESS_TOKEN_MINUTES", 60))
+    refresh_token_days: int = field(default_factory=lambda: env_int("MCP_ORCH_OAUTH_REFRESH_TOKEN_DAYS", 30))
     # Client ID Metadata Documents: fetched with these bounds, re-fetched once older than the cache time.
-    metadata_max_bytes: int = field(default_factory=lambda: _env_int("MCP_ORCH_OAUTH_METADATA_MAX_BYTES", 5120))
+    metadata_max_bytes: int = field(default_factory=lambda: env_int("MCP_ORCH_OAUTH_METADATA_MAX_BYTES", 5120))
     metadata_timeout_seconds: float = field(
-        default_factory=lambda: _env_float("MCP_ORCH_OAUTH_METADATA_TIMEOUT_SECONDS", 5.0)
+        default_factory=lambda: env_float("MCP_ORCH_OAUTH_METADATA_TIMEOUT_SECONDS", 5.0)
     )
-    metadata_cache_seconds: int = field(default_factory=lambda: _env_int("MCP_ORCH_OAUTH_METADATA_CACHE_SECONDS", 3600))
+    metadata_cache_seconds: int = field(default_factory=lambda: env_int("MCP_ORCH_OAUTH_METADATA_CACHE_SECONDS", 3600))
     # Development and tests only: accept http:// client ID URLs on loopback (127.0.0.1, ::1, localhost).
     metadata_allow_loopback_http: bool = field(
-        default_factory=lambda: _env_bool("MCP_ORCH_OAUTH_METADATA_ALLOW_LOOPBACK_HTTP", False)
+        default_factory=lambda: env_bool("MCP_ORCH_OAUTH_METADATA_ALLOW_LOOPBACK_HTTP", False)
     )
     # Dynamic registrations (RFC 7591, unauthenticated) accepted per hour, all addresses together (0: no cap).
-    registrations_per_hour: int = field(default_factory=lambda: _env_int("MCP_ORCH_OAUTH_REGISTRATIONS_PER_HOUR", 500))
+    registrations_per_hour: int = field(default_factory=lambda: env_int("MCP_ORCH_OAUTH_REGISTRATIONS_PER_HOUR", 500))
 
 
 @dataclass(frozen=True)

@@ -220,7 +220,9 @@ def test_env_example_documents_the_main_variables() -> None:
 def test_env_example_names_only_settings_the_backend_reads() -> None:
     read: set[str] = set()
     for path in (ROOT / "backend").rglob("*.py"):
-        read.update(re.findall(r"""_env(?:_int|_bool|_list|_float)?\(\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text()))
+        read.update(
+            re.findall(r"""(?<![\w.])env(?:_int|_bool|_list|_float)?\(\s*["']([A-Z][A-Z0-9_]+)["']""", path.read_text())
+        )
     text = (ROOT / ".env.example").read_text()
     named = {m.group(1) for m in re.finditer(r"^#?\s*([A-Z][A-Z0-9_]+)=", text, re.MULTILINE)}
     compose_only = {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"}

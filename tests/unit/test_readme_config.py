@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-_READ = re.compile(r"""_env(?:_int|_bool|_list|_float)?\(\s*["']([A-Z][A-Z0-9_]+)["']""")
+_READ = re.compile(r"""(?<![\w.])env(?:_int|_bool|_list|_float)?\(\s*["']([A-Z][A-Z0-9_]+)["']""")
 
 
 def _variables_read_by_backend() -> set[str]:
