@@ -1,6 +1,6 @@
 """Remote upstreams (SSE, Streamable HTTP) over guarded connections, and what to say when one fails.
 
-Every HTTP connection a remote upstream makes goes through :mod:`backend.mcp.netpolicy`'s guarded
+Every HTTP connection a remote upstream makes goes through :mod:`backend.mcp.guarded_http`'s guarded
 transport (redirects included: the SDK follows same-origin ones itself, each a new checked
 connection). Failures are described by what failed ("connection refused", "HTTP 401 from
 upstream", "address not allowed: 127.0.0.1 is loopback"), never by quoting what an internal
@@ -17,7 +17,8 @@ from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
-from backend.mcp.netpolicy import KNOWN_CONNECT_FAILURES, DestinationError, NetworkPolicy, guarded_client
+from backend.mcp.guarded_http import KNOWN_CONNECT_FAILURES, guarded_client
+from backend.mcp.netpolicy import DestinationError, NetworkPolicy
 from backend.mcp.types import UpstreamSpec
 
 _MAX_MCP_MESSAGE = 200

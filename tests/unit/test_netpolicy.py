@@ -12,13 +12,12 @@ import pytest
 
 from backend.lib.settings import GatewaySettings
 from backend.mcp import netpolicy
+from backend.mcp.guarded_http import GuardedBackend, guarded_client
 from backend.mcp.netpolicy import (
     DestinationError,
-    GuardedBackend,
     HostUnresolvedError,
     NetworkPolicy,
     check_url,
-    guarded_client,
     literal_address,
     never_allowed,
 )

@@ -22,7 +22,8 @@ from joserfc.errors import JoseError
 from backend.domain.oauth.clients import loopback_host, redirect_uri_problem
 from backend.domain.oauth.resources import authorization_server_metadata
 from backend.lib.settings import Settings
-from backend.mcp.netpolicy import DestinationError, NetworkPolicy, guarded_client
+from backend.mcp.guarded_http import guarded_client
+from backend.mcp.netpolicy import DestinationError, NetworkPolicy
 
 LOOPBACK_CIDRS = ("127.0.0.0/8", "::1/128")
 
