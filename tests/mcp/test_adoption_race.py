@@ -108,9 +108,9 @@ async def test_a_request_reaching_a_copy_still_being_adopted_waits_for_its_hands
         entered, release = anyio.Event(), anyio.Event()
         start = hub._start
 
-        async def paused_start(live: LiveSession, server: Any, *, adopted: bool = False) -> bool:
+        async def paused_start(live: LiveSession, server: Any, *, adopted: bool = False, register: bool = True) -> bool:
             """The copy is in the table and its server loop runs; the handshake replay waits."""
-            ok = await start(live, server, adopted=adopted)
+            ok = await start(live, server, adopted=adopted, register=register)
             entered.set()
             await release.wait()
             return ok

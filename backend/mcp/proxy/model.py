@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from backend.mcp.proxy.ports import Caller
 
-if TYPE_CHECKING:
-    from mcp.server.connection import Connection
+
+class Notifier(Protocol):
+    """Where a session's notifications not tied to a request go: the SDK's ``Connection``, or the
+    stream of a session served without the SDK (``backend/mcp/transport/standalone.py``)."""
+
+    async def notify(self, method: str, params: Mapping[str, Any] | None, /) -> None:
+        """Send a best-effort notification on the session's standalone stream."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ LOG_LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert"
 class Downstream:
     """One handshake-era downstream session attached to a view."""
 
-    connection: Connection
+    connection: Notifier
     caller: Caller
     subscriptions: set[str] = field(default_factory=set)
     # Unsubscribe functions for the notifications of this session's own (per_session) upstreams.

@@ -19,10 +19,12 @@ from backend.mcp.proxy.session_hook import CALLER_SCOPE_KEY
 from backend.mcp.proxy.view import ProxyView
 from backend.mcp.transport import fastpath, paths, sse, wire
 from backend.mcp.transport.adoption import SessionContinuity
+from backend.mcp.transport.lean_open import HANDSHAKE_KEY, LeanSessions
 from backend.mcp.transport.ports import Access
 from backend.mcp.transport.sessions import LiveSession, SessionTable
 from backend.mcp.transport.streamable import StreamableHub, is_modern
 from backend.mcp.transport.tokens import handshake_of
+from backend.mcp.transport.welcome import negotiated
 
 logger = logging.getLogger("mcp_orch.transport")
 
@@ -66,6 +68,7 @@ class SessionRoutes:
     def __init__(self, table: SessionTable, hub: StreamableHub, continuity: SessionContinuity, limits: Limits) -> None:
         self.table = table
         self.hub = hub
+        self.lean = LeanSessions(hub)
         self.continuity = continuity
         self.limits = limits
 
@@ -127,9 +130,15 @@ class SessionRoutes:
                 return
             if await self._refused(access, send, -32603):
                 return
-            live = self.continuity.open("streamable-http", access, view, scope, handshake_of(parsed.get("params")))
+            handshake = handshake_of(parsed.get("params"))
+            live = self.continuity.open("streamable-http", access, view, scope, handshake)
             scope[CALLER_SCOPE_KEY] = live.caller
-            await self.hub.open(live, server, scope, receive, send)
+            version = negotiated(parsed)
+            if version is not None and handshake is not None and _welcomed_here(view, scope):
+                live.extra[HANDSHAKE_KEY] = handshake
+                if await self.lean.open(live, server, parsed["id"], version, send):
+                    return
+            await self.hub.open(live, server, (scope, receive, send), version)
             return
         await wire.respond_error(send, 400, "Bad Request: Missing session ID")
 
@@ -169,10 +178,21 @@ class SessionRoutes:
             await wire.respond_error(send, 404, SESSION_NOT_FOUND)
             return
         scope[CALLER_SCOPE_KEY] = live.caller
+        await self._serve(live, (scope, receive, send), parsed)
+
+    async def _serve(self, live: LiveSession, request: tuple[Scope, Receive, Send], parsed: Any) -> None:
+        """A request of a session held here: ended, served lean, or handed to its SDK copy (started
+        now if the session was opened without one)."""
+        scope, receive, send = request
         if scope["method"] == "DELETE":
             await self._end(live, send)
             return
         if parsed is not None and await self._lean(live, parsed, scope, send, receive):
+            return
+        if scope["method"] == "GET" and await self.lean.stream(live, scope, receive, send, sse=accepts(scope)[1]):
+            return
+        if not await self.lean.ensure_sdk(live, await live.view.server(), scope):
+            await wire.respond_error(send, 404, SESSION_NOT_FOUND)
             return
         await self.hub.handle(live, scope, receive, send)
 
@@ -240,6 +260,15 @@ class SessionRoutes:
             holder = "This API key" if access.api_key_id is not None else "Your account"
             return f"{holder} already has {limits.per_key} open MCP sessions (the limit)"
         return None
+
+
+def _welcomed_here(view: ProxyView, scope: Scope) -> bool:
+    """``initialize`` may be answered without the SDK (see :mod:`welcome`): a view whose sessions need
+    nothing at ``initialize`` (no client-own upstreams), and a request the SDK's transport would accept."""
+    if view.has_per_session or view.has_per_user:
+        return False
+    has_json, has_sse = accepts(scope)
+    return has_json and has_sse and (wire.header(scope, b"content-type") or "").startswith("application/json")
 
 
 def _stateless_caller(access: Access, scope: Scope, parsed: Any) -> Caller:

@@ -29,9 +29,13 @@ from backend.mcp.sdk import serve_modern_request
 from backend.mcp.transport import wire
 from backend.mcp.transport.notices import Notices
 from backend.mcp.transport.sessions import LiveSession, SessionTable
+from backend.mcp.transport.standalone import StandaloneRouting, StandaloneStream
 from backend.mcp.transport.tokens import Handshake
+from backend.mcp.transport.welcome import Welcomes
 
 logger = logging.getLogger("mcp_orch.transport")
+# ``LiveSession.extra`` of a session opened without the SDK (``lean_open.py``): its stream
+STANDALONE_KEY = "standalone"
 
 
 def new_session_id() -> str:
@@ -55,7 +59,13 @@ class StreamableHub:
         self.table = table
         self.security = security
         self.notices = notices
+        self.welcomes = Welcomes()
         self._tg: TaskGroup | None = None
+
+    @property
+    def running(self) -> bool:
+        """Sessions can start (the lifespan's task group is bound)."""
+        return self._tg is not None
 
     def bind(self, tg: TaskGroup | None) -> None:
         """The lifespan-owned task group session tasks run in (None while stopped)."""
@@ -65,8 +75,16 @@ class StreamableHub:
         """One self-contained 2026-07-28 request."""
         await serve_modern_request(server, self.security, scope, receive, send)
 
-    async def open(self, live: LiveSession, server: Server[Any], scope: Scope, receive: Receive, send: Send) -> None:
-        """Start a session with the ``initialize`` request that opens it; discard it if that fails."""
+    async def open(
+        self, live: LiveSession, server: Server[Any], request: tuple[Scope, Receive, Send], version: str | None
+    ) -> None:
+        """Start a session with the ``initialize`` request that opens it; discard it if that fails.
+
+        ``version``: the protocol version the SDK will agree (None: it will refuse the request); its
+        answer is learnt for :meth:`open_lean`.
+        """
+        scope, receive, send = request
+        send = self.welcomes.watch(server, version, send)
         status = 0
 
         def seen(code: int) -> None:
@@ -83,8 +101,11 @@ class StreamableHub:
             if not 0 < status < 400:
                 await self.discard(live)
 
-    async def adopt(self, live: LiveSession, server: Server[Any], handshake: Handshake, scope: Scope) -> bool:
-        """Rebuild a session opened on another replica, initialised as its client left it.
+    async def adopt(
+        self, live: LiveSession, server: Server[Any], handshake: Handshake, scope: Scope, *, register: bool = True
+    ) -> bool:
+        """Rebuild a session opened on another replica (or here without the SDK: ``register=False``, it
+        is in the table already), initialised as its client left it.
 
         The SDK transport and server loop start as for a new session and are fed the stored
         ``initialize`` and ``notifications/initialized`` (answers discarded), so the real request
@@ -92,12 +113,14 @@ class StreamableHub:
         """
         live.adopted = anyio.Event()
         try:
-            return await self._replay(live, server, handshake, scope)
+            return await self._replay(live, server, handshake, scope, register)
         finally:
             live.adopted.set()
 
-    async def _replay(self, live: LiveSession, server: Server[Any], handshake: Handshake, scope: Scope) -> bool:
-        if not await self._start(live, server, adopted=True):
+    async def _replay(
+        self, live: LiveSession, server: Server[Any], handshake: Handshake, scope: Scope, register: bool
+    ) -> bool:
+        if not await self._start(live, server, adopted=True, register=register):
             return False
         transport: StreamableHTTPServerTransport = live.extra["http"]
         params = handshake.initialize_params()
@@ -119,8 +142,11 @@ class StreamableHub:
             await self.discard(live)
         return ok
 
-    async def _start(self, live: LiveSession, server: Server[Any], *, adopted: bool = False) -> bool:
-        """Register the session and run its SDK transport and server loop in the lifespan's task group."""
+    async def _start(
+        self, live: LiveSession, server: Server[Any], *, adopted: bool = False, register: bool = True
+    ) -> bool:
+        """Register the session (unless it is already) and run its SDK transport and server loop in the
+        lifespan's task group."""
         tg = self._tg
         if tg is None:
             return False
@@ -129,22 +155,30 @@ class StreamableHub:
         )
         live.extra["http"] = transport
 
+        standalone = live.extra.get(STANDALONE_KEY)
+
         async def close() -> None:
+            if isinstance(standalone, StandaloneStream):
+                standalone.close()
             with anyio.CancelScope(shield=True):
                 await transport.terminate()
 
         live.closer = close
-        self.table.add(live, adopted=adopted)
+        if register:
+            self.table.add(live, adopted=adopted)
         notices = None if live.pinned else self.notices  # a pinned session has no copy elsewhere
 
         async def run_server(*, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
             async with transport.connect() as (read_stream, write_stream):
                 task_status.started()
+                out: Any = write_stream
+                if isinstance(standalone, StandaloneStream):  # opened without the SDK: its GET may be open
+                    out = StandaloneRouting(standalone, out)
                 try:
                     await serve_loop(
                         server,
                         read_stream,
-                        write_stream if notices is None else notices.wrap(live, write_stream),
+                        out if notices is None else notices.wrap(live, out),
                         lifespan_state={},
                         session_id=live.id,
                         init_options=initialization_options(server),
