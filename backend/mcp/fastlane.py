@@ -10,6 +10,7 @@ answers) still flows through the SDK session.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from collections.abc import Awaitable, Callable
@@ -18,9 +19,11 @@ from typing import Any
 
 import anyio
 import mcp_types as types
+import msgspec
 
 from backend.mcp.types import UpstreamRPCError, UpstreamTimeoutError
 
+_encode = msgspec.json.Encoder().encode
 ID_PREFIX = "orch-"
 _MARKER = b'"' + ID_PREFIX.encode()
 
@@ -29,14 +32,14 @@ class LaneClosedError(Exception):
     """The upstream's stdout ended before it answered."""
 
 
-class _Slot:
-    """One request waiting for its answer (``message`` stays ``None`` if the lane closes first)."""
+# What a request's future holds: the answer, ``None`` when the lane closed first, or ``_EXPIRED`` (its
+# timer fired). Plain asyncio futures and timers: the hot path needs no anyio events or cancel scopes.
+_EXPIRED: dict[str, Any] = {}
 
-    __slots__ = ("event", "message")
 
-    def __init__(self) -> None:
-        self.event = anyio.Event()
-        self.message: dict[str, Any] | None = None
+def _settle(slot: asyncio.Future[dict[str, Any] | None], value: dict[str, Any] | None) -> None:
+    if not slot.done():
+        slot.set_result(value)
 
 
 class FastLane:
@@ -45,7 +48,7 @@ class FastLane:
     def __init__(self, send: Callable[[bytes], Awaitable[None]]) -> None:
         self._send = send
         self._ids = itertools.count(1)
-        self._pending: dict[str, _Slot] = {}
+        self._pending: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
         self.closed = False
 
     def claim(self, line: bytes) -> bool:
@@ -62,8 +65,7 @@ class FastLane:
         slot = self._pending.pop(request_id, None) if isinstance(request_id, str) else None
         if slot is None:
             return False
-        slot.message = message
-        slot.event.set()
+        _settle(slot, message)
         return True
 
     def close(self) -> None:
@@ -71,7 +73,7 @@ class FastLane:
         self.closed = True
         pending, self._pending = self._pending, {}
         for slot in pending.values():
-            slot.event.set()
+            _settle(slot, None)
 
     async def request(self, method: str, params: dict[str, Any] | None, *, timeout: float) -> dict[str, Any]:  # noqa: ASYNC109
         """Send one request and return its raw result.
@@ -87,21 +89,23 @@ class FastLane:
         frame: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id, "method": method}
         if params is not None:
             frame["params"] = params
-        slot = self._pending[request_id] = _Slot()
-        answered = False
+        loop = asyncio.get_running_loop()
+        slot: asyncio.Future[dict[str, Any] | None] = loop.create_future()
+        self._pending[request_id] = slot
+        timer = loop.call_later(timeout, _settle, slot, _EXPIRED)
+        message: dict[str, Any] | None = _EXPIRED
         try:
             await self._send(_line(frame))
-            with anyio.move_on_after(timeout):
-                await slot.event.wait()
-            answered = slot.event.is_set()
+            message = await slot
         finally:
-            if not answered and self._pending.pop(request_id, None) is not None:
+            timer.cancel()
+            if message is _EXPIRED and self._pending.pop(request_id, None) is not None:
                 await self._cancel(request_id)  # timed out, or our caller was cancelled
-        if not answered:
+        if message is _EXPIRED:
             raise UpstreamTimeoutError(f"{method} timed out after {timeout:g}s")
-        if slot.message is None:
+        if message is None:
             raise LaneClosedError
-        return _result_of(slot.message, method)
+        return _result_of(message, method)
 
     async def _cancel(self, request_id: str) -> None:
         note = {"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": request_id}}
@@ -113,7 +117,7 @@ class FastLane:
 
 def _line(message: dict[str, Any]) -> bytes:
     """One JSON-RPC message as a compact stdio line."""
-    return json.dumps(message, separators=(",", ":")).encode() + b"\n"
+    return _encode(message) + b"\n"
 
 
 def _result_of(message: dict[str, Any], method: str) -> dict[str, Any]:

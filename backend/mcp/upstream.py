@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -108,7 +109,7 @@ class Upstream:
         self.process = process
         self.closed = closed
         self.inflight = 0
-        self.last_used = anyio.current_time()
+        self.last_used = time.monotonic()  # anyio's clock on asyncio, without its lookup
 
     @property
     def pid(self) -> int | None:
@@ -135,7 +136,7 @@ class Upstream:
         """
         if activity:
             self.inflight += 1
-            self.last_used = anyio.current_time()
+            self.last_used = time.monotonic()  # anyio's clock on asyncio, without its lookup
         progress = cast("ProgressFnT | None", on_progress)  # same positional signature as ProgressFnT
         lane = self.process.lane if self.process is not None and on_progress is None else None
         try:
@@ -158,7 +159,7 @@ class Upstream:
         finally:
             if activity:
                 self.inflight -= 1
-                self.last_used = anyio.current_time()
+                self.last_used = time.monotonic()  # anyio's clock on asyncio, without its lookup
         # The scope was cancelled: the dispatcher already sent notifications/cancelled upstream.
         raise UpstreamTimeoutError(f"{method} timed out after {timeout:g}s")
 

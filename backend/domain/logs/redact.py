@@ -6,6 +6,7 @@ PostgreSQL rejects ``\\u0000`` in ``jsonb`` and text columns, so every stored st
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -45,10 +46,21 @@ _SPLIT = re.compile(r"[^A-Za-z0-9]+")
 def is_secret_key(key: str) -> bool:
     """True for keys such as ``password``, ``api_key``, ``accessToken``, ``X-Auth-Token``, ``client_secret``.
 
-    Matching whole words avoids redacting ``keyword``, ``monkey`` or ``max_tokens``.
+    Matching whole words avoids redacting ``keyword``, ``monkey`` or ``max_tokens``. Every logged call
+    asks this of its argument and result keys, which repeat: short keys are answered from a cache.
     """
+    return _is_secret_key(key) if len(key) <= _CACHED_KEY_CHARS else _secret_words(key)
+
+
+_CACHED_KEY_CHARS = 64
+
+
+def _secret_words(key: str) -> bool:
     words = {w.lower() for w in _SPLIT.split(_CAMEL.sub("_", key)) if w}
     return not words.isdisjoint(_SECRET_WORDS)
+
+
+_is_secret_key = functools.lru_cache(maxsize=4096)(_secret_words)
 
 
 def strip_nul(text: str) -> str:
