@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.lib.settings import Settings
 
@@ -25,3 +28,12 @@ class AppContext:
     metrics_token: str = ""
     # Presented by the UI's server side when it forwards the browser's address (configured or generated).
     ui_token: str = ""
+
+    def request_session(self, connection: Any) -> Callable[[], AsyncSession]:
+        """The request's own session (the one its handlers get), made only when first called: a request
+        answered from caches opens none."""
+
+        def session() -> AsyncSession:
+            return self.alchemy.provide_session(connection.app.state, connection.scope)
+
+        return session

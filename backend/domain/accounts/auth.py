@@ -173,10 +173,7 @@ class BearerAuthMiddleware(AbstractAuthenticationMiddleware):
             raise NotAuthorizedException("Missing bearer token", headers=WWW_AUTHENTICATE)
         ctx: AppContext = connection.app.state.ctx
         address = connection.client.host if connection.client else None
-
-        def session() -> AsyncSession:  # the request's session, made only when the credential is read
-            return ctx.alchemy.provide_session(connection.app.state, connection.scope)
-
+        session = ctx.request_session(connection)  # made only when the credential is read
         user = await runtime_of(connection.app).bearers.user(ctx, token, session, address=address)
         if user is None:
             raise NotAuthorizedException("Invalid or expired token", headers=WWW_AUTHENTICATE)

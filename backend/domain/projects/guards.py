@@ -14,7 +14,6 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.models import Role
 from backend.domain.accounts.auth import CurrentUser
@@ -37,12 +36,8 @@ def project_role(needed: Role, *, write: bool = False) -> Guard:
         if not isinstance(user, CurrentUser):
             raise ForbiddenError("Sign-in required")
         ctx: AppContext = connection.app.state.ctx
-
-        def session() -> AsyncSession:  # the request's session, made only when the role is read
-            return ctx.alchemy.provide_session(connection.app.state, connection.scope)
-
         found = await runtime_of(connection.app).project_roles.find(
-            session, str(connection.path_params["project"]), user.id
+            ctx.request_session(connection), str(connection.path_params["project"]), user.id
         )
         project = project_access(found, user_id=user.id, is_admin=user.is_admin, needed=needed, write=write)
         connection.state[STATE_KEY] = project

@@ -44,9 +44,11 @@ def provide_target_readers(request: Request[Any, Any, Any], gateway: NamedDepend
     """Dependency ``target_readers``: the services a REST call's target is read with, on the request's
     session, made only when the target is not cached (``db_session`` would open the session up front)."""
 
+    session = app_context(request).request_session(request)
+
     def make() -> tuple[ServerService, CatalogueService]:
-        session = app_context(request).alchemy.provide_session(request.app.state, request.scope)
-        return ServerService(session=session, gateway=gateway), CatalogueService(session=session)
+        made = session()
+        return ServerService(session=made, gateway=gateway), CatalogueService(session=made)
 
     return TargetReaders(make)
 

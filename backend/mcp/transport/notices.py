@@ -142,31 +142,25 @@ class Notices:
             logger.warning("notice dropped: the session's stream is stuck", extra={"session": live.sid})
 
 
-class RelayingWriteStream:
-    """A copy's write stream: per-copy notifications go over the relay while its GET stream is elsewhere.
+def unrelated(item: SessionMessage) -> bool:
+    """The message belongs to no request: the SDK transport routes it to the session's GET stream."""
+    metadata = item.metadata
+    return not (isinstance(metadata, ServerMessageMetadata) and metadata.related_request_id is not None)
+
+
+class WriteStreamWrapper:
+    """A session copy's write stream handing messages to ``inner``; subclasses divert some of them.
 
     Implements what the SDK's server loop needs of a write stream (``send``, ``aclose``, async
-    context manager); everything not relayed passes through unchanged.
+    context manager).
     """
 
-    def __init__(self, notices: Notices, live: LiveSession, inner: Outbox) -> None:
-        self.notices = notices
-        self.live = live
+    def __init__(self, inner: Outbox) -> None:
         self.inner = inner
 
     async def send(self, item: SessionMessage, /) -> None:
-        """To the transport, or over the relay (see the module docstring)."""
-        message = item.message
-        if isinstance(message, JSONRPCNotification) and message.method in RELAYED and self._elsewhere(item):
-            await self.notices.publish(self.live, message)
-            return
+        """To the transport."""
         await self.inner.send(item)
-
-    def _elsewhere(self, item: SessionMessage) -> bool:
-        """Bound for the GET stream (no related request), which is not open on this copy."""
-        metadata = item.metadata
-        related = isinstance(metadata, ServerMessageMetadata) and metadata.related_request_id is not None
-        return not related and self.live.open_streams <= 0
 
     async def aclose(self) -> None:
         """Close the transport's stream."""
@@ -183,3 +177,25 @@ class RelayingWriteStream:
     ) -> bool | None:
         await self.aclose()
         return None
+
+
+class RelayingWriteStream(WriteStreamWrapper):
+    """A copy's write stream: per-copy notifications go over the relay while its GET stream is elsewhere;
+    everything not relayed passes through unchanged."""
+
+    def __init__(self, notices: Notices, live: LiveSession, inner: Outbox) -> None:
+        super().__init__(inner)
+        self.notices = notices
+        self.live = live
+
+    async def send(self, item: SessionMessage, /) -> None:
+        """To the transport, or over the relay (see the module docstring)."""
+        message = item.message
+        if isinstance(message, JSONRPCNotification) and message.method in RELAYED and self._elsewhere(item):
+            await self.notices.publish(self.live, message)
+            return
+        await self.inner.send(item)
+
+    def _elsewhere(self, item: SessionMessage) -> bool:
+        """Bound for the GET stream (no related request), which is not open on this copy."""
+        return unrelated(item) and self.live.open_streams <= 0

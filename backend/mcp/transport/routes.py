@@ -133,8 +133,9 @@ class SessionRoutes:
             handshake = handshake_of(parsed.get("params"))
             live = self.continuity.open("streamable-http", access, view, scope, handshake)
             scope[CALLER_SCOPE_KEY] = live.caller
-            version = negotiated(parsed)
-            if version is not None and handshake is not None and _welcomed_here(view, scope):
+            # Only where a session may open without the SDK is its version worked out (and its answer learnt).
+            version = negotiated(parsed) if handshake is not None and _welcomed_here(view, scope) else None
+            if version is not None:
                 live.extra[HANDSHAKE_KEY] = handshake
                 if await self.lean.open(live, server, parsed["id"], version, send):
                     return

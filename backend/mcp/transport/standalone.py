@@ -18,14 +18,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from contextlib import suppress
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any
 
-from mcp.shared.message import ServerMessageMetadata, SessionMessage
+from mcp.shared.message import SessionMessage
 from mcp_types import JSONRPCNotification, JSONRPCRequest
 from starlette.types import Receive, Send
 
 from backend.mcp.transport import wire
+from backend.mcp.transport.notices import Outbox, WriteStreamWrapper, unrelated
 
 CONFLICT = "Conflict: Only one SSE stream is allowed per session"
 NOT_ACCEPTABLE = "Not Acceptable: Client must accept text/event-stream"
@@ -111,41 +111,17 @@ async def _disconnected(receive: Receive) -> None:
         pass
 
 
-class _WriteStream(Protocol):
-    async def send(self, item: SessionMessage, /) -> None: ...
-
-    async def aclose(self) -> None: ...
-
-
-class StandaloneRouting:
+class StandaloneRouting(WriteStreamWrapper):
     """The SDK copy's write stream: messages for its GET stream go to the session's own stream while
     that is open (the SDK's transport has none then); everything else passes through."""
 
-    def __init__(self, stream: StandaloneStream, inner: _WriteStream) -> None:
+    def __init__(self, stream: StandaloneStream, inner: Outbox) -> None:
+        super().__init__(inner)
         self.stream = stream
-        self.inner = inner
 
     async def send(self, item: SessionMessage, /) -> None:
         """To the open standalone stream when the message is tied to no request, else to the SDK."""
-        metadata = item.metadata
-        related = isinstance(metadata, ServerMessageMetadata) and metadata.related_request_id is not None
-        if not related and self.stream.open and isinstance(item.message, JSONRPCNotification | JSONRPCRequest):
+        if self.stream.open and unrelated(item) and isinstance(item.message, JSONRPCNotification | JSONRPCRequest):
             await self.stream.send(item)
             return
         await self.inner.send(item)
-
-    async def aclose(self) -> None:
-        """Close the transport's stream."""
-        await self.inner.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_val: BaseException | None,
-        exc_tb: TracebackType | None,
-    ) -> bool | None:
-        await self.aclose()
-        return None

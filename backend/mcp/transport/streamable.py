@@ -80,8 +80,8 @@ class StreamableHub:
     ) -> None:
         """Start a session with the ``initialize`` request that opens it; discard it if that fails.
 
-        ``version``: the protocol version the SDK will agree (None: it will refuse the request); its
-        answer is learnt for :meth:`open_lean`.
+        ``version``: the protocol version the SDK will agree, where later sessions may open without it
+        (None otherwise); its answer is learnt for them (``lean_open.LeanSessions.open``).
         """
         scope, receive, send = request
         send = self.welcomes.watch(server, version, send)
