@@ -75,7 +75,7 @@ def _serve(settings: Settings, ui: UIProcess | None = None) -> None:
     try:
         if settings.db.migrate_on_start:
             upgrade(handle.url)
-        app = create_app(settings, handle.url)
+        app = create_app(settings, handle.url, freeze_heap=True)
         if ui is not None:
             ui.start()
         uvicorn.run(

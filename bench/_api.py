@@ -68,7 +68,7 @@ def serve(db_url: str, port: int, data_dir: str, readonly_dir: str) -> None:
         ),
         queue=dataclasses.replace(base.queue, run_in_api=False),
     )
-    app = create_app(settings, db_url)
+    app = create_app(settings, db_url, freeze_heap=True)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -37,12 +37,17 @@ def create_app(
     settings: Settings | None = None,
     database_url: str | None = None,
     lifespans: list[Lifespan] | None = None,
+    *,
+    freeze_heap: bool = False,
 ) -> Litestar:
-    """Build the API application. Without ``database_url`` the settings decide (embedded or URL)."""
+    """Build the API application. Without ``database_url`` the settings decide (embedded or URL).
+
+    ``freeze_heap`` is for serving processes only (see backend/server/heap.py).
+    """
     settings = settings or get_settings()
     if database_url is None:
         from backend.lib.database import resolve_database  # noqa: PLC0415
 
         handle = resolve_database(settings.db.url, settings.app.data_dir)
         database_url = handle.url
-    return build_app(make_context(settings, database_url), lifespans)
+    return build_app(make_context(settings, database_url), lifespans, freeze_heap=freeze_heap)

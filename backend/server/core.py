@@ -40,6 +40,7 @@ from backend.lib.request import AppRequest
 from backend.lib.runtime import Runtime, provide_gateway, provide_runtime, runtime_of
 from backend.lib.worker import worker_lifespan
 from backend.server.headers import SecurityHeaders
+from backend.server.heap import frozen_heap
 from backend.server.routes import ROUTE_HANDLERS
 
 logger = logging.getLogger("mcp_orch.app")
@@ -78,9 +79,10 @@ def build_runtime(ctx: AppContext) -> Runtime:
 class CorePlugin(InitPluginProtocol):
     """Wires routes, auth, errors and start-up tasks around an :class:`AppContext` and the app's :class:`Runtime`."""
 
-    def __init__(self, ctx: AppContext, lifespans: list[Lifespan] | None = None) -> None:
+    def __init__(self, ctx: AppContext, lifespans: list[Lifespan] | None = None, *, freeze_heap: bool = False) -> None:
         self.ctx = ctx
         self.lifespans = lifespans or []
+        self.freeze_heap = freeze_heap
         self.runtime = build_runtime(ctx)
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
@@ -118,6 +120,8 @@ class CorePlugin(InitPluginProtocol):
         app_config.lifespan.extend(self.lifespans)
         # Last: the worker starts after the gateway and stops before it.
         app_config.lifespan.append(worker_lifespan)
+        if self.freeze_heap:  # after everything has started (see backend/server/heap.py)
+            app_config.lifespan.append(frozen_heap)
         app_config.debug = ctx.settings.app.debug
         return app_config
 
@@ -140,12 +144,17 @@ class CorePlugin(InitPluginProtocol):
         return gateway_runtime(self.ctx, self.runtime)
 
 
-def build_app(ctx: AppContext, lifespans: list[Lifespan] | None = None, **kwargs: Any) -> Litestar:
-    """A Litestar app around ``ctx``, its responses wrapped in :class:`SecurityHeaders`."""
+def build_app(
+    ctx: AppContext, lifespans: list[Lifespan] | None = None, *, freeze_heap: bool = False, **kwargs: Any
+) -> Litestar:
+    """A Litestar app around ``ctx``, its responses wrapped in :class:`SecurityHeaders`.
+
+    ``freeze_heap``: the serving process's start-up heap leaves the cyclic GC (backend/server/heap.py).
+    """
     # The body limit must be a constructor argument: Litestar 2.25 builds its root router from the
     # argument, not from ``AppConfig.request_max_body_size`` as changed by plugins.
     kwargs.setdefault("request_max_body_size", ctx.settings.app.max_body_bytes)
-    app = Litestar(plugins=[CorePlugin(ctx, lifespans)], **kwargs)
+    app = Litestar(plugins=[CorePlugin(ctx, lifespans, freeze_heap=freeze_heap)], **kwargs)
     # Around the whole handler (not the route middleware) so router 404s and mounts get them too.
     hsts = ctx.settings.app.public_url.lower().startswith("https://")
     # MCP requests skip the router and route middleware (see backend/domain/endpoints/front.py).
