@@ -24,6 +24,7 @@ import msgspec
 from backend.mcp.types import UpstreamRPCError, UpstreamTimeoutError
 
 _encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder().decode
 ID_PREFIX = "orch-"
 _MARKER = b'"' + ID_PREFIX.encode()
 
@@ -56,9 +57,12 @@ class FastLane:
         if not self._pending or _MARKER not in line:
             return False
         try:
-            message = json.loads(line)
-        except ValueError:
-            return False
+            message = _decode(line)
+        except msgspec.DecodeError:
+            try:  # what strict JSON refuses but Python's json takes (NaN, Infinity)
+                message = json.loads(line)
+            except ValueError:
+                return False
         if not isinstance(message, dict) or ("result" not in message and "error" not in message):
             return False
         request_id = message.get("id")

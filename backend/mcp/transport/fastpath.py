@@ -24,6 +24,7 @@ from backend.mcp.proxy.errors import internal_error
 from backend.mcp.proxy.paging import list_page
 from backend.mcp.proxy.view import ClientInfo
 from backend.mcp.transport import wire
+from backend.mcp.transport.guard import GUARD_AFTER, Guard, cancel_on_disconnect, finished
 from backend.mcp.transport.sessions import LiveSession
 
 logger = logging.getLogger("mcp_orch.transport")
@@ -130,29 +131,65 @@ async def serve_streamable(
     ``receive`` (the request's, body already read): a client that closes the connection before the
     answer cancels the call, and its upstream hears ``notifications/cancelled``, as when it cancels.
     """
-    loop = asyncio.get_running_loop()
     token = _progress_token(message)
-    queue: asyncio.Queue[bytes] | None = None
-    progress = None
-    if token is not None and sse:
-        events: asyncio.Queue[bytes] = asyncio.Queue()
-        queue = events
+    if token is None or not sse:
+        await _serve_quiet(live, message, send, headers, sse=sse, receive=receive)
+        return
+    loop = asyncio.get_running_loop()
+    events: asyncio.Queue[bytes] = asyncio.Queue()
 
-        async def progress(value: float, total: float | None, text: str | None) -> None:
-            events.put_nowait(_progress_frame(token, value, total, text))
+    async def progress(value: float, total: float | None, text: str | None) -> None:
+        events.put_nowait(_progress_frame(token, value, total, text))
 
     task = loop.create_task(_answer(live, message, progress))
     request_id = message["id"]
     live.inflight[request_id] = task
-    watcher = asyncio.ensure_future(_cancel_on_disconnect(receive, task)) if receive is not None else None
+    watcher = asyncio.ensure_future(cancel_on_disconnect(receive, task)) if receive is not None else None
     try:
-        await _stream(task, queue, request_id, send, headers, sse=sse)
+        await _stream(task, events, request_id, send, headers, sse=sse)
     finally:
         if watcher is not None:
             watcher.cancel()
         live.inflight.pop(request_id, None)
         if not task.done():
             task.cancel()
+
+
+async def _serve_quiet(
+    live: LiveSession,
+    message: dict[str, Any],
+    send: Send,
+    headers: wire.Headers,
+    *,
+    sse: bool,
+    receive: Receive | None,
+) -> None:
+    """A request without progress: its answer is awaited directly, nothing else runs while it is quick.
+
+    Only a call still running after ``GUARD_AFTER`` gets a ``Guard`` (``guard.py``: a task watching
+    the connection and, past ``wire.KEEPALIVE_SECONDS``, keeping an SSE stream alive). Most calls end
+    long before, and a watcher task and a timed wait per request were a measurable share of a call's
+    CPU (issue 15). A client that disconnected meanwhile is noticed when the guard starts.
+    """
+    loop = asyncio.get_running_loop()
+    request_id = message["id"]
+    task = loop.create_task(_answer(live, message, None))
+    live.inflight[request_id] = task
+    guard = Guard(task, send, headers, receive, sse=sse)
+    timer = loop.call_later(GUARD_AFTER, guard.start)
+    try:
+        await finished(task)
+    finally:
+        timer.cancel()
+        live.inflight.pop(request_id, None)
+        if not task.done():
+            task.cancel()  # our request was cancelled (the server is stopping)
+        committed = await guard.stop()
+    final = _final(task, request_id)
+    if committed:
+        await send({"type": "http.response.body", "body": wire.sse_event(final), "more_body": False})
+    else:
+        await wire.respond(send, 200, final, [*wire.JSON_HEADERS, *headers])
 
 
 async def _stream(
@@ -202,13 +239,6 @@ async def _stream(
     finally:
         if getter is not None:
             getter.cancel()
-
-
-async def _cancel_on_disconnect(receive: Receive, task: asyncio.Task[bytes]) -> None:
-    """Cancel the call when the client closes the connection (its request body was read before)."""
-    while (await receive())["type"] != "http.disconnect":
-        pass
-    task.cancel()
 
 
 def _final(task: asyncio.Task[bytes], request_id: Any) -> bytes:
