@@ -17,6 +17,7 @@ from backend.db.migrate import upgrade
 from backend.lib.database import DatabaseHandle, resolve_database
 from backend.lib.settings import Settings, get_settings, internal_api_url
 from backend.server.asgi import create_app
+from backend.server.entry import ServedApp
 from backend.ui_process import UIProcess, ui_command
 
 logger = logging.getLogger("mcp_orch.runner")
@@ -79,7 +80,7 @@ def _serve(settings: Settings, ui: UIProcess | None = None) -> None:
         if ui is not None:
             ui.start()
         uvicorn.run(
-            app,
+            ServedApp(app),
             host=settings.app.host,
             port=settings.app.port,
             log_level="warning",
@@ -88,6 +89,8 @@ def _serve(settings: Settings, ui: UIProcess | None = None) -> None:
             # The TCP peer stays the client: forwarded headers are read only from MCP_ORCH_TRUSTED_PROXIES
             # (backend/domain/accounts/addresses.py); uvicorn would trust any loopback peer's header.
             proxy_headers=False,
+            server_header=False,  # no "server: uvicorn" on every response
+            access_log=False,  # below log_level anyway; off, uvicorn skips formatting its arguments
         )
     finally:
         _ignore_further_signals()

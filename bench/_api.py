@@ -50,6 +50,7 @@ def serve(db_url: str, port: int, data_dir: str, readonly_dir: str) -> None:
     from backend.lib.log import configure_logging  # noqa: PLC0415
     from backend.lib.settings import AuthSettings, DatabaseSettings, SandboxSettings, Settings  # noqa: PLC0415
     from backend.server.asgi import create_app  # noqa: PLC0415
+    from backend.server.entry import ServedApp  # noqa: PLC0415
 
     configure_logging("WARNING")  # errors with their fields (error type, path, trace)
 
@@ -69,7 +70,7 @@ def serve(db_url: str, port: int, data_dir: str, readonly_dir: str) -> None:
         queue=dataclasses.replace(base.queue, run_in_api=False),
     )
     app = create_app(settings, db_url, freeze_heap=True)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.run(ServedApp(app), host="127.0.0.1", port=port, log_level="warning", access_log=False, server_header=False)
 
 
 def free_port() -> int:

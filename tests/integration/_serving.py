@@ -14,6 +14,7 @@ import uvicorn
 from litestar import Litestar
 
 from backend.lib.settings import Settings
+from backend.server.entry import ServedApp
 from tests.integration.servers._support import PYTHON
 
 
@@ -50,7 +51,7 @@ async def serve(app: Litestar, port: int | None = None, *, timeout: float = 60) 
     """``app`` served by uvicorn on loopback (streams need a real HTTP server); a client on its base URL."""
     port = port or free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", timeout_graceful_shutdown=5
+        ServedApp(app), host="127.0.0.1", port=port, log_level="warning", lifespan="on", timeout_graceful_shutdown=5
     )
     server = _QuietServer(config)
     async with anyio.create_task_group() as tg:
