@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import statistics
 import time
 from contextlib import AsyncExitStack
@@ -25,6 +26,7 @@ class Column:
     target: Target
     tree: Tree | None = None
     peer: bool = False
+    baseline: bool = False  # direct stdio, the HTTP floor: latency only
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Result:
 
     name: str
     peer: bool
+    baseline: bool = False
     p50: float = 0.0
     p99: float = 0.0
     cpu: float | None = None  # gateway CPU ms per call, SDK client, 10 concurrent calls on one session
@@ -51,6 +54,18 @@ class Result:
     idle_sessions_mb: float | None = None  # MB over idle with N idle sessions open
     wrong: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+def settle_client() -> None:
+    """Collect this client's garbage and freeze the rest out of its GC (``gc.freeze``).
+
+    The client shares the machine's cores with the gateway, and where it is the bottleneck (50 SDK
+    sessions opened at once) its own full collections count in the figure. Its heap grows over a run,
+    so later columns (ours) would pay for more objects than earlier ones (the peers): every column
+    starts with the same, empty, collectable heap.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _mb(pss: int) -> float:
@@ -216,8 +231,9 @@ async def idle_sessions(col: Column, result: Result, count: int) -> None:
 
 async def measure(col: Column, calls: int, fresh_count: int, idle_count: int) -> Result:
     """All of one column's figures."""
-    result = Result(col.name, col.peer)
+    result = Result(col.name, col.peer, col.baseline)
     wrong = Wrong()
+    settle_client()
     async with col.target.session() as client:  # warm the code paths (and our view) before idle
         await timed(checked(client, col.target.tool, wrong), 30, 1)
     await asyncio.sleep(1.0)
@@ -230,6 +246,7 @@ async def measure(col: Column, calls: int, fresh_count: int, idle_count: int) ->
         if col.target.transport != "sse":
             await lean(col, result, calls, wrong)
             await fresh_lean(col, result, fresh_count, wrong)
+        settle_client()
         await fresh(col, result, fresh_count, max(2, calls * CPU_WINDOW // fresh_count), wrong, idle_pss)
         await asyncio.sleep(1.0)
         if idle_count:

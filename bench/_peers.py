@@ -64,6 +64,19 @@ async def running_pypi_peer(executable: Path, upstream: list[str], log: Path) ->
 
 
 @asynccontextmanager
+async def running_floor() -> AsyncIterator[Peer]:
+    """``bench/null_http.py``: canned replies at ``/mcp`` (the SDK client's own cost over HTTP)."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "null_http.py"), str(port)])
+    try:
+        base = f"http://127.0.0.1:{port}"
+        await wait_ready(f"{base}/health", process)
+        yield Peer(base, process.pid)
+    finally:
+        stop(process)
+
+
+@asynccontextmanager
 async def running_npm_peer(upstream: list[str]) -> AsyncIterator[Peer]:
     """npm ``mcp-proxy`` serving ``upstream`` at ``/mcp`` and ``/sse`` (only when installed in tools/)."""
     port = free_port()

@@ -5,6 +5,8 @@
 In one run, in front of the same near-zero-cost stdio upstream (``bench/raw_upstream.py``):
 
 * direct stdio (the SDK client on the upstream itself): the latency baseline;
+* the HTTP floor (``bench/null_http.py``, canned replies, no upstream): what the SDK client and one
+  loopback HTTP exchange cost before any gateway does anything;
 * PyPI ``mcp-proxy`` (installed from ``bench/peers.lock`` into a throw-away venv) over Streamable
   HTTP and SSE; npm ``mcp-proxy`` too when ``tools/node_modules/.bin/mcp-proxy`` exists;
 * ours: per-server Streamable HTTP, per-server SSE, unified Streamable HTTP, the API in its own
@@ -40,7 +42,7 @@ import httpx
 from _api import api_process, embedded_database, prepare
 from _clients import LeanSession, Target, Wrong, stdio_command, timed
 from _measure import Column, Result, measure
-from _peers import NPM_PROXY, Peer, install_pypi_peer, running_npm_peer, running_pypi_peer
+from _peers import NPM_PROXY, Peer, install_pypi_peer, running_floor, running_npm_peer, running_pypi_peer
 from _profile import profiled
 from _report import report
 from _tree import Tree, postmaster_pid
@@ -177,9 +179,13 @@ def _sizes(args: argparse.Namespace) -> tuple[int, int, int]:
 
 
 async def run(args: argparse.Namespace) -> None:
-    direct = Column("direct stdio", Target("direct", "echo", command=stdio_command(UPSTREAM)))
+    direct = Column("direct stdio", Target("direct", "echo", command=stdio_command(UPSTREAM)), baseline=True)
     results = [await measure(direct, *_sizes(args))]
     _done(direct.name)
+    async with running_floor() as floor:
+        column = Column("HTTP floor", Target("floor", "echo", floor.base + "/mcp"), baseline=True)
+        results.append(await measure(column, *_sizes(args)))
+    _done(column.name)
     if not args.no_peers:
         results += await peers(args)
     mine, rest, rest_wrong = await ours(args)
