@@ -10,7 +10,7 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 
 import httpx
-from _clients import LeanSession, Target, Wrong, checked, open_sse, quantile, timed
+from _clients import LeanSession, RawClient, Target, Wrong, checked, open_sse, quantile, timed
 from _tree import Tree
 
 # CPU windows run ``calls * CPU_WINDOW`` calls: psutil counts CPU in 10 ms ticks per process, so
@@ -47,6 +47,8 @@ class Result:
     first50: float | None = None  # median ms from 50 sessions opened at once to each one's first reply
     first50_max: float | None = None
     first50_lean: float | None = None  # the same with the lean client (Streamable HTTP columns)
+    open_cpu: float | None = None  # gateway CPU ms per session of those (SDK: open, first call, listing)
+    open_cpu_lean: float | None = None  # the same, lean client (initialize, initialized, first call)
     mem_session: float | None = None  # MB per open session under load
     postgres_peak: int = 0
     idle_mb: float | None = None
@@ -98,8 +100,7 @@ async def lean(col: Column, result: Result, calls: int, wrong: Wrong) -> None:
     """The same with the lean raw-HTTP client (Streamable HTTP columns only)."""
     assert col.tree is not None
     assert col.target.url is not None
-    limits = httpx.Limits(max_connections=10, max_keepalive_connections=10)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+    async with RawClient(max_connections=10) as http:
         session = LeanSession(http, col.target.url, col.target.headers)
         await session.open()
         call = session.caller(col.target.tool, wrong)
@@ -126,6 +127,7 @@ async def fresh(col: Column, result: Result, count: int, per: int, wrong: Wrong,
         if done[slot] == count:
             event.set()
 
+    start = tree.sample(memory=False)
     began = time.perf_counter()
 
     async def one() -> None:
@@ -164,6 +166,7 @@ async def fresh(col: Column, result: Result, count: int, per: int, wrong: Wrong,
     await asyncio.gather(*tasks)
     if firsts:
         result.first50, result.first50_max = statistics.median(firsts), max(firsts)
+    result.open_cpu = (before.cpu - start.cpu) * 1000 / count
     result.cpu50 = (after.cpu - before.cpu) * 1000 / (count * per)
     result.mem_session = _mb(peak[0] - idle_pss) / count
     result.postgres_peak = peak[1]
@@ -172,10 +175,11 @@ async def fresh(col: Column, result: Result, count: int, per: int, wrong: Wrong,
 async def fresh_lean(col: Column, result: Result, count: int, wrong: Wrong) -> None:
     """``count`` lean sessions opened at once (one connection each): median ms to each one's first reply."""
     assert col.target.url is not None
+    assert col.tree is not None
     firsts: list[float] = []
-    limits = httpx.Limits(max_connections=count + 10, max_keepalive_connections=count + 10)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+    async with RawClient(max_connections=count + 10) as http:
         sessions = [LeanSession(http, col.target.url, col.target.headers) for _ in range(count)]
+        start = col.tree.sample(memory=False)
         began = time.perf_counter()
 
         async def one(session: LeanSession) -> None:
@@ -184,8 +188,10 @@ async def fresh_lean(col: Column, result: Result, count: int, wrong: Wrong) -> N
             firsts.append((time.perf_counter() - began) * 1000)
 
         await asyncio.gather(*(one(s) for s in sessions))
+        opened = col.tree.sample(memory=False)
         await asyncio.gather(*(s.close() for s in sessions))
     result.first50_lean = statistics.median(firsts)
+    result.open_cpu_lean = (opened.cpu - start.cpu) * 1000 / count
 
 
 async def idle_sessions(col: Column, result: Result, count: int) -> None:

@@ -46,6 +46,8 @@ def report(results: list[Result], rest: tuple[float, float] | None, rest_wrong: 
         (f"first call on {args.fresh} sessions opened at once (ms, median)", lambda r: r.first50, 0),
         ("  the same, slowest session (ms)", lambda r: r.first50_max, 0),
         ("  the same, lean client (ms, median)", lambda r: r.first50_lean, 0),
+        ("  gateway CPU per session opened, SDK client (ms)", lambda r: r.open_cpu, 2),
+        ("  gateway CPU per session opened, lean client (ms)", lambda r: r.open_cpu_lean, 2),
         ("memory per open session under load (MB)", lambda r: r.mem_session, 2),
         ("  PostgreSQL processes at the peak", lambda r: float(r.postgres_peak) if r.postgres_peak else None, 0),
         ("idle memory of the process tree (MB)", lambda r: r.idle_mb, 0),
@@ -143,6 +145,13 @@ def _targets(
         lambda r: (r.idle_sessions_mb, None if r.idle_sessions_mb is None else r.idle_sessions_mb < 300),
     )
     line("sequential p50 added over direct ≤ 1 ms", lambda r: (r.p50 - direct.p50, r.p50 - direct.p50 <= 1.0))
+    line(
+        "  the same, lean client (its p50 minus direct stdio's)",
+        lambda r: (
+            None if r.lean_p50 is None else r.lean_p50 - direct.p50,
+            None if r.lean_p50 is None else r.lean_p50 - direct.p50 <= 1.0,
+        ),
+    )
     if floor is not None:
         gap = floor.p50 - direct.p50
         line(
