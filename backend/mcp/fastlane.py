@@ -83,7 +83,7 @@ class FastLane:
         """Send one request and return its raw result.
 
         Raises:
-            LaneClosedError: the connection ended first.
+            LaneClosedError: the connection ended first (or its stdin was closed).
             UpstreamTimeoutError: no answer within ``timeout`` (the upstream is told to cancel).
             UpstreamRPCError: the upstream answered with an error, or with a result that is not an object.
         """
@@ -99,7 +99,10 @@ class FastLane:
         timer = loop.call_later(timeout, _settle, slot, _EXPIRED)
         message: dict[str, Any] | None = _EXPIRED
         try:
-            await self._send(_line(frame))
+            try:
+                await self._send(_line(frame))
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                raise LaneClosedError from None  # stdin is closed: the upstream is gone or stopping
             message = await slot
         finally:
             timer.cancel()

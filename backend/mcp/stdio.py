@@ -30,6 +30,7 @@ from backend.lib.settings import SandboxSettings
 from backend.mcp.fastlane import FastLane
 from backend.mcp.sandbox import SANDBOX_HOME, Launch, SandboxError, prepare_launch, remove_tree, server_home
 from backend.mcp.sandbox_watch import LimitReport, watch_memory
+from backend.mcp.stdin_pipe import StdinPipe
 from backend.mcp.types import UpstreamSpec
 
 logger = logging.getLogger("mcp_orch.gateway")
@@ -102,23 +103,25 @@ async def open_stdio(
     if not spec.command:
         raise ValueError("stdio server without a command")
     launch = await _prepare(spec, sandbox, ephemeral=ephemeral)
+    stdin = StdinPipe()
     try:
-        process = await _spawn(spec, sandbox, launch)
+        process = await _spawn(spec, sandbox, launch, stdin.read_fd)
     except BaseException:
+        stdin.discard()
         _discard(launch)
         raise
     # No await between the spawn and the try: a cancellation there would leak the process.
     read_writer, read_stream = anyio.create_memory_object_stream[SessionMessage | Exception](0)
-    assert process.stdin is not None
     handle = StdioProcess(
         process=process,
         read_stream=read_stream,
-        write_stream=StdinWriter(process.stdin),
-        lane=FastLane(process.stdin.send),
+        write_stream=StdinWriter(stdin),
+        lane=FastLane(stdin.send),
         limits=LimitReport(launch.memory_mb) if launch is not None else None,
     )
     stderr_done = anyio.Event()
     try:
+        await stdin.connect()
         async with anyio.create_task_group() as tg:
             tg.start_soon(_pump_stdout, handle, read_writer, on_noise, on_log)
             tg.start_soon(_pump_stderr, process, _observed(handle, on_stderr), stderr_done)
@@ -129,17 +132,17 @@ async def open_stdio(
                 yield handle
             finally:
                 with anyio.CancelScope(shield=True):
-                    await _stop(process, stop_grace)
+                    await _stop(process, stdin, stop_grace)
                     # Let the last stderr lines (a crash's traceback) arrive before we stop reading.
                     with anyio.move_on_after(_PIPE_LINGER_SECONDS):
                         await stderr_done.wait()
                 tg.cancel_scope.cancel()
     finally:
         with anyio.CancelScope(shield=True):
-            await _stop(process, stop_grace)
+            await _stop(process, stdin, stop_grace)
             for stream in (read_writer, read_stream):
                 stream.close()
-            for pipe in (process.stdin, process.stdout, process.stderr):
+            for pipe in (process.stdout, process.stderr):
                 if pipe is not None:
                     with suppress(Exception):
                         await pipe.aclose()
@@ -161,7 +164,7 @@ async def _prepare(spec: UpstreamSpec, sandbox: SandboxSettings, *, ephemeral: b
         raise SandboxError(str(exc)) from exc
 
 
-async def _spawn(spec: UpstreamSpec, sandbox: SandboxSettings, launch: Launch | None) -> anyio.abc.Process:
+async def _spawn(spec: UpstreamSpec, sandbox: SandboxSettings, launch: Launch | None, stdin: int) -> anyio.abc.Process:
     pipe = subprocess.PIPE
     if launch is not None:
         try:
@@ -170,7 +173,7 @@ async def _spawn(spec: UpstreamSpec, sandbox: SandboxSettings, launch: Launch | 
                 env=launch.env,
                 start_new_session=True,
                 pass_fds=(launch.args_fd,),
-                stdin=pipe,
+                stdin=stdin,
                 stdout=pipe,
                 stderr=pipe,
             )
@@ -182,7 +185,7 @@ async def _spawn(spec: UpstreamSpec, sandbox: SandboxSettings, launch: Launch | 
         env=child_environment(spec),
         cwd=_unsandboxed_cwd(spec, sandbox),
         start_new_session=True,
-        stdin=pipe,
+        stdin=stdin,
         stdout=pipe,
         stderr=pipe,
     )
@@ -268,7 +271,7 @@ class StdinWriter:
     were made (``notifications/initialized`` before the first listing, as servers expect).
     """
 
-    def __init__(self, stdin: anyio.abc.ByteSendStream) -> None:
+    def __init__(self, stdin: StdinPipe) -> None:
         self._stdin = stdin
         self._closed = False
 
@@ -352,11 +355,10 @@ async def _lines(stream: anyio.abc.ByteReceiveStream, limit: int | None) -> Asyn
         yield b"".join(parts)
 
 
-async def _stop(process: anyio.abc.Process, grace: float) -> None:
+async def _stop(process: anyio.abc.Process, stdin: StdinPipe, grace: float) -> None:
     """Close stdin, give the process a moment, then SIGTERM its whole group and SIGKILL after ``grace``."""
-    if process.stdin is not None:
-        with suppress(Exception):
-            await process.stdin.aclose()
+    with suppress(Exception):
+        await stdin.aclose()
     await wait_exit(process, _STDIN_CLOSE_GRACE_SECONDS)
     # Always signal the group: the leader may be gone while children it started live on.
     await terminate_posix_process_tree(process, grace)
