@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from typing import cast
 
 import anyio
 
@@ -33,9 +34,8 @@ class StdinPipe(asyncio.Protocol):
         await loop.connect_write_pipe(lambda: self, os.fdopen(self._write_fd, "wb", buffering=0))
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        """asyncio: the pipe is ready."""
-        assert isinstance(transport, asyncio.WriteTransport)
-        self._transport = transport
+        """asyncio: the pipe is ready (uvloop's pipe transports are not ``asyncio.WriteTransport`` subclasses)."""
+        self._transport = cast("asyncio.WriteTransport", transport)
 
     def connection_lost(self, exc: Exception | None) -> None:
         """asyncio: the pipe closed (by us, or the child's end went away)."""
