@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from _api import free_port, stop, wait_ready
 
@@ -46,6 +47,18 @@ def install_pypi_peer(venv: Path) -> Path:
 
 
 @asynccontextmanager
+async def _serving(command: list[str], port: int, health: str, out: Any) -> AsyncIterator[Peer]:
+    """``command`` (listening on ``port``) until the context exits; ready once ``health`` answers 200."""
+    process = subprocess.Popen(command, stdout=out, stderr=out)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        await wait_ready(base + health, process)
+        yield Peer(base, process.pid)
+    finally:
+        stop(process)
+
+
+@asynccontextmanager
 async def running_pypi_peer(executable: Path, upstream: list[str], log: Path) -> AsyncIterator[Peer]:
     """PyPI ``mcp-proxy`` serving ``upstream`` (stdio) at ``/mcp`` (Streamable HTTP) and ``/sse``.
 
@@ -54,26 +67,17 @@ async def running_pypi_peer(executable: Path, upstream: list[str], log: Path) ->
     port = free_port()
     command = [str(executable), "--host", "127.0.0.1", "--port", str(port), "--log-level", "WARNING", *upstream]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=out)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        await wait_ready(f"{base}/status", process)
-        yield Peer(base, process.pid)
-    finally:
-        stop(process)
+        async with _serving(command, port, "/status", out) as peer:
+            yield peer
 
 
 @asynccontextmanager
 async def running_floor() -> AsyncIterator[Peer]:
     """``bench/null_http.py``: canned replies at ``/mcp`` (the SDK client's own cost over HTTP)."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "null_http.py"), str(port)])
-    try:
-        base = f"http://127.0.0.1:{port}"
-        await wait_ready(f"{base}/health", process)
-        yield Peer(base, process.pid)
-    finally:
-        stop(process)
+    command = [sys.executable, str(ROOT / "bench" / "null_http.py"), str(port)]
+    async with _serving(command, port, "/health", None) as peer:
+        yield peer
 
 
 @asynccontextmanager
@@ -81,10 +85,5 @@ async def running_npm_peer(upstream: list[str]) -> AsyncIterator[Peer]:
     """npm ``mcp-proxy`` serving ``upstream`` at ``/mcp`` and ``/sse`` (only when installed in tools/)."""
     port = free_port()
     command = [str(NPM_PROXY), "--host", "127.0.0.1", "--port", str(port), "--", *upstream]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        await wait_ready(f"{base}/ping", process)
-        yield Peer(base, process.pid)
-    finally:
-        stop(process)
+    async with _serving(command, port, "/ping", subprocess.DEVNULL) as peer:
+        yield peer
