@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 from _api import api_process, embedded_database, prepare
-from _clients import LeanSession, Target, Wrong, stdio_command, timed
+from _clients import LeanSession, RawClient, Target, Wrong, stdio_command, timed
 from _measure import Column, Result, measure
 from _peers import NPM_PROXY, Peer, install_pypi_peer, running_floor, running_npm_peer, running_pypi_peer
 from _profile import profiled
@@ -80,8 +80,7 @@ async def profile_ours(pid: int, root: str, headers: dict[str, str], token: str,
     """
     RESULTS.mkdir(exist_ok=True)
     wrong = Wrong()
-    limits = httpx.Limits(max_connections=10, max_keepalive_connections=10)
-    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+    async with RawClient(max_connections=10) as http:
         for name, path, tool in (("per-server", "servers/echo/mcp", "echo"), ("unified", "unified/mcp", "echo__echo")):
             url = f"{root}/{path}"
             session = LeanSession(http, url, headers)

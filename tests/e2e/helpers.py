@@ -44,6 +44,22 @@ class Driver:
         """Wait for a toast containing ``text``."""
         expect(self.page.locator("[data-sonner-toast]").filter(has_text=text).first).to_be_visible()
 
+    def close_dialog(self) -> None:
+        """Close the open dialog with Escape and wait until it is gone.
+
+        An Escape pressed while the UI is still applying the dialog's last update (a background
+        event's toast and list refresh) can go unheard: it is pressed again, up to three times.
+        """
+        dialog = self.page.get_by_role("dialog")
+        for _ in range(3):
+            self.page.keyboard.press("Escape")
+            try:
+                expect(dialog).to_have_count(0, timeout=5_000)
+            except AssertionError:
+                continue
+            return
+        expect(dialog).to_have_count(0)
+
     def login(self, email: str, password: str) -> None:
         """Sign in through the login page."""
         self.goto("/login")

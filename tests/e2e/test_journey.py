@@ -61,7 +61,7 @@ def _import_server_and_see_tools(d: Driver) -> None:
     expect(d.page.locator(".import-outcome").first).to_have_text("Added")  # the raw outcome only as its title
     expect(d.page.locator(".import-outcome").first).to_have_attribute("title", "created")
     d.shot("servers-import-report")
-    d.page.keyboard.press("Escape")
+    d.close_dialog()
     d.page.click("#refresh-all")
     d.toast(re.compile(r"Checked 1 server: 1 (Running|Healthy)"))
     row = d.page.locator(".server-row", has_text="echo")
