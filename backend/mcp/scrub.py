@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from backend.mcp.types import UpstreamSpec
 
 MIN_SECRET_CHARS = 4
@@ -38,6 +40,7 @@ MAX_DEPTH = 64
 _PREFILTER_MAX = 32
 _NOT_SECRET = frozenset({"true", "false", "yes", "no", "on", "off", "null", "none"})
 _AUTH_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*\s+(\S.*)$")
+_json_encode = msgspec.json.Encoder().encode
 
 
 def redaction(name: str) -> str:
@@ -68,6 +71,13 @@ class Scrubber:
         alternation = "|".join(map(re.escape, self._short))
         self._short_pattern = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)") if self._short else None
         self._prefilter = len(self._long) <= _PREFILTER_MAX
+        # Each value as it appears inside a JSON string (escaping is per character, so a value inside
+        # a longer string shows up as exactly this): a JSON text without any of them needs no walk.
+        self._in_json: tuple[bytes, ...] | None
+        try:
+            self._in_json = tuple(_json_encode(value)[1:-1] for value in ordered)
+        except (TypeError, ValueError):  # a value JSON cannot carry (a lone surrogate): always walk
+            self._in_json = None
 
     @property
     def active(self) -> bool:
@@ -95,19 +105,34 @@ class Scrubber:
         """:meth:`text` for optional strings."""
         return None if text is None else self.text(text)
 
+    def clear_json(self, raw: bytes) -> bool:
+        """True when none of the values occurs in the JSON text ``raw`` (nothing in it to scrub)."""
+        return self._in_json is not None and not any(map(raw.__contains__, self._in_json))
+
     def value(self, value: Any, depth: int = 0) -> Any:
-        """A JSON-like value with every string scrubbed (dict keys are kept; unchanged parts are shared)."""
-        if not self._names:
-            return value
+        """A JSON-like value with every string scrubbed (dict keys are kept; unchanged parts are shared).
+
+        Every tool result and logged call passes here: a value whose JSON text holds none of the
+        secrets is returned as it is, after one encoding instead of a walk through every string.
+        """
         if isinstance(value, str):
             return self.text(value)
-        if depth >= MAX_DEPTH:
+        if not self._names or depth >= MAX_DEPTH or (depth == 0 and self._clear(value)):
             return value
         if isinstance(value, dict):
             return {key: self.value(item, depth + 1) for key, item in value.items()}
         if isinstance(value, list | tuple):
             return [self.value(item, depth + 1) for item in value]
         return value
+
+    def _clear(self, value: Any) -> bool:
+        """A dict or list whose JSON text holds none of the values (other values are walked)."""
+        if not isinstance(value, dict | list):
+            return False
+        try:
+            return self.clear_json(_json_encode(value))
+        except (TypeError, ValueError, OverflowError):  # not JSON-encodable as it is: walk it
+            return False
 
     def _marker(self, match: re.Match[str]) -> str:
         return redaction(self._names[match.group(0)])

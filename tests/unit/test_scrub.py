@@ -121,6 +121,24 @@ def test_call_rows_scrub_arguments_under_any_key_and_error_messages() -> None:
     assert row["result"]["content"][0]["text"] == "uses [redacted]"
 
 
+def test_values_json_escapes_are_found_in_results_and_arguments_and_clean_ones_are_kept() -> None:
+    odd = 'q"uo\\te-\u00e9-9f3a'  # a quote, a backslash, a non-ASCII letter: escaped in JSON text
+    scrub = Scrubber([("ODD", odd)])
+    result = {"content": [{"type": "text", "text": f"x {odd} y"}], "isError": False}
+    assert scrub.value(result) == {"content": [{"type": "text", "text": "x [redacted:ODD] y"}], "isError": False}
+    clean = {"content": [{"type": "text", "text": "nothing here"}]}
+    assert scrub.value(clean) is clean  # nothing to scrub: not copied
+    now = datetime.now(tz=UTC)
+
+    def row(arguments: dict[str, object]) -> dict[str, object]:
+        call = CallRecord(uuid4(), uuid4(), "s", "t", arguments, None, "success", None, None, 1.0, now, now)
+        return call_row(call, scrubber=scrub)
+
+    assert row({"q": f"say {odd}"})["arguments"] == {"q": "say [redacted:ODD]"}
+    plain = {"q": "say hello", "n": [1, 2]}
+    assert row(plain)["arguments"] is plain
+
+
 def test_rate_limiter_admits_the_burst_then_the_rate_and_counts_the_rest() -> None:
     now = [0.0]
     limiter = LogRateLimiter(rate=10, burst=5, clock=lambda: now[0])

@@ -22,7 +22,16 @@ from uuid_utils.compat import uuid7
 
 from backend.db import models as m
 from backend.domain.logs.buffer import BatchWriter
-from backend.domain.logs.redact import DEFAULT_CAP_BYTES, capped, clip, sanitize, secret_values
+from backend.domain.logs.redact import (
+    DEFAULT_CAP_BYTES,
+    capped,
+    clip,
+    json_text,
+    needs_sanitizing,
+    sanitize,
+    secret_values,
+    stored,
+)
 from backend.mcp.scrub import NO_SCRUBBING, Scrubber
 from backend.mcp.types import CallRecord
 
@@ -74,8 +83,7 @@ def call_row(call: CallRecord, cap_bytes: int = DEFAULT_CAP_BYTES, scrubber: Scr
     (the server's) replaces its env/header values and the instance's keys in the arguments (under
     any key) and the error message; the gateway already scrubbed the result.
     """
-    secrets = secret_values(call.arguments)
-    arguments = scrubber.value(call.arguments)
+    arguments, secrets = _stored_arguments(call.arguments, cap_bytes, scrubber)
     message = clip(scrubber.optional(call.error_message), 4000)
     return {
         "id": uuid7(),
@@ -90,8 +98,8 @@ def call_row(call: CallRecord, cap_bytes: int = DEFAULT_CAP_BYTES, scrubber: Scr
         "transport": clip(call.transport, 32),
         "client_name": clip(call.client_name, 256),
         "client_version": clip(call.client_version, 64),
-        "arguments": capped(arguments, cap_bytes),
-        "result": capped(call.result, cap_bytes, scrub=secrets),
+        "arguments": arguments,
+        "result": stored(call.result, cap_bytes, scrub=secrets),
         "status": call.status,
         "error_code": call.error_code,
         "error_message": sanitize(message, scrub=secrets) if message else message,
@@ -101,6 +109,14 @@ def call_row(call: CallRecord, cap_bytes: int = DEFAULT_CAP_BYTES, scrubber: Scr
         "created_at": call.finished_at,
         "updated_at": call.finished_at,
     }
+
+
+def _stored_arguments(arguments: Any, cap_bytes: int, scrubber: Scrubber) -> tuple[Any, tuple[str, ...]]:
+    """(the arguments as stored, their secret values): as they are when nothing in them needs cleaning."""
+    raw = json_text(arguments)
+    if raw is not None and len(raw) <= cap_bytes and not needs_sanitizing(raw) and scrubber.clear_json(raw):
+        return arguments, ()  # no secret key (so no secret values), nothing to scrub or cut
+    return capped(scrubber.value(arguments), cap_bytes), secret_values(arguments)
 
 
 class ToolCallRecorder:

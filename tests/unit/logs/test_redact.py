@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from backend.domain.logs.redact import REDACTED, capped, clip, is_secret_key, sanitize, secret_values
+from backend.domain.logs.redact import (
+    REDACTED,
+    capped,
+    clip,
+    is_secret_key,
+    json_text,
+    needs_sanitizing,
+    sanitize,
+    secret_values,
+    stored,
+)
 
 
 def test_secret_looking_keys_are_recognised_by_word() -> None:
@@ -48,3 +59,48 @@ def test_large_payloads_become_a_truncation_marker() -> None:
 def test_clip_cuts_long_text_with_an_ellipsis() -> None:
     assert clip("abcdef", 4) == "abc…"
     assert clip(None, 4) is None
+
+
+def _nested(depth: int) -> list[Any]:
+    value: list[Any] = [1]
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+# The quick check before the walk: ``stored`` and ``call_row`` skip sanitizing a payload whose JSON
+# text cannot hold anything to change. These payloads each need the walk for one reason (or none);
+# the quick path must give exactly what the walk gives.
+PAYLOADS = [
+    {"n": 1},
+    {"content": [{"type": "text", "text": '{"n": 1}'}], "isError": False},
+    {"query": "ping the mapping", "tokens": 5},  # secret words inside values and non-secret keys
+    {"apiKey": "abcd1234"},
+    {"nested": [{"deep": {"X-Auth-Token": "t0k3n-value"}}]},
+    {"text": "nul\x00inside"},
+    {"nul\x00key": 1},
+    {"a": 'back\\slash "quoted" \u2028 é'},
+    {"d": _nested(70)},  # deeper than MAX_DEPTH
+    {"big": "z" * 70_000},
+    [1, "two", {"three": None}],
+    None,
+]
+
+
+def test_stored_is_capped_whichever_path_it_takes() -> None:
+    for value in PAYLOADS:
+        assert stored(value) == capped(value), value
+    secrets = ("abcd1234",)
+    echoed = {"content": [{"type": "text", "text": "said abcd1234"}]}
+    assert stored(echoed, scrub=secrets) == capped(echoed, scrub=secrets)
+    assert stored(echoed, scrub=secrets)["content"][0]["text"] == f"said {REDACTED}"
+
+
+def test_only_payloads_without_anything_to_clean_skip_the_walk() -> None:
+    plain = {"n": 1, "text": "hello", "list": [1, 2.5, True, None]}
+    assert stored(plain) is plain  # nothing copied
+    for value in ({"password": "x"}, {"t": "a\x00b"}, {"d": _nested(40) * 2}):
+        text = json_text(value)
+        assert text is not None, value
+        assert needs_sanitizing(text), value
+    assert json_text({1j: 2}) is None  # not JSON as it is: sanitized by the walk
