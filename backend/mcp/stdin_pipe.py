@@ -82,4 +82,3 @@ class StdinPipe(asyncio.Protocol):
         self.discard()
         if self._transport is not None and not self._transport.is_closing():
             self._transport.close()
-        await asyncio.sleep(0)

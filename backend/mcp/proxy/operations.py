@@ -6,6 +6,7 @@ half keeps the snapshot and the sessions up to date); it needs only the members 
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -98,17 +99,22 @@ class ViewOperations:
         started, clock = datetime.now(tz=UTC), time.perf_counter()
         outcome: Outcome = ("cancelled", None, "Cancelled by the client")
         result: dict[str, Any] | None = None
+        call = functools.partial(
+            self.upstreams.call_tool,
+            route.server.server_id,
+            route.name,
+            arguments if isinstance(arguments, dict) else None,
+            session_key=session_key,
+            on_progress=on_progress,
+            meta=meta if isinstance(meta, dict) else None,
+            task=task,
+        )
         try:
-            async with self._relaying_logs(route.server, session_key, on_log):
-                result = await self.upstreams.call_tool(
-                    route.server.server_id,
-                    route.name,
-                    arguments if isinstance(arguments, dict) else None,
-                    session_key=session_key,
-                    on_progress=on_progress,
-                    meta=meta if isinstance(meta, dict) else None,
-                    task=task,
-                )
+            if on_log is None:  # most calls: no relay (an async context manager per call is not free)
+                result = await call()
+            else:
+                async with self._relaying_logs(route.server, session_key, on_log):
+                    result = await call()
             if task is not None and self.key.unified:  # a CreateTaskResult: its task id names its server
                 result = namespaced("tools/call", result, route.server.name)
             status, message = result_status(result)
@@ -134,13 +140,10 @@ class ViewOperations:
 
     @asynccontextmanager
     async def _relaying_logs(
-        self, server: ServerEntry, session_key: str | None, on_log: LogListener | None
+        self, server: ServerEntry, session_key: str | None, on_log: LogListener
     ) -> AsyncIterator[None]:
         """Relay the upstream's log messages to ``on_log`` while the body runs; every message the
         upstream wrote before its answer is relayed before the body's outcome leaves this block."""
-        if on_log is None:
-            yield
-            return
         send, receive = anyio.create_memory_object_stream[dict[str, Any]](_LOG_BACKLOG)
 
         def offer(params: dict[str, Any]) -> None:

@@ -24,7 +24,7 @@ from backend.mcp.proxy.errors import internal_error
 from backend.mcp.proxy.paging import list_page
 from backend.mcp.proxy.view import ClientInfo
 from backend.mcp.transport import wire
-from backend.mcp.transport.guard import GUARD_AFTER, Guard, cancel_on_disconnect, finished
+from backend.mcp.transport.guard import GUARD_AFTER, Guard, cancel_on_disconnect
 from backend.mcp.transport.sessions import LiveSession
 
 logger = logging.getLogger("mcp_orch.transport")
@@ -146,7 +146,7 @@ async def serve_streamable(
     live.inflight[request_id] = task
     watcher = asyncio.ensure_future(cancel_on_disconnect(receive, task)) if receive is not None else None
     try:
-        await _stream(task, events, request_id, send, headers, sse=sse)
+        await _stream(task, events, request_id, send, headers)
     finally:
         if watcher is not None:
             watcher.cancel()
@@ -164,43 +164,81 @@ async def _serve_quiet(
     sse: bool,
     receive: Receive | None,
 ) -> None:
-    """A request without progress: its answer is awaited directly, nothing else runs while it is quick.
+    """A request without progress: its answer is awaited right here, nothing else runs while it is quick.
 
-    Only a call still running after ``GUARD_AFTER`` gets a ``Guard`` (``guard.py``: a task watching
-    the connection and, past ``wire.KEEPALIVE_SECONDS``, keeping an SSE stream alive). Most calls end
-    long before, and a watcher task and a timed wait per request were a measurable share of a call's
-    CPU (issue 15). A client that disconnected meanwhile is noticed when the guard starts.
+    No task of its own: the request's task runs the call, and a cancellation (``notifications/cancelled``,
+    a disconnect) cancels that task while the call runs (:class:`Running`). Only a call still running
+    after ``GUARD_AFTER`` gets a ``Guard`` (``guard.py``: a task watching the connection and, past
+    ``wire.KEEPALIVE_SECONDS``, keeping an SSE stream alive). Most calls end long before, and a task,
+    a watcher and a timed wait per request were a measurable share of a call's CPU (issue 15). A
+    client that disconnected meanwhile is noticed when the guard starts.
     """
     loop = asyncio.get_running_loop()
     request_id = message["id"]
-    task = loop.create_task(_answer(live, message, None))
-    live.inflight[request_id] = task
-    guard = Guard(task, send, headers, receive, sse=sse)
+    running = Running(asyncio.current_task())
+    live.inflight[request_id] = running
+    guard = Guard(running, send, headers, receive, sse=sse)
     timer = loop.call_later(GUARD_AFTER, guard.start)
     try:
-        await finished(task)
+        final = await _answer(live, message, None)
+    except asyncio.CancelledError:
+        if not running.ended_by_cancel():
+            raise  # not ours: the server is stopping
+        final = wire.error_frame(request_id, REQUEST_CANCELLED, "Request cancelled")
     finally:
+        running.end()
         timer.cancel()
         live.inflight.pop(request_id, None)
-        if not task.done():
-            task.cancel()  # our request was cancelled (the server is stopping)
         committed = await guard.stop()
-    final = _final(task, request_id)
     if committed:
         await send({"type": "http.response.body", "body": wire.sse_event(final), "more_body": False})
     else:
         await wire.respond(send, 200, final, [*wire.JSON_HEADERS, *headers])
 
 
+class Running:
+    """The call a request's task is running: what ``notifications/cancelled`` and a disconnect cancel.
+
+    Cancelling cancels the task only while the call runs, and once; :meth:`ended_by_cancel` tells
+    the ``CancelledError`` that this caused (absorbed) from one that came from elsewhere (re-raised).
+    """
+
+    def __init__(self, task: asyncio.Task[Any] | None) -> None:
+        assert task is not None, "served from a task"
+        self.task = task
+        self.running = True
+        self.cancelled = False
+
+    def done(self) -> bool:
+        """The call has ended."""
+        return not self.running
+
+    def cancel(self) -> None:
+        """Cancel the call (nothing once it has ended)."""
+        if self.running and not self.cancelled:
+            self.cancelled = True
+            self.task.cancel()
+
+    def ended_by_cancel(self) -> bool:
+        """Whether the task's ``CancelledError`` is this cancellation's and the only one (then absorbed)."""
+        return self.cancelled and self.task.uncancel() == 0
+
+    def end(self) -> None:
+        """The call is over; a cancellation requested but never delivered is withdrawn."""
+        if self.running and self.cancelled and self.task.cancelling():
+            self.task.uncancel()
+        self.running = False
+
+
 async def _stream(
     task: asyncio.Task[bytes],
-    queue: asyncio.Queue[bytes] | None,
+    queue: asyncio.Queue[bytes],
     request_id: Any,
     send: Send,
     headers: wire.Headers,
-    *,
-    sse: bool,
 ) -> None:
+    """Progress events as they come, keep-alive pings while none do, then the answer (an SSE stream
+    once anything was sent; a JSON response when the answer came first)."""
     committed = False
     getter: asyncio.Task[bytes] | None = None
 
@@ -215,11 +253,11 @@ async def _stream(
 
     try:
         while True:
-            if queue is not None and getter is None:
+            if getter is None:
                 getter = asyncio.ensure_future(queue.get())
-            waiters: set[asyncio.Future[Any]] = {task} if getter is None else {task, getter}
+            waiters: set[asyncio.Future[Any]] = {task, getter}
             done, _ = await asyncio.wait(waiters, timeout=wire.KEEPALIVE_SECONDS, return_when=asyncio.FIRST_COMPLETED)
-            if getter is not None and getter in done:
+            if getter in done:
                 await commit()
                 await write(wire.sse_event(getter.result()))
                 getter = None
@@ -233,9 +271,8 @@ async def _stream(
                 else:
                     await wire.respond(send, 200, final, [*wire.JSON_HEADERS, *headers])
                 return
-            if sse:
-                await commit()
-                await write(wire.PING)
+            await commit()
+            await write(wire.PING)
     finally:
         if getter is not None:
             getter.cancel()
@@ -247,9 +284,9 @@ def _final(task: asyncio.Task[bytes], request_id: Any) -> bytes:
     return task.result()
 
 
-def _drain(queue: asyncio.Queue[bytes] | None) -> list[bytes]:
+def _drain(queue: asyncio.Queue[bytes]) -> list[bytes]:
     items: list[bytes] = []
-    while queue is not None and not queue.empty():
+    while not queue.empty():
         items.append(queue.get_nowait())
     return items
 

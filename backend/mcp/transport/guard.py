@@ -7,7 +7,7 @@ A quick request needs neither (see :func:`backend.mcp.transport.fastpath.serve_s
 from __future__ import annotations
 
 import asyncio
-import functools
+from typing import Protocol
 
 from starlette.types import Receive, Send
 
@@ -16,26 +16,22 @@ from backend.mcp.transport import wire
 GUARD_AFTER = 0.05  # seconds a quiet call runs before its connection is watched
 
 
-async def finished(task: asyncio.Task[bytes]) -> None:
-    """Wait for ``task`` to end, however it ends (a cancellation of ours leaves it running)."""
-    if task.done():
-        return
-    waiter = asyncio.get_running_loop().create_future()
-    task.add_done_callback(functools.partial(_wake, waiter))
-    await waiter
+class Call(Protocol):
+    """A running call as the guard sees it: a task, or a request's :class:`~backend.mcp.transport.fastpath.Running`."""
 
+    def done(self) -> bool:
+        """The call has ended."""
+        ...
 
-def _wake(waiter: asyncio.Future[None], _: object) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
+    def cancel(self) -> object:
+        """Cancel the call."""
+        ...
 
 
 class Guard:
     """Watches a slow call's connection (a disconnect cancels it) and keeps its SSE stream alive."""
 
-    def __init__(
-        self, call: asyncio.Task[bytes], send: Send, headers: wire.Headers, receive: Receive | None, *, sse: bool
-    ) -> None:
+    def __init__(self, call: Call, send: Send, headers: wire.Headers, receive: Receive | None, *, sse: bool) -> None:
         self.call, self.send, self.headers, self.receive, self.sse = call, send, headers, receive, sse
         self.committed = False
         self.task: asyncio.Task[None] | None = None
@@ -69,7 +65,7 @@ class Guard:
         return self.committed
 
 
-async def cancel_on_disconnect(receive: Receive, task: asyncio.Task[bytes]) -> None:
+async def cancel_on_disconnect(receive: Receive, task: Call) -> None:
     """Cancel the call when the client closes the connection (its request body was read before)."""
     while (await receive())["type"] != "http.disconnect":
         pass

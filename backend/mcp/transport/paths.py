@@ -7,6 +7,7 @@ endpoint for API keys only: its 401 never points clients at OAuth discovery.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote
@@ -41,8 +42,13 @@ class McpPath:
         return f"{self.base}/{'sse' if self.endpoint == 'messages' else self.endpoint}"
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(raw_path: str) -> McpPath | None:
-    """Parse the full request path; ``None`` when it is not an MCP URL."""
+    """Parse the full request path; ``None`` when it is not an MCP URL.
+
+    Every MCP request asks, with the few paths its session uses: answers are cached (``McpPath`` is
+    immutable; the cache is bounded, so junk paths only evict each other).
+    """
     if not raw_path.startswith(PREFIX + "/"):
         return None
     parts = [unquote(p) for p in raw_path[len(PREFIX) + 1 :].strip("/").split("/")]
