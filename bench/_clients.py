@@ -203,9 +203,21 @@ class RawClient:
         head = ("\r\n".join(lines) + "\r\n\r\n").encode()
         async with self._slots:
             pool = self._idle.setdefault(key, [])
-            reader, writer = pool.pop() if pool else await asyncio.open_connection(*key)
-            writer.write(head + body)
-            response, keep = await _read_response(reader)
+            while pool:  # a kept connection the server has closed meanwhile answers nothing: next one
+                reader, writer = pool.pop()
+                writer.write(head + body)
+                try:
+                    status = await reader.readline()
+                except ConnectionError:
+                    status = b""
+                if status:
+                    break
+                writer.close()
+            else:
+                reader, writer = await asyncio.open_connection(*key)
+                writer.write(head + body)
+                status = await reader.readline()
+            response, keep = await _read_response(status, reader)
             if keep:
                 pool.append((reader, writer))
             else:
@@ -220,8 +232,10 @@ def _dumps(payload: Any) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[RawResponse, bool]:
-    status = int((await reader.readline()).split(b" ", 2)[1])
+async def _read_response(status_line: bytes, reader: asyncio.StreamReader) -> tuple[RawResponse, bool]:
+    if not status_line:
+        raise ConnectionError("the server closed the connection without answering")
+    status = int(status_line.split(b" ", 2)[1])
     headers: dict[str, str] = {}
     while (line := await reader.readline()) not in (b"\r\n", b""):
         name, _, value = line.decode("latin-1").partition(":")

@@ -1,4 +1,4 @@
-"""The measurements of ``bench_peers.py``, one column (a gateway and transport) at a time."""
+"""The measurements of ``bench_peers.py``: a column's own (memory, load) and the samples ``_turns.py`` takes."""
 
 from __future__ import annotations
 
@@ -10,15 +10,12 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 
 import httpx
-from _clients import LeanSession, RawClient, Target, Wrong, checked, open_sse, quantile, timed
+from _clients import LeanSession, RawClient, Target, Wrong, checked, open_sse, timed
 from _tree import Tree
 
 # CPU windows run ``calls * CPU_WINDOW`` calls: psutil counts CPU in 10 ms ticks per process, so
 # with a dozen processes a window needs a thousand calls or more for 0.1 ms per call of resolution.
 CPU_WINDOW = 5
-# The CPU windows and the sessions opened at once are measured this many times and the median kept:
-# single windows varied by 15-30% between runs on the benchmark machine, for every gateway alike.
-ROUNDS = 3
 
 
 @dataclass
@@ -82,46 +79,6 @@ def _established(tree: Tree) -> int:
     return sum(1 for c in tree.roots[0].net_connections("tcp") if c.status == "ESTABLISHED")
 
 
-async def sequential(col: Column, result: Result, calls: int, wrong: Wrong) -> None:
-    """Sequential p50/p99, then gateway CPU per call at concurrency 10 on one SDK session."""
-    async with col.target.session() as client:
-        call = checked(client, col.target.tool, wrong)
-        await timed(call, 30, 1)
-        latencies, _ = await timed(call, calls, 1)
-        result.p50, result.p99 = statistics.median(latencies), quantile(latencies, 0.99)
-        if col.tree is None:
-            return
-        windows = []
-        for _ in range(ROUNDS):
-            before = col.tree.sample(memory=False)
-            await timed(call, calls * CPU_WINDOW, 10)
-            after = col.tree.sample(memory=False)
-            upstream = after.upstream_cpu - before.upstream_cpu
-            windows.append((after.cpu - before.cpu, after.db_cpu - before.db_cpu, upstream))
-        cpu, db_cpu, upstream_cpu = sorted(windows)[len(windows) // 2]  # the median window
-        result.cpu = cpu * 1000 / (calls * CPU_WINDOW)
-        result.db_cpu = db_cpu * 1000 / (calls * CPU_WINDOW)
-        result.upstream_cpu = upstream_cpu * 1000 / (calls * CPU_WINDOW)
-
-
-async def lean(col: Column, result: Result, calls: int, wrong: Wrong) -> None:
-    """The same with the lean raw-HTTP client (Streamable HTTP columns only)."""
-    assert col.tree is not None
-    assert col.target.url is not None
-    async with RawClient(max_connections=10) as http:
-        session = LeanSession(http, col.target.url, col.target.headers)
-        await session.open()
-        call = session.caller(col.target.tool, wrong)
-        await timed(call, 30, 1)
-        latencies, _ = await timed(call, calls, 1)
-        result.lean_p50 = statistics.median(latencies)
-        before = col.tree.sample(memory=False)
-        await timed(call, calls * CPU_WINDOW, 10)
-        after = col.tree.sample(memory=False)
-        result.lean_cpu = (after.cpu - before.cpu) * 1000 / (calls * CPU_WINDOW)
-        await session.close()
-
-
 async def first_calls(col: Column, count: int, wrong: Wrong) -> tuple[float, float, float]:
     """``count`` SDK sessions opened at once, each making one call, then closed.
 
@@ -154,10 +111,10 @@ async def first_calls(col: Column, count: int, wrong: Wrong) -> tuple[float, flo
 
 
 async def fresh(col: Column, result: Result, count: int, per: int, wrong: Wrong, idle_pss: int) -> None:
-    """``count`` SDK sessions opened at once: each one's first reply, then load on all with memory sampled."""
+    """``count`` SDK sessions opened at once, then ``per`` calls on each with memory sampled: the memory
+    per open session and the gateway CPU per call with ``count`` sessions busy."""
     tree = col.tree
     assert tree is not None
-    firsts: list[float] = []
     ready, loaded, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
     done = [0, 0]  # sessions past their first call, sessions past their load
 
@@ -166,15 +123,11 @@ async def fresh(col: Column, result: Result, count: int, per: int, wrong: Wrong,
         if done[slot] == count:
             event.set()
 
-    start = tree.sample(memory=False)
-    began = time.perf_counter()
-
     async def one() -> None:
         try:
             async with col.target.session() as client:
                 call = checked(client, col.target.tool, wrong)
                 await call(0)
-                firsts.append((time.perf_counter() - began) * 1000)
                 tick(0, ready)
                 await ready.wait()
                 await timed(call, per, 1)
@@ -203,17 +156,16 @@ async def fresh(col: Column, result: Result, count: int, per: int, wrong: Wrong,
     await sampling
     release.set()
     await asyncio.gather(*tasks)
-    rounds = [await first_calls(col, count, wrong) for _ in range(ROUNDS - 1)]
-    if firsts:
-        rounds.append((statistics.median(firsts), max(firsts), (before.cpu - start.cpu) * 1000 / count))
-    result.first50, result.first50_max, result.open_cpu = sorted(rounds)[len(rounds) // 2]
     result.cpu50 = (after.cpu - before.cpu) * 1000 / (count * per)
     result.mem_session = _mb(peak[0] - idle_pss) / count
     result.postgres_peak = peak[1]
 
 
-async def fresh_lean(col: Column, result: Result, count: int, wrong: Wrong) -> None:
-    """``count`` lean sessions opened at once (one connection each): median ms to each one's first reply."""
+async def lean_first_calls(col: Column, count: int, wrong: Wrong) -> tuple[float, float]:
+    """``count`` lean sessions opened at once (one connection each), each making one call, then closed.
+
+    Returns (median ms to a session's first reply, gateway CPU ms per session).
+    """
     assert col.target.url is not None
     assert col.tree is not None
     firsts: list[float] = []
@@ -230,8 +182,7 @@ async def fresh_lean(col: Column, result: Result, count: int, wrong: Wrong) -> N
         await asyncio.gather(*(one(s) for s in sessions))
         opened = col.tree.sample(memory=False)
         await asyncio.gather(*(s.close() for s in sessions))
-    result.first50_lean = statistics.median(firsts)
-    result.open_cpu_lean = (opened.cpu - start.cpu) * 1000 / count
+    return statistics.median(firsts), (opened.cpu - start.cpu) * 1000 / count
 
 
 async def idle_sessions(col: Column, result: Result, count: int) -> None:
@@ -276,27 +227,23 @@ async def idle_sessions(col: Column, result: Result, count: int) -> None:
 
 
 async def measure(col: Column, calls: int, fresh_count: int, idle_count: int) -> Result:
-    """All of one column's figures."""
+    """One column's figures of its own process: idle memory, memory and CPU per call with
+    ``fresh_count`` sessions busy, memory of ``idle_count`` idle sessions (the compared figures are
+    taken in turns, ``_turns.py``)."""
+    assert col.tree is not None
     result = Result(col.name, col.peer, col.baseline)
     wrong = Wrong()
     settle_client()
     async with col.target.session() as client:  # warm the code paths (and our view) before idle
         await timed(checked(client, col.target.tool, wrong), 30, 1)
     await asyncio.sleep(1.0)
-    idle = col.tree.sample() if col.tree else None
-    idle_pss = idle.pss if idle else 0
-    if idle is not None:
-        result.idle_mb, result.idle_db_mb = _mb(idle.pss), _mb(idle.db_pss)
-    await sequential(col, result, calls, wrong)
-    if col.tree is not None:
-        if col.target.transport != "sse":
-            await lean(col, result, calls, wrong)
-            await fresh_lean(col, result, fresh_count, wrong)
-        settle_client()
-        await fresh(col, result, fresh_count, max(2, calls * CPU_WINDOW // fresh_count), wrong, idle_pss)
-        await asyncio.sleep(1.0)
-        if idle_count:
-            await idle_sessions(col, result, idle_count)
+    idle = col.tree.sample()
+    result.idle_mb, result.idle_db_mb = _mb(idle.pss), _mb(idle.db_pss)
+    settle_client()
+    await fresh(col, result, fresh_count, max(2, calls * CPU_WINDOW // fresh_count), wrong, idle.pss)
+    await asyncio.sleep(1.0)
+    if idle_count:
+        await idle_sessions(col, result, idle_count)
     result.wrong = wrong.count
     if wrong.first:
         result.notes.append(f"first wrong reply: {wrong.first}")

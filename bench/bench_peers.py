@@ -1,6 +1,6 @@
 """Benchmark: our MCP endpoints beside the peer gateways, whole process trees counted (issue #15's table).
 
-    .venv/bin/python bench/bench_peers.py [--calls 300] [--fresh 50] [--idle 1000] [--no-peers] [--profile]
+    .venv/bin/python bench/bench_peers.py [--calls 300] [--fresh 50] [--idle 1000] [--rounds 5] [--no-peers] [--profile]
 
 In one run, in front of the same near-zero-cost stdio upstream (``bench/raw_upstream.py``):
 
@@ -14,10 +14,12 @@ In one run, in front of the same near-zero-cost stdio upstream (``bench/raw_upst
 
 Each gateway is its whole process tree: for us the API process and every PostgreSQL process
 (postmaster, backends, auxiliaries), for a peer its process; the upstream (and our sandbox
-wrappers) is subtracted. Figures per column: gateway CPU per call (SDK client, 10 concurrent calls
-on one session; the lean raw-HTTP client's figure beside it), sequential p50, the first reply on
-50 sessions opened at once, memory (PSS) per open session under load, idle memory, memory of 1,000
-idle open sessions over idle, and wrong replies (every reply is checked). Then the REST tool call's
+wrappers) is subtracted. First each column alone, in a fresh process of its gateway (``_measure.py``):
+idle memory, memory per open session and CPU per call with 50 sessions busy, memory of 1,000 idle
+open sessions over idle. Then every gateway at once, in turns (``_turns.py``): sequential p50/p99,
+gateway CPU per call (SDK client, 10 concurrent calls on one session; the lean raw-HTTP client's
+figure beside it), the first reply on 50 sessions opened at once; medians of ``--rounds`` rounds, so
+the machine's drift falls on every column alike. Every reply is checked. Then the REST tool call's
 API CPU, ratios to the best peer and issue #15's targets, pass or fail. ``--profile`` then samples
 the API with py-spy while calls run and while sessions open (summaries printed, stacks under
 ``bench/results/``).
@@ -33,21 +35,23 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
-from _api import api_process, embedded_database, prepare
+from _api import Api, api_process, embedded_database, prepare
 from _clients import LeanSession, RawClient, Target, Wrong, stdio_command, timed
 from _measure import Column, Result, measure
 from _peers import NPM_PROXY, Peer, install_pypi_peer, running_floor, running_npm_peer, running_pypi_peer
 from _profile import profiled
 from _report import report
 from _tree import Tree, postmaster_pid
+from _turns import in_turns
 
 BENCH = Path(__file__).resolve().parent
+Db = tuple[str, Path]  # the embedded database: its URL, its temporary directory
 UPSTREAM = str(BENCH / "raw_upstream.py")
 RESULTS = BENCH / "results"
 
@@ -121,52 +125,72 @@ OURS = (
 PEER_ENDPOINTS = (("HTTP", "/mcp", "streamable-http"), ("SSE", "/sse", "sse"))
 
 
-async def ours(args: argparse.Namespace) -> tuple[list[Result], tuple[float, float] | None, int]:
-    """Our three endpoints (a fresh API process each, one database), the REST call's API CPU, the profiles."""
-    results: list[Result] = []
-    async with embedded_database() as (url, tmp):
-        # Set up in a process of its own: the measured processes all start on a prepared database
-        # (the one that created the server would otherwise measure its first checks too).
-        async with api_process(url, tmp, BENCH) as api:
-            slug, key, token = await prepare(api.base, {"echo": [UPSTREAM]})
-        for name, path, tool, transport in OURS:
-            async with api_process(url, tmp, BENCH) as api:
-                tree = Tree([api.pid, postmaster_pid(api.pg_dir)], "raw_upstream.py")
-                auth = {"Authorization": f"Bearer {key}"}
-                target = Target(name, tool, f"{api.base}/projects/{slug}/{path}", transport, auth)
-                results.append(await measure(Column(name, target, tree), *_sizes(args)))
-                _done(name)
-        async with api_process(url, tmp, BENCH) as api:
-            tree = Tree([api.pid, postmaster_pid(api.pg_dir)], "raw_upstream.py")
-            rest, rest_wrong = await rest_cpu(tree, api.base, slug, token, args.calls)
-            if args.profile:
-                auth = {"Authorization": f"Bearer {key}"}
-                await profile_ours(api.pid, f"{api.base}/projects/{slug}", auth, token, args.calls)
-    return results, rest, rest_wrong
+Start = Callable[[], AbstractAsyncContextManager[Peer]]
 
 
-async def peers(args: argparse.Namespace) -> list[Result]:
-    """PyPI mcp-proxy over Streamable HTTP and SSE, then npm mcp-proxy (when installed): a fresh process each."""
+def peer_starts(executable: Path | None, tmp: Path) -> list[tuple[str, Start]]:
+    """How to start each peer: PyPI mcp-proxy, then npm mcp-proxy when installed (none with --no-peers)."""
+    if executable is None:
+        return []
+    starts: list[tuple[str, Start]] = [
+        ("PyPI", lambda: running_pypi_peer(executable, stdio_command(UPSTREAM), tmp / "peer.log"))
+    ]
+    if NPM_PROXY.exists():
+        starts.append(("npm", lambda: running_npm_peer(stdio_command(UPSTREAM))))
+    return starts
+
+
+def peer_columns(peer_name: str, peer: Peer) -> list[Column]:
+    """A running peer's columns (Streamable HTTP, SSE), its process the tree."""
+    tree = Tree([peer.pid], "raw_upstream.py")
+    return [
+        Column(f"{peer_name} mcp-proxy {name}", Target(name, "echo", peer.base + path, transport), tree, peer=True)
+        for name, path, transport in PEER_ENDPOINTS
+    ]
+
+
+def our_columns(api: Api, slug: str, key: str) -> list[Column]:
+    """Our three endpoints on a running API, the API and its PostgreSQL the tree."""
+    tree = Tree([api.pid, postmaster_pid(api.pg_dir)], "raw_upstream.py")
+    auth = {"Authorization": f"Bearer {key}"}
+    return [
+        Column(name, Target(name, tool, f"{api.base}/projects/{slug}/{path}", transport, auth), tree)
+        for name, path, tool, transport in OURS
+    ]
+
+
+async def alone(args: argparse.Namespace, starts: list[tuple[str, Start]], db: Db, slug: str, key: str) -> list[Result]:
+    """Each column's own figures (memory, load) in a fresh process of its gateway: the peers', then ours."""
     results: list[Result] = []
-    tmp = Path(tempfile.mkdtemp(prefix="mcp-orch-bench-peers-"))
-    try:
-        executable = await asyncio.to_thread(install_pypi_peer, tmp / "venv")
-        starts: list[tuple[str, Callable[[], AbstractAsyncContextManager[Peer]]]] = [
-            ("PyPI", lambda: running_pypi_peer(executable, stdio_command(UPSTREAM), tmp / "peer.log"))
-        ]
-        if NPM_PROXY.exists():
-            starts.append(("npm", lambda: running_npm_peer(stdio_command(UPSTREAM))))
-        for peer_name, start in starts:
-            for name, path, transport in PEER_ENDPOINTS:
-                async with start() as peer:
-                    label = f"{peer_name} mcp-proxy {name}"
-                    tree = Tree([peer.pid], "raw_upstream.py")
-                    column = Column(label, Target(name, "echo", peer.base + path, transport), tree, peer=True)
-                    results.append(await measure(column, *_sizes(args)))
-                    _done(label)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    for peer_name, start in starts:
+        for index in range(len(PEER_ENDPOINTS)):
+            async with start() as peer:
+                column = peer_columns(peer_name, peer)[index]
+                results.append(await measure(column, *_sizes(args)))
+                _done(column.name)
+    for index in range(len(OURS)):
+        async with api_process(*db, BENCH) as api:
+            column = our_columns(api, slug, key)[index]
+            results.append(await measure(column, *_sizes(args)))
+            _done(column.name)
     return results
+
+
+async def together(
+    args: argparse.Namespace, starts: list[tuple[str, Start]], db: Db, slug: str, key: str, results: dict[str, Result]
+) -> None:
+    """Every gateway up at once (ours: one API process), the compared figures taken in turns (``_turns.py``)."""
+    async with AsyncExitStack() as stack:
+        floor = await stack.enter_async_context(running_floor())
+        columns = [
+            Column("direct stdio", Target("direct", "echo", command=stdio_command(UPSTREAM)), baseline=True),
+            Column("HTTP floor", Target("floor", "echo", floor.base + "/mcp"), baseline=True),
+        ]
+        for peer_name, start in starts:
+            columns += peer_columns(peer_name, await stack.enter_async_context(start()))
+        columns += our_columns(await stack.enter_async_context(api_process(*db, BENCH)), slug, key)
+        await in_turns(columns, results, args.calls, args.fresh, args.rounds)
+    _done(f"every column, {args.rounds} rounds in turns")
 
 
 def _done(name: str) -> None:
@@ -178,17 +202,28 @@ def _sizes(args: argparse.Namespace) -> tuple[int, int, int]:
 
 
 async def run(args: argparse.Namespace) -> None:
-    direct = Column("direct stdio", Target("direct", "echo", command=stdio_command(UPSTREAM)), baseline=True)
-    results = [await measure(direct, *_sizes(args))]
-    _done(direct.name)
-    async with running_floor() as floor:
-        column = Column("HTTP floor", Target("floor", "echo", floor.base + "/mcp"), baseline=True)
-        results.append(await measure(column, *_sizes(args)))
-    _done(column.name)
-    if not args.no_peers:
-        results += await peers(args)
-    mine, rest, rest_wrong = await ours(args)
-    report([*results, *mine], rest, rest_wrong, args)
+    tmp = Path(tempfile.mkdtemp(prefix="mcp-orch-bench-peers-"))
+    try:
+        executable = None if args.no_peers else await asyncio.to_thread(install_pypi_peer, tmp / "venv")
+        starts = peer_starts(executable, tmp)
+        async with embedded_database() as db:
+            # Set up in a process of its own: the measured processes all start on a prepared database
+            # (the one that created the server would otherwise measure its first checks too).
+            async with api_process(*db, BENCH) as api:
+                slug, key, token = await prepare(api.base, {"echo": [UPSTREAM]})
+            own = await alone(args, starts, db, slug, key)
+            results = {r.name: r for r in own}
+            await together(args, starts, db, slug, key, results)
+            async with api_process(*db, BENCH) as api:
+                tree = Tree([api.pid, postmaster_pid(api.pg_dir)], "raw_upstream.py")
+                rest, rest_wrong = await rest_cpu(tree, api.base, slug, token, args.calls)
+                if args.profile:
+                    auth = {"Authorization": f"Bearer {key}"}
+                    await profile_ours(api.pid, f"{api.base}/projects/{slug}", auth, token, args.calls)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    order = ["direct stdio", "HTTP floor", *(r.name for r in own)]
+    report([results[name] for name in order], rest, rest_wrong, args)
 
 
 def main() -> None:
@@ -197,6 +232,7 @@ def main() -> None:
     parser.add_argument("--fresh", type=int, default=50, help="sessions opened at once")
     parser.add_argument("--idle", type=int, default=1000, help="idle sessions held open for the memory figure")
     parser.add_argument("--no-peers", action="store_true", help="ours and direct stdio only")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the figures taken in turns")
     parser.add_argument("--profile", action="store_true", help="py-spy the API afterwards (calls, session opens)")
     asyncio.run(run(parser.parse_args()))
 
