@@ -180,6 +180,10 @@ class RawClient:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the kept connections."""
         for pool in self._idle.values():
             for _, writer in pool:
                 writer.close()

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 from _api import prepare, running_api
-from _clients import quantile
+from _clients import RawClient, quantile
 from _profile import profiled
 from _tree import Tree, postmaster_pid
 from mcp.client.session import ClientSession
@@ -119,13 +119,14 @@ async def open_loop(call: Call, rate: int, seconds: float) -> tuple[list[float],
 
 async def compare(base: str, tree: Tree, pid: int, args: argparse.Namespace) -> None:
     slug, _, token = await prepare(base, {"echo": [ECHO]})
-    limits = httpx.Limits(max_connections=100)
-    headers = {"Authorization": f"Bearer {token}"}
-    client = httpx.AsyncClient(base_url=base, timeout=60, limits=limits, headers=headers)
-    url = f"/api/projects/{slug}/servers/echo/tools/echo/call"
+    # The raw HTTP client: httpx's connection pool itself collapsed at 50 concurrent requests (225
+    # calls/s, p99 1.1 s, where this client sees the same API answer 755/s with p99 109 ms).
+    client = RawClient(max_connections=100)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    url = f"{base}/api/projects/{slug}/servers/echo/tools/echo/call"
 
     async def rest_call(n: int) -> None:
-        r = await client.post(url, json={"arguments": {"n": n}})
+        r = await client.post(url, json={"arguments": {"n": n}}, headers=headers)
         r.raise_for_status()
         if r.json()["content"][0]["text"] != f'{{"n": {n}}}':
             raise AssertionError(f"reply {r.text[:200]!r} does not belong to call {n}")
@@ -148,17 +149,19 @@ async def compare(base: str, tree: Tree, pid: int, args: argparse.Namespace) -> 
             results.append((rest, direct))
     report(results)
     if args.rate:
-        await open_loops(client, rest_call, slug, args)
-    await client.aclose()
+        await open_loops(client, headers, rest_call, f"{base}/api/projects/{slug}/servers", args)
+    client.close()
     if args.servers:
         await listing(base, token, args.servers, pid if args.profile else None)
 
 
-async def open_loops(client: httpx.AsyncClient, rest_call: Call, slug: str, args: argparse.Namespace) -> None:
+async def open_loops(
+    client: RawClient, headers: dict[str, str], rest_call: Call, servers_url: str, args: argparse.Namespace
+) -> None:
     """The open-loop load on the tool call, then on a read (``GET .../servers``, one server)."""
 
     async def list_call(_: int) -> None:
-        (await client.get(f"/api/projects/{slug}/servers")).raise_for_status()
+        (await client.request("GET", servers_url, None, headers)).raise_for_status()
 
     for name, call in (("REST tool call", rest_call), ("GET servers (1 server)", list_call)):
         latencies, errors, wall = await open_loop(call, args.rate, args.seconds)
