@@ -13,7 +13,7 @@ from advanced_alchemy.types import GUID, DateTimeUTC, EncryptedString, Encrypted
 from advanced_alchemy.types.encrypted_string import FernetBackend
 from alembic import op
 
-from backend.lib.keys import encryption_key
+from backend.lib.keys import KeyedFernetBackend, encryption_key
 ${imports if imports else ""}
 
 # Autogenerate renders advanced-alchemy types as sa.<Type>; make those names resolve.
@@ -23,7 +23,7 @@ sa.JsonB = JsonB  # type: ignore[attr-defined]
 sa.EncryptedString = EncryptedString  # type: ignore[attr-defined]
 sa.EncryptedText = EncryptedText  # type: ignore[attr-defined]
 # Encrypted columns render with their key callable and backend class; the DDL is plain TEXT.
-_ = (FernetBackend, encryption_key)
+_ = (FernetBackend, KeyedFernetBackend, encryption_key)
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}

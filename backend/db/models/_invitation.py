@@ -8,7 +8,7 @@ from advanced_alchemy.types import DateTimeUTC, EncryptedString
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.lib.keys import encryption_key
+from backend.lib.keys import KeyedFernetBackend, encryption_key
 
 
 class ProjectInvitation(UUIDv7AuditBase):
@@ -27,7 +27,7 @@ class ProjectInvitation(UUIDv7AuditBase):
     role: Mapped[str] = mapped_column(String(16))
     invited_as: Mapped[str] = mapped_column(String(16), default="individual")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    token: Mapped[str] = mapped_column(EncryptedString(key=encryption_key))
+    token: Mapped[str] = mapped_column(EncryptedString(key=encryption_key, backend=KeyedFernetBackend))
     invited_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
     accepted_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)

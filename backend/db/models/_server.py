@@ -9,7 +9,7 @@ from advanced_alchemy.types import DateTimeUTC, EncryptedText, JsonB
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.lib.keys import encryption_key
+from backend.lib.keys import KeyedFernetBackend, encryption_key
 
 
 class Server(UUIDv7AuditBase):
@@ -29,10 +29,10 @@ class Server(UUIDv7AuditBase):
     command: Mapped[str | None] = mapped_column(String(1024), default=None)
     args: Mapped[list[str]] = mapped_column(JsonB, default=list)
     # JSON object text, encrypted (Fernet) with the process key: never plaintext in the database.
-    env: Mapped[str] = mapped_column(EncryptedText(key=encryption_key), default="{}")
+    env: Mapped[str] = mapped_column(EncryptedText(key=encryption_key, backend=KeyedFernetBackend), default="{}")
     cwd: Mapped[str | None] = mapped_column(String(1024), default=None)
     url: Mapped[str | None] = mapped_column(String(2048), default=None)
-    headers: Mapped[str] = mapped_column(EncryptedText(key=encryption_key), default="{}")
+    headers: Mapped[str] = mapped_column(EncryptedText(key=encryption_key, backend=KeyedFernetBackend), default="{}")
     timeout_seconds: Mapped[float] = mapped_column(Float, default=60.0)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     isolation: Mapped[str] = mapped_column(String(16), default="shared")
