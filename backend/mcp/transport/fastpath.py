@@ -220,12 +220,19 @@ class Running:
             self.task.cancel()
 
     def ended_by_cancel(self) -> bool:
-        """Whether the task's ``CancelledError`` is this cancellation's and the only one (then absorbed)."""
-        return self.cancelled and self.task.uncancel() == 0
+        """Whether the task's ``CancelledError`` is this cancellation's and the only one (then absorbed).
+
+        This cancellation is withdrawn either way; any other stays requested (the caller re-raises).
+        """
+        if not self.cancelled:
+            return False
+        self.cancelled = False
+        return self.task.uncancel() == 0
 
     def end(self) -> None:
-        """The call is over; a cancellation requested but never delivered is withdrawn."""
-        if self.running and self.cancelled and self.task.cancelling():
+        """The call is over; a cancellation of ours requested but never delivered is withdrawn."""
+        if self.running and self.cancelled:
+            self.cancelled = False
             self.task.uncancel()
         self.running = False
 
