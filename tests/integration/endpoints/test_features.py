@@ -107,7 +107,8 @@ def _catalogue_cached(world: Any, server: str) -> Any:
         r = await world.live.api.client.get(
             f"/api/projects/{world.slug}/servers/{server}/catalogue", headers=world.owner.headers
         )
-        return r.status_code == 200 and "add" in r.text
+        # The tool itself, not the text: the server's instructions ("Use add for sums") are stored first.
+        return r.status_code == 200 and "add" in [tool["name"] for tool in r.json()["tools"]]
 
     return check
 
