@@ -45,19 +45,23 @@ class Driver:
         expect(self.page.locator("[data-sonner-toast]").filter(has_text=text).first).to_be_visible()
 
     def close_dialog(self) -> None:
-        """Close the open dialog with Escape and wait until it is gone.
+        """Close the open dialog with Escape and wait until it is gone and stays gone.
 
         An Escape pressed while the UI is still applying the dialog's last update (a background
-        event's toast and list refresh) can go unheard: it is pressed again, up to three times.
+        event's toast and list refresh) can go unheard, and the dialog can vanish for a moment while
+        React re-renders it and then come back open (a CI run's next click met the dialog again). So
+        the dialog must be absent for a whole second; otherwise Escape is pressed again, up to five times.
         """
         dialog = self.page.get_by_role("dialog")
-        for _ in range(3):
+        for _ in range(5):
             self.page.keyboard.press("Escape")
             try:
                 expect(dialog).to_have_count(0, timeout=5_000)
             except AssertionError:
                 continue
-            return
+            self.page.wait_for_timeout(1_000)
+            if dialog.count() == 0:
+                return
         expect(dialog).to_have_count(0)
 
     def login(self, email: str, password: str) -> None:

@@ -143,7 +143,10 @@ async def call_tool(ctx: ServerRequestContext[Any], params: types.CallToolReques
     if params.name == "rpc_error":
         raise MCPError(int(args.get("code", -32000)), str(args.get("message", "rpc error")), data={"echo": True})
     if params.name == "log_message":
-        await ctx.session.send_log_message(args.get("level", "info"), args.get("data"), logger="echo")
+        # Related to this call, as a well-behaved server sends it: over Streamable HTTP it then rides the
+        # call's own response stream, ahead of the answer, instead of the standalone stream (no order).
+        level, data = args.get("level", "info"), args.get("data")
+        await ctx.session.send_log_message(level, data, logger="echo", related_request_id=ctx.request_id)
         return types.CallToolResult(content=[text("logged")])
     if params.name == "ask_client":
         return await _ask_client(ctx, str(args.get("kind", "sampling")))
