@@ -26,7 +26,7 @@ class Column:
     target: Target
     tree: Tree | None = None
     peer: bool = False
-    baseline: bool = False  # direct stdio, the HTTP floor: latency only
+    baseline: bool = False  # direct stdio (latency only), the HTTP floor (latency and CPU)
 
 
 @dataclass

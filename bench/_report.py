@@ -65,6 +65,13 @@ def report(results: list[Result], rest: tuple[float, float] | None, rest_wrong: 
             f"REST tool call (sequential): {rest[0]:.2f} ms API CPU per call (API + PostgreSQL; of which "
             f"PostgreSQL {rest[1]:.2f} ms), {rest_wrong} wrong"
         )
+    if floor is not None and floor.cpu is not None and floor.lean_cpu is not None:
+        print(
+            f"HTTP floor (canned answers on raw asyncio, no upstream): {floor.cpu:.2f} ms CPU per request with the "
+            f"SDK client, {floor.lean_cpu:.2f} ms with the lean client, for the same exchange: the SDK client paces "
+            "its requests (each one finds the process idle and wakes it), and waking costs a Python process here "
+            "more than answering. A gateway is woken twice per call: by the client, then by its upstream."
+        )
     for r in results:
         for note in r.notes:
             print(f"{r.name}: {note}")

@@ -184,7 +184,8 @@ async def together(
         floor = await stack.enter_async_context(running_floor())
         columns = [
             Column("direct stdio", Target("direct", "echo", command=stdio_command(UPSTREAM)), baseline=True),
-            Column("HTTP floor", Target("floor", "echo", floor.base + "/mcp"), baseline=True),
+            # The floor's own CPU too: what one HTTP exchange costs a Python process that does nothing else.
+            Column("HTTP floor", Target("floor", "echo", floor.base + "/mcp"), Tree([floor.pid], "-"), baseline=True),
         ]
         for peer_name, start in starts:
             columns += peer_columns(peer_name, await stack.enter_async_context(start()))
