@@ -193,6 +193,10 @@ class RawClient:
         """POST ``json``."""
         return await self.request("POST", url, json, headers or {})
 
+    async def get(self, url: str, *, headers: dict[str, str] | None = None) -> RawResponse:
+        """GET."""
+        return await self.request("GET", url, None, headers or {})
+
     async def delete(self, url: str, *, headers: dict[str, str] | None = None) -> RawResponse:
         """DELETE."""
         return await self.request("DELETE", url, None, headers or {})
@@ -207,20 +211,19 @@ class RawClient:
         head = ("\r\n".join(lines) + "\r\n\r\n").encode()
         async with self._slots:
             pool = self._idle.setdefault(key, [])
-            while pool:  # a kept connection the server has closed meanwhile answers nothing: next one
-                reader, writer = pool.pop()
+            while True:  # a kept connection the server has closed meanwhile answers nothing: the next one
+                kept = bool(pool)
+                reader, writer = pool.pop() if kept else await asyncio.open_connection(*key)
                 writer.write(head + body)
                 try:
                     status = await reader.readline()
                 except ConnectionError:
+                    if not kept:
+                        raise
                     status = b""
-                if status:
+                if status or not kept:
                     break
                 writer.close()
-            else:
-                reader, writer = await asyncio.open_connection(*key)
-                writer.write(head + body)
-                status = await reader.readline()
             response, keep = await _read_response(status, reader)
             if keep:
                 pool.append((reader, writer))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from _clients import Call, LeanSession, RawClient, Wrong, checked, quantile, timed
 from _measure import CPU_WINDOW, Column, Result, first_calls, lean_first_calls, settle_client
+from _tree import Tree
 
 
 @dataclass
@@ -71,19 +72,14 @@ async def _turn(one: _Open, calls: int, fresh: int) -> None:
     if tree is None:  # a baseline: latency only
         return
     window = calls * CPU_WINDOW
-    before = tree.sample(memory=False)
-    await timed(one.sdk, window, 10)
-    after = tree.sample(memory=False)
-    samples["cpu"].append((after.cpu - before.cpu) * 1000 / window)
-    samples["db_cpu"].append((after.db_cpu - before.db_cpu) * 1000 / window)
-    samples["upstream_cpu"].append((after.upstream_cpu - before.upstream_cpu) * 1000 / window)
+    cpu, db_cpu, upstream_cpu = await _cpu_window(tree, one.sdk, window)
+    samples["cpu"].append(cpu)
+    samples["db_cpu"].append(db_cpu)
+    samples["upstream_cpu"].append(upstream_cpu)
     if one.lean is not None:
         latencies, _ = await timed(one.lean, calls, 1)
         samples["lean_p50"].append(statistics.median(latencies))
-        before = tree.sample(memory=False)
-        await timed(one.lean, window, 10)
-        after = tree.sample(memory=False)
-        samples["lean_cpu"].append((after.cpu - before.cpu) * 1000 / window)
+        samples["lean_cpu"].append((await _cpu_window(tree, one.lean, window))[0])
         first, cpu = await lean_first_calls(col, fresh, one.wrong)
         samples["first50_lean"].append(first)
         samples["open_cpu_lean"].append(cpu)
@@ -92,6 +88,18 @@ async def _turn(one: _Open, calls: int, fresh: int) -> None:
     samples["first50"].append(first)
     samples["first50_max"].append(slowest)
     samples["open_cpu"].append(cpu)
+
+
+async def _cpu_window(tree: Tree, call: Call, window: int) -> tuple[float, float, float]:
+    """``window`` calls, 10 at a time: the tree's CPU ms per call (gateway, of which PostgreSQL; upstream)."""
+    before = tree.sample(memory=False)
+    await timed(call, window, 10)
+    after = tree.sample(memory=False)
+    return (
+        (after.cpu - before.cpu) * 1000 / window,
+        (after.db_cpu - before.db_cpu) * 1000 / window,
+        (after.upstream_cpu - before.upstream_cpu) * 1000 / window,
+    )
 
 
 def _settle_result(one: _Open, result: Result) -> None:

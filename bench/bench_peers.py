@@ -182,10 +182,11 @@ async def together(
     """Every gateway up at once (ours: one API process), the compared figures taken in turns (``_turns.py``)."""
     async with AsyncExitStack() as stack:
         floor = await stack.enter_async_context(running_floor())
+        floor_tree = Tree([floor.pid], "raw_upstream.py")  # no upstream: the floor process alone
         columns = [
             Column("direct stdio", Target("direct", "echo", command=stdio_command(UPSTREAM)), baseline=True),
             # The floor's own CPU too: what one HTTP exchange costs a Python process that does nothing else.
-            Column("HTTP floor", Target("floor", "echo", floor.base + "/mcp"), Tree([floor.pid], "-"), baseline=True),
+            Column("HTTP floor", Target("floor", "echo", floor.base + "/mcp"), floor_tree, baseline=True),
         ]
         for peer_name, start in starts:
             columns += peer_columns(peer_name, await stack.enter_async_context(start()))

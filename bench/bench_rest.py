@@ -161,7 +161,7 @@ async def open_loops(
     """The open-loop load on the tool call, then on a read (``GET .../servers``, one server)."""
 
     async def list_call(_: int) -> None:
-        (await client.request("GET", servers_url, None, headers)).raise_for_status()
+        (await client.get(servers_url, headers=headers)).raise_for_status()
 
     for name, call in (("REST tool call", rest_call), ("GET servers (1 server)", list_call)):
         latencies, errors, wall = await open_loop(call, args.rate, args.seconds)
