@@ -99,10 +99,17 @@ def test_owner_revokes_a_key_archives_restores_and_deletes_the_project(driver: D
     driver.toast("Project restored")
     expect(driver.page.get_by_text("archived · read-only")).to_have_count(0)
 
+    confirm, delete = driver.page.locator("#delete-confirm"), driver.page.locator("#delete-confirm-button")
     driver.page.click("#delete-project")
-    expect(driver.page.locator("#delete-confirm-button")).to_be_disabled()
+    expect(delete).to_be_disabled()
+    driver.page.fill("#delete-confirm", "Short Lived")  # typed at once: nothing sent on opening wipes it
+    expect(delete).to_be_enabled()
+    driver.close_dialog()
+    driver.page.click("#delete-project")
+    expect(confirm).to_have_value("")  # what was typed is forgotten on closing
+    expect(delete).to_be_disabled()
     driver.page.fill("#delete-confirm", "Short Lived")
-    driver.page.click("#delete-confirm-button")
+    delete.click()
     driver.page.wait_for_url(re.compile(r".*/projects/?$"))
     driver.toast("Project Short Lived deleted")
     expect(driver.page.get_by_text("No projects yet")).to_be_visible()

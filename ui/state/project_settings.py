@@ -71,9 +71,15 @@ class SettingsState(ProjectState):
         self.delete_confirm = value
 
     @rx.event
-    def delete_dialog_changed(self, _open: bool):
-        """The delete dialog opened or closed: it starts empty (a late page load never clears what was typed)."""
-        self.delete_confirm = ""
+    def delete_dialog_changed(self, opened: bool):
+        """The delete dialog closed: what was typed is forgotten, so it opens empty next time.
+
+        Cleared on closing, not on opening: the reset sent as the dialog opened could reach the input
+        after the first keystrokes and wipe them (Delete then stayed disabled), and a late page load
+        never clears what was typed either.
+        """
+        if not opened:
+            self.delete_confirm = ""
 
     @rx.event
     def open_tab(self):
@@ -213,6 +219,6 @@ class SettingsState(ProjectState):
             yield await self._on_error(exc)
             return
         async with self:
-            self.switcher_loaded = False
+            self.switcher_loaded, self.delete_confirm = False, ""
         yield rx.toast.success(f"Project {name} deleted")
         yield rx.redirect("/projects")
